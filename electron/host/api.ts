@@ -1,0 +1,107 @@
+// The one typed API between the host core and the renderer (ARCHITECTURE.md §4). Electron carries it over IPC, the
+// browser shell over WebSocket; the renderer cannot tell which. Types only: the renderer imports this file with
+// `import type`, so it must stay free of runtime code and of node: imports.
+import type { EventKind, MembershipEvent, MemberStatus } from '../../node-runtime/protocol/events.ts';
+import type { Address, MemberId } from '../../node-runtime/protocol/member-id.ts';
+
+export type { EventKind, MembershipEvent, MemberStatus, Address, MemberId };
+
+/** Protocol timings a launch may override (milliseconds; see node-runtime/protocol/config.ts for defaults). */
+export interface LaunchTimings {
+  readonly gossipMs?: number;
+  readonly failMs?: number;
+  readonly suspectMs?: number;
+  readonly cleanupMs?: number;
+  readonly fanout?: number;
+}
+
+export interface LaunchOptions {
+  readonly nodes: number;
+  /** `process`: one child process per node; `embedded`: all nodes in the host's process, each with its own UDP socket. */
+  readonly mode: 'process' | 'embedded';
+  readonly suspicion: boolean;
+  readonly dropRate: number;
+  readonly timings?: LaunchTimings;
+  /** Introducer port; nodes take the ports after it. Default 3000, or the first free range. */
+  readonly basePort?: number;
+}
+
+/** Where a node's process is, as the host manages it (not what the protocol thinks of it). */
+export type NodeRunState = 'starting' | 'running' | 'paused' | 'killed' | 'left' | 'stopped';
+
+export interface ClusterNode {
+  /** Stable across restarts: a node slot is its address; its member id changes with every restart. */
+  readonly address: Address;
+  readonly id: MemberId | undefined;
+  readonly state: NodeRunState;
+  /** Launched by this host (kill/pause/restart possible) or only attached to (leave, drop, suspicion). */
+  readonly managed: boolean;
+  readonly pid?: number;
+}
+
+export interface NodeStats {
+  readonly address: Address;
+  readonly bytesInPerSec: number;
+  readonly bytesOutPerSec: number;
+  readonly dropped: number;
+  readonly malformed: number;
+}
+
+/** A host action on a node, recorded beside the nodes' logs (`actions.jsonl`) so replays can mark kills and
+ *  measure detection latency from the kill, not from the first detection. */
+export interface HostActionRecord {
+  readonly ts: number;
+  readonly action: 'kill' | 'pause' | 'resume' | 'leave' | 'restart' | 'add' | 'set-drop' | 'set-suspicion';
+  readonly address: Address;
+  /** The member id the action hit (before a restart: the old id). */
+  readonly member?: MemberId;
+  readonly value?: number | boolean;
+}
+
+export type NodeAction = 'kill' | 'pause' | 'resume' | 'leave' | 'restart';
+
+export type HostRequest =
+  | { readonly type: 'launch'; readonly options: LaunchOptions }
+  | { readonly type: 'attach'; readonly address: Address }
+  | { readonly type: 'stop-cluster' }
+  | { readonly type: 'node-action'; readonly action: NodeAction; readonly address: Address }
+  | { readonly type: 'add-node' }
+  | { readonly type: 'set-drop'; readonly rate: number; readonly address?: Address }
+  | { readonly type: 'set-suspicion'; readonly enabled: boolean }
+  | { readonly type: 'open-recording'; readonly path: string }
+  | { readonly type: 'list-recordings' };
+
+export interface RecordingInfo {
+  readonly path: string;
+  readonly files: number;
+  readonly bytes: number;
+}
+
+export interface HostResponses {
+  launch: { session: string; nodes: ClusterNode[] };
+  attach: { nodes: ClusterNode[] };
+  'stop-cluster': Record<string, never>;
+  'node-action': { node: ClusterNode };
+  'add-node': { node: ClusterNode };
+  'set-drop': Record<string, never>;
+  'set-suspicion': Record<string, never>;
+  'open-recording': { recording: RecordingInfo };
+  'list-recordings': { recordings: RecordingInfo[] };
+}
+
+export type HostResponse<R extends HostRequest> = HostResponses[R['type']];
+
+/** Pushed from host to renderer. Events come in batches (at most every ~50 ms) so a 500-node cluster does not flood. */
+export type HostMessage =
+  | { readonly type: 'events'; readonly events: readonly MembershipEvent[] }
+  | { readonly type: 'nodes'; readonly nodes: readonly ClusterNode[] }
+  | { readonly type: 'stats'; readonly stats: readonly NodeStats[] }
+  | { readonly type: 'action'; readonly record: HostActionRecord }
+  | { readonly type: 'progress'; readonly phase: string; readonly done: number; readonly total: number }
+  | { readonly type: 'error'; readonly message: string };
+
+export interface HostApi {
+  request<R extends HostRequest>(request: R): Promise<HostResponse<R>>;
+  /** Returns the unsubscribe function. A new subscriber first receives the current `nodes` and all events so far. */
+  subscribe(listener: (message: HostMessage) => void): () => void;
+}

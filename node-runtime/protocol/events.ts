@@ -1,0 +1,47 @@
+// Every change of a node's membership list is one MembershipEvent. The node appends it to its JSONL log and streams
+// it to watchers; replay and the live view both fold these records (ARCHITECTURE.md §3). The JSON field names are
+// the log schema (docs/log-format.md): keep them stable.
+import type { MemberId } from './member-id.ts';
+
+export const EVENT_KINDS = ['start', 'stop', 'join', 'suspect', 'alive', 'fail', 'remove', 'leave'] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export function isEventKind(value: unknown): value is EventKind {
+  return typeof value === 'string' && (EVENT_KINDS as readonly string[]).includes(value);
+}
+
+export interface MembershipEvent {
+  /** Epoch milliseconds on the observer's clock. */
+  readonly ts: number;
+  /** The observer: whose membership list changed. */
+  readonly node: MemberId;
+  readonly event: EventKind;
+  /** The member the change is about (the observer itself for `start` and `stop`). */
+  readonly member: MemberId;
+  /** The member's incarnation as the observer knows it after the change. */
+  readonly incarnation?: number;
+  /** Why, where it is not obvious from `event`: e.g. `timeout`, `suspect-timeout`, `gossip`, `introducer`. */
+  readonly reason?: string;
+}
+
+/** What a member looks like in one observer's list. `removed` members are gone from the list. */
+export type MemberStatus = 'alive' | 'suspect' | 'failed' | 'left';
+
+/** Status a member has in its observer's list after an event; undefined: no longer in the list. */
+export function statusAfter(kind: EventKind): MemberStatus | undefined {
+  switch (kind) {
+    case 'start':
+    case 'join':
+    case 'alive':
+      return 'alive';
+    case 'suspect':
+      return 'suspect';
+    case 'fail':
+      return 'failed';
+    case 'leave':
+      return 'left';
+    case 'remove':
+    case 'stop':
+      return undefined;
+  }
+}
