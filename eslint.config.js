@@ -60,6 +60,7 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**/*.ts'],
+    ignores: ['renderer/**/*.test.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
         paths: [electronOnlyInShell, ...nodeBuiltins.map((name) => ({ name, message: 'The renderer runs in a browser.' }))],

@@ -71,9 +71,18 @@ export type HostRequest =
   | { readonly type: 'open-recording'; readonly path: string }
   | { readonly type: 'list-recordings' };
 
+/** One file of a recording, fetched by the renderer from `url` (served by the shell: HTTP in the browser shell, the
+ *  app's custom protocol in Electron) and stream-parsed there. */
+export interface RecordingFile {
+  readonly name: string;
+  readonly url: string;
+  readonly bytes: number;
+}
+
 export interface RecordingInfo {
+  /** The folder or single file as the user named it. */
   readonly path: string;
-  readonly files: number;
+  readonly files: readonly RecordingFile[];
   readonly bytes: number;
 }
 
