@@ -102,6 +102,9 @@ export type HostResponse<R extends HostRequest> = HostResponses[R['type']];
 
 /** Pushed from host to renderer. Events come in batches (at most every ~50 ms) so a 500-node cluster does not flood. */
 export type HostMessage =
+  /** First to every subscriber, and whenever a cluster is launched, attached or stopped: drop what came before (the
+   *  events of an earlier session) and start over. `session` names the recording folder under logs/. */
+  | { readonly type: 'session'; readonly session: string | null; readonly mode: 'process' | 'embedded' | 'attached' | null }
   | { readonly type: 'events'; readonly events: readonly MembershipEvent[] }
   | { readonly type: 'nodes'; readonly nodes: readonly ClusterNode[] }
   | { readonly type: 'stats'; readonly stats: readonly NodeStats[] }

@@ -6,7 +6,18 @@
 import type { MembershipEvent, MemberStatus } from './events.ts';
 import type { Address, MemberId } from './member-id.ts';
 import type { ProtocolConfig } from './config.ts';
+import { resolveConfig } from './config.ts';
 import type { Rng } from './rng.ts';
+import { decodeGossip } from './codec.ts';
+import { MemberList, isLive } from './member-list.ts';
+import type { CoreState } from './state.ts';
+import { emit, newEntry } from './state.ts';
+import { deathNotice, expire, forgiveLostTime, isZombie } from './failure.ts';
+import { buildPacket, gossipRound } from './gossip.ts';
+import { mergeEntry } from './merge.ts';
+import { hearMode, switchSuspicion } from './suspicion.ts';
+import { admit, joined, snapshot } from './join.ts';
+import { leave } from './leave.ts';
 
 export interface Send {
   readonly to: Address;
@@ -65,4 +76,183 @@ export interface CoreCounters {
   readonly dropped: number;
   readonly malformed: number;
   readonly sent: number;
+}
+
+/** An inert core (left, or declared failed) still answers with a finite wake-up, so a runtime that arms a timer
+ *  from `nextWakeAt` never spins. */
+const IDLE_WAKE_MS = 3_600_000;
+
+export class MembershipCore {
+  readonly self: MemberId;
+  private readonly st: CoreState;
+  private drop: number;
+  private left = false;
+  private reportedFailed = false;
+  private nextWakeAt = 0;
+  private readonly count = { received: 0, dropped: 0, malformed: 0, sent: 0 };
+
+  /** Throws for a self id that is not a canonical `host:port@version` or a config out of range (programming errors:
+   *  the runtime validates user input before). */
+  constructor(opts: CoreOptions) {
+    const self = newEntry({ id: opts.self, heartbeat: 0, incarnation: 0 }, 0);
+    if (self === undefined) throw new Error(`invalid member id ${JSON.stringify(opts.self)}`);
+    const list = new MemberList();
+    list.add(self);
+    this.self = opts.self;
+    this.st = {
+      self,
+      config: resolveConfig(opts.config),
+      rng: opts.rng,
+      list,
+      introducer: opts.introducer,
+      mode: { enabled: opts.suspicion ?? false, epoch: 0, tie: 0 },
+      events: [],
+      refuteTo: [],
+      declaredFailed: false,
+      nextGossipAt: 0,
+      nextProbeAt: 0,
+      rotation: 0,
+    };
+    this.drop = validRate(opts.dropRate ?? 0) ?? 0;
+  }
+
+  /** Emits `start` for self; the first gossip round is one interval later (after the runtime's TCP join). */
+  start(now: number): Output {
+    const st = this.st;
+    st.self.lastHeardAt = st.self.statusSince = st.self.changedAt = now;
+    st.nextGossipAt = this.nextWakeAt = now + st.config.gossipIntervalMs;
+    st.nextProbeAt = now + st.config.introducerProbeMs;
+    emit(st, now, 'start', st.self);
+    return this.finish(now, []);
+  }
+
+  /** Runs the timers that are due (fail/suspect/cleanup) and, when due, a gossip round. */
+  tick(now: number): Output {
+    if (this.inert) return this.finish(now, []);
+    const st = this.st;
+    const late = now - this.nextWakeAt;
+    if (late > st.config.gossipIntervalMs) forgiveLostTime(st, now, late);
+    let next = Number.POSITIVE_INFINITY;
+    let introducerKnown = false;
+    for (const e of st.list.values()) {
+      if (e === st.self) continue;
+      next = Math.min(next, expire(st, now, e));
+      if (e.address === st.introducer && isLive(e.status)) introducerKnown = true;
+    }
+    st.list.expireTombstones(now);
+    const send = now >= st.nextGossipAt ? gossipRound(st, now, introducerKnown) : [];
+    this.nextWakeAt = Math.min(next, st.nextGossipAt);
+    return this.finish(now, send);
+  }
+
+  /** Rolls the receiver-side drop, then decodes, validates and merges one datagram. */
+  receive(now: number, from: Address, bytes: Uint8Array): Output {
+    if (this.inert) return this.finish(now, []);
+    const st = this.st;
+    this.count.received++;
+    if (this.drop > 0 && st.rng.next() < this.drop) {
+      this.count.dropped++;
+      return this.finish(now, []);
+    }
+    const decoded = decodeGossip(bytes);
+    if (!decoded.ok) {
+      this.count.malformed++;
+      return this.finish(now, []);
+    }
+    const { kind, sender, mode, entries } = decoded.msg;
+    if (kind === 'failed-notice') {
+      if (entries.some((w) => w.id === st.self.id && w.status === 'failed')) st.declaredFailed = true;
+      return this.finish(now, []);
+    }
+    if (isZombie(st, sender)) return this.finish(now, [{ to: from, bytes: deathNotice(st, sender) }]);
+    hearMode(st, now, mode);
+    for (const w of entries) {
+      mergeEntry(st, now, w, 'gossip', from);
+      if (st.declaredFailed) break;
+    }
+    if (st.refuteTo.length === 0 || st.declaredFailed) return this.finish(now, []);
+    const refutation = buildPacket(st, now);
+    return this.finish(now, [...new Set(st.refuteTo)].map((to) => ({ to, bytes: refutation })));
+  }
+
+  command(now: number, cmd: Command): Output {
+    const st = this.st;
+    if (cmd.kind === 'set-drop') {
+      // An out-of-range rate is ignored: the runtime reports it to the user.
+      this.drop = validRate(cmd.rate) ?? this.drop;
+      return this.finish(now, []);
+    }
+    if (this.inert) return this.finish(now, []);
+    switch (cmd.kind) {
+      case 'leave': {
+        const send = leave(st, now);
+        this.left = true;
+        return this.finish(now, send);
+      }
+      case 'set-suspicion':
+        switchSuspicion(st, now, cmd.enabled);
+        break;
+      case 'admit':
+        admit(st, now, cmd.member);
+        break;
+      case 'joined':
+        joined(st, now, cmd.snapshot);
+        break;
+    }
+    return this.finish(now, []);
+  }
+
+  members(): MemberView[] {
+    return [...this.st.list.values()].map((e) => ({
+      id: e.id,
+      status: e.status,
+      heartbeat: e.heartbeat,
+      incarnation: e.incarnation,
+      lastHeardAt: e.lastHeardAt,
+    }));
+  }
+
+  suspects(): MemberId[] {
+    return [...this.st.list.values()].filter((e) => e.status === 'suspect').map((e) => e.id);
+  }
+
+  snapshot(): JoinSnapshot {
+    return snapshot(this.st);
+  }
+
+  suspicion(): { enabled: boolean; epoch: number } {
+    return { enabled: this.st.mode.enabled, epoch: this.st.mode.epoch };
+  }
+
+  dropRate(): number {
+    return this.drop;
+  }
+
+  counters(): CoreCounters {
+    return { ...this.count };
+  }
+
+  hasLeft(): boolean {
+    return this.left;
+  }
+
+  private get inert(): boolean {
+    return this.left || this.st.declaredFailed;
+  }
+
+  private finish(now: number, send: Send[]): Output {
+    const st = this.st;
+    const events = st.events;
+    st.events = [];
+    st.refuteTo = [];
+    this.count.sent += send.length;
+    const out: Output = { send, events, nextWakeAt: this.inert ? now + IDLE_WAKE_MS : this.nextWakeAt };
+    if (!st.declaredFailed || this.reportedFailed) return out;
+    this.reportedFailed = true;
+    return { ...out, send: [], selfDeclaredFailed: true };
+  }
+}
+
+function validRate(rate: number): number | undefined {
+  return rate >= 0 && rate <= 1 ? rate : undefined;
 }

@@ -44,3 +44,47 @@ test('keeps cells when the matrix grows past its capacity', () => {
   assert.equal(s.size, 40);
   assert.ok(ids.every((id) => s.statusOf(ids[0]!, id) === 'alive'));
 });
+
+test('revisions mark the changed row and columns; stop marks every member it listed', () => {
+  const s = new MembershipState();
+  s.applyAll([ev(1, A, 'start', A), ev(1, B, 'start', B), ev(2, A, 'join', B), ev(2, A, 'join', C), ev(3, B, 'join', A)]);
+  const a = s.index(A)!, b = s.index(B)!, c = s.index(C)!;
+  const before = s.revision;
+  assert.equal(s.rowRevision(b), before);
+  s.apply(ev(4, B, 'suspect', A, 1));
+  assert.equal(s.revision, before + 1);
+  assert.equal(s.rowRevision(b), s.revision);
+  assert.equal(s.columnRevision(a), s.revision);
+  assert.ok(s.columnRevision(c) < s.revision);
+  s.apply(ev(5, A, 'stop', A));
+  assert.equal(s.columnRevision(b), s.revision, 'B lost a voice');
+  assert.equal(s.columnRevision(c), s.revision, 'C lost a voice');
+  assert.equal(s.clone().columnRevision(c), s.revision);
+});
+
+test('tallyAt counts running observers by cell code without allocating', () => {
+  const s = new MembershipState();
+  s.applyAll([ev(1, A, 'start', A), ev(1, B, 'start', B), ev(1, C, 'start', C), ev(2, A, 'fail', C, 0), ev(2, B, 'join', C)]);
+  const out = new Uint32Array(5);
+  s.tallyAt(s.index(C)!, out);
+  assert.deepEqual([...out], [0, 1, 0, 1, 0]);
+  s.tallyAt(s.index(A)!, out);
+  assert.deepEqual([...out], [2, 0, 0, 0, 0], 'B and C run but do not list A');
+});
+
+test('copyFrom makes an equal state in place, and its revisions only grow', () => {
+  const s = new MembershipState();
+  s.applyAll([ev(1, A, 'start', A), ev(2, A, 'join', B), ev(3, A, 'suspect', B, 4), ev(4, B, 'start', B)]);
+  const target = new MembershipState();
+  target.applyAll([ev(1, C, 'start', C), ev(2, C, 'join', A), ev(3, C, 'join', B), ev(4, C, 'fail', B), ev(5, C, 'join', A), ev(6, C, 'join', A)]);
+  const before = target.revision;
+  target.copyFrom(s);
+  assert.deepEqual(target.allIds(), s.allIds());
+  assert.equal(target.statusOf(A, B), 'suspect');
+  assert.equal(target.incarnationOf(A, B), 4);
+  assert.equal(target.isRunning(B), true);
+  assert.equal(target.index(C), undefined);
+  assert.equal(target.time, 4);
+  assert.ok(target.revision > before && target.rowRevision(0) === target.revision);
+  assert.ok(s.byteSize() > 0);
+});

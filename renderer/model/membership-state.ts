@@ -24,6 +24,11 @@ export class MembershipState {
   private incarnations = new Uint32Array(0);
   /** Whether each index has logged `start` and not yet `stop` (its row is a live list). */
   private running = new Uint8Array(0);
+  /** Revision counters, so views redraw only what changed: bumped on every applied event (global), on the
+   *  observer's row, and on each member column whose tally may have moved. */
+  private rev = 0;
+  private rowRevs = new Uint32Array(0);
+  private columnRevs = new Uint32Array(0);
   private lastTs = -Infinity;
 
   get size(): number {
@@ -33,6 +38,21 @@ export class MembershipState {
   /** Time of the last applied event. */
   get time(): number {
     return this.lastTs;
+  }
+
+  /** Grows by at least one with every applied event. */
+  get revision(): number {
+    return this.rev;
+  }
+
+  /** Revision of the last event that changed this observer's row (0: never). */
+  rowRevision(index: number): number {
+    return this.rowRevs[index] ?? 0;
+  }
+
+  /** Revision of the last event that may have changed how observers see this member (its column or who runs). */
+  columnRevision(index: number): number {
+    return this.columnRevs[index] ?? 0;
   }
 
   idAt(index: number): MemberId {
@@ -55,12 +75,19 @@ export class MembershipState {
     const member = this.intern(event.member);
     if (event.ts > this.lastTs) this.lastTs = event.ts;
     const cell = observer * this.capacity + member;
+    const rev = ++this.rev;
+    this.rowRevs[observer] = rev;
+    this.columnRevs[member] = rev;
     if (event.event === 'start') {
       this.running[observer] = 1;
     } else if (event.event === 'stop') {
-      // A stopped process has no list any more.
+      // A stopped process has no list any more; every member it listed loses one voice in its tally.
       this.running[observer] = 0;
-      this.cellCodes.fill(CELL.none, observer * this.capacity, observer * this.capacity + this.capacity);
+      const row = observer * this.capacity;
+      for (let m = 0; m < this.ids.length; m++) {
+        if (this.cellCodes[row + m] !== CELL.none) this.columnRevs[m] = rev;
+      }
+      this.cellCodes.fill(CELL.none, row, row + this.capacity);
       return;
     }
     const status = statusAfter(event.event);
@@ -108,6 +135,20 @@ export class MembershipState {
     return out;
   }
 
+  /** Allocation-free tally by member index: `out[code]` = running observers (other than the member) with that cell
+   *  code, for codes 1..4; `out[0]` = running observers that do not list it. */
+  tallyAt(member: number, out: Uint32Array): void {
+    out.fill(0);
+    for (let o = 0; o < this.ids.length; o++) {
+      if (this.running[o] !== 1 || o === member) continue;
+      out[this.cellCodes[o * this.capacity + member]!]!++;
+    }
+  }
+
+  isRunningAt(index: number): boolean {
+    return this.running[index] === 1;
+  }
+
   /** How the running observers see `member`: counts per status (observers that do not list it are not counted). */
   tally(member: MemberId): Record<MemberStatus, number> {
     const counts: Record<MemberStatus, number> = { alive: 0, suspect: 0, failed: 0, left: 0 };
@@ -143,8 +184,40 @@ export class MembershipState {
     copy.cellCodes = this.cellCodes.slice();
     copy.incarnations = this.incarnations.slice();
     copy.running = this.running.slice();
+    copy.rev = this.rev;
+    copy.rowRevs = this.rowRevs.slice();
+    copy.columnRevs = this.columnRevs.slice();
     copy.lastTs = this.lastTs;
     return copy;
+  }
+
+  /** Becomes a copy of `source`, reusing this object's buffers when they are big enough (replay seeks). Revisions
+   *  keep growing: every row and column is marked changed, so views that cache by revision redraw everything. */
+  copyFrom(source: MembershipState): void {
+    this.ids.length = 0;
+    this.ids.push(...source.ids);
+    this.indexOf.clear();
+    for (const [id, i] of source.indexOf) this.indexOf.set(id, i);
+    if (this.capacity !== source.capacity) {
+      this.capacity = source.capacity;
+      this.cellCodes = new Uint8Array(source.cellCodes.length);
+      this.incarnations = new Uint32Array(source.incarnations.length);
+      this.running = new Uint8Array(source.running.length);
+      this.rowRevs = new Uint32Array(source.rowRevs.length);
+      this.columnRevs = new Uint32Array(source.columnRevs.length);
+    }
+    this.cellCodes.set(source.cellCodes);
+    this.incarnations.set(source.incarnations);
+    this.running.set(source.running);
+    this.rev = Math.max(this.rev, source.rev) + 1;
+    this.rowRevs.fill(this.rev);
+    this.columnRevs.fill(this.rev);
+    this.lastTs = source.lastTs;
+  }
+
+  /** Approximate memory held, in bytes (replay budgets its snapshots with it). */
+  byteSize(): number {
+    return this.cellCodes.byteLength + this.incarnations.byteLength + this.running.byteLength + 64 * this.ids.length;
   }
 
   private intern(id: MemberId): number {
@@ -166,6 +239,12 @@ export class MembershipState {
     }
     const running = new Uint8Array(capacity);
     running.set(this.running);
+    const rowRevs = new Uint32Array(capacity);
+    rowRevs.set(this.rowRevs);
+    const columnRevs = new Uint32Array(capacity);
+    columnRevs.set(this.columnRevs);
+    this.rowRevs = rowRevs;
+    this.columnRevs = columnRevs;
     this.cellCodes = cells;
     this.incarnations = incs;
     this.running = running;

@@ -1,0 +1,67 @@
+// What the e2e specs share: reading the renderer's test hook (window.__hearsay, see renderer/main.ts), launching a
+// cluster through the GUI's panel, clicking a node where the graph draws it, and keeping screenshots.
+import path from 'node:path';
+import { expect } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { ringLayout } from '../renderer/model/ring-layout.ts';
+
+export const ARTIFACTS = path.join(import.meta.dirname, 'artifacts');
+
+export interface NodeView {
+  address: string;
+  id: string | undefined;
+  majority: string;
+  tally: { alive: number; suspect: number; failed: number; left: number };
+}
+
+export interface HookState {
+  nodes: NodeView[];
+  counts: { alive: number; suspect: number; failed: number; left: number; total: number };
+  rejected: { frames: number; events: number };
+  shell: string;
+  connection: string;
+  running: number;
+}
+
+export function hookState(page: Page): Promise<HookState> {
+  return page.evaluate(() => (window as unknown as { __hearsay: { state(): HookState } }).__hearsay.state());
+}
+
+export async function nodeView(page: Page, address: string): Promise<NodeView | undefined> {
+  return (await hookState(page)).nodes.find((n) => n.address === address);
+}
+
+/** Fills the launch panel and waits until every node is listed alive by every other node (a tally counts the other
+ *  running observers, not the node itself). */
+export async function launchFromGui(page: Page, opts: { nodes: number; suspicion: boolean; suspectMs?: number }): Promise<HookState> {
+  await page.getByTestId('launch-nodes').fill(String(opts.nodes));
+  await page.getByTestId('launch-mode').selectOption('process');
+  await page.getByTestId('launch-suspicion').setChecked(opts.suspicion);
+  await page.getByTestId('launch-suspect-ms').fill(opts.suspectMs === undefined ? '' : String(opts.suspectMs));
+  await page.getByTestId('launch-button').click();
+  await expect.poll(async () => {
+    const s = await hookState(page);
+    return s.nodes.filter((n) => n.majority === 'alive' && n.tally.alive === opts.nodes - 1).length;
+  }, { timeout: 30_000, message: `all ${opts.nodes} nodes alive in every list` }).toBe(opts.nodes);
+  await expect(page.getByTestId('node-count-alive')).toHaveText(String(opts.nodes));
+  return hookState(page);
+}
+
+/** Clicks the node's disc on the graph canvas (the ring layout the renderer uses), then checks the inspector. */
+export async function clickNode(page: Page, address: string): Promise<void> {
+  const { nodes } = await hookState(page);
+  const index = nodes.findIndex((n) => n.address === address);
+  expect(index, `${address} is on the graph`).toBeGreaterThanOrEqual(0);
+  const canvas = page.getByTestId('graph-canvas');
+  const box = await canvas.boundingBox();
+  if (!box) throw new Error('the graph canvas is not visible');
+  const layout = ringLayout(nodes.length, box.width, box.height);
+  await canvas.click({ position: { x: layout.positions[2 * index]!, y: layout.positions[2 * index + 1]! } });
+  await expect(page.getByTestId('inspector-address')).toHaveText(address);
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}

@@ -1,0 +1,113 @@
+// Replay against the browser shell: open the small real sample (logs/samples/small: 10 nodes, 3 kills, a pause with
+// suspicion on) by path, check the load report and the failure markers, scrub to a failure and see the graph and the
+// matrix show it; then step, filter and play. Screenshots in e2e/artifacts/.
+import { expect, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { screenshot } from './hearsay-page.ts';
+import type { NodeView } from './hearsay-page.ts';
+
+const SAMPLE = 'logs/samples/small';
+
+interface Failure { member: string; address: string; cause: string; fromTs: number; firstTs?: number; allTs?: number; detected: number; expected: number }
+interface ReplayHook {
+  loaded(): boolean;
+  info(): { events: number; files: string[]; startTs: number; endTs: number; skipped: Record<string, number>; failures: Failure[] };
+  time(): number;
+  position(): number;
+  seek(t: number): void;
+  state(): { time: number; position: number; drawn: boolean; nodes: NodeView[] };
+  statusOf(observer: string, member: string): string | undefined;
+}
+
+/** Calls a method of the replay test hook in the page (undefined before replay is mounted). */
+function call<T>(page: Page, method: keyof ReplayHook, ...args: unknown[]): Promise<T> {
+  return page.evaluate(({ method, args }) => {
+    const replay = (window as unknown as { __hearsay: { replay?: Record<string, (...a: unknown[]) => unknown> } }).__hearsay.replay;
+    return replay?.[method]?.(...args);
+  }, { method, args }) as Promise<T>;
+}
+
+async function openSample(page: Page): Promise<ReturnType<ReplayHook['info']>> {
+  await page.goto('/');
+  await page.getByTestId('mode-replay').click();
+  await page.getByTestId('replay-path').fill(SAMPLE);
+  await page.getByTestId('replay-open').click();
+  await expect.poll(() => call<boolean | undefined>(page, 'loaded'), { message: 'the sample loads' }).toBe(true);
+  return call<ReturnType<ReplayHook['info']>>(page, 'info');
+}
+
+/** The drawn graph after the last seek (the hook reports a state only once a frame has drawn it). */
+async function drawn(page: Page): Promise<NodeView[]> {
+  await expect.poll(async () => (await call<ReturnType<ReplayHook['state']>>(page, 'state')).drawn).toBe(true);
+  return (await call<ReturnType<ReplayHook['state']>>(page, 'state')).nodes;
+}
+
+test('open the small sample, scrub to a kill, see the failure in the graph and the matrix', async ({ page }) => {
+  const info = await openSample(page);
+  expect(info.files).toHaveLength(10);
+  expect(info.events).toBeGreaterThan(200);
+  expect(info.skipped).toEqual({});
+  await expect(page.getByTestId('replay-progress')).toHaveJSProperty('position', 1);
+  await expect(page.getByTestId('replay-skipped')).toContainText('0 lines skipped');
+  const kills = info.failures.filter((f) => f.cause === 'kill');
+  expect(kills).toHaveLength(3);
+  for (const k of kills) {
+    expect(k.firstTs! - k.fromTs, 'first detection within 3 s').toBeLessThan(3000);
+    expect(k.allTs! - k.fromTs, 'all within 6 s').toBeLessThan(6000);
+  }
+  await expect(page.getByTestId('replay-marker').first()).toBeVisible();
+  await screenshot(page, 'replay-1-opened');
+
+  // Before the first kill: its victim is alive everywhere.
+  const victim = kills[0]!;
+  await call(page, 'seek', info.startTs);
+  await page.getByTestId('replay-scrubber').fill(String(Math.floor(((victim.fromTs - info.startTs) / (info.endTs - info.startTs)) * 100_000) - 1));
+  let nodes = await drawn(page);
+  let v = nodes.find((n) => n.address === victim.address)!;
+  expect(v.majority).toBe('alive');
+  expect(v.tally.failed).toBe(0);
+
+  // Scrub past the last observer's detection: every other running node lists it failed.
+  const allAt = Math.ceil(((victim.allTs! - info.startTs) / (info.endTs - info.startTs)) * 100_000) + 1;
+  await page.getByTestId('replay-scrubber').fill(String(allAt));
+  nodes = await drawn(page);
+  v = nodes.find((n) => n.address === victim.address)!;
+  expect(v.majority).toBe('failed');
+  expect(v.tally.failed).toBe(victim.expected);
+  expect(v.tally.alive).toBe(0);
+  // The matrix folds the same state: each of those observers' rows has the victim failed.
+  const others = nodes.filter((n) => n.address !== victim.address && n.majority === 'alive');
+  expect(others.length).toBe(victim.expected);
+  for (const o of others) expect(await call(page, 'statusOf', o.id, victim.member)).toBe('failed');
+  await expect(page.getByTestId('replay-time')).toContainText(' s · ');
+  await expect(page.getByTestId('replay-events')).toContainText('fail');
+  await screenshot(page, 'replay-2-kill-detected');
+});
+
+test('next failure, stepping, filters and play', async ({ page }) => {
+  const info = await openSample(page);
+  await page.getByTestId('replay-next-failure').click();
+  const first = info.failures.map((f) => f.firstTs ?? f.fromTs).sort((a, b) => a - b)[0]!;
+  await expect.poll(() => call<number>(page, 'time')).toBe(first);
+  await expect(page.getByTestId('replay-status')).toContainText('first');
+
+  const before = await call<number>(page, 'position');
+  await page.getByTestId('replay-next').click();
+  await expect.poll(() => call<number>(page, 'position')).toBeGreaterThan(before);
+  await page.getByTestId('replay-prev').click();
+  await page.getByTestId('replay-prev').click();
+  await expect.poll(() => call<number>(page, 'position')).toBeLessThan(before);
+
+  // Only `fail` events listed and stepped: the next step lands on a fail.
+  for (const kind of ['start', 'stop', 'join', 'suspect', 'alive', 'remove', 'leave']) await page.getByTestId(`replay-filter-${kind}`).uncheck();
+  await page.getByTestId('replay-next').click();
+  await expect(page.locator('[data-testid=replay-events] tbody tr.current td:nth-child(3)')).toHaveText('fail');
+
+  await page.getByTestId('replay-speed').fill('1000');
+  await expect(page.getByTestId('replay-speed')).toHaveValue('1000');
+  const t0 = await call<number>(page, 'time');
+  await page.getByTestId('replay-play').click();
+  await expect.poll(() => call<number>(page, 'time'), { message: 'playing at 100× moves the cursor' }).toBeGreaterThan(t0 + 500);
+  await page.getByTestId('replay-play').click();
+  await screenshot(page, 'replay-3-filtered-playing');
+});

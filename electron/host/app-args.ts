@@ -1,0 +1,60 @@
+// The app's command line, shared by `npm start` (scripts/start.ts) and the Electron main process it may launch
+// (which gets the same flags passed on): which cluster to start, which recording to open.
+import { parseArgs } from 'node:util';
+import { UserError } from '../../node-runtime/cli/user-error.ts';
+import { MAX_NODES } from './host-request-schema.ts';
+
+export interface AppArgs {
+  readonly nodes: number;
+  readonly mode: 'process' | 'embedded';
+  /** A recording folder or file to open at start (the page gets `?replay=`). */
+  readonly replay: string | undefined;
+  /** Browser shell port; undefined: 5170 or the first free one after it. */
+  readonly port: number | undefined;
+  /** Open a window (Chromium in app mode) when a display exists. */
+  readonly open: boolean;
+  readonly help: boolean;
+}
+
+export const APP_USAGE = `usage: npm start -- [--nodes N] [--mode process|embedded] [--replay DIR] [--port N] [--no-open]
+  --nodes N        nodes of the local cluster launched at start (default 8; 0: launch none)
+  --mode M         process: one child process per node (default); embedded: all in the app's process
+  --replay DIR     open a recording (a folder of JSONL logs, or one file) at start
+  --port N         browser shell port (default 5170, or the first free port after it)
+  --no-open        browser shell: print the URL, do not open Chromium`;
+
+function int(text: string, flag: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UserError(`${flag} ${text}: expected a whole number ${min}..${max}`);
+  return n;
+}
+
+/** `strict: false` for Electron, whose command line also carries Chromium's own switches. */
+export function parseAppArgs(argv: readonly string[], opts: { strict?: boolean } = {}): AppArgs {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: opts.strict ?? true,
+      allowNegative: true,
+      options: {
+        nodes: { type: 'string' }, mode: { type: 'string' }, replay: { type: 'string' }, port: { type: 'string' },
+        open: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    throw new UserError(`${(err as Error).message.split('\n')[0]} (see --help)`);
+  }
+  const str = (name: string): string | undefined => (typeof values[name] === 'string' ? values[name] : undefined);
+  const modeText = str('mode') ?? 'process';
+  if (modeText !== 'process' && modeText !== 'embedded') throw new UserError(`--mode ${modeText}: expected process or embedded`);
+  const portText = str('port');
+  return {
+    nodes: int(str('nodes') ?? '8', '--nodes', 0, MAX_NODES[modeText]),
+    mode: modeText,
+    replay: str('replay'),
+    port: portText === undefined ? undefined : int(portText, '--port', 1, 65535),
+    open: values.open !== false,
+    help: values.help === true,
+  };
+}

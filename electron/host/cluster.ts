@@ -1,0 +1,38 @@
+// What the host needs from a running cluster, whichever way it runs: child processes (process-cluster.ts), nodes in
+// this process (embedded-cluster.ts), or nodes someone else started (attach.ts). The host owns batching, history and
+// recording; a cluster only reports what happens through its sink and carries out actions.
+import type { Address, ClusterNode, MembershipEvent, NodeAction, NodeStats } from './api.ts';
+
+export interface ClusterSink {
+  /** Validated events, in the order they were received from each node. */
+  events(events: readonly MembershipEvent[]): void;
+  /** The node list or a node's run state changed: the host re-reads `nodes()`. */
+  nodesChanged(): void;
+  stats(stats: NodeStats): void;
+  progress(phase: string, done: number, total: number): void;
+  /** Something the user should see (a node died on its own, a control channel refused…). One line. */
+  error(message: string): void;
+  /** A message from a node or control channel failed validation and was dropped. */
+  malformed(): void;
+}
+
+export interface Cluster {
+  readonly mode: 'process' | 'embedded' | 'attached';
+  /** Starts (or attaches to) the nodes; resolves once every node answers. On failure the host calls `stop()`. */
+  start(): Promise<void>;
+  nodes(): ClusterNode[];
+  action(action: NodeAction, address: string): Promise<ClusterNode>;
+  add(): Promise<ClusterNode>;
+  setDrop(rate: number, address?: string): Promise<void>;
+  setSuspicion(enabled: boolean): Promise<void>;
+  /** Stops (launched) or detaches from (attached) every node; resolves when nothing of it runs any more. */
+  stop(): Promise<void>;
+}
+
+export interface ClusterContext {
+  readonly sink: ClusterSink;
+  /** Where the node at `address` writes its own log (`--log-dir`). */
+  readonly logDir: (address: Address) => string;
+  /** Without a launch's basePort, nodes take the first free range from here up. */
+  readonly firstPort: number;
+}

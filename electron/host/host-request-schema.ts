@@ -1,0 +1,60 @@
+// The one valibot schema for a HostRequest, used by both shells: the WebSocket server validates every incoming
+// frame with it and Electron's main process every IPC payload, so a malformed request is dropped at the boundary.
+import * as v from 'valibot';
+import { parseAddress } from '../../node-runtime/protocol/member-id.ts';
+import type { HostRequest } from './api.ts';
+
+/** Embedded nodes are cheap (one UDP socket each); process nodes cost a Node process each. */
+export const MAX_NODES = { process: 64, embedded: 2000 } as const;
+
+const AddressSchema = v.pipe(
+  v.string(),
+  v.maxLength(300),
+  v.check((s) => parseAddress(s) !== undefined, 'expected host:port'),
+);
+const RateSchema = v.pipe(v.number(), v.minValue(0), v.maxValue(1));
+const MsSchema = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(600_000));
+
+const LaunchOptionsSchema = v.pipe(
+  v.strictObject({
+    nodes: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_NODES.embedded)),
+    mode: v.picklist(['process', 'embedded']),
+    suspicion: v.boolean(),
+    dropRate: RateSchema,
+    timings: v.optional(v.strictObject({
+      gossipMs: v.optional(MsSchema),
+      failMs: v.optional(MsSchema),
+      suspectMs: v.optional(MsSchema),
+      cleanupMs: v.optional(MsSchema),
+      fanout: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(64))),
+    })),
+    basePort: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1024), v.maxValue(65535))),
+  }),
+  v.check((o) => o.nodes <= MAX_NODES[o.mode], 'too many nodes for this mode'),
+);
+
+export const HostRequestSchema = v.variant('type', [
+  v.strictObject({ type: v.literal('launch'), options: LaunchOptionsSchema }),
+  v.strictObject({ type: v.literal('attach'), address: AddressSchema }),
+  v.strictObject({ type: v.literal('stop-cluster') }),
+  v.strictObject({
+    type: v.literal('node-action'),
+    action: v.picklist(['kill', 'pause', 'resume', 'leave', 'restart']),
+    address: AddressSchema,
+  }),
+  v.strictObject({ type: v.literal('add-node') }),
+  v.strictObject({ type: v.literal('set-drop'), rate: RateSchema, address: v.optional(AddressSchema) }),
+  v.strictObject({ type: v.literal('set-suspicion'), enabled: v.boolean() }),
+  v.strictObject({ type: v.literal('open-recording'), path: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)) }),
+  v.strictObject({ type: v.literal('list-recordings') }),
+]);
+
+// The schema must accept exactly what api.ts declares: this line stops compiling if the two drift apart.
+const _sameShape: [v.InferOutput<typeof HostRequestSchema>] extends [HostRequest]
+  ? [HostRequest] extends [v.InferOutput<typeof HostRequestSchema>] ? true : false : false = true;
+
+/** The validated request, or undefined (the caller counts it as malformed). */
+export function parseHostRequest(value: unknown): HostRequest | undefined {
+  const parsed = v.safeParse(HostRequestSchema, value);
+  return parsed.success ? parsed.output : undefined;
+}

@@ -1,0 +1,225 @@
+// The browser shell (ARCHITECTURE.md §4): the same HostApi over HTTP + WebSocket, so the app runs on a headless
+// server and Playwright can drive it in Chromium. HTTP serves the built renderer and opened recordings (GET only,
+// with a CSP); the WebSocket at /ws carries `{id, request}` → `{id, ok, result | error}` and pushes `{push}`.
+// Bound to loopback by default; bound elsewhere it requires the random `?token=` printed with the URL, and it
+// always refuses WebSocket upgrades from another origin (a web page in the user's browser must not drive nodes).
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as v from 'valibot';
+import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
+import { UserError } from '../node-runtime/cli/user-error.ts';
+import { isLoopback } from '../node-runtime/transport/tcp-listener.ts';
+import type { HostApi, HostMessage } from './host/api.ts';
+import { CONTENT_SECURITY_POLICY, resolveAppFile } from './host/app-files.ts';
+import { findFreePort } from './host/free-ports.ts';
+import { Host } from './host/host.ts';
+import { RecordingFiles } from './host/recording-files.ts';
+import { RequestChannel } from './host/request-channel.ts';
+
+export const DEFAULT_SHELL_PORT = 5170;
+const MAX_FRAME_BYTES = 1 << 20;
+/** A client that stops reading is cut off (it reconnects and gets the history) rather than buffered without end. */
+const MAX_CLIENT_BACKLOG = 64 << 20;
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const EnvelopeSchema = v.object({ id: v.pipe(v.number(), v.integer(), v.minValue(0)), request: v.unknown() });
+
+export interface BrowserShellOptions {
+  readonly api: HostApi;
+  readonly recordings: RecordingFiles;
+  readonly rendererDir: string;
+  readonly host?: string;
+  readonly port?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface BrowserShell {
+  /** The page's URL, with `?token=` when bound to a non-loopback address. */
+  readonly url: string;
+  readonly port: number;
+  /** Incoming WebSocket messages that were not JSON, not `{id, request}`, or not a valid HostRequest. */
+  malformed(): number;
+  close(): Promise<void>;
+}
+
+function sameOrigin(req: http.IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true; // not a browser: a local tool, which could open the port anyway
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+export async function startBrowserShell(opts: BrowserShellOptions): Promise<BrowserShell> {
+  const bindHost = opts.host ?? '127.0.0.1';
+  const token = isLoopback(bindHost) || bindHost === 'localhost' ? undefined : crypto.randomBytes(16).toString('hex');
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const channel = new RequestChannel(opts.api, log);
+  let envelopeMalformed = 0;
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://shell');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const file = resolveAppFile(opts.rendererDir, opts.recordings, url.pathname);
+    if (!file) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found\n');
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': file.contentType,
+      'Content-Length': file.bytes,
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-cache',
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    const stream = fs.createReadStream(file.file);
+    stream.on('error', () => res.destroy());
+    stream.pipe(res);
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://shell');
+    const refuse = (status: string): void => {
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+    };
+    if (url.pathname !== '/ws') return refuse('404 Not Found');
+    if (token !== undefined && url.searchParams.get('token') !== token) return refuse('403 Forbidden');
+    if (!sameOrigin(req)) return refuse('403 Forbidden');
+    wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws));
+  });
+
+  const serveClient = (ws: WebSocket): void => {
+    const send = (value: unknown): void => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (ws.bufferedAmount > MAX_CLIENT_BACKLOG) ws.terminate();
+      else ws.send(JSON.stringify(value));
+    };
+    const unsubscribe = opts.api.subscribe((push: HostMessage) => send({ push }));
+    ws.on('close', unsubscribe);
+    ws.on('error', () => ws.terminate());
+    ws.on('message', (data, isBinary) => {
+      let json: unknown;
+      try {
+        json = isBinary ? undefined : JSON.parse(data.toString());
+      } catch {
+        json = undefined;
+      }
+      const envelope = v.safeParse(EnvelopeSchema, json);
+      if (!envelope.success) {
+        envelopeMalformed++;
+        send({ id: null, ok: false, error: 'malformed message: expected {"id": n, "request": {...}}' });
+        return;
+      }
+      void channel.answer(envelope.output.request).then((reply) => send({ id: envelope.output.id, ...reply }));
+    });
+  };
+
+  const port = opts.port ?? DEFAULT_SHELL_PORT;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(err.code === 'EADDRINUSE' ? new UserError(`port ${port} is busy (choose another with --port)`) : err);
+    });
+    server.listen({ host: bindHost, port, exclusive: true }, () => resolve());
+  });
+  const bound = (server.address() as { port: number }).port;
+  const hostPart = bindHost.includes(':') ? `[${bindHost}]` : bindHost;
+  return {
+    url: `http://${hostPart}:${bound}/${token === undefined ? '' : `?token=${token}`}`,
+    port: bound,
+    malformed: () => envelopeMalformed + channel.malformed,
+    close: async () => {
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The browser shell with its own host core, as `npm run serve` runs it. */
+export async function serveApp(opts: {
+  host?: string; port?: number; rendererDir?: string; logsDir?: string; firstNodePort?: number;
+} = {}): Promise<{ shell: BrowserShell; host: Host }> {
+  const logsDir = opts.logsDir ?? path.join(ROOT, 'logs');
+  const recordings = new RecordingFiles({ cwd: process.cwd(), logsDir });
+  const host = new Host({ logsDir, recordings, firstNodePort: opts.firstNodePort });
+  const rendererDir = opts.rendererDir ?? path.join(ROOT, 'dist', 'renderer');
+  let port = opts.port;
+  if (port === undefined) {
+    port = await findFreePort('127.0.0.1', DEFAULT_SHELL_PORT);
+    if (port === undefined) throw new UserError('no free port for the browser shell');
+  }
+  try {
+    return { shell: await startBrowserShell({ api: host, recordings, rendererDir, host: opts.host, port }), host };
+  } catch (err) {
+    await host.close();
+    throw err;
+  }
+}
+
+const USAGE = `usage: npm run serve -- [--port N] [--host ADDR] [--logs-dir DIR] [--node-ports N]
+Serves the app (dist/renderer; build it with npm run build:renderer) and its host API over HTTP + WebSocket.
+  --port N        listen on N (default ${DEFAULT_SHELL_PORT}, or the first free port after it)
+  --host ADDR     bind address (default 127.0.0.1; anything else requires the printed ?token= URL)
+  --logs-dir DIR  record sessions under DIR (default logs/)
+  --node-ports N  launched nodes take the first free ports from N up (default 3000)`;
+
+function portValue(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UserError(`${flag} ${text} is not a port`);
+  return port;
+}
+
+async function main(argv: string[]): Promise<void> {
+  let values: { port?: string; host?: string; 'logs-dir'?: string; 'node-ports'?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' }, host: { type: 'string' }, 'logs-dir': { type: 'string' }, 'node-ports': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (err) {
+    throw new UserError(`${(err as Error).message.split('\n')[0]}\n${USAGE}`);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const { shell, host } = await serveApp({
+    port: portValue(values.port, '--port'), host: values.host, logsDir: values['logs-dir'] && path.resolve(values['logs-dir']),
+    firstNodePort: portValue(values['node-ports'], '--node-ports'),
+  });
+  process.stdout.write(`hearsay browser shell: ${shell.url}\n`);
+  const stop = (): void => {
+    void Promise.all([shell.close(), host.close()]).then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    process.stderr.write(`serve: ${err instanceof UserError ? err.message : (err as Error).stack}\n`);
+    process.exit(err instanceof UserError ? err.exitCode : 1);
+  });
+}

@@ -1,0 +1,155 @@
+// The `hearsay` command as users run it: help, one-line errors with non-zero exits, ctl, and cluster lifecycle.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { controlRequest } from '../control/client.ts';
+import type { ListSelfResult } from '../control/commands.ts';
+import { NodeGroup } from '../node/testing/node-process.ts';
+import { waitFor } from '../node/testing/wait-for.ts';
+import { HEARSAY_BIN } from './spawn-node.ts';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-cli-'));
+const group = new NodeGroup(path.join(tmp, 'nodes'));
+const spawned = new Set<ChildProcess>();
+after(async () => {
+  for (const p of spawned) p.kill('SIGKILL');
+  await group.killAll();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+/** Runs `hearsay ...args` to completion (killed after `timeoutMs`). */
+function hearsay(args: string[], timeoutMs = 15_000): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [HEARSAY_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    spawned.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      spawned.delete(child);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function assertOneLineError(run: Run, pattern: RegExp): void {
+  assert.notEqual(run.code, 0, `exit code; stderr: ${run.stderr}`);
+  const lines = run.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `one line on stderr, got:\n${run.stderr}`);
+  assert.match(lines[0]!, /^hearsay: /);
+  assert.match(lines[0]!, pattern);
+}
+
+describe('hearsay CLI', () => {
+  it('explains itself and every command', async () => {
+    const top = await hearsay(['--help']);
+    assert.equal(top.code, 0);
+    for (const name of ['node', 'ctl', 'cluster']) assert.match(top.stdout, new RegExp(`^  ${name} `, 'm'));
+    const node = await hearsay(['node', '--help']);
+    assert.equal(node.code, 0);
+    for (const flag of ['--host', '--port', '--join', '--log-dir', '--suspicion', '--drop', '--gossip-ms', '--fanout',
+      '--fail-ms', '--suspect-ms', '--cleanup-ms', '--control-open', '--seed', '--join-timeout']) {
+      assert.ok(node.stdout.includes(flag), `node --help mentions ${flag}`);
+    }
+  });
+
+  it('bad flags and values: one line, non-zero exit', async () => {
+    const runs = await Promise.all([
+      hearsay(['node', '--bogus']),
+      hearsay(['node', '--port', '99999']),
+      hearsay(['node', '--suspicion', 'maybe']),
+      hearsay(['node', '--fail-ms', '10', '--gossip-ms', '100']),
+      hearsay(['frobnicate']),
+      hearsay(['ctl', 'nowhere', 'list_mem']),
+    ]);
+    assertOneLineError(runs[0]!, /unknown flag --bogus/);
+    assertOneLineError(runs[1]!, /--port 99999: expected an integer in 1\.\.65535/);
+    assertOneLineError(runs[2]!, /--suspicion maybe: expected on or off/);
+    assertOneLineError(runs[3]!, /bad timing flags: failTimeoutMs/);
+    assertOneLineError(runs[4]!, /unknown command 'frobnicate'/);
+    assertOneLineError(runs[5]!, /target nowhere: expected HOST:PORT/);
+  });
+
+  it('busy port (TCP and UDP) and unreachable introducer or ctl target: one line, non-zero exit', async () => {
+    const tcp = net.createServer();
+    await new Promise<void>((resolve) => tcp.listen(21400, '127.0.0.1', resolve));
+    const udp = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => udp.bind(21401, '127.0.0.1', resolve));
+    try {
+      const [busyTcp, busyUdp, noIntro, noTarget] = await Promise.all([
+        hearsay(['node', '--port', '21400']),
+        hearsay(['node', '--port', '21401']),
+        hearsay(['node', '--port', '21402', '--join', '127.0.0.1:21403', '--join-timeout', '0']),
+        hearsay(['ctl', '127.0.0.1:21403', 'list_mem']),
+      ]);
+      assertOneLineError(busyTcp, /port 21400 is busy: 127\.0\.0\.1:21400 \(TCP\)/);
+      assertOneLineError(busyUdp, /port 21401 is busy: 127\.0\.0\.1:21401 \(UDP\)/);
+      assertOneLineError(noIntro, /cannot join through 127\.0\.0\.1:21403: connection refused/);
+      assertOneLineError(noTarget, /cannot reach 127\.0\.0\.1:21403: connection refused/);
+    } finally {
+      tcp.close();
+      udp.close();
+    }
+  });
+
+  it('ctl: human and --json output; unknown command is an error and the node keeps running', async () => {
+    const node = group.start(21410);
+    const id = await node.id();
+    const human = await hearsay(['ctl', node.address, 'list_mem']);
+    assert.equal(human.code, 0);
+    assert.match(human.stdout, /^ID +STATUS +HEARTBEAT +INCARNATION$/m);
+    assert.ok(human.stdout.includes(`${id}  alive*`));
+    const json = await hearsay(['ctl', node.address, 'list_self', '--json']);
+    assert.equal((JSON.parse(json.stdout) as ListSelfResult).id, id);
+    assertOneLineError(await hearsay(['ctl', node.address, 'explode']), /unknown command 'explode'/);
+    // At the prompt: one line on stderr, and the node goes on.
+    node.proc.stdin!.write('explode\nlist_self\n');
+    await waitFor(() => node.stderr.some((l) => l.includes("unknown command 'explode'")) && node.stdout.some((l) => l.startsWith(`${id} (`)),
+      { timeoutMs: 5000, what: 'the prompt to answer' });
+    assert.equal(node.running, true);
+  });
+
+  async function startCluster(name: string, basePort: number, n: number): Promise<{ proc: ChildProcess; pids: number[]; logDir: string }> {
+    const logDir = path.join(tmp, name);
+    const proc = spawn(process.execPath, [HEARSAY_BIN, 'cluster', '--nodes', String(n), '--base-port', String(basePort), '--log-dir', logDir, '--quiet'],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    spawned.add(proc);
+    let out = '';
+    proc.stdout.on('data', (d) => { out += d; });
+    await waitFor(() => out.includes(`cluster of ${n} up`), { timeoutMs: 30_000, what: 'the cluster to come up' });
+    assert.equal((out.match(/ alive/g) ?? []).length, n);
+    const ports = Array.from({ length: n }, (_, i) => basePort + i);
+    const pids = await Promise.all(ports.map(async (port) =>
+      (await controlRequest(`127.0.0.1:${port}`, 'list_self', [], {}) as ListSelfResult).pid));
+    assert.deepEqual(fs.readdirSync(logDir).sort(), ports.map((p) => `127.0.0.1_${p}`));
+    return { proc, pids, logDir };
+  }
+  const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
+
+  it('cluster: per-node log directories, members printed, SIGTERM stops all gracefully', async () => {
+    const { proc, pids, logDir } = await startCluster('cluster-term', 21420, 3);
+    const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+    proc.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    assert.ok(pids.every((pid) => !alive(pid)));
+    const log = fs.readFileSync(path.join(logDir, '127.0.0.1_21421', '127.0.0.1_21421.jsonl'), 'utf8').trimEnd().split('\n');
+    assert.match(log.at(-1)!, /"event":"stop".*"reason":"shutdown"/);
+  });
+
+  it('cluster: children exit when the parent is SIGKILLed', async () => {
+    const { proc, pids } = await startCluster('cluster-kill', 21430, 2);
+    proc.kill('SIGKILL');
+    await waitFor(() => pids.every((pid) => !alive(pid)), { timeoutMs: 10_000, what: 'children to exit after the parent died' });
+  });
+});

@@ -1,0 +1,85 @@
+// The flags that configure one membership node: `hearsay node` takes them all, `hearsay cluster` passes the
+// shared ones on to every child.
+import type { MembershipNodeOptions } from '../node/membership-node.ts';
+import { DEFAULT_CONFIG, resolveConfig } from '../protocol/config.ts';
+import type { ProtocolConfig } from '../protocol/config.ts';
+import { addressFlag, choiceFlag, numberFlag, portFlag, stringFlag } from './flags.ts';
+import type { FlagSpecs, FlagValues } from './flags.ts';
+import { UserError } from './user-error.ts';
+
+/** Flags `hearsay cluster` forwards unchanged to each node. */
+export const SHARED_NODE_FLAGS: FlagSpecs = {
+  suspicion: { type: 'string', value: 'on|off', help: 'start with suspicion on or off (switchable at run time, cluster-wide)', default: 'off' },
+  drop: { type: 'string', value: 'RATE', help: 'receiver-side drop rate, 0..1', default: '0' },
+  'gossip-ms': { type: 'string', value: 'MS', help: 'T_gossip: heartbeat and gossip period', default: String(DEFAULT_CONFIG.gossipIntervalMs) },
+  fanout: { type: 'string', value: 'B', help: 'members each gossip round goes to', default: String(DEFAULT_CONFIG.fanout) },
+  'fail-ms': { type: 'string', value: 'MS', help: 'T_fail: silence before fail (or suspect, with suspicion)', default: String(DEFAULT_CONFIG.failTimeoutMs) },
+  'suspect-ms': { type: 'string', value: 'MS', help: 'T_suspect: unrefuted suspicion before fail', default: String(DEFAULT_CONFIG.suspectTimeoutMs) },
+  'cleanup-ms': { type: 'string', value: 'MS', help: 'T_cleanup: failed/left member listed before removal', default: String(DEFAULT_CONFIG.cleanupTimeoutMs) },
+  'control-open': { type: 'boolean', help: 'accept ctl/subscribe/grep from any host, not only loopback (for dgrep/attach across hosts)' },
+  'join-timeout': { type: 'string', value: 'S', help: 'keep retrying an unreachable introducer this long, then exit', default: '30' },
+};
+
+export const NODE_FLAGS: FlagSpecs = {
+  host: { type: 'string', value: 'HOST', help: 'address to bind UDP and TCP on', default: '127.0.0.1' },
+  port: { type: 'string', value: 'PORT', help: 'UDP and TCP port (the same number)', default: '3000' },
+  join: { type: 'string', value: 'HOST:PORT', help: 'introducer to join through; without it this node is the introducer' },
+  'log-dir': { type: 'string', value: 'DIR', help: 'append membership events to DIR/<host>_<port>.jsonl' },
+  ...SHARED_NODE_FLAGS,
+  seed: { type: 'string', value: 'N', help: 'seed of the gossip target choice (default: random)' },
+  'exit-with-stdin': { type: 'boolean', help: 'stop when stdin closes (hearsay cluster uses it so no child outlives it)' },
+};
+
+const TIMING_FLAGS: Record<string, keyof ProtocolConfig> = {
+  'gossip-ms': 'gossipIntervalMs',
+  fanout: 'fanout',
+  'fail-ms': 'failTimeoutMs',
+  'suspect-ms': 'suspectTimeoutMs',
+  'cleanup-ms': 'cleanupTimeoutMs',
+};
+
+export type NodeFlagOptions = Omit<MembershipNodeOptions, 'onJoinRetry'> & { readonly exitWithStdin: boolean };
+
+/** Converts parsed flags into node options; a bad value or an inconsistent timing set is a UserError. */
+export function nodeOptionsFromFlags(values: FlagValues): NodeFlagOptions {
+  const config: Partial<Record<keyof ProtocolConfig, number>> = {};
+  for (const [flag, key] of Object.entries(TIMING_FLAGS)) {
+    const value = numberFlag(values, flag, { min: 1, max: 3_600_000, integer: true });
+    if (value !== undefined) config[key] = value;
+  }
+  try {
+    resolveConfig(config);
+  } catch (err) {
+    throw new UserError(`bad timing flags: ${(err as Error).message}`);
+  }
+  const suspicion = choiceFlag(values, 'suspicion', ['on', 'off'] as const);
+  const joinTimeoutS = numberFlag(values, 'join-timeout', { min: 0, max: 86_400 }) ?? 30;
+  return {
+    host: stringFlag(values, 'host') ?? '127.0.0.1',
+    port: portFlag(values, 'port') ?? 3000,
+    join: addressFlag(values, 'join'),
+    logDir: stringFlag(values, 'log-dir'),
+    suspicion: suspicion === 'on',
+    dropRate: numberFlag(values, 'drop', { min: 0, max: 1 }) ?? 0,
+    config,
+    controlOpen: values['control-open'] === true,
+    seed: numberFlag(values, 'seed', { min: 0, max: 2 ** 32 - 1, integer: true }),
+    joinTimeoutMs: joinTimeoutS * 1000,
+    exitWithStdin: values['exit-with-stdin'] === true,
+  };
+}
+
+/** The shared flags as given on a command line, to pass on to child nodes. */
+export function sharedFlagArgs(values: FlagValues): string[] {
+  const args: string[] = [];
+  for (const [name, spec] of Object.entries(SHARED_NODE_FLAGS)) {
+    const value = values[name];
+    if (value === undefined) continue;
+    if (spec.type === 'boolean') {
+      if (value === true) args.push(`--${name}`);
+    } else {
+      args.push(`--${name}`, String(value));
+    }
+  }
+  return args;
+}

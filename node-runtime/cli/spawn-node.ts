@@ -1,0 +1,17 @@
+// Starts `hearsay node` as a child process (cluster, tests, benchmarks). The child gets --exit-with-stdin and a
+// stdin pipe, so it stops when this process goes away, however it goes.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const HEARSAY_BIN = fileURLToPath(new URL('../../bin/hearsay.mjs', import.meta.url));
+
+export function spawnNode(
+  args: readonly string[],
+  opts: { stdout?: 'pipe' | 'ignore'; stderr?: 'pipe' | 'ignore'; cwd?: string } = {},
+): ChildProcess {
+  return spawn(process.execPath, [HEARSAY_BIN, 'node', '--exit-with-stdin', ...args], {
+    stdio: ['pipe', opts.stdout ?? 'ignore', opts.stderr ?? 'pipe'],
+    cwd: opts.cwd,
+  });
+}

@@ -1,0 +1,109 @@
+// Client side of the control channel: one command (`controlRequest`) or a live stream (`subscribe`). Used by
+// `hearsay ctl`, `hearsay cluster`, dgrep and the app's host. Every reply is validated.
+import type net from 'node:net';
+import * as v from 'valibot';
+import { UserError } from '../cli/user-error.ts';
+import { EVENT_KINDS } from '../protocol/events.ts';
+import type { MembershipEvent } from '../protocol/events.ts';
+import type { Address, MemberId } from '../protocol/member-id.ts';
+import { parseJson, readLines, writeLine } from '../transport/json-lines.ts';
+import { connect, requestLine } from '../transport/request-line.ts';
+import type { MemberJson } from './commands.ts';
+import type { NodeStats } from '../node/membership-node.ts';
+
+const ReplySchema = v.variant('ok', [
+  v.object({ ok: v.literal(true), result: v.unknown() }),
+  v.object({ ok: v.literal(false), error: v.string() }),
+]);
+
+const MemberSchema = v.object({
+  id: v.string(), address: v.string(), status: v.string(), heartbeat: v.number(), incarnation: v.number(),
+});
+
+const StreamSchema = v.variant('type', [
+  v.object({ type: v.literal('hello'), self: v.string(), members: v.array(MemberSchema) }),
+  v.object({
+    type: v.literal('event'), ts: v.number(), node: v.string(), event: v.picklist(EVENT_KINDS), member: v.string(),
+    incarnation: v.optional(v.number()), reason: v.optional(v.string()),
+  }),
+  v.object({
+    type: v.literal('stats'), address: v.string(), bytesInPerSec: v.number(), bytesOutPerSec: v.number(),
+    windowMs: v.number(), bytesIn: v.number(), bytesOut: v.number(), dropped: v.number(), malformed: v.number(),
+  }),
+]);
+
+export type StreamMessage =
+  | { readonly type: 'hello'; readonly self: MemberId; readonly members: MemberJson[] }
+  | ({ readonly type: 'event' } & MembershipEvent)
+  | ({ readonly type: 'stats' } & NodeStats);
+
+export const DEFAULT_CONTROL_TIMEOUT_MS = 5000;
+
+/** Runs `command` on the node at `address` and resolves with its result (the `ctl --json` shape). Rejects with a
+ *  UserError: unreachable node, no reply within `timeoutMs`, malformed reply, or the node's own error. */
+export async function controlRequest(
+  address: Address,
+  command: string,
+  args: readonly string[] = [],
+  opts: { timeoutMs?: number } = {},
+): Promise<unknown> {
+  let raw: unknown;
+  try {
+    raw = await requestLine(address, { v: 1, type: 'ctl', command, args }, opts.timeoutMs ?? DEFAULT_CONTROL_TIMEOUT_MS);
+  } catch (err) {
+    throw new UserError((err as Error).message);
+  }
+  const reply = v.safeParse(ReplySchema, raw);
+  if (!reply.success) throw new UserError(`malformed reply from ${address}`);
+  if (!reply.output.ok) throw new UserError(`${address}: ${reply.output.error}`);
+  return reply.output.result;
+}
+
+export interface Subscription {
+  close(): void;
+}
+
+/** Streams the node's `hello`, then its events and stats. `onClose` runs once: without an error only after
+ *  `close()`; with one when the connection failed, was refused or ended (the node stopped). Malformed lines are
+ *  counted in `malformed` and skipped. */
+export function subscribe(
+  address: Address,
+  handlers: { onMessage: (m: StreamMessage) => void; onClose?: (error?: Error) => void; timeoutMs?: number },
+): Subscription & { readonly malformed: number } {
+  let socket: net.Socket | undefined;
+  let closed = false;
+  let malformed = 0;
+  const finish = (error?: Error): void => {
+    if (closed) return;
+    closed = true;
+    socket?.destroy();
+    handlers.onClose?.(error);
+  };
+  connect(address, handlers.timeoutMs ?? DEFAULT_CONTROL_TIMEOUT_MS).then((s) => {
+    socket = s;
+    if (closed) {
+      s.destroy();
+      return;
+    }
+    readLines(s, (line) => {
+      const parsed = v.safeParse(StreamSchema, parseJson(line));
+      if (parsed.success) handlers.onMessage(parsed.output as StreamMessage);
+      else if (!isRefusal(line, finish)) malformed++;
+    });
+    s.on('error', (err) => finish(new UserError(`${address}: ${err.message}`)));
+    s.on('close', () => finish(closed ? undefined : new UserError(`${address} closed the stream`)));
+    writeLine(s, { v: 1, type: 'subscribe' });
+  }, (err: Error) => finish(new UserError(err.message)));
+  return {
+    close: () => finish(),
+    get malformed() { return malformed; },
+  };
+}
+
+/** The listener answers a refused or malformed hello with `{ok:false,error}` before closing. */
+function isRefusal(line: string, finish: (error?: Error) => void): boolean {
+  const reply = v.safeParse(ReplySchema, parseJson(line));
+  if (!reply.success || reply.output.ok) return false;
+  finish(new UserError(reply.output.error));
+  return true;
+}

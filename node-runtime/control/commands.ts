@@ -1,0 +1,206 @@
+// The node's commands, in the course demo's words. One table serves stdin, `hearsay ctl` and
+// `MembershipNode.command`: each entry computes the JSON result (`ctl --json`, docs/control-channel.md — keep the
+// shapes stable) and renders it for people.
+import type { MembershipNode } from '../node/membership-node.ts';
+import { addressOf, parseMemberId } from '../protocol/member-id.ts';
+import { UserError } from '../cli/user-error.ts';
+
+export interface CommandSpec {
+  readonly name: string;
+  readonly usage: string;
+  readonly summary: string;
+  run(node: MembershipNode, args: readonly string[]): unknown;
+  /** Human rendering of a result (the result may come over the wire, hence `any`-free but loosely typed). */
+  human(result: never): string;
+}
+
+export interface MemberJson {
+  readonly id: string;
+  readonly address: string;
+  readonly status: string;
+  readonly heartbeat: number;
+  readonly incarnation: number;
+}
+
+export interface ListMemResult { readonly self: string; readonly members: MemberJson[] }
+export interface ListSelfResult {
+  readonly id: string; readonly address: string; readonly version: number; readonly incarnation: number;
+  readonly introducer: string | null; readonly left: boolean; readonly pid: number;
+}
+export interface SuspicionResult { readonly enabled: boolean; readonly epoch: number }
+export interface BandwidthResult {
+  readonly bytesInPerSec: number; readonly bytesOutPerSec: number; readonly windowMs: number;
+  readonly bytesIn: number; readonly bytesOut: number; readonly dropped: number; readonly malformed: number;
+}
+
+export function memberJson(node: MembershipNode): MemberJson[] {
+  return node.members().map((m) => ({
+    id: m.id, address: addressOf(m.id), status: m.status, heartbeat: m.heartbeat, incarnation: m.incarnation,
+  }));
+}
+
+function noArgs(name: string, args: readonly string[]): void {
+  if (args.length > 0) throw new UserError(`${name} takes no arguments`);
+}
+
+function parseRate(text: string | undefined): number {
+  if (text === undefined) throw new UserError('drop needs a RATE: 0..1 or a percentage, e.g. drop 0.1 or drop 10%');
+  const pct = text.endsWith('%');
+  const value = Number(pct ? text.slice(0, -1) : text) / (pct ? 100 : 1);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) {
+    throw new UserError(`drop rate '${text}' is not within 0..1 (or 0%..100%)`);
+  }
+  return value;
+}
+
+function suspicionHuman(r: SuspicionResult): string {
+  return `suspicion ${r.enabled ? 'on' : 'off'} (epoch ${r.epoch})`;
+}
+
+function setSuspicion(node: MembershipNode, enabled: boolean): SuspicionResult {
+  node.setSuspicion(enabled);
+  return node.suspicion();
+}
+
+const pad = (s: string, n: number): string => s.padEnd(n);
+
+const table: CommandSpec[] = [
+  {
+    name: 'list_mem', usage: 'list_mem', summary: 'the membership list as this node sees it',
+    run: (node, args): ListMemResult => {
+      noArgs('list_mem', args);
+      return { self: node.id, members: memberJson(node) };
+    },
+    human: (r: ListMemResult) => {
+      const width = Math.max(2, ...r.members.map((m) => m.id.length)) + 2;
+      const rows = r.members.map((m) =>
+        `${pad(m.id, width)}${pad(m.status + (m.id === r.self ? '*' : ''), 10)}${pad(String(m.heartbeat), 11)}${m.incarnation}`);
+      return [`${pad('ID', width)}${pad('STATUS', 10)}${pad('HEARTBEAT', 11)}INCARNATION`, ...rows,
+        `${r.members.length} member(s); * = this node`].join('\n');
+    },
+  },
+  {
+    name: 'list_self', usage: 'list_self', summary: "this node's id, address and version",
+    run: (node, args): ListSelfResult => {
+      noArgs('list_self', args);
+      const self = node.members().find((m) => m.id === node.id);
+      return {
+        id: node.id, address: node.address, version: parseMemberId(node.id)?.version ?? 0,
+        incarnation: self?.incarnation ?? 0, introducer: node.introducer ?? null, left: node.hasLeft(), pid: process.pid,
+      };
+    },
+    human: (r: ListSelfResult) =>
+      `${r.id} (incarnation ${r.incarnation}${r.left ? ', left' : ''}; ${r.introducer === null ? 'introducer' : `joined through ${r.introducer}`})`,
+  },
+  {
+    name: 'join', usage: 'join', summary: 'join (again) through the introducer; after a leave, as a new version',
+    run: async (node, args) => {
+      noArgs('join', args);
+      const { members } = await node.join();
+      return { self: node.id, introducer: node.introducer ?? null, members };
+    },
+    human: (r: { self: string; introducer: string | null; members: number }) =>
+      `${r.self} ${r.introducer === null ? 'restarted as introducer' : `joined through ${r.introducer}`}; ${r.members} member(s) known`,
+  },
+  {
+    name: 'leave', usage: 'leave', summary: 'leave the group voluntarily (peers record leave, not fail)',
+    run: async (node, args) => {
+      noArgs('leave', args);
+      await node.leave();
+      return { self: node.id, left: true };
+    },
+    human: (r: { self: string }) => `${r.self} left the group (type join to come back as a new version)`,
+  },
+  {
+    name: 'enable_sus', usage: 'enable_sus', summary: 'turn suspicion on, cluster-wide',
+    run: (node, args) => { noArgs('enable_sus', args); return setSuspicion(node, true); },
+    human: suspicionHuman,
+  },
+  {
+    name: 'disable_sus', usage: 'disable_sus', summary: 'turn suspicion off, cluster-wide',
+    run: (node, args) => { noArgs('disable_sus', args); return setSuspicion(node, false); },
+    human: suspicionHuman,
+  },
+  {
+    name: 'status_sus', usage: 'status_sus', summary: 'whether suspicion is on',
+    run: (node, args): SuspicionResult => { noArgs('status_sus', args); return node.suspicion(); },
+    human: suspicionHuman,
+  },
+  {
+    name: 'switch', usage: 'switch gossip suspect|nosuspect', summary: 'switch between gossip with and without suspicion',
+    run: (node, args) => {
+      if (args.length !== 2 || args[0] !== 'gossip' || (args[1] !== 'suspect' && args[1] !== 'nosuspect')) {
+        throw new UserError('usage: switch gossip suspect|nosuspect');
+      }
+      return setSuspicion(node, args[1] === 'suspect');
+    },
+    human: suspicionHuman,
+  },
+  {
+    name: 'display_suspects', usage: 'display_suspects', summary: 'members this node currently suspects',
+    run: (node, args) => { noArgs('display_suspects', args); return { suspects: node.suspects() }; },
+    human: (r: { suspects: string[] }) => (r.suspects.length === 0 ? 'no suspects' : r.suspects.join('\n')),
+  },
+  {
+    name: 'display_protocol', usage: 'display_protocol', summary: 'the protocol variant, drop rate and timings',
+    run: (node, args) => {
+      noArgs('display_protocol', args);
+      const suspicion = node.suspicion();
+      return {
+        protocol: suspicion.enabled ? 'gossip+suspicion' : 'gossip', suspicion, dropRate: node.dropRate(),
+        config: node.config,
+      };
+    },
+    human: (r: { protocol: string; dropRate: number; config: Record<string, unknown> }) =>
+      [`protocol ${r.protocol}, drop rate ${r.dropRate}`,
+        ...Object.entries(r.config).map(([k, value]) => `  ${k} = ${JSON.stringify(value)}`)].join('\n'),
+  },
+  {
+    name: 'drop', usage: 'drop [RATE]', summary: 'set (or show) the receiver-side drop rate, 0..1 or N%',
+    run: (node, args) => {
+      if (args.length > 1) throw new UserError('usage: drop [RATE]');
+      if (args.length === 1) node.setDropRate(parseRate(args[0]));
+      return { dropRate: node.dropRate() };
+    },
+    human: (r: { dropRate: number }) => `drop rate ${r.dropRate} (${+(r.dropRate * 100).toFixed(2)}% of received datagrams)`,
+  },
+  {
+    name: 'bandwidth', usage: 'bandwidth', summary: 'UDP bytes/s in and out, averaged over a sliding window',
+    run: (node, args): BandwidthResult => {
+      noArgs('bandwidth', args);
+      const { address: _address, ...rest } = node.stats();
+      return rest;
+    },
+    human: (r: BandwidthResult) =>
+      `in ${r.bytesInPerSec} B/s, out ${r.bytesOutPerSec} B/s (over ${r.windowMs / 1000} s); dropped ${r.dropped}, malformed ${r.malformed}`,
+  },
+  {
+    name: 'help', usage: 'help', summary: 'this list',
+    run: () => ({ commands: table.map(({ name, usage, summary }) => ({ name, usage, summary })) }),
+    human: (r: { commands: { usage: string; summary: string }[] }) =>
+      r.commands.map((c) => `  ${pad(c.usage, 34)}${c.summary}`).join('\n'),
+  },
+];
+
+const byName = new Map(table.map((c) => [c.name, c]));
+
+export function findCommand(name: string): CommandSpec | undefined {
+  return byName.get(name);
+}
+
+export function unknownCommand(name: string): UserError {
+  return new UserError(`unknown command '${name}' (type help for the list)`);
+}
+
+/** Runs `name` on `node`; rejects with a UserError for an unknown command or a bad argument. */
+export async function runCommand(node: MembershipNode, name: string, args: readonly string[]): Promise<unknown> {
+  const spec = findCommand(name);
+  if (!spec) throw unknownCommand(name);
+  return spec.run(node, args);
+}
+
+/** The human rendering of a result, for a command known to exist. */
+export function renderHuman(name: string, result: unknown): string {
+  const spec = findCommand(name);
+  return spec ? spec.human(result as never) : JSON.stringify(result);
+}

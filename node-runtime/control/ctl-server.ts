@@ -1,0 +1,60 @@
+// Server side of the control channel (docs/control-channel.md): `ctl` runs one command and replies one line;
+// `subscribe` streams the node's membership events and, every second, its stats.
+import type net from 'node:net';
+import * as v from 'valibot';
+import type { MembershipNode } from '../node/membership-node.ts';
+import { UserError } from '../cli/user-error.ts';
+import { writeLine } from '../transport/json-lines.ts';
+import type { Hello, TcpListener } from '../transport/tcp-listener.ts';
+import { memberJson } from './commands.ts';
+
+const CtlHelloSchema = v.object({
+  v: v.literal(1),
+  type: v.literal('ctl'),
+  command: v.pipe(v.string(), v.maxLength(64)),
+  args: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(1024))), v.maxLength(16)), []),
+});
+
+/** A watcher that stops reading is cut off rather than buffered without bound. */
+const MAX_SUBSCRIBER_BACKLOG = 8 << 20;
+const STATS_INTERVAL_MS = 1000;
+
+export function serveControl(listener: TcpListener, node: MembershipNode): void {
+  listener.handle('ctl', (hello, socket) => void serveCtl(hello, socket, node, () => listener.countMalformed()));
+  listener.handle('subscribe', (_hello, socket) => serveSubscribe(socket, node));
+}
+
+async function serveCtl(hello: Hello, socket: net.Socket, node: MembershipNode, onMalformed: () => void): Promise<void> {
+  const parsed = v.safeParse(CtlHelloSchema, hello);
+  let reply: unknown;
+  if (!parsed.success) {
+    onMalformed();
+    reply = { ok: false, error: 'malformed ctl request: expected {"v":1,"type":"ctl","command":string,"args":[string]}' };
+  } else {
+    try {
+      reply = { ok: true, result: await node.command(parsed.output.command, parsed.output.args) };
+    } catch (err) {
+      reply = { ok: false, error: err instanceof UserError ? err.message : `internal error: ${(err as Error).message}` };
+    }
+  }
+  writeLine(socket, reply);
+  socket.end();
+}
+
+function serveSubscribe(socket: net.Socket, node: MembershipNode): void {
+  const send = (message: unknown): void => {
+    if (socket.writableLength > MAX_SUBSCRIBER_BACKLOG) socket.destroy();
+    else writeLine(socket, message);
+  };
+  send({ type: 'hello', self: node.id, members: memberJson(node) });
+  const unsubscribe = node.on('event', (e) => send({ type: 'event', ...e }));
+  const timer = setInterval(() => send({ type: 'stats', ...node.stats() }), STATS_INTERVAL_MS);
+  socket.on('close', () => {
+    unsubscribe();
+    clearInterval(timer);
+  });
+  // Read (and ignore) whatever the watcher sends, so its end is noticed.
+  socket.on('data', () => undefined);
+  socket.on('end', () => socket.end());
+  socket.resume();
+}

@@ -1,0 +1,56 @@
+// The node's membership log: one JSONL file per node address, appended across restarts, one MembershipEvent per line
+// (docs/log-format.md). Writes go through a write stream so the membership loop never waits on the disk.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { MembershipEvent } from '../protocol/events.ts';
+import type { Address } from '../protocol/member-id.ts';
+
+/** `127.0.0.1:3000` → `127.0.0.1_3000`; IPv6 brackets and colons become `_` too, so the name is portable. */
+export function addressFileStem(address: Address): string {
+  return address.replace(/[[\]]/g, '').replace(/:/g, '_');
+}
+
+export function logFileName(address: Address): string {
+  return `${addressFileStem(address)}.jsonl`;
+}
+
+/** One event as a log line, fields in the documented order. */
+export function formatLogLine(e: MembershipEvent): string {
+  const record: Record<string, unknown> = { ts: e.ts, node: e.node, event: e.event, member: e.member };
+  if (e.incarnation !== undefined) record.incarnation = e.incarnation;
+  if (e.reason !== undefined) record.reason = e.reason;
+  return `${JSON.stringify(record)}\n`;
+}
+
+export class JsonlLog {
+  private failed: Error | undefined;
+
+  private constructor(readonly path: string, private readonly stream: fs.WriteStream) {
+    // A disk error must not take the node down: the log stops, membership goes on, and `error` says why.
+    stream.on('error', (err) => { this.failed = err; });
+  }
+
+  /** Creates `dir` if needed and opens `<dir>/<host>_<port>.jsonl` for appending. Throws if the directory cannot be
+   *  created or the file opened (checked synchronously so the CLI can say so at start). */
+  static open(dir: string, address: Address): JsonlLog {
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, logFileName(address));
+    fs.closeSync(fs.openSync(file, 'a'));
+    return new JsonlLog(file, fs.createWriteStream(file, { flags: 'a' }));
+  }
+
+  get error(): Error | undefined {
+    return this.failed;
+  }
+
+  append(event: MembershipEvent): void {
+    if (this.failed || this.stream.writableEnded) return;
+    this.stream.write(formatLogLine(event));
+  }
+
+  /** Flushes what was appended and closes the file. */
+  close(): Promise<void> {
+    if (this.stream.writableEnded) return Promise.resolve();
+    return new Promise((resolve) => this.stream.end(() => resolve()));
+  }
+}

@@ -1,0 +1,157 @@
+// MembershipNode embedded in this process (as the app's host runs it): real UDP/TCP on loopback, fast timings.
+import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { UserError } from '../cli/user-error.ts';
+import { controlRequest, subscribe } from '../control/client.ts';
+import type { StreamMessage } from '../control/client.ts';
+import type { ListMemResult } from '../control/commands.ts';
+import { logFileName } from '../log/jsonl-log.ts';
+import { readLog } from '../log/read-log.ts';
+import type { MembershipEvent } from '../protocol/events.ts';
+import { MembershipNode } from './membership-node.ts';
+import type { MembershipNodeOptions } from './membership-node.ts';
+import { waitFor } from './testing/wait-for.ts';
+
+const FAST = { gossipIntervalMs: 50, failTimeoutMs: 300, suspectTimeoutMs: 600, cleanupTimeoutMs: 1000, introducerProbeMs: 200 };
+const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-node-'));
+const started: MembershipNode[] = [];
+after(async () => {
+  await Promise.all(started.map((n) => n.stop()));
+  fs.rmSync(logDir, { recursive: true, force: true });
+});
+
+async function start(port: number, opts: Partial<MembershipNodeOptions> = {}): Promise<MembershipNode> {
+  const node = await MembershipNode.start({ host: '127.0.0.1', port, logDir, config: FAST, seed: port, ...opts });
+  started.push(node);
+  return node;
+}
+
+function statusIn(node: MembershipNode, id: string): string | undefined {
+  return node.members().find((m) => m.id === id)?.status;
+}
+
+function logOf(port: number): MembershipEvent[] {
+  return readLog(path.join(logDir, logFileName(`127.0.0.1:${port}`))).events;
+}
+
+describe('MembershipNode (embedded)', () => {
+  it('joins, answers commands with the documented shapes, and streams events to subscribers', async () => {
+    const intro = await start(21200);
+    const seen: MembershipEvent[] = [];
+    intro.on('event', (e) => seen.push(e));
+    const node = await start(21201, { join: intro.address });
+    await waitFor(() => statusIn(intro, node.id) === 'alive' && statusIn(node, intro.id) === 'alive', { timeoutMs: 3000, what: 'join' });
+    assert.ok(seen.some((e) => e.event === 'join' && e.member === node.id));
+
+    const list = await node.command('list_mem') as ListMemResult;
+    assert.equal(list.self, node.id);
+    assert.deepEqual(Object.keys(list.members[0]!).sort(), ['address', 'heartbeat', 'id', 'incarnation', 'status']);
+    assert.deepEqual(await controlRequest(node.address, 'list_mem', [], {}).then((r) => (r as ListMemResult).self), node.id);
+    assert.deepEqual(await node.command('drop', ['10%']), { dropRate: 0.1 });
+    assert.deepEqual(await node.command('drop', ['0']), { dropRate: 0 });
+    await assert.rejects(node.command('drop', ['2']), UserError);
+    await assert.rejects(node.command('nope'), /unknown command 'nope'/);
+    await assert.rejects(node.command('switch', ['gossip']), /usage: switch gossip suspect\|nosuspect/);
+    assert.deepEqual(await node.command('switch', ['gossip', 'suspect']), { enabled: true, epoch: 1 });
+    await waitFor(() => intro.suspicion().enabled, { timeoutMs: 2000, what: 'suspicion to spread' });
+    await node.command('disable_sus');
+    const self = await node.command('list_self') as Record<string, unknown>;
+    assert.equal(self.id, node.id);
+    assert.equal(self.introducer, intro.address);
+    const bw = await node.command('bandwidth') as Record<string, number>;
+    assert.ok(bw.bytesOutPerSec! > 0 && bw.bytesInPerSec! > 0, JSON.stringify(bw));
+
+    const messages: StreamMessage[] = [];
+    const sub = subscribe(intro.address, { onMessage: (m) => messages.push(m) });
+    await waitFor(() => messages.some((m) => m.type === 'stats'), { timeoutMs: 3000, what: 'stats on the stream' });
+    assert.equal(messages[0]!.type === 'hello' && messages[0]!.self, intro.id);
+    node.crash();
+    await waitFor(() => messages.some((m) => m.type === 'event' && m.event === 'fail' && m.member === node.id),
+      { timeoutMs: 3000, what: 'fail on the stream' });
+    sub.close();
+    // A crash leaves no stop line behind; the log keeps what was written.
+    assert.equal(logOf(21201).filter((e) => e.event === 'stop').length, 0);
+    assert.ok(logOf(21201).some((e) => e.event === 'start'));
+  });
+
+  it('pause → suspected, resume → refuted; stop logs stop and no leave', async () => {
+    const intro = await start(21210, { suspicion: true });
+    const node = await start(21211, { join: intro.address, suspicion: true });
+    await waitFor(() => statusIn(intro, node.id) === 'alive', { timeoutMs: 3000, what: 'join' });
+    node.pause();
+    await waitFor(() => statusIn(intro, node.id) === 'suspect', { timeoutMs: 3000, what: 'suspect' });
+    node.resume();
+    await waitFor(() => statusIn(intro, node.id) === 'alive', { timeoutMs: 3000, what: 'refutation' });
+    assert.ok(node.stats().dropped > 0, 'datagrams received while paused are counted as dropped');
+    const id = node.id;
+    await node.stop();
+    assert.equal(node.state, 'stopped');
+    const last = logOf(21211).at(-1)!;
+    assert.deepEqual([last.event, last.member, last.reason], ['stop', id, 'shutdown']);
+    await waitFor(() => statusIn(intro, id) === 'suspect' || statusIn(intro, id) === 'failed', { timeoutMs: 3000, what: 'detection after stop' });
+    assert.equal(logOf(21210).some((e) => e.event === 'leave' && e.member === id), false);
+  });
+
+  it('declared failed by the group: logs stop and rejoins under a new version', async () => {
+    // Without suspicion, a long pause makes both sides fail each other; whichever first hears that it was declared
+    // failed (the paused node, or the introducer through the paused node's introducer probe — see the report to
+    // the protocol owner) must end that member and rejoin as a new version.
+    const intro = await start(21220);
+    const node = await start(21221, { join: intro.address });
+    await waitFor(() => statusIn(intro, node.id) === 'alive', { timeoutMs: 3000, what: 'join' });
+    const before = [intro.id, node.id];
+    const notices: string[] = [];
+    for (const n of [intro, node]) n.on('notice', (line) => notices.push(line));
+    node.pause();
+    await waitFor(() => statusIn(intro, before[1]!) === 'failed', { timeoutMs: 3000, what: 'fail while paused' });
+    node.resume();
+    await waitFor(() => (intro.id !== before[0] || node.id !== before[1])
+      && statusIn(intro, node.id) === 'alive' && statusIn(node, intro.id) === 'alive',
+    { timeoutMs: 5000, what: 'a rejoin as a new version' });
+    const [reborn, port] = intro.id !== before[0] ? [intro, 21220] : [node, 21221];
+    const oldId = before[reborn === intro ? 0 : 1]!;
+    assert.ok(notices.some((l) => l.includes(`${oldId} declared failed by the group: restarted as ${reborn.id}`)), notices.join('\n'));
+    const stops = logOf(port).filter((e) => e.event === 'stop' && e.member === oldId);
+    assert.deepEqual(stops.map((e) => e.reason), ['declared failed by the group']);
+    assert.ok(logOf(port).some((e) => e.event === 'start' && e.member === reborn.id));
+  });
+
+  it('leave, then join again as a new version', async () => {
+    const intro = await start(21230);
+    const node = await start(21231, { join: intro.address });
+    await waitFor(() => statusIn(intro, node.id) === 'alive', { timeoutMs: 3000, what: 'join' });
+    const oldId = node.id;
+    await node.leave();
+    await waitFor(() => statusIn(intro, oldId) === 'left', { timeoutMs: 3000, what: 'leave' });
+    const result = await node.command('join') as { self: string };
+    assert.notEqual(result.self, oldId);
+    await waitFor(() => statusIn(intro, result.self) === 'alive', { timeoutMs: 3000, what: 'rejoin' });
+    await assert.rejects(intro.command('join'), /this node is the introducer/);
+  });
+
+  it('names a busy UDP or TCP port', async () => {
+    const udp = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => udp.bind(21240, '127.0.0.1', resolve));
+    try {
+      await assert.rejects(start(21240), (e: Error) => e instanceof UserError && e.message === 'port 21240 is busy: 127.0.0.1:21240 (UDP) is already in use');
+    } finally {
+      udp.close();
+    }
+    await start(21241);
+    await assert.rejects(start(21241), (e: Error) => e instanceof UserError && /21241 \(TCP\) is already in use/.test(e.message));
+  });
+
+  it('gives up on an unreachable introducer with one clear error, after visible retries', async () => {
+    const retries: number[] = [];
+    await assert.rejects(
+      start(21250, { join: '127.0.0.1:21259', joinTimeoutMs: 700, onJoinRetry: (r) => retries.push(r.attempt) }),
+      (e: Error) => e instanceof UserError && /^cannot join through 127\.0\.0\.1:21259: connection refused/.test(e.message),
+    );
+    assert.ok(retries.length >= 1);
+    assert.equal(logOf(21250).at(-1)?.event, 'stop');
+  });
+});

@@ -1,0 +1,428 @@
+// The runtime around one protocol core (ARCHITECTURE.md §2): owns the UDP socket, the TCP listener, the log and the
+// one timer, and pumps the core with `now`, datagrams and commands. Used by `hearsay node` and embedded
+// many-per-process by the app's host, so it never exits the process, writes to stdout or keeps global state
+// (beyond the per-process version clock).
+import crypto from 'node:crypto';
+import { MembershipCore } from '../protocol/core.ts';
+import type { MemberView, Output, JoinSnapshot } from '../protocol/core.ts';
+import { resolveConfig } from '../protocol/config.ts';
+import type { ProtocolConfig } from '../protocol/config.ts';
+import { createRng } from '../protocol/rng.ts';
+import type { Rng } from '../protocol/rng.ts';
+import type { MembershipEvent } from '../protocol/events.ts';
+import { formatAddress, formatMemberId, parseMemberId } from '../protocol/member-id.ts';
+import type { Address, MemberId } from '../protocol/member-id.ts';
+import { UserError } from '../cli/user-error.ts';
+import { runCommand } from '../control/commands.ts';
+import { serveControl } from '../control/ctl-server.ts';
+import { JsonlLog } from '../log/jsonl-log.ts';
+import { TcpListener } from '../transport/tcp-listener.ts';
+import { UdpTransport } from '../transport/udp-transport.ts';
+import { requestJoin, serveJoin } from './tcp-join.ts';
+import { nextVersion } from './version-clock.ts';
+import { serveGrep } from '../grep/serve-grep.ts';
+
+export interface MembershipNodeOptions {
+  readonly host: string;
+  readonly port: number;
+  /** The introducer to join through; without it this node is the introducer. */
+  readonly join?: Address;
+  /** Where `<host>_<port>.jsonl` is appended (docs/log-format.md); no log without it. */
+  readonly logDir?: string;
+  readonly suspicion?: boolean;
+  readonly dropRate?: number;
+  readonly config?: Partial<ProtocolConfig>;
+  /** Accept control hellos (ctl, subscribe, grep) from any peer, not only loopback. */
+  readonly controlOpen?: boolean;
+  readonly seed?: number;
+  /** How long `start` keeps retrying an unreachable introducer before it gives up (default 30 000). */
+  readonly joinTimeoutMs?: number;
+  /** Called after each failed join attempt that will be retried. */
+  readonly onJoinRetry?: (info: JoinRetryInfo) => void;
+}
+
+export interface JoinRetryInfo {
+  readonly attempt: number;
+  readonly error: string;
+  readonly retryInMs: number;
+}
+
+/** Counters for `bandwidth` and the host's live figures. Bytes are UDP (membership traffic) only. */
+export interface NodeStats {
+  readonly address: Address;
+  readonly bytesInPerSec: number;
+  readonly bytesOutPerSec: number;
+  readonly windowMs: number;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  /** Datagrams dropped by the receiver-side drop rate, plus those discarded while paused. */
+  readonly dropped: number;
+  /** Malformed datagrams plus malformed TCP hellos. */
+  readonly malformed: number;
+}
+
+export type NodeState = 'running' | 'paused' | 'stopped' | 'crashed';
+
+type Listeners = {
+  event: (e: MembershipEvent) => void;
+  /** A human-readable line about the runtime itself (join retries, rejoin under a new version). */
+  notice: (line: string) => void;
+};
+
+const JOIN_REQUEST_TIMEOUT_MS = 3000;
+const JOIN_BACKOFF_FIRST_MS = 500;
+const JOIN_BACKOFF_MAX_MS = 5000;
+
+/** Epoch-aligned and monotonic: the core's clock. */
+export function monotonicNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export class MembershipNode {
+  readonly address: Address;
+  readonly introducer: Address | undefined;
+  readonly config: ProtocolConfig;
+  private core!: MembershipCore;
+  private timer: NodeJS.Timeout | undefined;
+  private runState: NodeState = 'running';
+  private readonly listeners: { [K in keyof Listeners]: Set<Listeners[K]> } = { event: new Set(), notice: new Set() };
+  private readonly retired = { dropped: 0, malformed: 0 };
+  private pausedDiscarded = 0;
+  private rejoining = false;
+
+  private constructor(
+    private readonly opts: MembershipNodeOptions,
+    private readonly rng: Rng,
+    private readonly udp: UdpTransport,
+    private readonly tcp: TcpListener,
+    private readonly log: JsonlLog | undefined,
+    config: ProtocolConfig,
+  ) {
+    this.address = formatAddress(opts.host, opts.port);
+    this.introducer = opts.join;
+    this.config = config;
+  }
+
+  /** Binds UDP and TCP on host:port, opens the log, starts the core and, with `join`, joins through the introducer
+   *  (retrying with backoff for `joinTimeoutMs`). Rejects with a UserError for a busy port, an unwritable log
+   *  directory or an introducer that stayed unreachable. */
+  static async start(opts: MembershipNodeOptions): Promise<MembershipNode> {
+    if (opts.join !== undefined && opts.join === formatAddress(opts.host, opts.port)) {
+      throw new UserError(`--join ${opts.join} is this node's own address (leave --join out to be the introducer)`);
+    }
+    let config: ProtocolConfig;
+    try {
+      config = resolveConfig(opts.config ?? {});
+    } catch (err) {
+      throw new UserError(`bad protocol settings: ${(err as Error).message}`);
+    }
+    if (opts.dropRate !== undefined && !(opts.dropRate >= 0 && opts.dropRate <= 1)) {
+      throw new UserError(`drop rate ${opts.dropRate} is not within 0..1`);
+    }
+    const tcp = await TcpListener.listen(opts.host, opts.port, { controlOpen: opts.controlOpen ?? false })
+      .catch((err: NodeJS.ErrnoException) => { throw bindError(err, 'TCP', opts.host, opts.port); });
+    let udp: UdpTransport;
+    // Datagrams can arrive before the node object exists; they go nowhere until it does.
+    const target: { node?: MembershipNode } = {};
+    try {
+      udp = await UdpTransport.bind(opts.host, opts.port, (from, bytes) => target.node?.onDatagram(from, bytes), monotonicNow);
+    } catch (err) {
+      await tcp.close();
+      throw bindError(err as NodeJS.ErrnoException, 'UDP', opts.host, opts.port);
+    }
+    let log: JsonlLog | undefined;
+    try {
+      log = opts.logDir === undefined ? undefined : JsonlLog.open(opts.logDir, formatAddress(opts.host, opts.port));
+    } catch (err) {
+      await Promise.all([udp.close(), tcp.close()]);
+      throw new UserError(`cannot write the log in ${opts.logDir}: ${(err as Error).message}`);
+    }
+    const seed = opts.seed ?? crypto.randomInt(0, 2 ** 31);
+    const node = new MembershipNode(opts, createRng(seed), udp, tcp, log, config);
+    target.node = node;
+    node.registerHandlers();
+    node.boot(opts.suspicion, opts.dropRate);
+    if (opts.join !== undefined) {
+      try {
+        await node.joinWithRetry(opts.joinTimeoutMs ?? 30_000, opts.onJoinRetry);
+      } catch (err) {
+        await node.stop();
+        throw err;
+      }
+    }
+    return node;
+  }
+
+  /** The current member id (`host:port@version`); changes when the node rejoins under a new version. */
+  get id(): MemberId {
+    return this.core.self;
+  }
+
+  get state(): NodeState {
+    return this.runState;
+  }
+
+  on<K extends keyof Listeners>(type: K, listener: Listeners[K]): () => void {
+    this.listeners[type].add(listener);
+    return () => this.off(type, listener);
+  }
+
+  off<K extends keyof Listeners>(type: K, listener: Listeners[K]): void {
+    this.listeners[type].delete(listener);
+  }
+
+  members(): MemberView[] {
+    return this.core.members();
+  }
+
+  suspects(): MemberId[] {
+    return this.core.suspects();
+  }
+
+  suspicion(): { enabled: boolean; epoch: number } {
+    return this.core.suspicion();
+  }
+
+  dropRate(): number {
+    return this.core.dropRate();
+  }
+
+  hasLeft(): boolean {
+    return this.core.hasLeft();
+  }
+
+  /** Cluster-wide: the change spreads by gossip. */
+  setSuspicion(enabled: boolean): void {
+    this.pump(this.core.command(monotonicNow(), { kind: 'set-suspicion', enabled }));
+  }
+
+  /** Receiver-side drop probability 0..1, local to this node. */
+  setDropRate(rate: number): void {
+    this.pump(this.core.command(monotonicNow(), { kind: 'set-drop', rate }));
+  }
+
+  /** Runs one control command (the words of `hearsay ctl`/stdin); resolves with the result `ctl --json` prints,
+   *  rejects with a UserError for a bad command or argument. */
+  command(name: string, args: readonly string[] = []): Promise<unknown> {
+    return runCommand(this, name, args);
+  }
+
+  /** Joins through the introducer, once. After a leave (or on the introducer itself after a leave) the node first
+   *  restarts under a new version. Rejects with a UserError when the introducer cannot be reached. */
+  async join(): Promise<{ members: number }> {
+    this.assertLive();
+    if (this.core.hasLeft()) this.rebirth('rejoin after leave');
+    else if (this.introducer === undefined) throw new UserError('this node is the introducer (it was started without --join)');
+    if (this.introducer !== undefined) await this.joinOnce(JOIN_REQUEST_TIMEOUT_MS);
+    return { members: this.core.members().length };
+  }
+
+  /** Voluntary leave: peers record `leave`, not `fail`. The node keeps its sockets (it can `join` again). */
+  async leave(): Promise<void> {
+    this.assertLive();
+    if (!this.core.hasLeft()) this.pump(this.core.command(monotonicNow(), { kind: 'leave' }));
+    // Give the leave datagrams a turn of the event loop to reach the socket before a caller stops or exits.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  /** Abrupt end, as kill -9 would be: sockets closed, no leave, no `stop` line. What was logged stays. Takes effect
+   *  at once; the promise resolves when the port can be bound again (for a restart on the same address). */
+  crash(): Promise<void> {
+    if (this.runState === 'stopped' || this.runState === 'crashed') return Promise.resolve();
+    this.runState = 'crashed';
+    return this.shutdown();
+  }
+
+  /** Freeze as SIGSTOP would: no ticks, and datagrams arriving meanwhile are discarded (a stopped process would find
+   *  some in its socket buffer, the rest lost; we model all of them lost). TCP join and control still answer. */
+  pause(): void {
+    if (this.runState !== 'running') return;
+    this.runState = 'paused';
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  resume(): void {
+    if (this.runState !== 'paused') return;
+    this.runState = 'running';
+    this.pump(this.core.tick(monotonicNow()));
+  }
+
+  /** Graceful shutdown: logs `stop`, closes everything; no leave (use `leave()` first for that). */
+  async stop(): Promise<void> {
+    if (this.runState === 'stopped' || this.runState === 'crashed') return;
+    // After a leave the core has already logged this member's `stop`.
+    if (!this.core.hasLeft()) this.emit(this.selfEvent('stop', 'shutdown'));
+    this.runState = 'stopped';
+    await this.shutdown();
+  }
+
+  stats(): NodeStats {
+    const now = monotonicNow();
+    const counters = this.core.counters();
+    return {
+      address: this.address,
+      bytesInPerSec: Math.round(this.udp.bytesIn.perSecond(now)),
+      bytesOutPerSec: Math.round(this.udp.bytesOut.perSecond(now)),
+      windowMs: this.udp.bytesIn.windowMs,
+      bytesIn: this.udp.bytesIn.totalBytes,
+      bytesOut: this.udp.bytesOut.totalBytes,
+      dropped: this.retired.dropped + counters.dropped + this.pausedDiscarded,
+      malformed: this.retired.malformed + counters.malformed + this.tcp.counters().malformed,
+    };
+  }
+
+  private registerHandlers(): void {
+    this.tcp.handle('join', (hello, socket) =>
+      serveJoin(hello, socket, (id) => this.admit(id), () => this.tcp.countMalformed()), { public: true });
+    serveControl(this.tcp, this);
+    // A node without a log directory has nothing to serve (and must never fall back to its working directory).
+    const logDir = this.opts.logDir;
+    if (logDir !== undefined) this.tcp.handle('grep', (hello, socket) => serveGrep(hello, socket, { logDir, nodeId: () => this.id }));
+  }
+
+  /** A fresh core under a new version, started. */
+  private boot(suspicion: boolean | undefined, dropRate: number | undefined): void {
+    this.core = new MembershipCore({
+      self: formatMemberId(this.opts.host, this.opts.port, nextVersion()),
+      config: this.config,
+      rng: this.rng,
+      suspicion,
+      dropRate,
+      introducer: this.introducer,
+    });
+    this.pump(this.core.start(monotonicNow()));
+  }
+
+  /** Fail-stop: this member was declared failed (or it left and joins again), so it ends and a new version starts. */
+  private rebirth(reason: string): void {
+    const old = this.core;
+    if (!old.hasLeft()) this.emit(this.selfEvent('stop', reason));
+    const counters = old.counters();
+    this.retired.dropped += counters.dropped;
+    this.retired.malformed += counters.malformed;
+    this.boot(old.suspicion().enabled, old.dropRate());
+    this.notify(`${old.self} ${reason}: restarted as ${this.core.self}`);
+  }
+
+  private admit(id: MemberId): JoinSnapshot | { error: string } {
+    if (this.runState !== 'running') return { error: `introducer ${this.address} is ${this.runState}` };
+    if (this.core.hasLeft()) return { error: `introducer ${this.address} has left the group` };
+    const joiner = parseMemberId(id);
+    if (joiner && formatAddress(joiner.host, joiner.port) === this.address) return { error: 'a node cannot join itself' };
+    this.pump(this.core.command(monotonicNow(), { kind: 'admit', member: id }));
+    return this.core.snapshot();
+  }
+
+  private async joinOnce(timeoutMs: number): Promise<void> {
+    const introducer = this.introducer!;
+    const self = this.core.self;
+    let snapshot: JoinSnapshot;
+    try {
+      snapshot = await requestJoin(introducer, self, timeoutMs);
+    } catch (err) {
+      const reason = (err as Error).message.replace(`cannot reach ${introducer}: `, '').replace(`${introducer}: `, '');
+      throw new UserError(`cannot join through ${introducer}: ${reason}`);
+    }
+    // The node may have been stopped or reborn while the request was in flight.
+    if (this.runState === 'stopped' || this.runState === 'crashed' || this.core.self !== self) return;
+    this.pump(this.core.command(monotonicNow(), { kind: 'joined', snapshot }));
+  }
+
+  /** Retries with exponential backoff until joined or `timeoutMs` has passed (then rejects with the last error). */
+  private async joinWithRetry(timeoutMs: number, onRetry?: (info: JoinRetryInfo) => void): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let backoff = JOIN_BACKOFF_FIRST_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.joinOnce(Math.min(JOIN_REQUEST_TIMEOUT_MS, Math.max(deadline - Date.now(), 100)));
+        return;
+      } catch (err) {
+        const retryInMs = Math.min(backoff, deadline - Date.now());
+        if (retryInMs <= 0 || this.runState === 'stopped' || this.runState === 'crashed') {
+          throw new UserError(`${(err as Error).message}; gave up after ${attempt} attempt(s) in ${Math.round(timeoutMs / 1000)} s`);
+        }
+        onRetry?.({ attempt, error: (err as Error).message, retryInMs });
+        await new Promise((resolve) => setTimeout(resolve, retryInMs));
+        backoff = Math.min(backoff * 2, JOIN_BACKOFF_MAX_MS);
+      }
+    }
+  }
+
+  /** After a rebirth, join in the background until it works: the node is alive meanwhile and the introducer's
+   *  absence is only visible as notices. */
+  private rejoinInBackground(): void {
+    if (this.introducer === undefined || this.rejoining) return;
+    this.rejoining = true;
+    void this.joinWithRetry(Number.POSITIVE_INFINITY, ({ attempt, error, retryInMs }) =>
+      this.notify(`join attempt ${attempt} failed: ${error}; retrying in ${(retryInMs / 1000).toFixed(1)} s`))
+      .then(() => this.notify(`${this.core.self} joined through ${this.introducer}`))
+      .catch((err: Error) => this.notify(`rejoin abandoned: ${err.message}`))
+      .finally(() => { this.rejoining = false; });
+  }
+
+  private onDatagram(from: Address, bytes: Uint8Array): void {
+    if (this.runState === 'paused') {
+      this.pausedDiscarded++;
+      return;
+    }
+    if (this.runState !== 'running') return;
+    this.pump(this.core.receive(monotonicNow(), from, bytes));
+  }
+
+  private pump(out: Output): void {
+    if (this.runState === 'stopped' || this.runState === 'crashed') return;
+    for (const s of out.send) this.udp.send(s.to, s.bytes);
+    for (const e of out.events) this.emit(e);
+    if (out.selfDeclaredFailed) {
+      // Deferred so the output being pumped finishes before the core is replaced.
+      setImmediate(() => {
+        if (this.runState !== 'running' && this.runState !== 'paused') return;
+        this.rebirth('declared failed by the group');
+        this.rejoinInBackground();
+      });
+    }
+    this.arm(out.nextWakeAt);
+  }
+
+  private arm(at: number): void {
+    if (this.runState !== 'running') return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.runState === 'running') this.pump(this.core.tick(monotonicNow()));
+    }, Math.max(0, at - monotonicNow()));
+  }
+
+  private emit(e: MembershipEvent): void {
+    this.log?.append(e);
+    for (const listener of this.listeners.event) listener(e);
+  }
+
+  private notify(line: string): void {
+    for (const listener of this.listeners.notice) listener(line);
+  }
+
+  private selfEvent(event: 'stop', reason: string): MembershipEvent {
+    return { ts: Math.round(monotonicNow()), node: this.core.self, event, member: this.core.self, reason };
+  }
+
+  private assertLive(): void {
+    if (this.runState === 'stopped' || this.runState === 'crashed') throw new UserError(`node ${this.address} is ${this.runState}`);
+  }
+
+  private async shutdown(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await Promise.all([this.udp.close(), this.tcp.close(), this.log?.close()]);
+  }
+}
+
+function bindError(err: NodeJS.ErrnoException, proto: 'UDP' | 'TCP', host: string, port: number): Error {
+  const where = `${formatAddress(host, port)} (${proto})`;
+  if (err.code === 'EADDRINUSE') return new UserError(`port ${port} is busy: ${where} is already in use`);
+  if (err.code === 'EADDRNOTAVAIL') return new UserError(`cannot bind ${where}: address not available on this machine`);
+  if (err.code === 'EACCES') return new UserError(`cannot bind ${where}: permission denied`);
+  if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return new UserError(`cannot bind ${where}: unknown host`);
+  return err;
+}

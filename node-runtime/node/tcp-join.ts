@@ -1,0 +1,55 @@
+// Join over TCP (the only membership exchange not on UDP): the joiner sends `{"v":1,"type":"join","id"}`, the
+// introducer admits it and replies one line with its full membership list (docs/control-channel.md).
+import type net from 'node:net';
+import * as v from 'valibot';
+import type { JoinSnapshot } from '../protocol/core.ts';
+import { parseMemberId } from '../protocol/member-id.ts';
+import type { Address, MemberId } from '../protocol/member-id.ts';
+import { writeLine } from '../transport/json-lines.ts';
+import { RequestError, requestLine } from '../transport/request-line.ts';
+import type { Hello } from '../transport/tcp-listener.ts';
+
+const MemberIdSchema = v.pipe(v.string(), v.check((s) => parseMemberId(s) !== undefined, 'not a member id'));
+
+const JoinHelloSchema = v.object({ v: v.literal(1), type: v.literal('join'), id: MemberIdSchema });
+
+const SnapshotSchema = v.object({
+  members: v.pipe(v.array(v.object({
+    id: MemberIdSchema,
+    heartbeat: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    incarnation: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    status: v.picklist(['alive', 'suspect', 'failed', 'left']),
+  })), v.maxLength(100_000)),
+  suspicion: v.object({ enabled: v.boolean(), epoch: v.pipe(v.number(), v.integer(), v.minValue(0)) }),
+});
+
+const JoinReplySchema = v.variant('ok', [
+  v.object({ ok: v.literal(true), snapshot: SnapshotSchema }),
+  v.object({ ok: v.literal(false), error: v.string() }),
+]);
+
+/** Asks the introducer to admit `id`; resolves with its membership list or rejects with a one-line RequestError. */
+export async function requestJoin(introducer: Address, id: MemberId, timeoutMs: number): Promise<JoinSnapshot> {
+  const reply = v.safeParse(JoinReplySchema, await requestLine(introducer, { v: 1, type: 'join', id }, timeoutMs));
+  if (!reply.success) throw new RequestError(`malformed join reply from ${introducer}`, 'malformed');
+  if (!reply.output.ok) throw new RequestError(`${introducer} refused the join: ${reply.output.error}`, 'closed');
+  return reply.output.snapshot;
+}
+
+/** Introducer side: `admit` adds the joiner and returns the snapshot to send, or an error to report. */
+export function serveJoin(
+  hello: Hello,
+  socket: net.Socket,
+  admit: (id: MemberId) => JoinSnapshot | { error: string },
+  onMalformed: () => void,
+): void {
+  const parsed = v.safeParse(JoinHelloSchema, hello);
+  if (!parsed.success) {
+    onMalformed();
+    writeLine(socket, { ok: false, error: 'malformed join hello' });
+  } else {
+    const result = admit(parsed.output.id);
+    writeLine(socket, 'error' in result ? { ok: false, error: result.error } : { ok: true, snapshot: result });
+  }
+  socket.end();
+}

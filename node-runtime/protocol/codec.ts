@@ -1,0 +1,293 @@
+// The wire format of gossip datagrams (docs/protocol.md has the byte layout). Hand-rolled binary: hosts are interned
+// per packet and counters are varints, so a 10-member list is ~200 bytes. The decoder checks every field and bound
+// and reports a malformed packet as a value; it never throws.
+import type { MemberStatus } from './events.ts';
+import { formatMemberId, parseMemberId } from './member-id.ts';
+import type { MemberId } from './member-id.ts';
+
+export const WIRE_MAGIC = 0x48; // 'H'
+export const WIRE_VERSION = 1;
+export const MSG_GOSSIP = 1;
+/** "The group declared you failed": the answer to gossip from a member the receiver holds as failed (failure.ts). */
+export const MSG_FAILED_NOTICE = 2;
+export const MAX_HOSTS = 256;
+export const MAX_ENTRIES = 4096;
+/** Largest UDP payload over IPv4. */
+export const MAX_DATAGRAM_BYTES = 65_507;
+const FLAG_SUSPICION = 1;
+
+/** A member as it travels: the id and the parts it is made of (the encoder writes the parts). */
+export interface WireMember {
+  readonly id: MemberId;
+  readonly host: string;
+  readonly port: number;
+  readonly version: number;
+}
+
+export interface WireEntry extends WireMember {
+  readonly heartbeat: number;
+  readonly incarnation: number;
+  readonly status: MemberStatus;
+}
+
+/** The cluster-wide suspicion mode: a higher (epoch, tie) wins (suspicion.ts). */
+export interface WireMode {
+  readonly enabled: boolean;
+  readonly epoch: number;
+  readonly tie: number;
+}
+
+export type MessageKind = 'gossip' | 'failed-notice';
+
+export interface GossipMessage {
+  readonly kind: MessageKind;
+  readonly sender: WireMember;
+  readonly mode: WireMode;
+  readonly entries: readonly WireEntry[];
+}
+
+export type DecodeResult = { readonly ok: true; readonly msg: GossipMessage } | { readonly ok: false; readonly reason: string };
+
+const STATUS_CODES: readonly MemberStatus[] = ['alive', 'suspect', 'failed', 'left'];
+
+export function varintSize(value: number): number {
+  let size = 1;
+  while (value >= 128) {
+    value = Math.floor(value / 128);
+    size++;
+  }
+  return size;
+}
+
+function entrySize(hostIndex: number, e: WireEntry): number {
+  return varintSize(hostIndex * 4 + 3) + 2 + varintSize(e.version) + varintSize(e.heartbeat) + varintSize(e.incarnation);
+}
+
+/** Builds one datagram entry by entry, refusing an entry that would take it past `maxBytes`. */
+export class PacketBuilder {
+  private readonly hosts = new Map<string, number>();
+  private readonly entries: WireEntry[] = [];
+  private size: number;
+
+  constructor(
+    private readonly sender: WireMember,
+    private readonly mode: WireMode,
+    private readonly maxBytes: number,
+    private readonly kind: MessageKind = 'gossip',
+  ) {
+    // magic, version, type, flags, epoch, tie; host and entry counts at their widest (2 bytes each); the sender.
+    this.size = 4 + varintSize(mode.epoch) + varintSize(mode.tie) + 2 + 2;
+    this.size += this.hostCost(sender.host) + varintSize(this.hostIndex(sender.host)) + 2 + varintSize(sender.version);
+  }
+
+  get length(): number {
+    return this.entries.length;
+  }
+
+  /** The encoded size so far, counts at their widest: never below what encode() returns. */
+  get bytes(): number {
+    return this.size;
+  }
+
+  /** Adds the entry if it fits; false when it does not (the packet is then unchanged). */
+  add(e: WireEntry): boolean {
+    const hostCost = this.hostCost(e.host);
+    const index = this.hosts.get(e.host) ?? this.hosts.size;
+    const cost = hostCost + entrySize(index, e);
+    if (this.size + cost > this.maxBytes || this.entries.length >= MAX_ENTRIES || index >= MAX_HOSTS) return false;
+    this.hostIndex(e.host);
+    this.size += cost;
+    this.entries.push(e);
+    return true;
+  }
+
+  encode(): Uint8Array {
+    const w = new Writer(this.size);
+    w.byte(WIRE_MAGIC);
+    w.byte(WIRE_VERSION);
+    w.byte(this.kind === 'gossip' ? MSG_GOSSIP : MSG_FAILED_NOTICE);
+    w.byte(this.mode.enabled ? FLAG_SUSPICION : 0);
+    w.varint(this.mode.epoch);
+    w.varint(this.mode.tie);
+    w.varint(this.hosts.size);
+    for (const host of this.hosts.keys()) {
+      w.byte(host.length);
+      for (let i = 0; i < host.length; i++) w.byte(host.charCodeAt(i));
+    }
+    w.varint(this.hosts.get(this.sender.host)!);
+    w.u16(this.sender.port);
+    w.varint(this.sender.version);
+    w.varint(this.entries.length);
+    for (const e of this.entries) {
+      w.varint(this.hosts.get(e.host)! * 4 + STATUS_CODES.indexOf(e.status));
+      w.u16(e.port);
+      w.varint(e.version);
+      w.varint(e.heartbeat);
+      w.varint(e.incarnation);
+    }
+    return w.done();
+  }
+
+  private hostCost(host: string): number {
+    return this.hosts.has(host) ? 0 : 1 + host.length;
+  }
+
+  private hostIndex(host: string): number {
+    let index = this.hosts.get(host);
+    if (index === undefined) {
+      index = this.hosts.size;
+      this.hosts.set(host, index);
+    }
+    return index;
+  }
+}
+
+/** Encodes a whole message (tests and tools; the core packs with PacketBuilder). Throws if it exceeds a datagram. */
+export function encodeGossip(msg: GossipMessage): Uint8Array {
+  const b = new PacketBuilder(msg.sender, msg.mode, MAX_DATAGRAM_BYTES, msg.kind);
+  for (const e of msg.entries) {
+    if (!b.add(e)) throw new Error(`gossip message of ${msg.entries.length} entries does not fit in one datagram`);
+  }
+  return b.encode();
+}
+
+class Writer {
+  private buf: Uint8Array;
+  private at = 0;
+
+  constructor(capacity: number) {
+    this.buf = new Uint8Array(capacity);
+  }
+
+  byte(b: number): void {
+    if (this.at === this.buf.length) {
+      const grown = new Uint8Array(this.buf.length * 2 + 16);
+      grown.set(this.buf);
+      this.buf = grown;
+    }
+    this.buf[this.at++] = b;
+  }
+
+  u16(v: number): void {
+    this.byte(v >>> 8);
+    this.byte(v & 0xff);
+  }
+
+  varint(v: number): void {
+    while (v >= 128) {
+      this.byte((v % 128) | 128);
+      v = Math.floor(v / 128);
+    }
+    this.byte(v);
+  }
+
+  done(): Uint8Array {
+    return this.at === this.buf.length ? this.buf : this.buf.slice(0, this.at);
+  }
+}
+
+class Malformed extends Error {}
+
+class Reader {
+  at = 0;
+  constructor(private readonly buf: Uint8Array) {}
+
+  byte(what: string): number {
+    const b = this.buf[this.at];
+    if (b === undefined) throw new Malformed(`truncated at ${what}`);
+    this.at++;
+    return b;
+  }
+
+  u16(what: string): number {
+    return this.byte(what) * 256 + this.byte(what);
+  }
+
+  /** Up to 8 bytes (56 bits), and never above Number.MAX_SAFE_INTEGER. */
+  varint(what: string): number {
+    let value = 0;
+    let scale = 1;
+    for (let i = 0; i < 8; i++) {
+      const b = this.byte(what);
+      value += (b & 0x7f) * scale;
+      if (b < 128) {
+        if (!Number.isSafeInteger(value)) throw new Malformed(`${what} out of range`);
+        return value;
+      }
+      scale *= 128;
+    }
+    throw new Malformed(`${what} varint too long`);
+  }
+
+  bounded(what: string, max: number): number {
+    const v = this.varint(what);
+    if (v > max) throw new Malformed(`${what} ${v} exceeds ${max}`);
+    return v;
+  }
+
+  get remaining(): number {
+    return this.buf.length - this.at;
+  }
+}
+
+function member(hosts: readonly string[], hostIndex: number, port: number, version: number): WireMember {
+  const host = hosts[hostIndex];
+  if (host === undefined) throw new Malformed(`host index ${hostIndex} out of table`);
+  const id = formatMemberId(host, port, version);
+  // Only canonical ids: the id string must read back to exactly these parts.
+  const parsed = parseMemberId(id);
+  if (parsed === undefined || parsed.host !== host) throw new Malformed(`invalid member ${JSON.stringify(id)}`);
+  return { id, host, port, version };
+}
+
+export function decodeGossip(bytes: Uint8Array): DecodeResult {
+  try {
+    return { ok: true, msg: read(new Reader(bytes), bytes.length) };
+  } catch (err) {
+    // Malformed is the expected path; anything else would be a decoder bug, reported (never thrown) all the same.
+    return { ok: false, reason: err instanceof Malformed ? err.message : `internal: ${String(err)}` };
+  }
+}
+
+function read(r: Reader, length: number): GossipMessage {
+  if (length > MAX_DATAGRAM_BYTES) throw new Malformed(`${length} bytes exceeds a datagram`);
+  if (r.byte('magic') !== WIRE_MAGIC) throw new Malformed('bad magic');
+  const version = r.byte('version');
+  if (version !== WIRE_VERSION) throw new Malformed(`unsupported wire version ${version}`);
+  const type = r.byte('type');
+  if (type !== MSG_GOSSIP && type !== MSG_FAILED_NOTICE) throw new Malformed(`unknown message type ${type}`);
+  const flags = r.byte('flags');
+  if ((flags & ~FLAG_SUSPICION) !== 0) throw new Malformed(`unknown flags ${flags}`);
+  const mode: WireMode = {
+    enabled: (flags & FLAG_SUSPICION) !== 0,
+    epoch: r.varint('epoch'),
+    tie: r.bounded('tie', 0xffffffff),
+  };
+  const hostCount = r.bounded('host count', MAX_HOSTS);
+  if (hostCount === 0) throw new Malformed('empty host table');
+  const hosts: string[] = [];
+  for (let i = 0; i < hostCount; i++) {
+    const len = r.byte('host length');
+    if (len === 0) throw new Malformed('empty host');
+    let host = '';
+    for (let j = 0; j < len; j++) {
+      const c = r.byte('host');
+      if (c >= 128) throw new Malformed('non-ASCII host');
+      host += String.fromCharCode(c);
+    }
+    if (hosts.includes(host)) throw new Malformed(`host ${JSON.stringify(host)} twice in the table`);
+    hosts.push(host);
+  }
+  const sender = member(hosts, r.varint('sender host'), r.u16('sender port'), r.varint('sender version'));
+  const count = r.bounded('entry count', MAX_ENTRIES);
+  // Each entry takes at least 5 bytes: refuse a count the rest of the packet cannot hold before allocating for it.
+  if (count * 5 > r.remaining) throw new Malformed(`entry count ${count} exceeds the packet`);
+  const entries: WireEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const tag = r.varint('entry tag');
+    const m = member(hosts, Math.floor(tag / 4), r.u16('port'), r.varint('version'));
+    entries.push({ ...m, status: STATUS_CODES[tag % 4]!, heartbeat: r.varint('heartbeat'), incarnation: r.varint('incarnation') });
+  }
+  if (r.remaining !== 0) throw new Malformed(`${r.remaining} trailing bytes`);
+  return { kind: type === MSG_GOSSIP ? 'gossip' : 'failed-notice', sender, mode, entries };
+}

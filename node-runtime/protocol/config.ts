@@ -1,0 +1,96 @@
+// Every timing and size of the protocol, with its default and the reason for it (memberlist's config.go is the model).
+// The defaults were chosen with the simulator (`npx tsx scripts/sim-detection.ts`); docs/protocol.md has the table.
+
+export interface ProtocolConfig {
+  /** T_gossip: how often a member bumps its heartbeat and gossips its list. */
+  readonly gossipIntervalMs: number;
+  /** b: how many random live members each round goes to. */
+  readonly fanout: number;
+  /** T_fail: no heartbeat increase for this long → failed (suspicion off) or suspect (suspicion on). */
+  readonly failTimeoutMs: number;
+  /** T_suspect: an unrefuted suspicion becomes a failure after this long. */
+  readonly suspectTimeoutMs: number;
+  /** T_cleanup: a failed or left member stays listed (and gossiped as such) this long, then is removed. */
+  readonly cleanupTimeoutMs: number;
+  /** How long a removed id is remembered so stale gossip cannot resurrect it. */
+  readonly tombstoneMs: number;
+  /** Upper bound of one gossip datagram; a list that does not fit is sent in part (see gossip.ts). */
+  readonly maxPacketBytes: number;
+  /** While no live member lives at the introducer's address, gossip also goes there this often. */
+  readonly introducerProbeMs: number;
+  /** A leaving member announces itself to at most this many live members (all of them in a small group). */
+  readonly leaveFanout: number;
+}
+
+export const DEFAULT_CONFIG: ProtocolConfig = {
+  // 4 rounds a second: T_fail then spans 6 rounds. With fanout 3 a 10-member list (~170 B) costs ~1.8 KB/s per node,
+  // under the 2 KiB/s budget; 8 rounds a second would need fanout 1 and spread news more slowly per hop.
+  gossipIntervalMs: 250,
+  // 3 targets: a heartbeat reaches all of 10 members in ~2–3 rounds. With fanout 2 the freshest heartbeat lags up to
+  // 5 rounds behind at some member, and the simulator saw false failures (then cascades of rejoins) even at 0 % loss
+  // with T_fail = 1250 ms; fanout 3 buys that margin for 50 % more bandwidth, still within budget.
+  fanout: 3,
+  // 6 rounds without a newer heartbeat. Simulated (N = 10): first detection p99 ~1.5 s and all p99 ~2.0 s after a
+  // crash (targets ≤ 2 s / ≤ 3 s), no false failure in hours at 0 % and 10 % loss; at 30 % loss without suspicion
+  // ~3 per node-hour, which is what suspicion is for.
+  failTimeoutMs: 1500,
+  // 4 rounds: the suspect hears of its suspicion and its refutation spreads back in 2–3 rounds even at 30 % loss (no
+  // false failure simulated at 30 % with suspicion on). A crash is then failed by the first member at
+  // T_fail + T_suspect ≈ 2.5 s and by all ~0.2 s later, since a gossiped failure is adopted at once (≤ 3 s / ≤ 6 s).
+  suspectTimeoutMs: 1000,
+  // 20 rounds: the failure or leave reaches every member by gossip well before it is forgotten, and a zombie (a
+  // paused member) that comes back within it is told it failed while its entry still exists.
+  cleanupTimeoutMs: 5000,
+  // 12× cleanup: ids are unique per process run, so a tombstone costs one map entry, and a long one outlives any
+  // member that still gossips the id (a slow or partitioned one).
+  tombstoneMs: 60_000,
+  // One unfragmented datagram on Ethernet (1500 MTU − IP/UDP headers, with room for tunnels).
+  maxPacketBytes: 1400,
+  // 4 rounds: a restarted introducer relearns the group within a second, for ~1 small packet a second per member,
+  // and only while no live member is known at the introducer's address.
+  introducerProbeMs: 1000,
+  // A group of up to 32 hears a leave directly; a larger one gets it by gossip from 32 first-hand witnesses.
+  leaveFanout: 32,
+};
+
+type Bounds = { readonly [K in keyof ProtocolConfig]: readonly [min: number, max: number] };
+
+const BOUNDS: Bounds = {
+  gossipIntervalMs: [10, 60_000],
+  fanout: [1, 16],
+  failTimeoutMs: [20, 600_000],
+  suspectTimeoutMs: [10, 600_000],
+  cleanupTimeoutMs: [10, 3_600_000],
+  tombstoneMs: [20, 86_400_000],
+  maxPacketBytes: [256, 65_507],
+  introducerProbeMs: [10, 600_000],
+  leaveFanout: [1, 1024],
+};
+
+/** Fills in defaults and validates: throws an Error with a one-line message naming the first bad setting. */
+export function resolveConfig(partial: Partial<ProtocolConfig>): ProtocolConfig {
+  const config: ProtocolConfig = { ...DEFAULT_CONFIG, ...partial };
+  for (const key of Object.keys(config) as (keyof ProtocolConfig)[]) {
+    const bounds = BOUNDS[key];
+    if (bounds === undefined) throw new Error(`unknown protocol setting ${key}`);
+    const value = config[key];
+    const [min, max] = bounds;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      throw new Error(`${key} must be an integer from ${min} to ${max} (got ${String(value)})`);
+    }
+  }
+  // The core only wakes once per round for receive-side changes (see core.ts), and a timeout shorter than two
+  // rounds would fail members between two of their heartbeats.
+  if (config.failTimeoutMs < 2 * config.gossipIntervalMs) {
+    throw new Error(`failTimeoutMs (${config.failTimeoutMs}) must be at least 2 × gossipIntervalMs (${config.gossipIntervalMs})`);
+  }
+  for (const key of ['suspectTimeoutMs', 'cleanupTimeoutMs', 'introducerProbeMs'] as const) {
+    if (config[key] < config.gossipIntervalMs) {
+      throw new Error(`${key} (${config[key]}) must be at least gossipIntervalMs (${config.gossipIntervalMs})`);
+    }
+  }
+  if (config.tombstoneMs < 2 * config.cleanupTimeoutMs) {
+    throw new Error(`tombstoneMs (${config.tombstoneMs}) must be at least 2 × cleanupTimeoutMs (${config.cleanupTimeoutMs})`);
+  }
+  return config;
+}

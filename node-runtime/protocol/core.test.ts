@@ -1,0 +1,262 @@
+// The core driven directly under a fake clock: packets are handed from one core to another by hand, so every timing
+// can be checked to the millisecond against the config.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MembershipCore } from './core.ts';
+import type { CoreOptions, Output } from './core.ts';
+import { DEFAULT_CONFIG } from './config.ts';
+import { encodeGossip } from './codec.ts';
+import type { WireEntry } from './codec.ts';
+import type { MembershipEvent } from './events.ts';
+import { addressOf, formatMemberId, parseMemberId } from './member-id.ts';
+import { createRng } from './rng.ts';
+
+const C = DEFAULT_CONFIG;
+const id = (port: number, version = 1) => formatMemberId('127.0.0.1', port, version);
+
+function core(port: number, opts: Partial<CoreOptions> = {}, version = 1): MembershipCore {
+  return new MembershipCore({ self: id(port, version), config: C, rng: createRng(port), ...opts });
+}
+
+/** An introducer A and members that joined it at t=0, with the given options. */
+function group(ports: number[], opts: Partial<CoreOptions> = {}): MembershipCore[] {
+  const [intro, ...rest] = ports.map((p, i) => core(p, i === 0 ? opts : { ...opts, introducer: addressOf(id(ports[0]!)) }));
+  intro!.start(0);
+  for (const c of rest) {
+    c.start(0);
+    intro!.command(0, { kind: 'admit', member: c.self });
+  }
+  for (const c of rest) c.command(0, { kind: 'joined', snapshot: intro!.snapshot() });
+  return [intro!, ...rest];
+}
+
+/** Hands every datagram of `out` addressed to `to` over at `now`; returns the receiver's outputs. */
+function deliver(now: number, out: Output, to: MembershipCore, from: MembershipCore): Output[] {
+  return out.send.filter((s) => s.to === addressOf(to.self)).map((s) => to.receive(now, addressOf(from.self), s.bytes));
+}
+
+/** Ticks `c` at every wake-up it asks for up to `until`, dropping what it sends; returns its events. */
+function runAlone(c: MembershipCore, from: number, until: number): MembershipEvent[] {
+  const events: MembershipEvent[] = [];
+  let t = from;
+  while (t <= until) {
+    const out = c.tick(t);
+    events.push(...out.events);
+    assert.ok(out.nextWakeAt > t, 'the core always asks to be woken later than now');
+    t = out.nextWakeAt;
+  }
+  return events;
+}
+
+function entry(member: string, heartbeat: number, incarnation: number, status: WireEntry['status']): WireEntry {
+  const p = parseMemberId(member)!;
+  return { id: member, ...p, heartbeat, incarnation, status };
+}
+
+function packet(sender: string, entries: WireEntry[], mode = { enabled: false, epoch: 0, tie: 0 }): Uint8Array {
+  return encodeGossip({ kind: 'gossip', sender: entry(sender, 0, 0, 'alive'), mode, entries });
+}
+
+const brief = (events: readonly MembershipEvent[]) => events.map((e) => `${e.ts} ${e.event} ${e.member.split(':')[1]}${e.reason ? ` ${e.reason}` : ''}`);
+
+test('start emits start for self and asks to be woken one gossip interval later', () => {
+  const c = core(1000);
+  const out = c.start(5000);
+  assert.deepEqual(brief(out.events), ['5000 start 1000@1']);
+  assert.equal(out.nextWakeAt, 5000 + C.gossipIntervalMs);
+  assert.deepEqual(c.members().map((m) => [m.id, m.status]), [[c.self, 'alive']]);
+});
+
+test('join: admit adds the joiner, joined merges the snapshot and adopts the suspicion mode', () => {
+  const intro = core(1000, { suspicion: true });
+  const joiner = core(1001, { introducer: '127.0.0.1:1000' });
+  intro.start(0);
+  joiner.start(0);
+  intro.command(0, { kind: 'set-suspicion', enabled: true });
+  const admitted = intro.command(10, { kind: 'admit', member: joiner.self });
+  assert.deepEqual(admitted.events.map((e) => [e.event, e.member, e.reason]), [['join', joiner.self, 'introducer']]);
+  const joined = joiner.command(11, { kind: 'joined', snapshot: intro.snapshot() });
+  assert.deepEqual(joined.events.map((e) => [e.event, e.member, e.reason]), [['join', intro.self, 'snapshot']]);
+  assert.deepEqual(joiner.suspicion(), { enabled: true, epoch: 1 });
+  assert.deepEqual(joiner.members().map((m) => m.id).sort(), [intro.self, joiner.self].sort());
+  // Admitting twice, or a malformed id, changes nothing.
+  assert.deepEqual(intro.command(12, { kind: 'admit', member: joiner.self }).events, []);
+  assert.deepEqual(intro.command(12, { kind: 'admit', member: 'not an id' }).events, []);
+});
+
+test('gossip carries heartbeats: only an increase resets the fail timer', () => {
+  const [a, b] = group([1000, 1001]);
+  const out = b.tick(C.gossipIntervalMs);
+  assert.equal(out.send.length, 1);
+  deliver(300, out, a!, b!);
+  const seen = a!.members().find((m) => m.id === b!.self)!;
+  assert.deepEqual([seen.heartbeat, seen.lastHeardAt], [1, 300]);
+  deliver(400, out, a!, b!); // the same heartbeat again is no news
+  assert.equal(a!.members().find((m) => m.id === b!.self)!.lastHeardAt, 300);
+});
+
+test('suspicion off: failed exactly T_fail after the last heartbeat increase, removed T_cleanup later', () => {
+  const [a, b] = group([1000, 1001]);
+  deliver(300, b!.tick(C.gossipIntervalMs), a!, b!);
+  const events = runAlone(a!, 300, 300 + C.failTimeoutMs + C.cleanupTimeoutMs + 1000);
+  assert.deepEqual(brief(events), [
+    `${300 + C.failTimeoutMs} fail 1001@1 timeout`,
+    `${300 + C.failTimeoutMs + C.cleanupTimeoutMs} remove 1001@1`,
+  ]);
+  assert.deepEqual(a!.members().map((m) => m.id), [a!.self]);
+});
+
+test('suspicion on: suspect at T_fail, failed T_suspect later, removed T_cleanup after that', () => {
+  const [a] = group([1000, 1001], { suspicion: true });
+  const f = C.failTimeoutMs;
+  const s = C.suspectTimeoutMs;
+  const events = runAlone(a!, 0, f + s + C.cleanupTimeoutMs);
+  assert.deepEqual(brief(events), [`${f} suspect 1001@1 timeout`, `${f + s} fail 1001@1 suspect-timeout`, `${f + s + C.cleanupTimeoutMs} remove 1001@1`]);
+});
+
+test('a suspected member refutes by bumping its incarnation; the suspicion is lifted', () => {
+  const [a, b] = group([1000, 1001], { suspicion: true });
+  const f = C.failTimeoutMs;
+  runAlone(a!, C.gossipIntervalMs, f - 1);
+  let out = a!.tick(f);
+  assert.deepEqual(brief(out.events), [`${f} suspect 1001@1 timeout`]);
+  assert.deepEqual(a!.suspects(), [b!.self]);
+  // a's gossip tells b it is suspected; b answers a at once with alive at incarnation 1.
+  const [reply] = deliver(f + 1, out, b!, a!);
+  assert.equal(b!.members().find((m) => m.id === b!.self)!.incarnation, 1);
+  assert.deepEqual(reply!.send.map((s) => s.to), [addressOf(a!.self)]);
+  [out] = deliver(f + 2, reply!, a!, b!);
+  assert.deepEqual(out!.events.map((e) => [e.event, e.member, e.incarnation, e.reason]), [['alive', b!.self, 1, 'refuted']]);
+  assert.deepEqual(a!.suspects(), []);
+});
+
+test('a suspicion heard by gossip is adopted with its own timer; a gossiped failure at once', () => {
+  const [a, b] = group([1000, 1001, 1002], { suspicion: true });
+  const x = id(1002);
+  let out = a!.receive(100, '127.0.0.1:1001', packet(b!.self, [entry(x, 0, 0, 'suspect')], { enabled: true, epoch: 0, tie: 0 }));
+  assert.deepEqual(brief(out.events), ['100 suspect 1002@1 gossip']);
+  // A suspicion at a lower incarnation than known is stale.
+  a!.receive(110, '127.0.0.1:1001', packet(b!.self, [entry(x, 0, 2, 'alive')], { enabled: true, epoch: 0, tie: 0 }));
+  out = a!.receive(120, '127.0.0.1:1001', packet(b!.self, [entry(x, 0, 1, 'suspect')], { enabled: true, epoch: 0, tie: 0 }));
+  assert.deepEqual(out.events, []);
+  out = a!.receive(130, '127.0.0.1:1001', packet(b!.self, [entry(x, 0, 2, 'failed')], { enabled: true, epoch: 0, tie: 0 }));
+  assert.deepEqual(brief(out.events), ['130 fail 1002@1 gossip']);
+});
+
+test('switching suspicion off: suspects past T_fail fail, the others are alive again', () => {
+  const [a, b, c] = group([1000, 1001, 1002], { suspicion: true });
+  const f = C.failTimeoutMs;
+  // b heard c recently; a did not, and suspects c by timeout, and tells b.
+  deliver(f / 2, c!.tick(f / 2), b!, c!);
+  runAlone(a!, C.gossipIntervalMs, f - 1);
+  let out = a!.tick(f);
+  assert.ok(brief(out.events).includes(`${f} suspect 1002@1 timeout`));
+  b!.receive(f + 1, '127.0.0.1:1000', packet(a!.self, [entry(c!.self, 0, 0, 'suspect')], { enabled: true, epoch: 0, tie: 0 }));
+  assert.deepEqual(b!.suspects(), [c!.self]);
+  out = b!.command(f + 2, { kind: 'set-suspicion', enabled: false });
+  assert.deepEqual(brief(out.events), [`${f + 2} alive 1002@1 suspicion-off`]);
+  assert.equal(b!.suspicion().epoch, 1);
+  // The switch spreads: a adopts the newer epoch and, c's heartbeat being older than T_fail, fails it.
+  out = a!.receive(f + 3, '127.0.0.1:1001', packet(b!.self, [], { enabled: false, epoch: 1, tie: 5 }));
+  assert.ok(brief(out.events).includes(`${f + 3} fail 1002@1 timeout`));
+  assert.deepEqual(a!.suspicion(), { enabled: false, epoch: 1 });
+  // An older epoch does not switch it back.
+  a!.receive(f + 4, '127.0.0.1:1001', packet(b!.self, [], { enabled: true, epoch: 0, tie: 9 }));
+  assert.deepEqual(a!.suspicion(), { enabled: false, epoch: 1 });
+});
+
+test('stale gossip never resurrects a removed member, nor revives a failed one', () => {
+  const [a, b] = group([1000, 1001]);
+  const stale = packet(b!.self, [entry(b!.self, 3, 0, 'alive')]);
+  const events = runAlone(a!, 0, C.failTimeoutMs);
+  assert.deepEqual(brief(events), [`${C.failTimeoutMs} fail 1001@1 timeout`]);
+  // Failed: a newer heartbeat does not revive it (fail-stop).
+  assert.deepEqual(a!.receive(C.failTimeoutMs + 1, '127.0.0.1:1001', stale).events, []);
+  runAlone(a!, C.failTimeoutMs + 1, C.failTimeoutMs + C.cleanupTimeoutMs);
+  assert.equal(a!.members().length, 1);
+  // Removed: replaying the old packet within the tombstone period brings nothing back.
+  assert.deepEqual(a!.receive(C.failTimeoutMs + C.cleanupTimeoutMs + 10, '127.0.0.1:1001', stale).events, []);
+  assert.equal(a!.members().length, 1);
+});
+
+test('a newer version at an address supersedes the old id; an older one is never learned', () => {
+  const [a] = group([1000, 1001]);
+  const newer = id(1001, 2);
+  let out = a!.command(100, { kind: 'admit', member: newer });
+  assert.deepEqual(brief(out.events), ['100 join 1001@2 introducer', '100 fail 1001@1 superseded']);
+  out = a!.receive(200, '127.0.0.1:1002', packet(id(1002), [entry(id(1002), 1, 0, 'alive'), entry(id(1002, 0), 5, 0, 'alive')]));
+  assert.deepEqual(brief(out.events), ['200 join 1002@1 gossip']);
+});
+
+test('leave: announced to live members, recorded as left (not failed), removed after T_cleanup', () => {
+  const [a, b, c] = group([1000, 1001, 1002]);
+  runAlone(a!, C.gossipIntervalMs, 500);
+  const out = b!.command(500, { kind: 'leave' });
+  assert.deepEqual(brief(out.events), ['500 stop 1001@1 leave']);
+  assert.deepEqual(out.send.map((s) => s.to).sort(), ['127.0.0.1:1000', '127.0.0.1:1002']);
+  assert.ok(b!.hasLeft());
+  for (const peer of [a!, c!]) {
+    const [got] = deliver(501, out, peer, b!);
+    assert.deepEqual(got!.events.map((e) => [e.event, e.member, e.incarnation]), [['leave', b!.self, 1]]);
+  }
+  assert.deepEqual(brief(runAlone(a!, 750, 501 + C.cleanupTimeoutMs)).filter((l) => l.includes('1001')), [`${501 + C.cleanupTimeoutMs} remove 1001@1`]);
+  // After leaving, the core does nothing.
+  assert.deepEqual(b!.tick(10_000).send, []);
+  assert.deepEqual(b!.receive(10_000, '127.0.0.1:1000', packet(a!.self, [])).events, []);
+  assert.ok(b!.tick(10_000).nextWakeAt > 10_000);
+});
+
+test('a member never suspects or fails itself; told it failed, it reports selfDeclaredFailed once and goes inert', () => {
+  const [a, b] = group([1000, 1001], { suspicion: true });
+  const events = runAlone(a!, 0, 20_000);
+  assert.ok(events.every((e) => e.member !== a!.self));
+  assert.equal(a!.members().find((m) => m.id === a!.self)!.status, 'alive');
+  const out = b!.receive(100, '127.0.0.1:1000', packet(a!.self, [entry(b!.self, 0, 0, 'failed')], { enabled: true, epoch: 0, tie: 0 }));
+  assert.equal(out.selfDeclaredFailed, true);
+  assert.deepEqual(out.send, []);
+  const again = b!.receive(101, '127.0.0.1:1000', packet(a!.self, [entry(b!.self, 0, 0, 'failed')]));
+  assert.equal(again.selfDeclaredFailed, undefined);
+  assert.deepEqual(b!.tick(1000).send, []);
+});
+
+test('woken late (the process was paused), a member does not blame the others for its own silence', () => {
+  const [a, b] = group([1000, 1001]);
+  deliver(C.gossipIntervalMs, b!.tick(C.gossipIntervalMs), a!, b!);
+  runAlone(a!, C.gossipIntervalMs, C.gossipIntervalMs);
+  // Asked to wake at 2 G, woken at 10 s: its timers move on by the lost time instead of firing at once.
+  const out = a!.tick(10_000);
+  const lost = 10_000 - 2 * C.gossipIntervalMs;
+  assert.deepEqual(out.events, []);
+  assert.equal(a!.members().find((m) => m.id === b!.self)!.status, 'alive');
+  assert.deepEqual(brief(runAlone(a!, out.nextWakeAt, 20_000)).slice(0, 1), [`${C.gossipIntervalMs + lost + C.failTimeoutMs} fail 1001@1 timeout`]);
+});
+
+test('the receiver-side drop rate drops before decoding and counts it', () => {
+  const [a, b] = group([1000, 1001]);
+  a!.command(0, { kind: 'set-drop', rate: 1 });
+  a!.command(0, { kind: 'set-drop', rate: 7 }); // out of range: ignored
+  assert.equal(a!.dropRate(), 1);
+  for (let i = 0; i < 5; i++) deliver(300, b!.tick(250 * (i + 1)), a!, b!);
+  deliver(300, { send: [{ to: '127.0.0.1:1000', bytes: new Uint8Array([1]) }], events: [], nextWakeAt: 0 }, a!, b!);
+  assert.deepEqual(a!.counters(), { received: 6, dropped: 6, malformed: 0, sent: 0 });
+  assert.equal(a!.members().find((m) => m.id === b!.self)!.heartbeat, 0);
+});
+
+test('a list too big for one datagram goes out as self, the news, and a rotating window', () => {
+  const a = core(1000);
+  a.start(0);
+  const ports = Array.from({ length: 300 }, (_, i) => 2000 + i);
+  for (const p of ports) a.command(0, { kind: 'admit', member: id(p) });
+  const b = core(1001);
+  b.start(0);
+  a.command(0, { kind: 'admit', member: b.self });
+  const seen = new Set<string>();
+  for (let round = 1; round <= 10; round++) {
+    const out = a.tick(round * C.gossipIntervalMs);
+    for (const s of out.send) assert.ok(s.bytes.length <= C.maxPacketBytes);
+    const [bytes] = out.send.map((s) => s.bytes);
+    const got = b.receive(round * C.gossipIntervalMs, '127.0.0.1:1000', bytes!);
+    for (const e of got.events) seen.add(e.member);
+  }
+  assert.equal(seen.size, 301, 'ten rounds carried every member');
+});

@@ -1,0 +1,68 @@
+// The local failure detector: the timers that move a member from alive to suspect or failed, from suspect to failed,
+// and from failed or left to removed.
+import type { CoreState } from './state.ts';
+import { emit, transition } from './state.ts';
+import type { Entry } from './member-list.ts';
+import { isLive } from './member-list.ts';
+import { PacketBuilder } from './codec.ts';
+import type { WireMember } from './codec.ts';
+
+/** When `e` next changes by itself if nothing is heard. */
+export function deadlineOf(st: CoreState, e: Entry): number {
+  const c = st.config;
+  switch (e.status) {
+    case 'alive':
+      return e.lastHeardAt + c.failTimeoutMs;
+    case 'suspect':
+      return e.statusSince + c.suspectTimeoutMs;
+    case 'failed':
+    case 'left':
+      return e.statusSince + c.cleanupTimeoutMs;
+  }
+}
+
+/** Applies every timer of `e` that is due; returns its next deadline (Infinity once removed). */
+export function expire(st: CoreState, now: number, e: Entry): number {
+  let deadline = deadlineOf(st, e);
+  while (now >= deadline) {
+    if (e.status === 'alive') {
+      // No heartbeat increase for T_fail: with suspicion the group gets a chance to hear a refutation first.
+      transition(st, now, e, st.mode.enabled ? 'suspect' : 'failed', 'timeout');
+    } else if (e.status === 'suspect') {
+      transition(st, now, e, 'failed', 'suspect-timeout');
+    } else {
+      emit(st, now, 'remove', e);
+      st.list.remove(e.id, now + st.config.tombstoneMs);
+      return Number.POSITIVE_INFINITY;
+    }
+    deadline = deadlineOf(st, e);
+  }
+  return deadline;
+}
+
+/** Gossip from a member this observer holds as failed, left or removed: that member is a zombie to the group (it was
+ *  paused or cut off past its timeout) and nobody gossips to it any more, so tell it directly. It cannot refute
+ *  (fail-stop): told so, it reports selfDeclaredFailed and its runtime rejoins under a new version. A notice of its
+ *  own kind, so that two members that each hold the other failed do not just ignore each other's gossip. */
+export function isZombie(st: CoreState, sender: WireMember): boolean {
+  if (sender.id === st.self.id) return false;
+  const e = st.list.get(sender.id);
+  return e === undefined ? st.list.isTombstoned(sender.id) : !isLive(e.status);
+}
+
+export function deathNotice(st: CoreState, sender: WireMember): Uint8Array {
+  const packet = new PacketBuilder(st.self, st.mode, st.config.maxPacketBytes, 'failed-notice');
+  packet.add({ ...sender, heartbeat: 0, incarnation: st.list.get(sender.id)?.incarnation ?? 0, status: 'failed' });
+  return packet.encode();
+}
+
+/** Woken `lost` ms later than asked (the process was paused, or starved): that silence was this member's, not the
+ *  others', so every timer is moved on by it. Without this a resumed member would fail everyone at once, and in
+ *  suspicion-off mode gossip that verdict to its healthy victims. */
+export function forgiveLostTime(st: CoreState, now: number, lost: number): void {
+  for (const e of st.list.values()) {
+    if (e === st.self) continue;
+    e.lastHeardAt = Math.min(now, e.lastHeardAt + lost);
+    e.statusSince = Math.min(now, e.statusSince + lost);
+  }
+}

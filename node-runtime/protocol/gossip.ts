@@ -1,0 +1,51 @@
+// One gossip round and the packet it sends: the whole list when it fits in maxPacketBytes, otherwise self, the
+// entries whose status or incarnation changed lately (the news), and a rotating window over the rest.
+import type { Send } from './core.ts';
+import type { CoreState } from './state.ts';
+import { PacketBuilder } from './codec.ts';
+import type { Entry } from './member-list.ts';
+import { bumpHeartbeat, chooseTargets } from './heartbeat.ts';
+
+export function buildPacket(st: CoreState, now: number): Uint8Array {
+  const others: Entry[] = [];
+  for (const e of st.list.values()) if (e !== st.self) others.push(e);
+  const whole = newPacket(st);
+  if (others.every((e) => whole.add(e))) return whole.encode();
+
+  const packet = newPacket(st);
+  const taken = new Set<Entry>();
+  // News gets at most half the packet, so heartbeats of the rest keep flowing through a mass failure.
+  const news = others.filter((e) => e.changedAt >= now - st.config.failTimeoutMs).sort((a, b) => b.changedAt - a.changedAt);
+  for (const e of news) {
+    if (packet.bytes >= st.config.maxPacketBytes / 2 || !packet.add(e)) break;
+    taken.add(e);
+  }
+  let k = 0;
+  for (; k < others.length; k++) {
+    const e = others[(st.rotation + k) % others.length]!;
+    if (!taken.has(e) && !packet.add(e)) break;
+  }
+  st.rotation = (st.rotation + k) % others.length;
+  return packet.encode();
+}
+
+function newPacket(st: CoreState): PacketBuilder {
+  const packet = new PacketBuilder(st.self, st.mode, st.config.maxPacketBytes);
+  packet.add(st.self);
+  return packet;
+}
+
+/** Bumps the heartbeat and gossips to `fanout` random live members; also to the introducer's address while no live
+ *  member is known there, so a restarted introducer relearns the group. */
+export function gossipRound(st: CoreState, now: number, introducerKnown: boolean): Send[] {
+  bumpHeartbeat(st, now);
+  st.nextGossipAt = now + st.config.gossipIntervalMs;
+  const to = chooseTargets(st, st.config.fanout).map((e) => e.address);
+  if (st.introducer !== undefined && !introducerKnown && now >= st.nextProbeAt) {
+    to.push(st.introducer);
+    st.nextProbeAt = now + st.config.introducerProbeMs;
+  }
+  if (to.length === 0) return [];
+  const bytes = buildPacket(st, now);
+  return to.map((address) => ({ to: address, bytes }));
+}

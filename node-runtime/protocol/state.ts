@@ -1,0 +1,69 @@
+// The state one core's mechanisms share, and the one way a member's status changes (so every change is an event).
+import type { ProtocolConfig } from './config.ts';
+import type { EventKind, MemberStatus, MembershipEvent } from './events.ts';
+import type { Address } from './member-id.ts';
+import { addressOf, formatMemberId, parseMemberId } from './member-id.ts';
+import type { MemberId, ParsedMemberId } from './member-id.ts';
+import type { WireEntry, WireMode } from './codec.ts';
+import type { Entry, MemberList } from './member-list.ts';
+import type { Rng } from './rng.ts';
+
+export interface CoreState {
+  readonly self: Entry;
+  readonly config: ProtocolConfig;
+  readonly rng: Rng;
+  readonly list: MemberList;
+  readonly introducer: Address | undefined;
+  mode: WireMode;
+  /** Events of the output being built. */
+  events: MembershipEvent[];
+  /** Senders owed an immediate refutation by the receive being processed (suspicion.ts). */
+  refuteTo: Address[];
+  /** Set when the group declared this member failed or left: it cannot refute (fail-stop) and goes inert. */
+  declaredFailed: boolean;
+  nextGossipAt: number;
+  nextProbeAt: number;
+  /** Where the rotating window of a packet that cannot hold the whole list starts (gossip.ts). */
+  rotation: number;
+}
+
+const KIND_OF: Record<MemberStatus, EventKind> = { alive: 'alive', suspect: 'suspect', failed: 'fail', left: 'leave' };
+
+export function emit(st: CoreState, now: number, event: EventKind, e: Entry, reason?: string): void {
+  const ev: MembershipEvent = { ts: Math.round(now), node: st.self.id, event, member: e.id, incarnation: e.incarnation };
+  st.events.push(reason === undefined ? ev : { ...ev, reason });
+}
+
+/** Moves a member to `status` and records it as the matching event. */
+export function transition(st: CoreState, now: number, e: Entry, status: MemberStatus, reason: string): void {
+  e.status = status;
+  e.statusSince = now;
+  e.changedAt = now;
+  emit(st, now, KIND_OF[status], e, reason);
+}
+
+/** Parses an id that arrived outside the codec (commands, snapshots); only the canonical spelling is accepted, since
+ *  the codec sends ids as parts and `h:01@1` would come back as another id, `h:1@1`. */
+export function parseCanonical(id: MemberId): ParsedMemberId | undefined {
+  const parsed = parseMemberId(id);
+  return parsed && formatMemberId(parsed.host, parsed.port, parsed.version) === id ? parsed : undefined;
+}
+
+/** A list entry for a member first heard of now. Undefined for an id that is not canonical. */
+export function newEntry(w: Pick<WireEntry, 'id' | 'heartbeat' | 'incarnation'>, now: number): Entry | undefined {
+  const parsed = parseCanonical(w.id);
+  if (parsed === undefined) return undefined;
+  return {
+    id: w.id,
+    host: parsed.host,
+    port: parsed.port,
+    version: parsed.version,
+    address: addressOf(w.id),
+    heartbeat: w.heartbeat,
+    incarnation: w.incarnation,
+    status: 'alive',
+    lastHeardAt: now,
+    statusSince: now,
+    changedAt: now,
+  };
+}

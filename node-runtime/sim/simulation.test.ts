@@ -1,0 +1,275 @@
+// Scenario tests and property tests of the protocol in the deterministic simulator: whole groups, faults, and random
+// schedules (fast-check) checked against the invariants of the issue.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { Simulation } from './simulation.ts';
+import type { SimulationOptions } from './simulation.ts';
+import { DEFAULT_CONFIG } from '../protocol/config.ts';
+import type { MembershipEvent } from '../protocol/events.ts';
+import { addressOf, parseMemberId } from '../protocol/member-id.ts';
+
+const C = DEFAULT_CONFIG;
+
+function sim(opts: Partial<SimulationOptions> = {}): Simulation {
+  return new Simulation({ nodes: 10, seed: 7, joinSpacingMs: 23, ...opts });
+}
+
+function about(s: Simulation, member: string, kind: string, from = 0): MembershipEvent[] {
+  return s.events().filter((e) => e.member === member && e.event === kind && e.ts >= from);
+}
+
+/** Ids of the nodes that are up, but `except`. */
+function upIds(s: Simulation, except: number[] = []): string[] {
+  return Array.from({ length: s.size }, (_, i) => i).filter((i) => s.state(i) === 'up' && !except.includes(i)).map((i) => s.id(i));
+}
+
+test('heartbeats spread: after a few seconds every member lists every member alive, heartbeats rising', () => {
+  const s = sim();
+  s.runUntil(3000);
+  const hb = s.view(3).find((m) => m.id === s.id(5))!.heartbeat;
+  s.runUntil(6000);
+  for (let i = 0; i < 10; i++) {
+    assert.deepEqual(s.view(i).map((m) => m.id).sort(), upIds(s).sort());
+    assert.ok(s.view(i).every((m) => m.status === 'alive'));
+  }
+  assert.ok(s.view(3).find((m) => m.id === s.id(5))!.heartbeat > hb);
+  assert.deepEqual(s.events().filter((e) => e.event !== 'start' && e.event !== 'join'), []);
+});
+
+for (const suspicion of [false, true]) {
+  test(`a crash is detected by one member within 3 s and by all within 6 s, then removed (suspicion ${suspicion ? 'on' : 'off'})`, () => {
+    const s = sim({ suspicion });
+    s.runUntil(5000);
+    const victim = s.id(4);
+    const t0 = s.now;
+    s.crash(4);
+    s.runUntil(t0 + 6000);
+    const fails = about(s, victim, 'fail');
+    assert.deepEqual(fails.map((e) => e.node).sort(), upIds(s).sort());
+    assert.ok(Math.min(...fails.map((e) => e.ts)) - t0 <= 3000);
+    assert.ok(Math.max(...fails.map((e) => e.ts)) - t0 <= 6000);
+    if (suspicion) assert.ok(about(s, victim, 'suspect').length > 0);
+    s.runUntil(t0 + 6000 + C.cleanupTimeoutMs);
+    assert.deepEqual(about(s, victim, 'remove').map((e) => e.node).sort(), upIds(s).sort());
+    for (const i of [0, 1, 2]) assert.ok(!s.view(i).some((m) => m.id === victim));
+  });
+}
+
+test('suspicion on: a paused member is suspected, then refutes on resume, and is never failed', () => {
+  const s = sim({ suspicion: true });
+  s.runUntil(5000);
+  const x = s.id(3);
+  s.pause(3);
+  s.runFor(C.failTimeoutMs + C.suspectTimeoutMs / 4);
+  assert.ok(about(s, x, 'suspect').length > 0, 'suspected while paused');
+  s.resume(3);
+  s.runFor(3000);
+  assert.deepEqual(about(s, x, 'fail'), []);
+  const refuted = about(s, x, 'alive');
+  assert.ok(refuted.length > 0 && refuted.every((e) => e.reason === 'refuted' && e.incarnation! >= 1));
+  for (let i = 0; i < 10; i++) assert.equal(s.view(i).find((m) => m.id === x)?.status, 'alive');
+});
+
+test('switching suspicion at run time spreads to the whole group, a later switch wins', () => {
+  const s = sim();
+  s.runUntil(3000);
+  s.command(6, { kind: 'set-suspicion', enabled: true });
+  s.runFor(2000);
+  for (let i = 0; i < 10; i++) assert.deepEqual(s.core(i).suspicion(), { enabled: true, epoch: 1 });
+  s.command(2, { kind: 'set-suspicion', enabled: false });
+  s.runFor(2000);
+  for (let i = 0; i < 10; i++) assert.deepEqual(s.core(i).suspicion(), { enabled: false, epoch: 2 });
+  // The switch rebuilt nothing: no membership event beyond the joins.
+  assert.deepEqual(s.events().filter((e) => e.event !== 'start' && e.event !== 'join'), []);
+});
+
+test('leave is recorded as left by every member, not failed, and removed after cleanup', () => {
+  const s = sim({ suspicion: true });
+  s.runUntil(4000);
+  const x = s.id(6);
+  s.leave(6);
+  assert.ok(s.core(6).hasLeft());
+  s.runFor(3000);
+  assert.deepEqual(about(s, x, 'leave').map((e) => e.node).sort(), upIds(s).sort());
+  assert.deepEqual(about(s, x, 'fail'), []);
+  assert.deepEqual(about(s, x, 'stop').map((e) => e.reason), ['leave']);
+  s.runFor(C.cleanupTimeoutMs);
+  assert.equal(about(s, x, 'remove').length, 9);
+});
+
+test('rejoin under a new version: the old id fails and is removed everywhere, the new one joins everywhere', () => {
+  const s = sim();
+  s.runUntil(4000);
+  const old = s.id(5);
+  s.crash(5);
+  s.runFor(500);
+  s.restart(5);
+  const fresh = s.id(5);
+  assert.notEqual(fresh, old);
+  assert.ok(parseMemberId(fresh)!.version > parseMemberId(old)!.version);
+  s.runFor(3000 + C.cleanupTimeoutMs);
+  const others = upIds(s, [5]);
+  assert.deepEqual(about(s, old, 'fail').map((e) => e.node).sort(), others.sort());
+  assert.deepEqual(about(s, old, 'remove').map((e) => e.node).sort(), others.sort());
+  assert.deepEqual(about(s, fresh, 'join').map((e) => e.node).sort(), others.sort());
+  for (const i of [0, 5, 9]) assert.ok(s.view(i).every((m) => m.id !== old && m.status === 'alive'));
+});
+
+test('introducer crashed: detection and leave still work; restarted, it relearns the group', () => {
+  const s = sim({ suspicion: true });
+  s.runUntil(4000);
+  const intro = s.id(0);
+  s.crash(0);
+  s.runFor(4000);
+  assert.equal(about(s, intro, 'fail').length, 9);
+  const t = s.now;
+  s.crash(3);
+  s.leave(4);
+  s.runFor(5000);
+  assert.deepEqual(about(s, s.id(3), 'fail', t).map((e) => e.node).sort(), upIds(s).sort());
+  assert.deepEqual(about(s, s.id(4), 'leave', t).map((e) => e.node).sort(), upIds(s).sort());
+  s.restart(0);
+  s.runFor(3000);
+  const live = upIds(s);
+  assert.deepEqual(s.view(0).filter((m) => m.status === 'alive').map((m) => m.id).sort(), live.sort());
+  for (const i of [1, 2, 5, 9]) assert.ok(s.view(i).some((m) => m.id === s.id(0) && m.status === 'alive'));
+  // A new member can join through the restarted introducer.
+  const n = s.addNode();
+  s.runFor(3000);
+  for (const i of [0, 1, 9]) assert.ok(s.view(i).some((m) => m.id === s.id(n)));
+});
+
+test('a partitioned member is failed by the group; on healing it learns so and rejoins as a new version', () => {
+  const s = sim();
+  s.runUntil(4000);
+  const old = s.id(7);
+  s.partition([[7]]);
+  s.runFor(C.failTimeoutMs + 2000);
+  s.heal();
+  s.runFor(3000);
+  assert.deepEqual(about(s, old, 'stop').map((e) => e.reason), ['declared-failed']);
+  assert.notEqual(s.id(7), old);
+  for (let i = 0; i < 10; i++) assert.ok(s.view(i).some((m) => m.id === s.id(7) && m.status === 'alive'));
+});
+
+test('same seed, same run', () => {
+  const run = () => {
+    const s = sim({ lossRate: 0.2, delayMs: [1, 40], suspicion: true });
+    s.runUntil(3000);
+    s.crash(2);
+    s.runUntil(8000);
+    return s.events();
+  };
+  assert.deepEqual(run(), run());
+});
+
+// ---- properties over random schedules ----
+
+type Action =
+  | { kind: 'crash' | 'pause' | 'resume' | 'restart' | 'leave'; node: number }
+  | { kind: 'partition'; side: number[] }
+  | { kind: 'heal' }
+  | { kind: 'switch'; node: number; enabled: boolean };
+
+const action = (nodes: number): fc.Arbitrary<Action> => fc.oneof(
+  fc.record({ kind: fc.constantFrom('crash', 'pause', 'resume', 'restart', 'leave' as const), node: fc.integer({ min: 0, max: nodes - 1 }) }),
+  fc.record({ kind: fc.constant('partition' as const), side: fc.uniqueArray(fc.integer({ min: 0, max: nodes - 1 }), { minLength: 1, maxLength: 3 }) }),
+  fc.record({ kind: fc.constant('heal' as const) }),
+  fc.record({ kind: fc.constant('switch' as const), node: fc.integer({ min: 0, max: nodes - 1 }), enabled: fc.boolean() }),
+) as fc.Arbitrary<Action>;
+
+const schedule = (nodes: number, actions: fc.Arbitrary<Action>) =>
+  fc.array(fc.tuple(fc.integer({ min: 0, max: 3000 }), actions), { maxLength: 8 });
+
+interface Run {
+  sim: Simulation;
+  /** Ids that were ever crashed, paused, partitioned, left or replaced. */
+  troubled: Set<string>;
+}
+
+function play(opts: SimulationOptions, steps: [number, Action][], check: (s: Simulation) => void): Run {
+  const s = new Simulation(opts);
+  const troubled = new Set<string>();
+  let partitioned: number[] = [];
+  s.runUntil(2000);
+  for (const [gap, a] of steps) {
+    s.runFor(gap);
+    check(s);
+    switch (a.kind) {
+      case 'partition':
+        partitioned = a.side;
+        for (const i of a.side) troubled.add(s.id(i));
+        s.partition([a.side]);
+        break;
+      case 'heal':
+        partitioned = [];
+        s.heal();
+        break;
+      case 'switch':
+        s.command(a.node, { kind: 'set-suspicion', enabled: a.enabled });
+        break;
+      default:
+        troubled.add(s.id(a.node));
+        s[a.kind](a.node);
+    }
+    for (const i of partitioned) troubled.add(s.id(i));
+  }
+  s.runFor(C.failTimeoutMs + C.suspectTimeoutMs + 1000);
+  check(s);
+  // Members replaced after being declared failed are troubled too: their old id went through fail.
+  for (const e of s.events()) if (e.event === 'stop') troubled.add(e.member);
+  return { sim: s, troubled };
+}
+
+const netOptions = fc.record({
+  seed: fc.nat(),
+  suspicion: fc.boolean(),
+  lossRate: fc.constantFrom(0, 0.1, 0.3),
+  delayMax: fc.integer({ min: 1, max: 80 }),
+});
+
+test('property: no member ever suspects, fails or removes itself, whatever the schedule and losses', () => {
+  fc.assert(fc.property(netOptions, schedule(8, action(8)), (net, steps) => {
+    const { sim: s } = play({ nodes: 8, seed: net.seed, suspicion: net.suspicion, lossRate: net.lossRate, delayMs: [1, net.delayMax] }, steps, () => {});
+    for (const e of s.events()) {
+      if (e.node === e.member) assert.ok(['start', 'stop'].includes(e.event), `${e.node} ${e.event} itself`);
+    }
+  }), { numRuns: 25 });
+});
+
+test('property: with no loss, a member whose heartbeats keep arriving is never failed', () => {
+  const faults = fc.record({ kind: fc.constantFrom('crash', 'pause', 'resume', 'restart', 'leave' as const), node: fc.integer({ min: 0, max: 7 }) }) as fc.Arbitrary<Action>;
+  fc.assert(fc.property(netOptions, schedule(8, faults), (net, steps) => {
+    const { sim: s, troubled } = play({ nodes: 8, seed: net.seed, suspicion: net.suspicion, delayMs: [1, net.delayMax] }, steps, () => {});
+    for (const e of s.events()) {
+      if (e.event === 'fail' || e.event === 'suspect') assert.ok(troubled.has(e.member), `${e.node} ${e.event} healthy ${e.member} (${e.reason})`);
+    }
+  }), { numRuns: 25 });
+});
+
+test('property: incarnations and versions never go backwards in any observer\'s view', () => {
+  fc.assert(fc.property(netOptions, schedule(8, action(8)), (net, steps) => {
+    const incarnation = new Map<string, number>();
+    const newest = new Map<string, number>();
+    const check = (s: Simulation) => {
+      for (let i = 0; i < s.size; i++) {
+        for (const m of s.view(i)) {
+          const key = `${s.id(i)} ${m.id}`;
+          assert.ok(m.incarnation >= (incarnation.get(key) ?? 0), `${key} incarnation went back`);
+          incarnation.set(key, m.incarnation);
+        }
+      }
+    };
+    const { sim: s } = play({ nodes: 8, seed: net.seed, suspicion: net.suspicion, lossRate: net.lossRate, delayMs: [1, net.delayMax] }, steps, check);
+    for (const e of s.events()) {
+      if (e.event !== 'join') continue;
+      const key = `${e.node} ${addressOf(e.member)}`;
+      const version = parseMemberId(e.member)!.version;
+      assert.ok(version > (newest.get(key) ?? -1), `${key} joined version ${version} after a newer one`);
+      newest.set(key, version);
+      const inc = `${e.node} ${e.member}`;
+      assert.ok((e.incarnation ?? 0) >= 0 && !incarnation.has(inc) ? true : (e.incarnation ?? 0) >= 0);
+    }
+  }), { numRuns: 25 });
+});

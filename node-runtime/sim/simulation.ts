@@ -1,0 +1,294 @@
+// A deterministic discrete-event simulator for the membership core: N cores on a virtual clock, a network with delay,
+// loss and partitions, and the fault model of the real runtime (crash, pause, resume, leave, restart as a new
+// version). Pure like the core (imports only ../protocol), so property tests can drive thousands of schedules and
+// the same seed always replays the same run.
+import { MembershipCore } from '../protocol/core.ts';
+import type { Command, MemberView, Output } from '../protocol/core.ts';
+import { resolveConfig } from '../protocol/config.ts';
+import type { ProtocolConfig } from '../protocol/config.ts';
+import type { MembershipEvent } from '../protocol/events.ts';
+import { formatAddress, formatMemberId } from '../protocol/member-id.ts';
+import type { Address, MemberId } from '../protocol/member-id.ts';
+import { createRng } from '../protocol/rng.ts';
+import type { Rng } from '../protocol/rng.ts';
+import { EventQueue } from './event-queue.ts';
+
+export interface SimulationOptions {
+  readonly nodes: number;
+  readonly seed: number;
+  readonly config?: Partial<ProtocolConfig>;
+  readonly suspicion?: boolean;
+  /** Network loss probability per datagram (the core's own receiver-side drop is `dropRate`). */
+  readonly lossRate?: number;
+  readonly dropRate?: number;
+  /** One-way datagram delay, uniform in [min, max] ms (default [1, 5]). */
+  readonly delayMs?: readonly [number, number];
+  /** Node i starts at i × joinSpacingMs (default 0: all at once). */
+  readonly joinSpacingMs?: number;
+  /** A joiner retries an unreachable introducer this often (default 1000 ms). */
+  readonly joinRetryMs?: number;
+  /** Keep every event for `events()` (default true); long or large runs turn it off and use `onEvent`. */
+  readonly recordEvents?: boolean;
+  readonly onEvent?: (e: MembershipEvent) => void;
+}
+
+export type NodeState = 'up' | 'paused' | 'crashed' | 'left';
+
+interface Slot {
+  readonly index: number;
+  readonly address: Address;
+  readonly port: number;
+  version: number;
+  core: MembershipCore;
+  state: NodeState;
+  /** Bumped at every restart: wake-ups and joins of an older run are ignored. */
+  gen: number;
+  wakeAt: number;
+  bytesSent: number;
+  packetsSent: number;
+}
+
+type Job =
+  | { readonly kind: 'wake'; readonly slot: number; readonly gen: number }
+  | { readonly kind: 'deliver'; readonly slot: number; readonly from: Address; readonly bytes: Uint8Array }
+  | { readonly kind: 'join'; readonly slot: number; readonly gen: number }
+  | { readonly kind: 'start'; readonly slot: number };
+
+const HOST = '127.0.0.1';
+const BASE_PORT = 10_000;
+/** Versions look like the runtime's (epoch ms), so packet sizes and bandwidth match the real wire. */
+const BASE_VERSION = 1_700_000_000_000;
+/** Slot 0 is the introducer. */
+const INTRODUCER = 0;
+
+export class Simulation {
+  private clock = 0;
+  private readonly queue = new EventQueue<Job>();
+  private readonly slots: Slot[] = [];
+  private readonly byAddress = new Map<Address, Slot>();
+  private readonly net: Rng;
+  private readonly config: ProtocolConfig;
+  private readonly log: MembershipEvent[] = [];
+  private loss: number;
+  private groups: Map<number, number> | undefined;
+
+  constructor(private readonly opts: SimulationOptions) {
+    this.config = resolveConfig(opts.config ?? {});
+    this.net = createRng(mix(opts.seed, 0x9e3779b9));
+    this.loss = opts.lossRate ?? 0;
+    for (let i = 0; i < opts.nodes; i++) this.addNode(i * (opts.joinSpacingMs ?? 0));
+  }
+
+  get now(): number {
+    return this.clock;
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Adds a node that starts (and joins through the introducer) `delay` ms from now; returns its index. */
+  addNode(delay = 0): number {
+    const index = this.slots.length;
+    const port = BASE_PORT + index;
+    const slot: Slot = {
+      index, port, address: formatAddress(HOST, port), version: 0, core: undefined as unknown as MembershipCore,
+      state: 'crashed', gen: 0, wakeAt: Number.POSITIVE_INFINITY, bytesSent: 0, packetsSent: 0,
+    };
+    this.slots.push(slot);
+    this.byAddress.set(slot.address, slot);
+    this.queue.push(this.clock + delay, { kind: 'start', slot: index });
+    return index;
+  }
+
+  runUntil(t: number): void {
+    while (this.queue.peekTime() <= t) {
+      const { at, value } = this.queue.pop()!;
+      this.clock = at;
+      this.dispatch(value);
+    }
+    this.clock = Math.max(this.clock, t);
+  }
+
+  runFor(ms: number): void {
+    this.runUntil(this.clock + ms);
+  }
+
+  id(i: number): MemberId {
+    return formatMemberId(HOST, this.slot(i).port, this.slot(i).version);
+  }
+
+  address(i: number): Address {
+    return this.slot(i).address;
+  }
+
+  state(i: number): NodeState {
+    return this.slot(i).state;
+  }
+
+  core(i: number): MembershipCore {
+    return this.slot(i).core;
+  }
+
+  view(i: number): MemberView[] {
+    return this.slot(i).core.members();
+  }
+
+  events(): readonly MembershipEvent[] {
+    return this.log;
+  }
+
+  /** Payload bytes and datagrams node i has sent, over all its runs. */
+  sent(i: number): { bytes: number; packets: number } {
+    return { bytes: this.slot(i).bytesSent, packets: this.slot(i).packetsSent };
+  }
+
+  /** kill -9: no more ticks, datagrams to it are lost. */
+  crash(i: number): void {
+    this.slot(i).state = 'crashed';
+  }
+
+  /** SIGSTOP: like a crash, but `resume` continues the same run (same id). */
+  pause(i: number): void {
+    const s = this.slot(i);
+    if (s.state === 'up') s.state = 'paused';
+  }
+
+  resume(i: number): void {
+    const s = this.slot(i);
+    if (s.state !== 'paused') return;
+    s.state = 'up';
+    this.wakeAt(s, this.clock);
+  }
+
+  leave(i: number): void {
+    const s = this.slot(i);
+    if (s.state !== 'up') return;
+    this.pump(s, s.core.command(this.clock, { kind: 'leave' }));
+    s.state = 'left';
+  }
+
+  /** A new process on the same address: a new version, which joins through the introducer (slot 0 just starts). */
+  restart(i: number): void {
+    this.boot(this.slot(i));
+  }
+
+  command(i: number, cmd: Command): void {
+    const s = this.slot(i);
+    if (s.state === 'up') this.pump(s, s.core.command(this.clock, cmd));
+  }
+
+  /** Datagrams between different groups are lost; nodes in no group form one more group together. */
+  partition(groups: readonly (readonly number[])[]): void {
+    this.groups = new Map(groups.flatMap((g, k) => g.map((i) => [i, k] as const)));
+  }
+
+  heal(): void {
+    this.groups = undefined;
+  }
+
+  setLoss(rate: number): void {
+    this.loss = rate;
+  }
+
+  private slot(i: number): Slot {
+    const s = this.slots[i];
+    if (s === undefined) throw new Error(`no node ${i}`);
+    return s;
+  }
+
+  private dispatch(job: Job): void {
+    const s = this.slots[job.slot]!;
+    switch (job.kind) {
+      case 'start':
+        this.boot(s);
+        return;
+      case 'wake':
+        if (job.gen !== s.gen || this.clock !== s.wakeAt) return;
+        s.wakeAt = Number.POSITIVE_INFINITY;
+        if (s.state === 'up') this.pump(s, s.core.tick(this.clock));
+        return;
+      case 'deliver':
+        if (s.state === 'up') this.pump(s, s.core.receive(this.clock, job.from, job.bytes));
+        return;
+      case 'join':
+        if (job.gen === s.gen && s.state === 'up') this.join(s);
+    }
+  }
+
+  private boot(s: Slot): void {
+    s.gen++;
+    s.version = Math.max(s.version + 1, BASE_VERSION + Math.floor(this.clock));
+    const intro = s.index === INTRODUCER ? undefined : this.slots[INTRODUCER]!.address;
+    s.core = new MembershipCore({
+      self: formatMemberId(HOST, s.port, s.version),
+      config: this.config,
+      rng: createRng(mix(this.opts.seed, s.index * 7919 + s.gen)),
+      suspicion: this.opts.suspicion ?? false,
+      dropRate: this.opts.dropRate ?? 0,
+      ...(intro === undefined ? {} : { introducer: intro }),
+    });
+    s.state = 'up';
+    s.wakeAt = Number.POSITIVE_INFINITY;
+    this.pump(s, s.core.start(this.clock));
+    if (intro !== undefined) this.queue.push(this.clock + this.delay(), { kind: 'join', slot: s.index, gen: s.gen });
+  }
+
+  /** The runtime's TCP join, as one instant exchange: admit on the introducer, merge its snapshot. */
+  private join(s: Slot): void {
+    const intro = this.slots[INTRODUCER]!;
+    if (intro.state !== 'up' || this.cut(s.index, INTRODUCER)) {
+      this.queue.push(this.clock + (this.opts.joinRetryMs ?? 1000), { kind: 'join', slot: s.index, gen: s.gen });
+      return;
+    }
+    this.pump(intro, intro.core.command(this.clock, { kind: 'admit', member: s.core.self }));
+    this.pump(s, s.core.command(this.clock, { kind: 'joined', snapshot: intro.core.snapshot() }));
+  }
+
+  private pump(s: Slot, out: Output): void {
+    for (const e of out.events) this.record(e);
+    for (const { to, bytes } of out.send) {
+      s.bytesSent += bytes.length;
+      s.packetsSent++;
+      const target = this.byAddress.get(to);
+      if (target === undefined || this.cut(s.index, target.index) || this.net.next() < this.loss) continue;
+      this.queue.push(this.clock + this.delay(), { kind: 'deliver', slot: target.index, from: s.address, bytes });
+    }
+    if (out.selfDeclaredFailed) {
+      // As the runtime does: log `stop` for the old id and rejoin under a new version.
+      this.record({ ts: Math.round(this.clock), node: s.core.self, event: 'stop', member: s.core.self, reason: 'declared-failed' });
+      this.boot(s);
+      return;
+    }
+    if (s.state !== 'left') this.wakeAt(s, out.nextWakeAt);
+  }
+
+  private wakeAt(s: Slot, at: number): void {
+    const t = Math.max(at, this.clock);
+    if (t >= s.wakeAt) return;
+    s.wakeAt = t;
+    this.queue.push(t, { kind: 'wake', slot: s.index, gen: s.gen });
+  }
+
+  private record(e: MembershipEvent): void {
+    if (this.opts.recordEvents ?? true) this.log.push(e);
+    this.opts.onEvent?.(e);
+  }
+
+  private cut(a: number, b: number): boolean {
+    return this.groups !== undefined && (this.groups.get(a) ?? -1) !== (this.groups.get(b) ?? -1);
+  }
+
+  private delay(): number {
+    const [min, max] = this.opts.delayMs ?? [1, 5];
+    return min + this.net.next() * (max - min);
+  }
+}
+
+/** Derives independent seeds (for each node, the network) from the run's seed. */
+function mix(seed: number, salt: number): number {
+  let h = Math.imul(seed ^ salt, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}

@@ -1,0 +1,78 @@
+// One TCP request/reply: connect to host:port, send a hello line, read one reply line. The shape of a join and of a
+// `ctl` command. Failures reject with a one-line message naming the peer (never a raw stack).
+import net from 'node:net';
+import { parseAddress } from '../protocol/member-id.ts';
+import type { Address } from '../protocol/member-id.ts';
+import { parseJson, readLines, writeLine } from './json-lines.ts';
+
+export class RequestError extends Error {
+  constructor(message: string, readonly code: 'unreachable' | 'timeout' | 'closed' | 'malformed') {
+    super(message);
+    this.name = 'RequestError';
+  }
+}
+
+/** Connects to `address`, or rejects with a RequestError whose message names it. The caller owns the socket. */
+export function connect(address: Address, timeoutMs: number): Promise<net.Socket> {
+  const target = parseAddress(address);
+  if (!target) return Promise.reject(new RequestError(`'${address}' is not HOST:PORT`, 'unreachable'));
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: target.host, port: target.port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new RequestError(`cannot reach ${address}: no answer within ${timeoutMs / 1000} s`, 'timeout'));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.off('error', onError);
+      socket.setNoDelay(true);
+      resolve(socket);
+    });
+    const onError = (err: NodeJS.ErrnoException): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(new RequestError(`cannot reach ${address}: ${describeSocketError(err)}`, 'unreachable'));
+    };
+    socket.once('error', onError);
+  });
+}
+
+export function describeSocketError(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case 'ECONNREFUSED': return 'connection refused (is a node running there?)';
+    case 'ECONNRESET': return 'connection reset';
+    case 'EHOSTUNREACH': return 'host unreachable';
+    case 'ENETUNREACH': return 'network unreachable';
+    case 'ENOTFOUND': return 'unknown host';
+    case 'ETIMEDOUT': return 'timed out';
+    default: return err.code ?? err.message;
+  }
+}
+
+/** Sends `hello` and resolves with the first reply line parsed as JSON (not yet validated), within `timeoutMs`
+ *  counted from the start of the connection. */
+export async function requestLine(address: Address, hello: unknown, timeoutMs: number): Promise<unknown> {
+  const deadline = Date.now() + timeoutMs;
+  const socket = await connect(address, timeoutMs);
+  return new Promise((resolve, reject) => {
+    const finish = (err: Error | undefined, value?: unknown): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      if (err) reject(err);
+      else resolve(value);
+    };
+    const timer = setTimeout(
+      () => finish(new RequestError(`no reply from ${address} within ${timeoutMs / 1000} s`, 'timeout')),
+      Math.max(0, deadline - Date.now()),
+    );
+    readLines(socket, (line) => {
+      const value = parseJson(line);
+      if (value === undefined) finish(new RequestError(`malformed reply from ${address}`, 'malformed'));
+      else finish(undefined, value);
+    }, { onOverflow: () => finish(new RequestError(`reply from ${address} too long`, 'malformed')) });
+    socket.on('error', (err: NodeJS.ErrnoException) =>
+      finish(new RequestError(`${address}: ${describeSocketError(err)}`, 'closed')));
+    socket.on('close', () => finish(new RequestError(`${address} closed the connection without a reply`, 'closed')));
+    writeLine(socket, hello);
+  });
+}

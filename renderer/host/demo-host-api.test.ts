@@ -1,0 +1,27 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DemoHostApi } from './demo-host-api.ts';
+import { LiveStore } from '../model/live-store.ts';
+
+async function until(check: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('a demo cluster converges, and a kill spreads to every running observer', async (t) => {
+  const demo = new DemoHostApi();
+  t.after(() => demo.close());
+  const store = new LiveStore();
+  demo.subscribe((m) => { store.receive(m); store.drain(() => 0, 1e9); });
+  await demo.request({ type: 'launch', options: { nodes: 5, mode: 'embedded', suspicion: false, dropRate: 0, timings: { gossipMs: 20, failMs: 100, cleanupMs: 5000 } } });
+  const id = (i: number) => store.nodes[i]!.id!;
+  await until(() => store.nodes.every((n) => n.state === 'running') && store.nodes.every((n) => store.state.majority(n.id!) === 'alive'), 5000);
+  await demo.request({ type: 'node-action', action: 'kill', address: store.nodes[2]!.address });
+  await until(() => store.state.tally(id(2)).failed === 4, 5000);
+  assert.equal(store.state.majority(id(2)), 'failed');
+  await until(() => store.latency.recent()[0]?.allMs !== undefined, 2000);
+  assert.ok(store.latency.recent()[0]!.firstMs! >= 100);
+});

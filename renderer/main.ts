@@ -1,0 +1,207 @@
+// hearsay renderer entry. `pixi.js/unsafe-eval` comes first: the CSP forbids eval, and this swaps Pixi's generated
+// shader/uniform code for precompiled paths.
+//
+// Stable data-testid attributes (the e2e specs are written against these):
+//   top bar     shell-name, connection-status, mode-live, mode-replay, node-count-alive, node-count-suspect,
+//               node-count-failed, node-count-total, progress, toast
+//   panel       launch-nodes, launch-mode, launch-suspicion, launch-drop, launch-gossip-ms, launch-fail-ms,
+//               launch-suspect-ms, launch-button, attach-address, attach-button, add-node, drop-rate, drop-apply,
+//               suspicion-toggle, stop-cluster, form-error
+//   views       graph-canvas, matrix-canvas, observer-select, tooltip, latency-list, bandwidth
+//   inspector   inspector, inspector-address, inspector-id, inspector-version, inspector-incarnation,
+//               inspector-status, inspector-run, inspector-bandwidth, inspector-suspected-by, inspector-failed-by,
+//               inspector-list, action-kill, action-pause, action-resume, action-leave, action-restart
+//   replay      replay-root (the container replay mounts into)
+//
+// Test hook (read-only), window.__hearsay:
+//   state()       { nodes: { address, id, majority, tally: { alive, suspect, failed, left } }[], counts, backlog,
+//                   rejected, shell, connection } — what the graph shows (majority = status most running observers
+//                   give the node's current id; 'down' when none lists it and it does not run)
+//   frameStats()  { frames, frameP50, frameP95, frameMax, eventToScreenP50, eventToScreenP95, eventToScreenMax,
+//                   eventSamples, phasesP95 } over the last frames (ms; requestAnimationFrame deltas; event ts → after the
+//                   render of the frame that applied it)
+//   resetFrameStats()
+//   select(address)  selects a node as a click would
+//
+// Replay seam: in Replay mode `#replay-root` is shown and, once, `mountReplay(container, deps)` from
+// ./view/replay-view.ts (owned by the replay work) is called with ReplayDeps (view/replay-seam.ts): the HostApi and
+// a factory for the same ClusterView the live view uses. If that file does not exist, the tab says so.
+import 'pixi.js/unsafe-eval';
+import './style.css';
+import { connectHost } from './host/connect.ts';
+import { LiveStore } from './model/live-store.ts';
+import { SampleWindow } from './model/sample-window.ts';
+import { isDownRunState } from './model/node-status.ts';
+import { ClusterView } from './view/cluster-view.ts';
+import { clusterPanel } from './view/cluster-panel.ts';
+import { Figures } from './view/figures.ts';
+import { el } from './view/dom.ts';
+import type { MountReplay, ReplayDeps } from './view/replay-seam.ts';
+import type { HostRequest, NodeAction } from '../electron/host/api.ts';
+
+/** Per frame, at most this long is spent applying queued events; the rest waits for the next frame. */
+const DRAIN_BUDGET_MS = 6;
+const FIGURES_MS = 250;
+
+const connection = connectHost(window);
+const host = connection.api;
+const store = new LiveStore((message) => toast(message));
+const frameTimes = new SampleWindow(1200);
+const eventLatency = new SampleWindow(20000);
+/** Per-phase times of each frame (ms), so the benchmark can say where the time goes. */
+const phaseNames = ['drain', 'graphUpdate', 'matrixUpdate', 'graphRender', 'matrixRender', 'inspector'] as const;
+const phaseTimes = Object.fromEntries(phaseNames.map((n) => [n, new SampleWindow(1200)])) as Record<(typeof phaseNames)[number], SampleWindow>;
+let connectionStatus = 'connecting';
+/** Events older than this (the history a new connection replays) are not counted as event-to-screen. */
+let liveSince = Date.now();
+
+const toastEl = el('div', { testid: 'toast', class: 'toast', role: 'status' });
+let toastTimer: ReturnType<typeof setTimeout> | undefined;
+function toast(message: string): void {
+  toastEl.textContent = message.split('\n')[0]!;
+  toastEl.classList.add('show');
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => toastEl.classList.remove('show'), 5000);
+}
+
+function send(request: HostRequest): void {
+  host.request(request).catch((e: unknown) => toast(e instanceof Error ? e.message : String(e)));
+}
+
+function act(action: NodeAction, address: string): void {
+  send({ type: 'node-action', action, address });
+}
+
+// Layout: top bar; panel | live (graph, matrix, inspector) or replay.
+const statusEl = el('span', { testid: 'connection-status', class: 'conn' }, 'connecting');
+const liveTab = el('button', { testid: 'mode-live', class: 'tab active' }, 'Live');
+const replayTab = el('button', { testid: 'mode-replay', class: 'tab' }, 'Replay');
+const topFigures = el('span', { class: 'figures' });
+const topBar = el('header', { class: 'top-bar' },
+  el('h1', {}, 'hearsay'),
+  el('span', { testid: 'shell-name', class: 'shell' }, connection.shell === 'demo' ? 'demo (simulated)' : `${connection.shell} shell`),
+  statusEl,
+  el('span', { class: 'tabs' }, liveTab, replayTab),
+  topFigures,
+);
+const panel = el('nav', { class: 'panel', testid: 'cluster-panel' });
+const live = el('main', { class: 'live' });
+const replayRoot = el('main', { id: 'replay-root', testid: 'replay-root', class: 'replay', hidden: '' });
+document.body.append(topBar, el('div', { class: 'body' }, panel, live, replayRoot), toastEl);
+clusterPanel(panel, send);
+
+const view = await ClusterView.create(live, { onAction: act });
+const figures = new Figures(topFigures, view.aside);
+
+connection.onStatus((status, { reconnected }) => {
+  connectionStatus = status;
+  statusEl.textContent = status;
+  statusEl.dataset.status = status;
+  if (status === 'open') liveSince = Date.now();
+  // The server sends the whole history again on a new connection: fold it from scratch.
+  if (reconnected) store.reset();
+});
+host.subscribe((message) => store.receive(message));
+
+// Keyboard, like ringpop's tick-cluster, on the selected node.
+document.addEventListener('keydown', (e) => {
+  const target = e.target as HTMLElement | null;
+  if (e.ctrlKey || e.metaKey || e.altKey || target?.closest('input, select, textarea')) return;
+  const slot = view.slots.find((s) => s.address === view.selected);
+  if (e.key === 'j') return send({ type: 'add-node' });
+  if (e.key === 'Escape') return view.select(undefined);
+  if (!slot) return;
+  if (e.key === 'k') act('kill', slot.address);
+  else if (e.key === 'l') act('pause', slot.address);
+  else if (e.key === 'K') act(slot.run === 'paused' ? 'resume' : 'restart', slot.address);
+  else return;
+  e.preventDefault();
+});
+
+// Mode switch.
+let replayMounted = false;
+async function showReplay(on: boolean): Promise<void> {
+  live.hidden = on;
+  replayRoot.hidden = !on;
+  liveTab.classList.toggle('active', !on);
+  replayTab.classList.toggle('active', on);
+  if (!on || replayMounted) return;
+  replayMounted = true;
+  const load = import.meta.glob<{ mountReplay: MountReplay }>('./view/replay-view.ts')['./view/replay-view.ts'];
+  if (!load) {
+    replayRoot.append(el('p', { class: 'hint', testid: 'replay-unavailable' }, 'Replay unavailable'));
+    return;
+  }
+  const deps: ReplayDeps = { host, createClusterView: (root, options) => ClusterView.create(root, options) };
+  try {
+    await (await load()).mountReplay(replayRoot, deps);
+  } catch (e) {
+    toast(`replay failed to start: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+liveTab.addEventListener('click', () => void showReplay(false));
+replayTab.addEventListener('click', () => void showReplay(true));
+// `npm start -- --replay DIR` loads the page with ?replay=<path>: start in Replay mode (replay-view.ts opens it).
+if (new URLSearchParams(location.search).has('replay')) void showReplay(true);
+
+// The frame loop: apply what arrived (bounded), redraw what changed, measure.
+let lastFrame = performance.now();
+let figuresAt = 0;
+function frame(now: number): void {
+  frameTimes.push(now - lastFrame);
+  lastFrame = now;
+  const drainStart = performance.now();
+  store.drain(() => performance.now(), DRAIN_BUDGET_MS);
+  phaseTimes.drain.push(performance.now() - drainStart);
+  if (!live.hidden) {
+    view.update({ state: store.state, nodes: store.nodes, stats: store.stats, detections: store.detections, now });
+    for (const [name, ms] of Object.entries(view.phases)) phaseTimes[name as keyof typeof view.phases].push(ms);
+  }
+  if (store.drainedCount > 0) {
+    const drawnAt = performance.timeOrigin + performance.now();
+    for (let i = 0; i < store.drainedCount; i++) {
+      const ts = store.drainedTs[i]!;
+      if (ts >= liveSince) eventLatency.push(drawnAt - ts);
+    }
+  }
+  if (now - figuresAt >= FIGURES_MS) {
+    figuresAt = now;
+    figures.show(view.counts(), store.progress, store.latency.recent(), store.stats);
+  }
+  requestAnimationFrame(frame);
+}
+requestAnimationFrame(frame);
+
+const round = (x: number) => Math.round(x * 100) / 100;
+(window as unknown as { __hearsay: unknown }).__hearsay = Object.freeze({
+  state: () => ({
+    nodes: view.snapshot(),
+    counts: view.counts(),
+    backlog: store.backlog,
+    rejected: { ...connection.rejected },
+    shell: connection.shell,
+    connection: connectionStatus,
+    running: store.nodes.filter((n) => !isDownRunState(n.state)).length,
+  }),
+  frameStats: () => ({
+    frames: frameTimes.count,
+    frameP50: round(frameTimes.percentile(50)),
+    frameP95: round(frameTimes.percentile(95)),
+    frameMax: round(frameTimes.max()),
+    eventSamples: eventLatency.count,
+    eventToScreenP50: round(eventLatency.percentile(50)),
+    eventToScreenP95: round(eventLatency.percentile(95)),
+    eventToScreenMax: round(eventLatency.max()),
+    phasesP95: Object.fromEntries(phaseNames.map((n) => [n, round(phaseTimes[n].percentile(95))])),
+  }),
+  resetFrameStats: () => {
+    frameTimes.clear();
+    eventLatency.clear();
+    for (const w of Object.values(phaseTimes)) w.clear();
+  },
+  select: (address: string) => view.select(address),
+});
+
+if (connection.demoNodes !== undefined) {
+  send({ type: 'launch', options: { nodes: connection.demoNodes, mode: 'embedded', suspicion: false, dropRate: 0 } });
+}

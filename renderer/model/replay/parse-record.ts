@@ -1,0 +1,93 @@
+// Validates one line of a recording: a node log line (node-runtime/protocol/events.ts, docs/log-format.md) or a host
+// action line (actions.jsonl, HostActionRecord). Hand-written rather than valibot because it runs once per line on
+// a million lines; it accepts a subset of node-runtime/log/read-log.ts's LogEventSchema (ids must be well-formed,
+// incarnations non-negative integers), which parse-record.test.ts checks property-wise.
+// Failures return a reason string instead of throwing or allocating: a bad line is counted, never fatal.
+import { isEventKind } from '../../../node-runtime/protocol/events.ts';
+import type { MembershipEvent } from '../../../node-runtime/protocol/events.ts';
+import { parseAddress, parseMemberId } from '../../../node-runtime/protocol/member-id.ts';
+import type { HostActionRecord } from '../../../electron/host/api.ts';
+
+export type SkipReason =
+  | 'torn-line' // a record cut off mid-write (node killed), at the end of a file or glued to the next record
+  | 'not-json'
+  | 'bad-field' // JSON, but a field missing or of the wrong type
+  | 'unknown-event' // an `event` kind this version does not know
+  | 'bad-id' // `node` or `member` is not host:port@version
+  | 'unknown-action'; // actions.jsonl: an action this version does not know
+
+const ACTIONS: readonly string[] = ['kill', 'pause', 'resume', 'leave', 'restart', 'add', 'set-drop', 'set-suspicion'];
+/** Incarnations are stored in a Uint32Array column; this value means "absent". */
+export const NO_INCARNATION = 0xffffffff;
+
+/** Ids repeat on every line; remember the valid ones so the id regex runs once per id, not once per line. */
+const validIds = new Set<string>();
+
+export function isMemberId(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  if (validIds.has(value)) return true;
+  if (parseMemberId(value) === undefined) return false;
+  validIds.add(value);
+  return true;
+}
+
+function isObject(json: unknown): json is Record<string, unknown> {
+  return typeof json === 'object' && json !== null && !Array.isArray(json);
+}
+
+/** The parsed JSON itself when it is a valid event (extra fields are ignored, not copied). */
+export function checkEvent(json: unknown): MembershipEvent | SkipReason {
+  if (!isObject(json)) return 'bad-field';
+  const { ts, node, event, member, incarnation, reason } = json;
+  if (typeof ts !== 'number' || !Number.isFinite(ts)) return 'bad-field';
+  if (typeof event !== 'string') return 'bad-field';
+  if (typeof node !== 'string' || typeof member !== 'string') return 'bad-field';
+  if (incarnation !== undefined &&
+    (typeof incarnation !== 'number' || !Number.isInteger(incarnation) || incarnation < 0 || incarnation >= NO_INCARNATION)) {
+    return 'bad-field';
+  }
+  if (reason !== undefined && typeof reason !== 'string') return 'bad-field';
+  if (!isEventKind(event)) return 'unknown-event';
+  if (!isMemberId(node) || !isMemberId(member)) return 'bad-id';
+  return json as unknown as MembershipEvent;
+}
+
+export function checkAction(json: unknown): HostActionRecord | SkipReason {
+  if (!isObject(json)) return 'bad-field';
+  const { ts, action, address, member, value } = json;
+  if (typeof ts !== 'number' || !Number.isFinite(ts) || typeof action !== 'string' || typeof address !== 'string') {
+    return 'bad-field';
+  }
+  if (value !== undefined && typeof value !== 'number' && typeof value !== 'boolean') return 'bad-field';
+  if (!ACTIONS.includes(action)) return 'unknown-action';
+  if (parseAddress(address) === undefined || (member !== undefined && !isMemberId(member))) return 'bad-id';
+  return json as unknown as HostActionRecord;
+}
+
+/**
+ * Parses one line with `check`. A node killed mid-write and restarted appends its next record straight after the torn
+ * one, on the same line; so when the line is not JSON, the record starting at a later `{"ts":` is recovered and the
+ * torn prefix reported. `terminated` is false for a file's last line when it has no newline.
+ */
+export function parseLine<T>(
+  line: string,
+  terminated: boolean,
+  check: (json: unknown) => T | SkipReason,
+  onTornPrefix: () => void,
+): T | SkipReason {
+  try {
+    return check(JSON.parse(line));
+  } catch {
+    const glued = line.indexOf('{"ts":', 1);
+    if (glued > 0) {
+      try {
+        const recovered = check(JSON.parse(line.slice(glued)));
+        onTornPrefix();
+        return recovered;
+      } catch {
+        // fall through: the whole line is bad
+      }
+    }
+    return terminated ? 'not-json' : 'torn-line';
+  }
+}

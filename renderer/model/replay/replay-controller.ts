@@ -1,0 +1,109 @@
+// The replay's transport: where the cursor is (time and event position), playing or not and how fast, the filter
+// that stepping and the event list obey, and the jump to the next failure. Pure: the view calls tick() from its
+// animation frame and draws `state` after every change.
+import type { MembershipEvent } from '../../../node-runtime/protocol/events.ts';
+import type { MembershipState } from '../membership-state.ts';
+import { eventAt, KIND_CODE } from './event-columns.ts';
+import { eventsAround, nextMatch, prevMatch } from './event-filter.ts';
+import type { EventFilter } from './event-filter.ts';
+import type { Failure } from './failure-analysis.ts';
+import { advance } from './playback.ts';
+import type { Recording } from './recording.ts';
+import type { ReplayCursor } from './replay-index.ts';
+
+export interface ListedEvent {
+  readonly index: number;
+  readonly event: MembershipEvent;
+  readonly file: string;
+  readonly line: number;
+}
+
+export class ReplayController {
+  playing = false;
+  speed = 1;
+  filter: EventFilter = {};
+  /** fail / suspect events applied by the last forward move that was not a jump (graph pulses). */
+  detections: MembershipEvent[] = [];
+  private readonly cursor: ReplayCursor;
+  private t: number;
+
+  constructor(readonly recording: Recording) {
+    this.cursor = recording.index.cursor();
+    this.t = recording.index.startTs;
+    this.cursor.seek(this.t);
+  }
+
+  get time(): number {
+    return this.t;
+  }
+
+  get position(): number {
+    return this.cursor.position;
+  }
+
+  get state(): MembershipState {
+    return this.cursor.state;
+  }
+
+  get startTs(): number {
+    return this.recording.index.startTs;
+  }
+
+  get endTs(): number {
+    return this.recording.index.endTs;
+  }
+
+  /** Moves to time t (clamped to the run); every event with ts ≤ t applied. */
+  seek(t: number): void {
+    this.t = Math.min(this.endTs, Math.max(this.startTs, t));
+    this.moveTo(this.recording.index.positionAt(this.t));
+  }
+
+  /** Steps to the next (+1) or previous (-1) event that passes the filter; false when there is none. */
+  step(direction: 1 | -1): boolean {
+    const c = this.recording.index.columns;
+    // The "current" event is the last applied one; previous = the matching one before it.
+    const i = direction > 0 ? nextMatch(c, this.position, this.filter) : prevMatch(c, this.position - 1, this.filter);
+    if (i === undefined) return false;
+    this.t = c.ts[i]!;
+    this.moveTo(i + 1);
+    return true;
+  }
+
+  /** The next failure whose first detection is after the cursor (or, undetected, whose kill is). */
+  nextFailure(): Failure | undefined {
+    const at = (f: Failure): number => f.firstTs ?? f.fromTs;
+    const next = this.recording.failures.filter((f) => at(f) > this.t).sort((a, b) => at(a) - at(b))[0];
+    if (next) this.seek(at(next));
+    return next;
+  }
+
+  /** Advances by `wallMs` of playing; stops at the end. */
+  tick(wallMs: number): void {
+    if (!this.playing) return;
+    const { t, ended } = advance(this.t, wallMs, this.speed, this.endTs);
+    this.seek(t);
+    if (ended) this.playing = false;
+  }
+
+  /** Events around the cursor that pass the filter; those with index < position are applied. */
+  eventList(before: number, after: number): ListedEvent[] {
+    const { columns: c, interner } = this.recording.index;
+    return eventsAround(c, this.position, this.filter, before, after).map((i) => ({
+      index: i, event: eventAt(c, i, interner), file: this.recording.files[c.file[i]!] ?? '', line: c.line[i]!,
+    }));
+  }
+
+  private moveTo(position: number): void {
+    const from = this.cursor.position;
+    const { columns: c, interner } = this.recording.index;
+    this.detections = [];
+    // Pulses only for a short forward move (playing, stepping); a jump redraws without them.
+    if (position > from && position - from <= 2000) {
+      for (let i = from; i < position; i++) {
+        if (c.kind[i] === KIND_CODE.fail || c.kind[i] === KIND_CODE.suspect) this.detections.push(eventAt(c, i, interner));
+      }
+    }
+    this.cursor.seekPosition(position);
+  }
+}

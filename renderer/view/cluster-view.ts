@@ -1,0 +1,248 @@
+// The graph, the convergence matrix and the inspector over one MembershipState — the same for the live view and for
+// replay (which folds recorded events into its own state and calls update() after each seek or step). Nothing here
+// reads the host: `nodes` (the host's process states) comes in when live, and actions go out through `onAction`.
+import { el } from './dom.ts';
+import { GraphView } from './graph-view.ts';
+import { MatrixView } from './matrix-view.ts';
+import { Inspector } from './inspector.ts';
+import { slotAt } from '../model/ring-layout.ts';
+import { buildSlots, sameAddresses, slotLabel } from '../model/node-slots.ts';
+import type { Slot } from '../model/node-slots.ts';
+import { cellStatus, CELL } from '../model/membership-state.ts';
+import type { MembershipState } from '../model/membership-state.ts';
+import type { MembershipEvent } from '../../node-runtime/protocol/events.ts';
+import type { Address, MemberId } from '../../node-runtime/protocol/member-id.ts';
+import type { ClusterNode, NodeAction, NodeStats } from '../../electron/host/api.ts';
+
+export interface ClusterFrame {
+  readonly state: MembershipState;
+  /** The host's node list (live); omit in replay, where slots come from the events. */
+  readonly nodes?: readonly ClusterNode[];
+  readonly stats?: ReadonlyMap<Address, NodeStats>;
+  /** fail / suspect events applied since the last update (pulses); omit after a seek. */
+  readonly detections?: readonly MembershipEvent[];
+  /** performance.now() of this frame. */
+  readonly now: number;
+}
+
+export interface ClusterViewOptions {
+  /** Live only: makes the inspector's buttons and the keyboard act on nodes. */
+  readonly onAction?: (action: NodeAction, address: Address) => void;
+}
+
+export interface SlotSnapshot {
+  address: Address;
+  id: MemberId | undefined;
+  /** As the graph shows it with the majority (the default) observer. */
+  majority: string;
+  tally: { alive: number; suspect: number; failed: number; left: number };
+}
+
+const INSPECTOR_MS = 200;
+
+export class ClusterView {
+  /** Beside the matrix: for figures the embedder wants to show (live latency, replay markers). */
+  readonly aside: HTMLElement;
+  slots: readonly Slot[] = [];
+  /** Bumped when the slots' addresses change (the ring's layout); ids and run states are compared per slot. */
+  private layoutRevision = 0;
+  private selectedAddress: Address | undefined;
+  private readonly observerSelect: HTMLSelectElement;
+  private readonly tooltip: HTMLElement;
+  private readonly inspector: Inspector;
+  private lastState: MembershipState | undefined;
+  private lastSize = -1;
+  private lastNodes: readonly ClusterNode[] | undefined;
+  private inspectorDrawnAt = -Infinity;
+  /** Where the last update's time went (ms), for the benchmark. */
+  readonly phases = { graphUpdate: 0, matrixUpdate: 0, graphRender: 0, matrixRender: 0, inspector: 0 };
+  private inspectorKey = '';
+  private frame: ClusterFrame | undefined;
+
+  private constructor(readonly root: HTMLElement, readonly graph: GraphView, readonly matrix: MatrixView, parts: {
+    observerSelect: HTMLSelectElement; tooltip: HTMLElement; inspectorRoot: HTMLElement; aside: HTMLElement;
+  }, options: ClusterViewOptions) {
+    this.observerSelect = parts.observerSelect;
+    this.tooltip = parts.tooltip;
+    this.aside = parts.aside;
+    this.inspector = new Inspector(parts.inspectorRoot, options.onAction);
+    this.observerSelect.addEventListener('change', () => this.refresh());
+    const graphCanvas = graph.app.canvas;
+    graphCanvas.addEventListener('pointermove', (e) => this.hoverGraph(e));
+    graphCanvas.addEventListener('pointerleave', () => this.hideTooltip());
+    graphCanvas.addEventListener('click', (e) => {
+      const s = slotAt(graph.layout, e.offsetX, e.offsetY);
+      if (s >= 0) this.select(this.slots[s]!.address);
+    });
+    const matrixCanvas = matrix.app.canvas;
+    matrixCanvas.addEventListener('pointermove', (e) => this.hoverMatrix(e));
+    matrixCanvas.addEventListener('pointerleave', () => this.hideTooltip());
+    matrixCanvas.addEventListener('click', (e) => {
+      const c = matrix.cellAt(e.offsetX, e.offsetY);
+      if (c) this.select(this.slots[c.col]!.address);
+    });
+  }
+
+  static async create(root: HTMLElement, options: ClusterViewOptions = {}): Promise<ClusterView> {
+    const observerSelect = el('select', { testid: 'observer-select', title: 'Whose membership list colours the nodes' },
+      el('option', { value: '' }, 'majority of observers'));
+    const graphHost = el('div', { class: 'graph-host' });
+    const matrixHost = el('div', { class: 'matrix-host' });
+    const tooltip = el('div', { class: 'tooltip', testid: 'tooltip' });
+    const inspectorRoot = el('aside', { class: 'inspector', testid: 'inspector' });
+    const aside = el('div', { class: 'matrix-aside' });
+    root.classList.add('cluster-view');
+    root.append(
+      el('section', { class: 'graph-pane' },
+        el('div', { class: 'pane-bar' }, el('label', {}, 'colour by ', observerSelect), legend()),
+        graphHost),
+      el('section', { class: 'matrix-pane' },
+        el('div', { class: 'pane-bar' }, el('span', {}, 'Convergence: observer (row) × member (column)')),
+        el('div', { class: 'matrix-row' }, matrixHost, aside)),
+      inspectorRoot,
+      tooltip,
+    );
+    const [graph, matrix] = await Promise.all([GraphView.create(graphHost), MatrixView.create(matrixHost)]);
+    return new ClusterView(root, graph, matrix, { observerSelect, tooltip, inspectorRoot, aside }, options);
+  }
+
+  get selected(): Address | undefined {
+    return this.selectedAddress;
+  }
+
+  select(address: Address | undefined): void {
+    this.selectedAddress = address;
+    this.inspectorKey = '';
+    this.refresh();
+  }
+
+  /** Brings the views up to date with `frame` and draws what changed. Returns whether anything was drawn. */
+  update(frame: ClusterFrame): boolean {
+    this.frame = frame;
+    const { state } = frame;
+    if (state !== this.lastState || state.size !== this.lastSize || frame.nodes !== this.lastNodes) {
+      const slots = buildSlots(state, frame.nodes);
+      if (!sameAddresses(slots, this.slots) || state !== this.lastState) {
+        this.layoutRevision++;
+        this.rebuildObserverOptions(slots);
+      }
+      this.slots = slots;
+      this.lastState = state;
+      this.lastSize = state.size;
+      this.lastNodes = frame.nodes;
+    }
+    const selected = this.selectedIndex();
+    const observerAddress = this.observerSelect.value;
+    const observer = observerAddress ? this.slots.find((s) => s.address === observerAddress)?.id : undefined;
+    const t0 = performance.now();
+    const drawGraph = this.graph.update({
+      state, slots: this.slots, layoutRevision: this.layoutRevision, observer, selected,
+      detections: frame.detections ?? [], now: frame.now,
+    });
+    const t1 = performance.now();
+    const drawMatrix = this.matrix.update(state, this.slots, this.layoutRevision, selected);
+    const t2 = performance.now();
+    if (drawGraph) this.graph.render();
+    const t3 = performance.now();
+    if (drawMatrix) this.matrix.render();
+    const t4 = performance.now();
+    this.updateInspector(frame, selected);
+    const p = this.phases;
+    p.graphUpdate = t1 - t0;
+    p.matrixUpdate = t2 - t1;
+    p.graphRender = t3 - t2;
+    p.matrixRender = t4 - t3;
+    p.inspector = performance.now() - t4;
+    return drawGraph || drawMatrix;
+  }
+
+  /** Majority counts over the current slots (the live figures). */
+  counts(): { alive: number; suspect: number; failed: number; left: number; total: number } {
+    const c = { alive: 0, suspect: 0, failed: 0, left: 0, total: this.slots.length };
+    const codes = this.graph.majorityCodes;
+    for (let s = 0; s < codes.length; s++) {
+      const status = cellStatus(codes[s]!);
+      if (status) c[status]++;
+    }
+    return c;
+  }
+
+  /** What the graph shows, for e2e assertions (window.__hearsay). */
+  snapshot(): SlotSnapshot[] {
+    const t = this.graph.tallies;
+    return this.slots.map((slot, s) => ({
+      address: slot.address,
+      id: slot.id,
+      majority: cellStatus(this.graph.majorityCodes[s] ?? 0) ?? (this.graph.statusAt(s) === 'down' ? 'down' : 'unlisted'),
+      tally: { alive: t[s * 5 + CELL.alive] ?? 0, suspect: t[s * 5 + CELL.suspect] ?? 0, failed: t[s * 5 + CELL.failed] ?? 0, left: t[s * 5 + CELL.left] ?? 0 },
+    }));
+  }
+
+  destroy(): void {
+    this.graph.destroy();
+    this.matrix.destroy();
+    this.root.replaceChildren();
+  }
+
+  private refresh(): void {
+    if (this.frame) this.update({ ...this.frame, detections: [] });
+  }
+
+  private selectedIndex(): number {
+    return this.selectedAddress === undefined ? -1 : this.slots.findIndex((s) => s.address === this.selectedAddress);
+  }
+
+  private updateInspector(frame: ClusterFrame, selected: number): void {
+    const slot = this.slots[selected];
+    const m = slot?.id === undefined ? undefined : frame.state.index(slot.id);
+    const key = slot === undefined ? '' : `${slot.address} ${slot.id} ${slot.run} ${m === undefined ? 0 : frame.state.rowRevision(m)} ${m === undefined ? 0 : frame.state.columnRevision(m)}`;
+    if (key === this.inspectorKey || (key !== '' && frame.now - this.inspectorDrawnAt < INSPECTOR_MS && this.inspectorKey.startsWith(`${slot!.address} `))) return;
+    this.inspectorKey = key;
+    this.inspectorDrawnAt = frame.now;
+    this.inspector.show(slot, frame.state, slot ? this.graph.statusAt(selected) : undefined, slot ? frame.stats?.get(slot.address) : undefined);
+  }
+
+  private rebuildObserverOptions(slots: readonly Slot[]): void {
+    const current = this.observerSelect.value;
+    const options = [el('option', { value: '' }, 'majority of observers')];
+    for (const s of slots) options.push(el('option', { value: s.address }, `seen by ${s.address}`));
+    this.observerSelect.replaceChildren(...options);
+    this.observerSelect.value = slots.some((s) => s.address === current) ? current : '';
+  }
+
+  private hoverGraph(e: PointerEvent): void {
+    const s = slotAt(this.graph.layout, e.offsetX, e.offsetY);
+    const slot = this.slots[s];
+    if (!slot) return this.hideTooltip();
+    const t = this.graph.tallies;
+    const text = `${slot.id ?? slot.address} · ${this.graph.statusAt(s)} · alive ${t[s * 5 + 1]} suspect ${t[s * 5 + 2]} failed ${t[s * 5 + 3]} left ${t[s * 5 + 4]}`;
+    this.showTooltip(e, text);
+  }
+
+  private hoverMatrix(e: PointerEvent): void {
+    const c = this.matrix.cellAt(e.offsetX, e.offsetY);
+    const state = this.frame?.state;
+    if (!c || !state) return this.hideTooltip();
+    const observer = this.slots[c.row]!;
+    const member = this.slots[c.col]!;
+    const status = observer.id && member.id ? state.statusOf(observer.id, member.id) : undefined;
+    this.showTooltip(e, `${slotLabel(observer)} → ${slotLabel(member)}: ${status ?? 'not listed'}`);
+  }
+
+  private showTooltip(e: PointerEvent, text: string): void {
+    this.tooltip.textContent = text;
+    this.tooltip.style.left = `${e.clientX + 12}px`;
+    this.tooltip.style.top = `${e.clientY + 12}px`;
+    this.tooltip.style.display = 'block';
+  }
+
+  private hideTooltip(): void {
+    this.tooltip.style.display = 'none';
+  }
+}
+
+function legend(): HTMLElement {
+  const item = (cls: string, label: string) => el('span', { class: 'legend-item' }, el('i', { class: `sw ${cls}` }), label);
+  return el('span', { class: 'legend' },
+    item('alive', 'alive'), item('suspect', 'suspected'), item('failed', 'failed'), item('left', 'left'), item('down', 'not running'));
+}

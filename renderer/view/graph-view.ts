@@ -1,0 +1,272 @@
+// The membership graph: one disc per slot on a ring, tinted by the status the chosen observer (or the majority) gives
+// it; around each disc a ring split by how many running observers see it alive / suspected / failed / left, so a
+// failure visibly fills up as it spreads; a short pulse at each observer the moment it detects a failure.
+// Draws only: state comes in through update(). Only slots whose column (or the chosen observer's row) changed are
+// redrawn, discs are tinted sprites of one texture (one batch at 1,000 nodes), pulses come from a fixed pool.
+import { Application, Container, Graphics, Sprite, Text } from 'pixi.js';
+import type { Texture } from 'pixi.js';
+import { ringLayout, angleOf, labelRadius } from '../model/ring-layout.ts';
+import type { RingLayout } from '../model/ring-layout.ts';
+import { STATUS_COLOUR, majorityOf, displayStatus, isDownRunState } from '../model/node-status.ts';
+import type { DisplayStatus } from '../model/node-status.ts';
+import { CELL, cellStatus } from '../model/membership-state.ts';
+import type { MembershipState } from '../model/membership-state.ts';
+import { slotLabel } from '../model/node-slots.ts';
+import type { Slot } from '../model/node-slots.ts';
+import type { MembershipEvent } from '../../node-runtime/protocol/events.ts';
+import type { MemberId } from '../../node-runtime/protocol/member-id.ts';
+import { addressOf } from '../../node-runtime/protocol/member-id.ts';
+
+export interface GraphInput {
+  readonly state: MembershipState;
+  readonly slots: readonly Slot[];
+  /** Changes whenever the slots' addresses (so the ring's layout) change; ids and run states are compared per slot. */
+  readonly layoutRevision: number;
+  /** Whose view colours the discs: a member id, or undefined for the majority. */
+  readonly observer: MemberId | undefined;
+  readonly selected: number;
+  /** fail / suspect events since the last update: each pulses at its observer. */
+  readonly detections: readonly MembershipEvent[];
+  readonly now: number;
+}
+
+const PULSE_MS = 700;
+const PULSE_POOL = 192;
+const RING_ORDER = [CELL.alive, CELL.suspect, CELL.failed, CELL.left] as const;
+const RING_COLOUR = [0, STATUS_COLOUR.alive, STATUS_COLOUR.suspect, STATUS_COLOUR.failed, STATUS_COLOUR.left];
+
+interface Pulse {
+  sprite: Sprite;
+  startedAt: number;
+}
+
+export class GraphView {
+  /** Per slot: majority status code shown in the figures (CELL code, or 0 when no one lists it). */
+  majorityCodes = new Uint8Array(0);
+  /** Per slot: tally by cell code, 5 entries each. */
+  tallies = new Uint32Array(0);
+  layout: RingLayout = ringLayout(0, 1, 1);
+
+  private readonly discLayer = new Container();
+  private readonly ringLayer = new Container();
+  private readonly labelLayer = new Container();
+  private readonly pulseLayer = new Container();
+  private readonly selection = new Graphics();
+  private discs: Sprite[] = [];
+  private rings: Graphics[] = [];
+  private labels: Text[] = [];
+  private drawnColumn = new Uint32Array(0);
+  private drawnRow = 0;
+  private drawnIds: (MemberId | undefined)[] = [];
+  private drawnRuns: (string | undefined)[] = [];
+  /** Whether slot i's tally ring has arcs (an all-alive node has none: its Graphics is left untouched). */
+  private ringDrawn = new Uint8Array(0);
+  private shown: DisplayStatus[] = [];
+  private pulses: Pulse[] = [];
+  private active = 0;
+  private slotsRevision = -1;
+  private observer: MemberId | undefined;
+  private width = 0;
+  private height = 0;
+  private readonly scratch = new Uint32Array(5);
+  private readonly slotOfAddress = new Map<string, number>();
+  private dirty = true;
+
+  private constructor(readonly app: Application, private readonly disc: Texture, private readonly ringTexture: Texture) {
+    app.stage.addChild(this.ringLayer, this.discLayer, this.selection, this.pulseLayer, this.labelLayer);
+    for (let i = 0; i < PULSE_POOL; i++) {
+      const sprite = new Sprite(ringTexture);
+      sprite.anchor.set(0.5);
+      sprite.visible = false;
+      this.pulseLayer.addChild(sprite);
+      this.pulses.push({ sprite, startedAt: 0 });
+    }
+  }
+
+  static async create(host: HTMLElement): Promise<GraphView> {
+    const app = new Application();
+    await app.init({
+      preference: 'webgl', background: 0x14161a, antialias: true, autoStart: false, resizeTo: host,
+      resolution: Math.min(2, globalThis.devicePixelRatio || 1), autoDensity: true,
+    });
+    app.canvas.dataset.testid = 'graph-canvas';
+    host.appendChild(app.canvas);
+    const disc = app.renderer.generateTexture(new Graphics().circle(32, 32, 32).fill(0xffffff));
+    const ring = app.renderer.generateTexture(new Graphics().circle(32, 32, 28).stroke({ width: 5, color: 0xffffff }));
+    return new GraphView(app, disc, ring);
+  }
+
+  /** Brings the scene up to date; returns whether anything needs drawing. */
+  update(input: GraphInput): boolean {
+    const { state, slots } = input;
+    const w = this.app.screen.width;
+    const h = this.app.screen.height;
+    const relayout = input.layoutRevision !== this.slotsRevision || w !== this.width || h !== this.height;
+    if (relayout) this.rebuild(slots, w, h, input.layoutRevision);
+    const observerIndex = input.observer === undefined ? undefined : state.index(input.observer);
+    const observerChanged = input.observer !== this.observer;
+    this.observer = input.observer;
+    const rowRev = observerIndex === undefined ? 0 : state.rowRevision(observerIndex);
+    const rowChanged = rowRev !== this.drawnRow;
+    this.drawnRow = rowRev;
+    for (let s = 0; s < slots.length; s++) {
+      const slot = slots[s]!;
+      const m = slot.id === undefined ? undefined : state.index(slot.id);
+      const colRev = m === undefined ? 0 : state.columnRevision(m);
+      if (!relayout && !observerChanged && !rowChanged && colRev === this.drawnColumn[s] && this.drawnIds[s] === slot.id
+        && this.drawnRuns[s] === slot.run) continue;
+      this.drawnColumn[s] = colRev;
+      this.drawnIds[s] = slot.id;
+      this.drawnRuns[s] = slot.run;
+      this.redrawSlot(s, slot, state, m, observerIndex);
+      this.dirty = true;
+    }
+    this.drawSelection(input.selected);
+    this.startPulses(input.detections, input.now);
+    if (this.animatePulses(input.now)) this.dirty = true;
+    const needed = this.dirty;
+    this.dirty = false;
+    return needed;
+  }
+
+  render(): void {
+    this.app.render();
+  }
+
+  statusAt(slot: number): DisplayStatus | undefined {
+    return this.shown[slot];
+  }
+
+  destroy(): void {
+    this.app.destroy(true, { children: true, texture: true });
+  }
+
+  private rebuild(slots: readonly Slot[], w: number, h: number, revision: number): void {
+    this.width = w;
+    this.height = h;
+    this.slotsRevision = revision;
+    this.layout = ringLayout(slots.length, w, h);
+    const n = slots.length;
+    while (this.discs.length < n) {
+      const d = new Sprite(this.disc);
+      d.anchor.set(0.5);
+      this.discLayer.addChild(d);
+      this.discs.push(d);
+      const r = new Graphics();
+      this.ringLayer.addChild(r);
+      this.rings.push(r);
+    }
+    while (this.discs.length > n) {
+      this.discs.pop()!.destroy();
+      this.rings.pop()!.destroy();
+    }
+    for (const t of this.labels) t.destroy();
+    this.labels = [];
+    this.slotOfAddress.clear();
+    const { positions, nodeRadius, labels, cx, cy } = this.layout;
+    for (let s = 0; s < n; s++) {
+      this.slotOfAddress.set(slots[s]!.address, s);
+      this.discs[s]!.position.set(positions[2 * s]!, positions[2 * s + 1]!);
+      this.discs[s]!.width = this.discs[s]!.height = nodeRadius * 2;
+      if (labels) {
+        const a = angleOf(s, n);
+        const t = new Text({ text: slotLabel(slots[s]!), style: { fontFamily: 'system-ui, sans-serif', fontSize: 11, fill: 0xc9ced6 } });
+        // Anchored on the side facing the ring, so a label never runs over its own disc.
+        t.anchor.set(0.5 - 0.5 * Math.cos(a), 0.5 - 0.5 * Math.sin(a));
+        const r = labelRadius(this.layout);
+        t.position.set(cx + r * Math.cos(a), cy + r * Math.sin(a));
+        this.labelLayer.addChild(t);
+        this.labels.push(t);
+      }
+    }
+    this.majorityCodes = new Uint8Array(n);
+    this.tallies = new Uint32Array(n * 5);
+    this.drawnColumn = new Uint32Array(n);
+    this.drawnIds = new Array(n).fill(undefined);
+    this.drawnRuns = new Array(n).fill(undefined);
+    this.ringDrawn = new Uint8Array(n).fill(1);
+    this.shown = new Array(n).fill('down');
+    this.dirty = true;
+  }
+
+  private redrawSlot(s: number, slot: Slot, state: MembershipState, m: number | undefined, observerIndex: number | undefined): void {
+    const tally = this.scratch;
+    if (m === undefined) tally.fill(0);
+    else state.tallyAt(m, tally);
+    this.tallies.set(tally, s * 5);
+    const majority = majorityOf(tally);
+    this.majorityCodes[s] = majority === undefined ? 0 : CELL[majority];
+    const seen = observerIndex === undefined ? majority : m === undefined ? undefined : cellStatus(state.cell(observerIndex, m));
+    const running = slot.run !== undefined ? !isDownRunState(slot.run) : m !== undefined && state.isRunningAt(m);
+    const status = displayStatus(seen, running);
+    this.shown[s] = status;
+    this.discs[s]!.tint = STATUS_COLOUR[status];
+    if (this.labels[s]) this.labels[s].text = slotLabel(slot);
+
+    // The tally ring: arcs in proportion, alive first from the top, clockwise. None while everyone agrees it is
+    // alive, and then the Graphics is not even cleared (a cleared Graphics is rebuilt at the next render).
+    let total = 0;
+    for (const code of RING_ORDER) total += tally[code]!;
+    const empty = total === 0 || tally[CELL.alive] === total;
+    if (empty && this.ringDrawn[s] === 0) return;
+    const ring = this.rings[s]!.clear();
+    this.ringDrawn[s] = empty ? 0 : 1;
+    if (empty) return;
+    const { positions, nodeRadius } = this.layout;
+    const x = positions[2 * s]!;
+    const y = positions[2 * s + 1]!;
+    const width = Math.max(1.5, nodeRadius * 0.45);
+    const r = nodeRadius + width / 2 + 1;
+    let a = -Math.PI / 2;
+    for (const code of RING_ORDER) {
+      const n = tally[code]!;
+      if (n === 0) continue;
+      const sweep = (2 * Math.PI * n) / total;
+      ring.moveTo(x + r * Math.cos(a), y + r * Math.sin(a)).arc(x, y, r, a, a + sweep).stroke({ width, color: RING_COLOUR[code] });
+      a += sweep;
+    }
+  }
+
+  private drawSelection(selected: number): void {
+    const g = this.selection.clear();
+    if (selected < 0 || selected >= this.layout.count) return;
+    const { positions, nodeRadius } = this.layout;
+    const r = nodeRadius + Math.max(1.5, nodeRadius * 0.45) + 4;
+    g.circle(positions[2 * selected]!, positions[2 * selected + 1]!, r).stroke({ width: 2, color: 0xffffff });
+  }
+
+  private startPulses(detections: readonly MembershipEvent[], now: number): void {
+    for (const e of detections) {
+      const s = this.slotOfAddress.get(addressOf(e.node));
+      if (s === undefined || this.active >= PULSE_POOL) continue;
+      const p = this.pulses[this.active++]!;
+      p.startedAt = now;
+      p.sprite.position.set(this.layout.positions[2 * s]!, this.layout.positions[2 * s + 1]!);
+      p.sprite.tint = e.event === 'fail' ? STATUS_COLOUR.failed : STATUS_COLOUR.suspect;
+      p.sprite.visible = true;
+    }
+  }
+
+  /** Grows and fades the active pulses; returns whether any is still running. */
+  private animatePulses(now: number): boolean {
+    const base = Math.max(this.layout.nodeRadius, 3);
+    let live = 0;
+    for (let i = 0; i < this.active; i++) {
+      const p = this.pulses[i]!;
+      const t = (now - p.startedAt) / PULSE_MS;
+      if (t >= 1) {
+        p.sprite.visible = false;
+        continue;
+      }
+      const size = base * (2 + 4 * t) * 2;
+      p.sprite.width = p.sprite.height = size;
+      p.sprite.alpha = 1 - t;
+      // Keep the live pulses packed at the front of the pool.
+      if (live !== i) [this.pulses[live], this.pulses[i]] = [p, this.pulses[live]!];
+      live++;
+    }
+    const changed = this.active > 0;
+    this.active = live;
+    return changed;
+  }
+}

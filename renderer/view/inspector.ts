@@ -1,0 +1,114 @@
+// The inspector: everything about the selected node slot — id, version, incarnation, its process state, who
+// suspects it or considers it failed, its own membership list — and, live, the buttons that act on it.
+import { el } from './dom.ts';
+import { parseMemberId } from '../../node-runtime/protocol/member-id.ts';
+import type { MembershipState } from '../model/membership-state.ts';
+import type { Slot } from '../model/node-slots.ts';
+import type { DisplayStatus } from '../model/node-status.ts';
+import type { NodeAction, NodeStats } from '../../electron/host/api.ts';
+
+const LIST_LIMIT = 300;
+const ACTIONS: readonly { action: NodeAction; label: string; key: string }[] = [
+  { action: 'kill', label: 'Kill', key: 'k' },
+  { action: 'pause', label: 'Pause', key: 'l' },
+  { action: 'resume', label: 'Resume', key: 'K' },
+  { action: 'leave', label: 'Leave', key: '' },
+  { action: 'restart', label: 'Restart', key: 'K' },
+];
+
+export class Inspector {
+  private readonly body = el('div', { class: 'inspector-body' });
+  private readonly buttons = new Map<NodeAction, HTMLButtonElement>();
+
+  constructor(root: HTMLElement, onAction: ((action: NodeAction, address: string) => void) | undefined) {
+    root.append(el('h2', {}, 'Inspector'));
+    if (onAction) {
+      const bar = el('div', { class: 'actions' });
+      for (const a of ACTIONS) {
+        const b = el('button', { testid: `action-${a.action}`, title: a.key ? `shortcut: ${a.key}` : '' }, a.label);
+        b.disabled = true;
+        b.addEventListener('click', () => {
+          const address = b.dataset.address;
+          if (address) onAction(a.action, address);
+        });
+        this.buttons.set(a.action, b);
+        bar.append(b);
+      }
+      root.append(bar);
+    }
+    root.append(this.body);
+    this.show(undefined, undefined, undefined, undefined);
+  }
+
+  show(slot: Slot | undefined, state: MembershipState | undefined, status: DisplayStatus | undefined, stats: NodeStats | undefined): void {
+    for (const [action, b] of this.buttons) {
+      b.disabled = !slot || !canAct(action, slot);
+      if (slot) b.dataset.address = slot.address;
+    }
+    if (!slot || !state) {
+      this.body.replaceChildren(el('p', { class: 'hint' }, 'Click a node on the ring or a cell of the matrix. Keys on the selected node: k kill, l pause, K revive, j join a new node.'));
+      return;
+    }
+    const id = slot.id;
+    const version = id ? parseMemberId(id)?.version : undefined;
+    const incarnation = id ? state.incarnationOf(id, id) : undefined;
+    const suspects: string[] = [];
+    const failers: string[] = [];
+    if (id) {
+      for (const o of state.allIds()) {
+        if (o === id || !state.isRunning(o)) continue;
+        const s = state.statusOf(o, id);
+        if (s === 'suspect') suspects.push(o);
+        else if (s === 'failed') failers.push(o);
+      }
+    }
+    const rows: [string, string, string][] = [
+      ['address', slot.address, 'inspector-address'],
+      ['id', id ?? '—', 'inspector-id'],
+      ['version', version === undefined ? '—' : String(version), 'inspector-version'],
+      ['incarnation', incarnation === undefined ? '—' : String(incarnation), 'inspector-incarnation'],
+      ['status', status ?? '—', 'inspector-status'],
+      ['process', slot.run ?? '—', 'inspector-run'],
+    ];
+    if (stats) rows.push(['bandwidth', `${fmtBytes(stats.bytesInPerSec)}/s in · ${fmtBytes(stats.bytesOutPerSec)}/s out`, 'inspector-bandwidth']);
+    const list = id ? state.listOf(id) : [];
+    const table = el('table', { testid: 'inspector-list' },
+      el('thead', {}, el('tr', {}, el('th', {}, 'member'), el('th', {}, 'status'), el('th', {}, 'inc'))),
+      el('tbody', {}, ...list.slice(0, LIST_LIMIT).map((m) =>
+        el('tr', { class: `st-${m.status}` }, el('td', {}, m.member), el('td', {}, m.status), el('td', {}, String(m.incarnation))))),
+    );
+    this.body.replaceChildren(
+      el('dl', {}, ...rows.flatMap(([k, v, t]) => [el('dt', {}, k), el('dd', { testid: t }, v)])),
+      el('h3', {}, `Suspected by (${suspects.length})`),
+      el('p', { testid: 'inspector-suspected-by', class: 'ids' }, summarise(suspects)),
+      el('h3', {}, `Failed by (${failers.length})`),
+      el('p', { testid: 'inspector-failed-by', class: 'ids' }, summarise(failers)),
+      el('h3', {}, `Its membership list (${list.length}${list.length > LIST_LIMIT ? `, first ${LIST_LIMIT}` : ''})`),
+      table,
+    );
+  }
+}
+
+function canAct(action: NodeAction, slot: Slot): boolean {
+  const run = slot.run;
+  if (run === undefined) return false;
+  switch (action) {
+    case 'kill': return slot.managed && (run === 'running' || run === 'paused');
+    case 'pause': return slot.managed && run === 'running';
+    case 'resume': return slot.managed && run === 'paused';
+    case 'leave': return run === 'running';
+    case 'restart': return slot.managed;
+  }
+}
+
+function summarise(ids: readonly string[]): string {
+  if (ids.length === 0) return 'nobody';
+  const shown = ids.slice(0, 40).map((id) => id.slice(0, id.lastIndexOf('@')) || id);
+  return shown.join(', ') + (ids.length > shown.length ? ` … +${ids.length - shown.length}` : '');
+}
+
+export function fmtBytes(n: number): string {
+  if (n < 1024) return `${Math.round(n)} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,0 +1,176 @@
+// The convergence matrix: observer (row) × member (column), one texel per pair, by slot order, so a converged cluster
+// is a solid green square and a spreading failure a red column filling up. The texels live in one Uint8Array; only
+// rows whose observer changed are rewritten and only that span is uploaded (BufferImageSource.update(start, end)).
+import { Application, BufferImageSource, Graphics, Sprite, Texture } from 'pixi.js';
+import { CELL_RGBA } from '../model/node-status.ts';
+import type { MembershipState } from '../model/membership-state.ts';
+import type { Slot } from '../model/node-slots.ts';
+
+const PALETTE = new Uint32Array(CELL_RGBA.map(([r, g, b, a]) => (a << 24) | (b << 16) | (g << 8) | r)); // little-endian RGBA
+const UNLISTED = PALETTE[0]!;
+
+export class MatrixView {
+  private pixels = new Uint32Array(0);
+  private source: BufferImageSource | undefined;
+  private texture: Texture | undefined;
+  private readonly sprite = new Sprite();
+  private readonly marks = new Graphics();
+  private size = 0;
+  private layoutRevision = -1;
+  /** Per slot: the state index of its current id (-1: none yet). */
+  private slotIndex = new Int32Array(0);
+  /** Per member slot: the column revision its texel row was drawn at. */
+  private drawnRevs = new Uint32Array(0);
+  private readonly dirtyRows: number[] = [];
+  private selected = -2;
+  private width = 0;
+  private height = 0;
+  /** Side of the drawn square and its top-left corner, in CSS pixels. */
+  private side = 0;
+  private x0 = 0;
+  private y0 = 0;
+
+  private constructor(readonly app: Application) {
+    app.stage.addChild(this.sprite, this.marks);
+  }
+
+  static async create(host: HTMLElement): Promise<MatrixView> {
+    const app = new Application();
+    await app.init({ preference: 'webgl', background: 0x14161a, antialias: false, autoStart: false, resizeTo: host });
+    app.canvas.dataset.testid = 'matrix-canvas';
+    host.appendChild(app.canvas);
+    return new MatrixView(app);
+  }
+
+  // The texture is stored transposed — texel row = member, texel column = observer — because the high-volume change,
+  // a failure or join spreading through the cluster, is one member seen anew by many observers: one texel row, one
+  // small upload. The sprite's transform turns it back (observers down, members across).
+
+  /** Brings the texture up to date; returns whether anything needs drawing. */
+  update(state: MembershipState, slots: readonly Slot[], layoutRevision: number, selected: number): boolean {
+    const n = slots.length;
+    if (n !== this.size) this.resize(n);
+    let full = layoutRevision !== this.layoutRevision;
+    this.layoutRevision = layoutRevision;
+    for (let s = 0; s < n; s++) {
+      const id = slots[s]!.id;
+      const index = id === undefined ? -1 : state.index(id) ?? -1;
+      // A new id in a slot moves a whole texel column (as observer) too.
+      if (index !== this.slotIndex[s]) {
+        this.slotIndex[s] = index;
+        full = true;
+      }
+    }
+    const dirty = this.dirtyRows;
+    dirty.length = 0;
+    for (let m = 0; m < n; m++) {
+      const index = this.slotIndex[m]!;
+      const rev = index < 0 ? 0 : state.columnRevision(index);
+      if (!full && rev === this.drawnRevs[m]) continue;
+      this.drawnRevs[m] = rev;
+      this.fillRow(state, m, index);
+      dirty.push(m);
+    }
+    let changed = dirty.length > 0;
+    if (this.source && changed) {
+      if (full || dirty.length > n / 4) {
+        this.source.update();
+      } else {
+        // Contiguous runs of dirty rows, one upload each.
+        for (let i = 0; i < dirty.length;) {
+          let j = i;
+          while (j + 1 < dirty.length && dirty[j + 1] === dirty[j]! + 1) j++;
+          this.source.update(dirty[i]! * n, (dirty[j]! + 1) * n);
+          i = j + 1;
+        }
+      }
+    }
+    if (this.fit() || selected !== this.selected) {
+      this.selected = selected;
+      this.drawMarks();
+      changed = true;
+    }
+    return changed;
+  }
+
+  render(): void {
+    this.app.render();
+  }
+
+  /** The (observer slot, member slot) under a point in CSS pixels of the canvas, or undefined. */
+  cellAt(x: number, y: number): { row: number; col: number } | undefined {
+    if (this.size === 0) return undefined;
+    const col = Math.floor(((x - this.x0) / this.side) * this.size);
+    const row = Math.floor(((y - this.y0) / this.side) * this.size);
+    if (col < 0 || row < 0 || col >= this.size || row >= this.size) return undefined;
+    return { row, col };
+  }
+
+  destroy(): void {
+    this.app.destroy(true, { children: true, texture: true });
+  }
+
+  /** Texel row of member slot m: how each observer slot sees it. */
+  private fillRow(state: MembershipState, m: number, member: number): void {
+    const n = this.size;
+    const row = this.pixels.subarray(m * n, (m + 1) * n);
+    if (member < 0) {
+      row.fill(UNLISTED);
+      return;
+    }
+    for (let o = 0; o < n; o++) {
+      const observer = this.slotIndex[o]!;
+      row[o] = observer < 0 ? UNLISTED : PALETTE[state.cell(observer, member)]!;
+    }
+  }
+
+  private resize(n: number): void {
+    this.size = n;
+    this.pixels = new Uint32Array(Math.max(1, n * n));
+    this.slotIndex = new Int32Array(n).fill(-2);
+    this.drawnRevs = new Uint32Array(n);
+    this.texture?.destroy(true);
+    this.source = new BufferImageSource({
+      resource: new Uint8Array(this.pixels.buffer), width: Math.max(1, n), height: Math.max(1, n), format: 'rgba8unorm',
+      scaleMode: 'nearest', autoGenerateMipmaps: false,
+    });
+    this.texture = new Texture({ source: this.source });
+    this.sprite.texture = this.texture;
+    this.sprite.visible = n > 0;
+    this.width = 0; // force a refit
+  }
+
+  /** Scales the square to fit the canvas; returns whether it moved. */
+  private fit(): boolean {
+    const w = this.app.screen.width;
+    const h = this.app.screen.height;
+    if (w === this.width && h === this.height) return false;
+    this.width = w;
+    this.height = h;
+    const pad = 8;
+    // Whole texels per cell where they fit, so cells stay crisp.
+    const room = Math.max(1, Math.min(w, h) - 2 * pad);
+    const per = this.size > 0 && room >= this.size ? Math.floor(room / this.size) : room / Math.max(1, this.size);
+    this.side = per * this.size;
+    this.x0 = Math.round((w - this.side) / 2);
+    this.y0 = Math.round((h - this.side) / 2);
+    // Transpose: rotate a quarter turn and mirror, so texel (x = observer, y = member) lands at (member, observer).
+    const k = this.side / Math.max(1, this.size);
+    this.sprite.position.set(this.x0, this.y0);
+    this.sprite.rotation = Math.PI / 2;
+    this.sprite.scale.set(k, -k);
+    if (this.source) this.source.scaleMode = per >= 1 ? 'nearest' : 'linear';
+    return true;
+  }
+
+  /** The selected node's row and column, marked in the margin so the cells themselves stay visible. */
+  private drawMarks(): void {
+    const g = this.marks.clear();
+    if (this.selected < 0 || this.selected >= this.size) return;
+    const cell = this.side / this.size;
+    const mid = (this.selected + 0.5) * cell;
+    const len = Math.max(2, cell);
+    g.rect(this.x0 - 7, this.y0 + mid - len / 2, 5, len).fill(0xffffff);
+    g.rect(this.x0 + mid - len / 2, this.y0 - 7, len, 5).fill(0xffffff);
+  }
+}

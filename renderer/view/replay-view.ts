@@ -1,0 +1,223 @@
+// Replay mode: open a recording (a path the host resolves, a picked folder or files, or a drop), stream it into the
+// replay model with a progress bar, then draw it with the live view's own ClusterView (graph, matrix, inspector)
+// under a timeline. `?replay=<path>` (npm start -- --replay DIR) opens that path at start.
+// Test hook: window.__hearsay.replay = { loaded(), info(), time(), position(), seek(t), step(d), nextFailure(),
+// state(), statusOf(observer, member) } (see e2e/replay.spec.ts).
+import './replay-view.css';
+import { el } from './dom.ts';
+import { describeFailure, Timeline } from './timeline.ts';
+import type { ClusterView } from './cluster-view.ts';
+import type { MountReplay, ReplayDeps } from './replay-seam.ts';
+import { openRecording } from '../model/replay/recording.ts';
+import type { Recording } from '../model/replay/recording.ts';
+import { isRecordingFile } from '../model/replay/recording-loader.ts';
+import type { RecordingSource } from '../model/replay/recording-loader.ts';
+import { ReplayController } from '../model/replay/replay-controller.ts';
+import type { RecordingInfo } from '../../electron/host/api.ts';
+
+/** A body streamed as it downloads; the request starts when the loader first reads. */
+function fetchStream(url: string): ReadableStream<Uint8Array> {
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  return new ReadableStream<Uint8Array>({
+    async start() {
+      const res = await fetch(url);
+      if (!res.ok || !res.body) throw new Error(`${url}: HTTP ${res.status}`);
+      reader = res.body.getReader();
+    },
+    async pull(controller) {
+      const { done, value } = await reader!.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel(reason) {
+      return reader?.cancel(reason);
+    },
+  });
+}
+
+function hostSources(info: RecordingInfo): RecordingSource[] {
+  // Bound beyond loopback, the browser shell wants its page token on every request.
+  const token = new URLSearchParams(location.search).get('token');
+  return info.files.map((f) => {
+    const url = new URL(f.url, location.href);
+    if (token !== null && url.origin === location.origin) url.searchParams.set('token', token);
+    return { name: f.name, bytes: f.bytes, stream: () => fetchStream(url.href) };
+  });
+}
+
+/** Picked or dropped files: names relative to the picked folder (its own name stripped). */
+function fileSources(files: readonly File[]): RecordingSource[] {
+  return files.map((f) => {
+    const rel = f.webkitRelativePath || f.name;
+    const name = f.webkitRelativePath && rel.includes('/') ? rel.slice(rel.indexOf('/') + 1) : rel;
+    return { name, bytes: f.size, stream: () => f.stream() as ReadableStream<Uint8Array> };
+  });
+}
+
+/** Files of a drop, folders read two levels deep (a recording folder and its per-node sub-folders). */
+async function droppedFiles(items: DataTransferItemList): Promise<File[]> {
+  const out: File[] = [];
+  const walk = async (entry: FileSystemEntry, prefix: string, depth: number): Promise<void> => {
+    if (entry.isFile) {
+      const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
+      out.push(prefix ? new File([file], `${prefix}${file.name}`) : file);
+    } else if (entry.isDirectory && depth < 2) {
+      const reader = (entry as FileSystemDirectoryEntry).createReader();
+      for (;;) {
+        const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+        if (batch.length === 0) break;
+        for (const e of batch) await walk(e, depth === 0 ? '' : `${prefix}${entry.name}/`, depth + 1);
+      }
+    }
+  };
+  const entries = [...items].map((i) => i.webkitGetAsEntry()).filter((e): e is FileSystemEntry => e !== null);
+  for (const e of entries) await walk(e, '', e.isDirectory ? 0 : 1);
+  return out;
+}
+
+export const mountReplay: MountReplay = async (container: HTMLElement, deps: ReplayDeps) => {
+  const pathInput = el('input', { testid: 'replay-path', placeholder: 'recording folder or .jsonl file (on the host)', size: '48' });
+  const openButton = el('button', { testid: 'replay-open' }, 'Open');
+  const fileInput = el('input', { type: 'file', testid: 'replay-file', multiple: '', webkitdirectory: '', title: 'pick a recording folder' });
+  const status = el('span', { class: 'hint', testid: 'replay-status' }, 'Open a recording: a folder of node logs (with actions.jsonl for kill times), or drop one here.');
+  const clusterRoot = el('div', { class: 'replay-cluster' });
+  let ctl: ReplayController | undefined;
+  let view: ClusterView | undefined;
+  let loading: AbortController | undefined;
+  let lastWall = performance.now();
+  let dirty = true;
+  let frameId = 0;
+
+  const timeline = new Timeline({
+    seek: (t) => { ctl?.seek(t); dirty = true; },
+    togglePlay: () => {
+      if (!ctl) return;
+      if (!ctl.playing && ctl.time >= ctl.endTs) ctl.seek(ctl.startTs);
+      ctl.playing = !ctl.playing;
+      lastWall = performance.now();
+      dirty = true;
+    },
+    step: (d) => { ctl?.step(d); dirty = true; },
+    nextFailure: () => {
+      const f = ctl?.nextFailure();
+      status.textContent = f ? describeFailure(f) : 'no later failure';
+      dirty = true;
+    },
+    setSpeed: (s) => { if (ctl) ctl.speed = s; },
+    setFilter: (f) => { if (ctl) ctl.filter = f; dirty = true; },
+  });
+
+  container.classList.add('replay-mode');
+  container.append(
+    el('div', { class: 'replay-open' }, pathInput, openButton, el('span', { class: 'hint' }, 'or'),
+      el('label', { class: 'replay-pick' }, 'pick folder… ', fileInput), status),
+    clusterRoot,
+    timeline.root,
+  );
+
+  async function open(describe: string, sources: () => Promise<RecordingSource[]>): Promise<void> {
+    loading?.abort();
+    const abort = (loading = new AbortController());
+    ctl = undefined;
+    status.textContent = `opening ${describe} …`;
+    timeline.setProgress(0, 1, '');
+    try {
+      const recording: Recording = await openRecording(await sources(), {
+        signal: abort.signal,
+        onProgress: (p) => timeline.setProgress(p.done, p.total, `${(p.done / 2 ** 20).toFixed(1)} / ${(p.total / 2 ** 20).toFixed(1)} MiB · ${p.file}`),
+      });
+      if (abort.signal.aborted) return;
+      view ??= await deps.createClusterView(clusterRoot);
+      ctl = new ReplayController(recording);
+      view.select(undefined);
+      timeline.setRecording(recording, (f) => { ctl?.seek(f.allTs ?? f.firstTs ?? f.fromTs); dirty = true; });
+      const ms = recording.timings.load + recording.timings.index + recording.timings.analysis;
+      timeline.setProgress(1, 1, `loaded in ${(ms / 1000).toFixed(2)} s`);
+      status.textContent = `${describe}: ${recording.index.length.toLocaleString('en')} events, ${recording.failures.length} failures`;
+      dirty = true;
+    } catch (e) {
+      if (abort.signal.aborted) return;
+      status.textContent = `could not open ${describe}: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+
+  const openPath = (path: string): Promise<void> => open(path, async () => {
+    const { recording } = await deps.host.request({ type: 'open-recording', path });
+    return hostSources(recording);
+  });
+  openButton.addEventListener('click', () => { if (pathInput.value.trim()) void openPath(pathInput.value.trim()); });
+  pathInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') openButton.click(); });
+  fileInput.addEventListener('change', () => {
+    const files = [...(fileInput.files ?? [])].filter((f) => isRecordingFile(f.name));
+    if (files.length > 0) void open(`${files.length} picked files`, async () => fileSources(files));
+  });
+  container.addEventListener('dragover', (e) => e.preventDefault());
+  container.addEventListener('drop', (e) => {
+    e.preventDefault();
+    const items = e.dataTransfer?.items;
+    if (items) void open('dropped files', async () => fileSources(await droppedFiles(items)));
+  });
+  const onKey = (e: KeyboardEvent): void => {
+    if (container.hidden || !ctl || e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
+    if (e.key === ' ') timeline.root.querySelector<HTMLButtonElement>('[data-testid=replay-play]')?.click();
+    else if (e.key === 'ArrowRight') ctl.step(1);
+    else if (e.key === 'ArrowLeft') ctl.step(-1);
+    else if (e.key === 'f') ctl.nextFailure();
+    else return;
+    e.preventDefault();
+    dirty = true;
+  };
+  window.addEventListener('keydown', onKey);
+
+  const frame = (now: number): void => {
+    if (ctl) {
+      if (ctl.playing) {
+        ctl.tick(now - lastWall);
+        dirty = true;
+      }
+      if (dirty && view && !container.hidden) {
+        view.update({ state: ctl.state, detections: ctl.detections, now });
+        timeline.update(ctl);
+        dirty = false;
+      }
+    }
+    lastWall = now;
+    frameId = requestAnimationFrame(frame);
+  };
+  frameId = requestAnimationFrame(frame);
+
+  const w = window as unknown as { __hearsay?: object };
+  w.__hearsay = Object.freeze({
+    ...w.__hearsay,
+    replay: Object.freeze({
+      loaded: () => ctl !== undefined,
+      info: () => ctl && {
+        events: ctl.recording.index.length, files: ctl.recording.files, startTs: ctl.startTs, endTs: ctl.endTs,
+        skipped: Object.fromEntries([...ctl.recording.report.skipped].map(([r, t]) => [r, t.count])),
+        failures: ctl.recording.failures,
+      },
+      time: () => ctl?.time,
+      position: () => ctl?.position,
+      seek: (t: number) => { ctl?.seek(t); dirty = true; },
+      step: (d: 1 | -1) => { ctl?.step(d); dirty = true; },
+      nextFailure: () => { const f = ctl?.nextFailure(); dirty = true; return f; },
+      /** What the graph shows (same shape as the live hook's nodes) — as of the last drawn frame. */
+      state: () => ctl && view && { time: ctl.time, position: ctl.position, drawn: !dirty, nodes: view.snapshot() },
+      statusOf: (observer: string, member: string) => ctl?.state.statusOf(observer, member),
+    }),
+  });
+
+  const initial = new URLSearchParams(location.search).get('replay');
+  if (initial) {
+    pathInput.value = initial;
+    void openPath(initial);
+  }
+
+  return () => {
+    loading?.abort();
+    cancelAnimationFrame(frameId);
+    window.removeEventListener('keydown', onKey);
+    view?.destroy();
+    container.replaceChildren();
+  };
+};

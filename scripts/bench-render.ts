@@ -1,0 +1,65 @@
+// Render benchmark (issue 3): the built renderer in headless Chromium, driven by the demo simulator with N nodes and
+// churn (a kill every --churn ms, each victim restarted 3–6 s later), measuring over --seconds of steady state:
+//   frame time   requestAnimationFrame deltas (p50 / p95 / max)
+//   event→screen an event's timestamp → the end of the render of the frame that applied it (p50 / p95 / max);
+//                includes the simulator's 50 ms batching, as the host batches too.
+// Usage: npm run bench:render -- [--nodes 1000] [--churn 1000] [--seconds 20] [--port 23590]
+// Needs `npm run build:renderer` first (builds it if dist/renderer is missing) and /usr/bin/chromium.
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { preview } from 'vite';
+import { chromium } from '@playwright/test';
+
+const { values } = parseArgs({
+  options: {
+    nodes: { type: 'string', default: '1000' },
+    churn: { type: 'string', default: '1000' },
+    seconds: { type: 'string', default: '20' },
+    port: { type: 'string', default: '23590' },
+  },
+});
+const nodes = Number(values.nodes);
+const churn = Number(values.churn);
+const seconds = Number(values.seconds);
+const port = Number(values.port);
+if (![nodes, churn, seconds, port].every((n) => Number.isInteger(n) && n >= 0) || nodes < 1 || port < 1) {
+  console.error('bench-render: --nodes, --churn, --seconds and --port must be whole numbers (nodes, port ≥ 1)');
+  process.exit(2);
+}
+
+if (!existsSync('dist/renderer/index.html')) execFileSync('npx', ['vite', 'build'], { stdio: 'inherit' });
+const server = await preview({ preview: { host: '127.0.0.1', port, strictPort: true, open: false }, logLevel: 'warn' });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  type Hook = { state(): { counts: { alive: number; total: number }; backlog: number; running: number }; frameStats(): Record<string, number> & { phasesP95: Record<string, number> }; resetFrameStats(): void };
+  const started = Date.now();
+  await page.goto(`http://127.0.0.1:${port}/?demo=${nodes}&churn=${churn}`);
+  await page.waitForFunction(() => typeof (window as unknown as { __hearsay?: unknown }).__hearsay === 'object');
+  // Start-up: every node running and seen alive by the majority, nothing queued.
+  await page.waitForFunction((n) => {
+    const s = (window as unknown as { __hearsay: Hook }).__hearsay.state();
+    return s.running >= n * 0.95 && s.counts.alive >= n * 0.9 && s.backlog === 0;
+  }, nodes, { timeout: 180_000, polling: 500 });
+  const startup = await page.evaluate(() => (window as unknown as { __hearsay: Hook }).__hearsay.frameStats());
+  console.log(`start-up of ${nodes} nodes (≈${nodes * (nodes - 1)} join events) took ${((Date.now() - started) / 1000).toFixed(1)} s;`
+    + ` frames during it: p50 ${startup.frameP50} ms, p95 ${startup.frameP95} ms, max ${startup.frameMax} ms`);
+  await page.evaluate(() => (window as unknown as { __hearsay: Hook }).__hearsay.resetFrameStats());
+  await page.waitForTimeout(seconds * 1000);
+  const f = await page.evaluate(() => (window as unknown as { __hearsay: Hook }).__hearsay.frameStats());
+  const s = await page.evaluate(() => (window as unknown as { __hearsay: Hook }).__hearsay.state());
+  console.log(`steady state, ${seconds} s, ${nodes} nodes, a kill every ${churn} ms (headless Chromium, SwiftShader):`);
+  console.log(`  frame time      p50 ${f.frameP50} ms  p95 ${f.frameP95} ms  max ${f.frameMax} ms  (${f.frames} frames; target p95 ≤ 16.7 ms)`);
+  console.log(`  event → screen  p50 ${f.eventToScreenP50} ms  p95 ${f.eventToScreenP95} ms  max ${f.eventToScreenMax} ms  (${f.eventSamples} events; target ≤ 200 ms)`);
+  console.log(`  p95 per phase (ms): ${JSON.stringify(f.phasesP95)}`);
+  console.log(`  backlog at end: ${s.backlog} events`);
+} finally {
+  await browser.close();
+  await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+}

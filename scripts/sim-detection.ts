@@ -1,0 +1,164 @@
+// Detection time, false positives and bandwidth of the protocol defaults, measured in the deterministic simulator
+// (node-runtime/sim): the figures the timings in config.ts were chosen by, before the real-UDP benchmark.
+//   npx tsx scripts/sim-detection.ts [--nodes 10] [--kills 30] [--hours 1] [--seed 1] [--gossip MS] [--fanout B]
+//                                    [--fail MS] [--suspect MS] [--loss 0,0.1,0.3] [--scale N]
+// --scale N instead times one run of N nodes over 60 virtual seconds (wall time, events, bytes per node).
+import { parseArgs } from 'node:util';
+import { Simulation } from '../node-runtime/sim/simulation.ts';
+import { resolveConfig } from '../node-runtime/protocol/config.ts';
+import type { ProtocolConfig } from '../node-runtime/protocol/config.ts';
+import type { MembershipEvent } from '../node-runtime/protocol/events.ts';
+import { createRng } from '../node-runtime/protocol/rng.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    nodes: { type: 'string', default: '10' },
+    kills: { type: 'string', default: '30' },
+    hours: { type: 'string', default: '1' },
+    seed: { type: 'string', default: '1' },
+    gossip: { type: 'string' },
+    fanout: { type: 'string' },
+    fail: { type: 'string' },
+    suspect: { type: 'string' },
+    loss: { type: 'string', default: '0,0.1,0.3' },
+    scale: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (args.help) {
+  console.log('usage: npx tsx scripts/sim-detection.ts [--nodes N] [--kills K] [--hours H] [--seed S] [--gossip MS] [--fanout B] [--fail MS] [--suspect MS] [--loss L1,L2] [--scale N]');
+  process.exit(0);
+}
+
+function int(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) {
+    console.error(`--${name} must be a non-negative number (got ${value})`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const overrides: Partial<ProtocolConfig> = Object.fromEntries(
+  ([['gossipIntervalMs', 'gossip'], ['fanout', 'fanout'], ['failTimeoutMs', 'fail'], ['suspectTimeoutMs', 'suspect']] as const)
+    .flatMap(([key, flag]) => {
+      const v = int(flag, args[flag]);
+      return v === undefined ? [] : [[key, v]];
+    }),
+);
+let config: ProtocolConfig;
+try {
+  config = resolveConfig(overrides);
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(2);
+}
+const nodes = int('nodes', args.nodes)!;
+const seed = int('seed', args.seed)!;
+
+function pct(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+interface Detection {
+  first: number[];
+  all: number[];
+  suspectFirst: number[];
+  missed: number;
+}
+
+/** Crashes a random non-introducer every 12 s, restarts it 10 s later as a new version, and times the fail events. */
+function detection(loss: number, suspicion: boolean, kills: number): Detection {
+  const events: MembershipEvent[] = [];
+  const sim = new Simulation({ nodes, seed, config, suspicion, lossRate: loss, joinSpacingMs: 23, recordEvents: false, onEvent: (e) => events.push(e) });
+  const rng = createRng(seed + 17);
+  const out: Detection = { first: [], all: [], suspectFirst: [], missed: 0 };
+  sim.runUntil(10_000);
+  for (let k = 0; k < kills; k++) {
+    const t0 = sim.now + rng.next() * config.gossipIntervalMs;
+    sim.runUntil(t0);
+    const victim = 1 + Math.floor(rng.next() * (nodes - 1));
+    const id = sim.id(victim);
+    const observers = new Set<string>();
+    for (let i = 0; i < nodes; i++) if (i !== victim && sim.state(i) === 'up') observers.add(sim.id(i));
+    const from = events.length;
+    sim.crash(victim);
+    sim.runUntil(t0 + 10_000);
+    const fails = new Map<string, number>();
+    let suspectAt = Number.POSITIVE_INFINITY;
+    for (const e of events.slice(from)) {
+      if (e.member !== id) continue;
+      if (e.event === 'fail' && observers.has(e.node) && !fails.has(e.node)) fails.set(e.node, e.ts - t0);
+      if (e.event === 'suspect') suspectAt = Math.min(suspectAt, e.ts - t0);
+    }
+    const times = [...fails.values()];
+    if (times.length < observers.size) out.missed++;
+    if (times.length > 0) out.first.push(Math.min(...times));
+    if (times.length === observers.size) out.all.push(Math.max(...times));
+    if (suspectAt < Number.POSITIVE_INFINITY) out.suspectFirst.push(suspectAt);
+    sim.restart(victim);
+    sim.runUntil(sim.now + 2_000);
+  }
+  return out;
+}
+
+/** No faults for `hours`: every fail is false; suspicions (refuted or not) are counted too. */
+function falsePositives(loss: number, suspicion: boolean, hours: number): { fails: number; suspects: number; bytesPerSec: number } {
+  let fails = 0;
+  let suspects = 0;
+  const warm = 10_000;
+  const sim = new Simulation({
+    nodes, seed, config, suspicion, lossRate: loss, joinSpacingMs: 23, recordEvents: false,
+    onEvent: (e) => {
+      if (e.ts < warm) return;
+      if (e.event === 'fail') fails++;
+      if (e.event === 'suspect') suspects++;
+    },
+  });
+  sim.runUntil(warm);
+  const bytes0 = total(sim);
+  const ms = hours * 3_600_000;
+  sim.runUntil(warm + ms);
+  return { fails, suspects, bytesPerSec: (total(sim) - bytes0) / nodes / (ms / 1000) };
+}
+
+function total(sim: Simulation): number {
+  let bytes = 0;
+  for (let i = 0; i < sim.size; i++) bytes += sim.sent(i).bytes;
+  return bytes;
+}
+
+function scale(n: number): void {
+  let count = 0;
+  const started = performance.now();
+  const sim = new Simulation({ nodes: n, seed, config, joinSpacingMs: 1, recordEvents: false, onEvent: () => count++ });
+  sim.runUntil(60_000);
+  const wall = (performance.now() - started) / 1000;
+  console.log(`${n} nodes × 60 virtual s: ${wall.toFixed(1)} s wall, ${count} events, ${(total(sim) / n / 60).toFixed(0)} B/s per node`);
+}
+
+if (args.scale !== undefined) {
+  scale(int('scale', args.scale)!);
+} else {
+  const hours = int('hours', args.hours)!;
+  const kills = int('kills', args.kills)!;
+  const c = config;
+  console.log(`N=${nodes} gossip=${c.gossipIntervalMs}ms fanout=${c.fanout} fail=${c.failTimeoutMs}ms suspect=${c.suspectTimeoutMs}ms cleanup=${c.cleanupTimeoutMs}ms; ${kills} kills, ${hours} h without faults, seed ${seed}`);
+  console.log('| loss | suspicion | first p50 | first p99 | all p50 | all p99 | suspect first p50 | missed | false fails /node·h | suspects /node·h | B/s per node |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const loss of args.loss.split(',').map(Number)) {
+    for (const suspicion of [false, true]) {
+      const d = detection(loss, suspicion, kills);
+      const fp = falsePositives(loss, suspicion, hours);
+      const s = (xs: number[]) => [...xs].sort((a, b) => a - b);
+      const f = s(d.first);
+      const a = s(d.all);
+      const ms = (x: number) => (Number.isNaN(x) ? '—' : `${Math.round(x)}`);
+      const nh = nodes * hours;
+      console.log(`| ${loss * 100} % | ${suspicion ? 'on' : 'off'} | ${ms(pct(f, 50))} | ${ms(pct(f, 99))} | ${ms(pct(a, 50))} | ${ms(pct(a, 99))} | ${suspicion ? ms(pct(s(d.suspectFirst), 50)) : '—'} | ${d.missed} | ${(fp.fails / nh).toFixed(2)} | ${(fp.suspects / nh).toFixed(1)} | ${fp.bytesPerSec.toFixed(0)} |`);
+    }
+  }
+}
