@@ -111,3 +111,12 @@ test('next failure, stepping, filters and play', async ({ page }) => {
   await page.getByTestId('replay-play').click();
   await screenshot(page, 'replay-3-filtered-playing');
 });
+
+test('?replay=<path> (npm start -- --replay DIR) opens the recording at start, in Replay mode', async ({ page }) => {
+  await page.goto(`/?replay=${encodeURIComponent(SAMPLE)}`);
+  await expect(page.getByTestId('replay-root')).toBeVisible();
+  await expect.poll(() => call<boolean | undefined>(page, 'loaded'), { message: 'the sample loads' }).toBe(true);
+  await expect(page.getByTestId('replay-path')).toHaveValue(SAMPLE);
+  // 319 logged events plus the 3 stops the kill -9ed processes could not log.
+  await expect(page.getByTestId('replay-status')).toContainText('322 events, 4 failures');
+});

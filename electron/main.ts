@@ -21,9 +21,6 @@ import { APP_ORIGIN, APP_SCHEME, IPC } from './ipc-channels.ts';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RENDERER_DIR = path.join(ROOT, 'dist', 'renderer');
 
-// Process nodes are spawned with process.execPath, which here is Electron itself: make it behave as Node for them.
-process.env.ELECTRON_RUN_AS_NODE = '1';
-
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
 ]);
@@ -47,7 +44,7 @@ if (args.help) {
 
 const logsDir = process.env.HEARSAY_LOGS ?? path.join(app.isPackaged ? app.getPath('userData') : ROOT, 'logs');
 const recordings = new RecordingFiles({ cwd: process.cwd(), logsDir });
-const host = new Host({ logsDir, recordings, log: (line) => process.stderr.write(`${line}\n`) });
+const host = new Host({ logsDir, recordings, firstNodePort: args.nodePorts });
 const channel = new RequestChannel(host, (line) => process.stderr.write(`${line}\n`));
 
 /** Only the top frame of a page served by the app protocol may use the API (not an iframe, not a navigated-away page). */

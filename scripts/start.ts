@@ -4,7 +4,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +11,7 @@ import { UserError } from '../node-runtime/cli/user-error.ts';
 import { APP_USAGE, parseAppArgs } from '../electron/host/app-args.ts';
 import type { AppArgs } from '../electron/host/app-args.ts';
 import { serveApp } from '../electron/serve.ts';
+import { findElectron } from './electron-binary.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RENDERER_INDEX = path.join(ROOT, 'dist', 'renderer', 'index.html');
@@ -44,23 +44,6 @@ function ensureRenderer(): void {
   if (run.status !== 0) throw new UserError('the renderer build failed (npm run build:renderer shows why)');
 }
 
-/** The Electron binary and how it was found, or why there is none. */
-function findElectron(): { binary: string; how: string } | { why: string } {
-  const fromEnv = process.env.ELECTRON_PATH;
-  if (fromEnv) {
-    return fs.existsSync(fromEnv) ? { binary: fromEnv, how: `ELECTRON_PATH=${fromEnv}` } : { why: `ELECTRON_PATH=${fromEnv} does not exist` };
-  }
-  try {
-    // The electron package exports the path of its downloaded binary, and throws when the download was skipped.
-    const binary = createRequire(import.meta.url)('electron') as unknown;
-    if (typeof binary === 'string' && fs.existsSync(binary)) return { binary, how: `the electron package (${binary})` };
-    return { why: 'the electron package has no binary' };
-  } catch {
-    const skipped = process.env.ELECTRON_SKIP_BINARY_DOWNLOAD ? ' (ELECTRON_SKIP_BINARY_DOWNLOAD is set)' : '';
-    return { why: `the electron package has no downloaded binary${skipped}` };
-  }
-}
-
 function findChromium(): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     for (const name of CHROMIUM) {
@@ -87,7 +70,8 @@ function onInterrupt(stop: () => Promise<void>): void {
 }
 
 function forwardArgs(args: AppArgs): string[] {
-  return ['--nodes', String(args.nodes), '--mode', args.mode, ...(args.replay ? ['--replay', path.resolve(args.replay)] : [])];
+  return ['--nodes', String(args.nodes), '--mode', args.mode, ...(args.replay ? ['--replay', path.resolve(args.replay)] : []),
+    ...(args.nodePorts === undefined ? [] : ['--node-ports', String(args.nodePorts)])];
 }
 
 async function runElectron(binary: string, args: AppArgs): Promise<void> {
@@ -105,7 +89,7 @@ async function runElectron(binary: string, args: AppArgs): Promise<void> {
 }
 
 async function runBrowserShell(args: AppArgs): Promise<void> {
-  const { shell, host } = await serveApp({ port: args.port });
+  const { shell, host } = await serveApp({ port: args.port, firstNodePort: args.nodePorts });
   const url = new URL(shell.url);
   if (args.replay) url.searchParams.set('replay', path.resolve(args.replay));
   let browser: ChildProcess | undefined;
@@ -155,7 +139,7 @@ async function main(): Promise<void> {
     say(`shell: Electron, found through ${electron.how}`);
     await runElectron(electron.binary, args);
   } else {
-    say(`shell: browser (${electron.why}; set ELECTRON_PATH to use Electron)`);
+    say(`shell: browser, because ${electron.why} (set ELECTRON_PATH to use Electron)`);
     await runBrowserShell(args);
   }
 }

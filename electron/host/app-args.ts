@@ -11,16 +11,19 @@ export interface AppArgs {
   readonly replay: string | undefined;
   /** Browser shell port; undefined: 5170 or the first free one after it. */
   readonly port: number | undefined;
+  /** Launched nodes take the first free ports from here (default 3000). */
+  readonly nodePorts: number | undefined;
   /** Open a window (Chromium in app mode) when a display exists. */
   readonly open: boolean;
   readonly help: boolean;
 }
 
-export const APP_USAGE = `usage: npm start -- [--nodes N] [--mode process|embedded] [--replay DIR] [--port N] [--no-open]
+export const APP_USAGE = `usage: npm start -- [--nodes N] [--mode process|embedded] [--replay DIR] [--port N] [--node-ports N] [--no-open]
   --nodes N        nodes of the local cluster launched at start (default 8; 0: launch none)
   --mode M         process: one child process per node (default); embedded: all in the app's process
   --replay DIR     open a recording (a folder of JSONL logs, or one file) at start
   --port N         browser shell port (default 5170, or the first free port after it)
+  --node-ports N   launched nodes take the first free ports from N up (default 3000)
   --no-open        browser shell: print the URL, do not open Chromium`;
 
 function int(text: string, flag: string, min: number, max: number): number {
@@ -39,6 +42,7 @@ export function parseAppArgs(argv: readonly string[], opts: { strict?: boolean }
       allowNegative: true,
       options: {
         nodes: { type: 'string' }, mode: { type: 'string' }, replay: { type: 'string' }, port: { type: 'string' },
+        'node-ports': { type: 'string' },
         open: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -49,11 +53,13 @@ export function parseAppArgs(argv: readonly string[], opts: { strict?: boolean }
   const modeText = str('mode') ?? 'process';
   if (modeText !== 'process' && modeText !== 'embedded') throw new UserError(`--mode ${modeText}: expected process or embedded`);
   const portText = str('port');
+  const nodePortsText = str('node-ports');
   return {
     nodes: int(str('nodes') ?? '8', '--nodes', 0, MAX_NODES[modeText]),
     mode: modeText,
     replay: str('replay'),
     port: portText === undefined ? undefined : int(portText, '--port', 1, 65535),
+    nodePorts: nodePortsText === undefined ? undefined : int(nodePortsText, '--node-ports', 1024, 65535),
     open: values.open !== false,
     help: values.help === true,
   };

@@ -14,11 +14,11 @@ import { snapshotEvents } from './snapshot-events.ts';
 
 const HOST = '127.0.0.1';
 /** Joins in flight at once: the introducer answers each with its full list, so a burst of hundreds would only queue. */
-const START_CONCURRENCY = 16;
+const START_CONCURRENCY = 8;
 const STATS_INTERVAL_MS = 1000;
 /** A port just closed by `crash()` is rebound by a restart; its sockets close asynchronously. */
 const REBIND_DEADLINE_MS = 3000;
-const JOIN_TIMEOUT_MS = 15_000;
+const JOIN_TIMEOUT_MS = 30_000;
 
 interface Slot {
   readonly port: number;
@@ -82,14 +82,14 @@ export class EmbeddedCluster implements Cluster {
         this.setState(slot, 'killed');
         break;
       case 'pause':
-        if (slot.state !== 'running' && slot.state !== 'left') throw new UserError(`${address} is ${slot.state}, not running`);
+        if (slot.state !== 'running') throw new UserError(`${address} is ${slot.state}, not running`);
         node!.pause();
         this.setState(slot, 'paused');
         break;
       case 'resume':
         if (slot.state !== 'paused') throw new UserError(`${address} is not paused`);
         node!.resume();
-        this.setState(slot, node!.hasLeft() ? 'left' : 'running');
+        this.setState(slot, 'running');
         break;
       case 'leave':
         if (slot.state !== 'running') throw new UserError(`${address} is ${slot.state}: only a running node can leave`);

@@ -1,6 +1,8 @@
 // The host core with real nodes on loopback (ports 23000-23299): process clusters (kill, pause/resume, restart,
-// add), an embedded cluster of 20, attaching to a cluster started with the CLI, and the recording each leaves.
+// add), an embedded cluster of 20, attaching to a cluster started with the CLI, the recording each leaves, and no
+// orphan nodes when the host itself is killed.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -183,5 +185,34 @@ describe('attach', () => {
     const observerFile = path.join(logsDir, session!, '127.0.0.1_23200', '127.0.0.1_23200.jsonl');
     assert.match(fs.readFileSync(observerFile, 'utf8'), /"event":"leave"/);
     assert.ok(children.slice(2).every((c) => c.exitCode === null), 'detaching leaves the nodes running');
+  });
+});
+
+describe('a host that dies', () => {
+  test('takes its process nodes with it (stdin pipe), even when killed with SIGKILL', async (t) => {
+    const script = `
+      import { Host } from ${JSON.stringify(new URL('./host.ts', import.meta.url).href)};
+      import { RecordingFiles } from ${JSON.stringify(new URL('./recording-files.ts', import.meta.url).href)};
+      const logsDir = ${JSON.stringify(path.join(tmp, 'dying'))};
+      const host = new Host({ logsDir, recordings: new RecordingFiles({ cwd: logsDir, logsDir }) });
+      const r = await host.request({ type: 'launch', options: { nodes: 2, mode: 'process', suspicion: false, dropRate: 0, basePort: 23250 } });
+      process.stdout.write(JSON.stringify(r.nodes.map((n) => n.pid)) + '\\n');
+      setInterval(() => {}, 1000);`;
+    const hostProcess = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    t.after(() => hostProcess.kill('SIGKILL'));
+    const pids = await new Promise<number[]>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the host did not launch within 20 s')), 20_000);
+      hostProcess.stdout.setEncoding('utf8').once('data', (line: string) => {
+        clearTimeout(timer);
+        resolve(JSON.parse(line) as number[]);
+      });
+    });
+    t.after(() => { for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL'); });
+    assert.equal(pids.length, 2);
+    assert.ok(pids.every(alive));
+    hostProcess.kill('SIGKILL');
+    const deadline = Date.now() + 5000;
+    while (pids.some(alive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.ok(!pids.some(alive), 'no node outlives its host');
   });
 });

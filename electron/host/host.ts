@@ -27,8 +27,6 @@ export interface HostOptions {
   readonly recordings: RecordingFiles;
   /** Launches without a basePort take the first free range from here (default 3000). */
   readonly firstNodePort?: number;
-  /** A line for the shell's own log (bugs, not user mistakes). */
-  readonly log?: (line: string) => void;
 }
 
 type Listener = (message: HostMessage) => void;
@@ -104,8 +102,10 @@ export class Host implements HostApi {
       case 'node-action': {
         const cluster = this.current();
         const member = cluster.nodes().find((n) => n.address === request.address)?.id;
+        // Stamped when the action is taken, not when it is done: a replay measures detection latency from here.
+        const ts = Date.now();
         const node = await cluster.action(request.action, request.address);
-        this.record({ ts: Date.now(), action: request.action, address: request.address, ...(member && { member }) });
+        this.record({ ts, action: request.action, address: request.address, ...(member && { member }) });
         return { node };
       }
       case 'add-node': {

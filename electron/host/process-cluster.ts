@@ -19,7 +19,6 @@ const STOP_GRACE_MS = 2000;
 /** Nodes booting at once: each compiles the TypeScript sources through tsx, and the machine may have 2 cores. */
 const START_CONCURRENCY = 4;
 
-
 interface Slot {
   readonly port: number;
   readonly address: Address;
@@ -30,7 +29,7 @@ interface Slot {
 }
 
 /** The `hearsay node` flags a launch's options stand for. */
-export function nodeFlags(options: LaunchOptions): string[] {
+function nodeFlags(options: LaunchOptions): string[] {
   const flags = ['--suspicion', options.suspicion ? 'on' : 'off', '--drop', String(options.dropRate)];
   const t = options.timings ?? {};
   const timing: [string, number | undefined][] = [
@@ -41,11 +40,22 @@ export function nodeFlags(options: LaunchOptions): string[] {
   return flags;
 }
 
+/** Under Electron, process.execPath is Electron itself: a child must run as plain Node. The variable is set only
+ *  around the (synchronous) spawn, which copies the environment, so Chromium's own helper processes never see it. */
+function asNode<T>(spawnChild: () => T): T {
+  if (process.versions.electron === undefined) return spawnChild();
+  process.env.ELECTRON_RUN_AS_NODE = '1';
+  try {
+    return spawnChild();
+  } finally {
+    delete process.env.ELECTRON_RUN_AS_NODE;
+  }
+}
+
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
-
 
 export class ProcessCluster implements Cluster {
   readonly mode = 'process';
@@ -93,7 +103,7 @@ export class ProcessCluster implements Cluster {
         await this.killSlot(slot, 'killed');
         break;
       case 'pause':
-        if (slot.state !== 'running' && slot.state !== 'left') throw new UserError(`${address} is ${slot.state}, not running`);
+        if (slot.state !== 'running') throw new UserError(`${address} is ${slot.state}, not running`);
         slot.child!.kill('SIGSTOP');
         this.setState(slot, 'paused');
         break;
@@ -185,8 +195,8 @@ export class ProcessCluster implements Cluster {
   }
 
   private async startSlot(slot: Slot, join: Address | undefined): Promise<void> {
-    const child = spawnNode(['--host', HOST, '--port', String(slot.port), '--log-dir', this.ctx.logDir(slot.address),
-      ...(join ? ['--join', join] : []), ...this.flags]);
+    const child = asNode(() => spawnNode(['--host', HOST, '--port', String(slot.port), '--log-dir', this.ctx.logDir(slot.address),
+      ...(join ? ['--join', join] : []), ...this.flags]));
     // A failed start says why in one line on stderr (the CLI's contract); keep the last one for the error message.
     let lastError = '';
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {

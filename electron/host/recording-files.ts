@@ -73,18 +73,19 @@ export class RecordingFiles {
     return this.register(userPath, resolved, files);
   }
 
-  /** Every recording under logs/: each folder there, and each folder of a collection such as logs/samples/. */
+  /** Every recording under logs/: each folder there (newest session first), then each folder of a collection such
+   *  as logs/samples/. */
   list(): RecordingInfo[] {
-    const recordings: RecordingInfo[] = [];
+    const { cwd, logsDir } = this.opts;
     const folders = (dir: string): string[] =>
-      readDir(dir).filter((e) => e.isDirectory()).map((e) => e.name).sort().reverse();
-    for (const name of folders(this.opts.logsDir)) {
-      const dir = path.join(this.opts.logsDir, name);
-      const inner = COLLECTIONS.includes(name) ? folders(dir).map((n) => path.join(dir, n)) : [dir];
-      for (const folder of inner) {
-        const files = jsonlFiles(folder);
-        if (files.length > 0) recordings.push(this.register(path.relative(this.opts.cwd, folder), folder, files));
-      }
+      readDir(dir).filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name)).sort();
+    const top = folders(logsDir);
+    const sessions = top.filter((dir) => !COLLECTIONS.includes(path.basename(dir))).reverse();
+    const samples = top.filter((dir) => COLLECTIONS.includes(path.basename(dir))).flatMap(folders);
+    const recordings: RecordingInfo[] = [];
+    for (const folder of [...sessions, ...samples]) {
+      const files = jsonlFiles(folder);
+      if (files.length > 0) recordings.push(this.register(path.relative(cwd, folder), folder, files));
     }
     return recordings;
   }

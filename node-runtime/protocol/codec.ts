@@ -233,11 +233,14 @@ class Reader {
 function member(hosts: readonly string[], hostIndex: number, port: number, version: number): WireMember {
   const host = hosts[hostIndex];
   if (host === undefined) throw new Malformed(`host index ${hostIndex} out of table`);
-  const id = formatMemberId(host, port, version);
-  // Only canonical ids: the id string must read back to exactly these parts.
-  const parsed = parseMemberId(id);
-  if (parsed === undefined || parsed.host !== host) throw new Malformed(`invalid member ${JSON.stringify(id)}`);
-  return { id, host, port, version };
+  if (port === 0) throw new Malformed('port 0');
+  // The host was checked once in the table, the port is a u16 and the version a safe integer: the id is canonical.
+  return { id: formatMemberId(host, port, version), host, port, version };
+}
+
+/** A host is valid if it makes a well-formed id that reads back to exactly this host (canonical). */
+function checkHost(host: string): void {
+  if (parseMemberId(formatMemberId(host, 1, 0))?.host !== host) throw new Malformed(`invalid host ${JSON.stringify(host)}`);
 }
 
 export function decodeGossip(bytes: Uint8Array): DecodeResult {
@@ -276,6 +279,7 @@ function read(r: Reader, length: number): GossipMessage {
       host += String.fromCharCode(c);
     }
     if (hosts.includes(host)) throw new Malformed(`host ${JSON.stringify(host)} twice in the table`);
+    checkHost(host);
     hosts.push(host);
   }
   const sender = member(hosts, r.varint('sender host'), r.u16('sender port'), r.varint('sender version'));
@@ -285,8 +289,9 @@ function read(r: Reader, length: number): GossipMessage {
   const entries: WireEntry[] = [];
   for (let i = 0; i < count; i++) {
     const tag = r.varint('entry tag');
-    const m = member(hosts, Math.floor(tag / 4), r.u16('port'), r.varint('version'));
-    entries.push({ ...m, status: STATUS_CODES[tag % 4]!, heartbeat: r.varint('heartbeat'), incarnation: r.varint('incarnation') });
+    const { id, host, port, version } = member(hosts, Math.floor(tag / 4), r.u16('port'), r.varint('version'));
+    const heartbeat = r.varint('heartbeat');
+    entries.push({ id, host, port, version, heartbeat, incarnation: r.varint('incarnation'), status: STATUS_CODES[tag % 4]! });
   }
   if (r.remaining !== 0) throw new Malformed(`${r.remaining} trailing bytes`);
   return { kind: type === MSG_GOSSIP ? 'gossip' : 'failed-notice', sender, mode, entries };

@@ -86,7 +86,7 @@ test('join: admit adds the joiner, joined merges the snapshot and adopts the sus
 
 test('gossip carries heartbeats: only an increase resets the fail timer', () => {
   const [a, b] = group([1000, 1001]);
-  const out = b.tick(C.gossipIntervalMs);
+  const out = b!.tick(C.gossipIntervalMs);
   assert.equal(out.send.length, 1);
   deliver(300, out, a!, b!);
   const seen = a!.members().find((m) => m.id === b!.self)!;
@@ -118,15 +118,15 @@ test('a suspected member refutes by bumping its incarnation; the suspicion is li
   const [a, b] = group([1000, 1001], { suspicion: true });
   const f = C.failTimeoutMs;
   runAlone(a!, C.gossipIntervalMs, f - 1);
-  let out = a!.tick(f);
+  const out = a!.tick(f);
   assert.deepEqual(brief(out.events), [`${f} suspect 1001@1 timeout`]);
   assert.deepEqual(a!.suspects(), [b!.self]);
   // a's gossip tells b it is suspected; b answers a at once with alive at incarnation 1.
   const [reply] = deliver(f + 1, out, b!, a!);
   assert.equal(b!.members().find((m) => m.id === b!.self)!.incarnation, 1);
   assert.deepEqual(reply!.send.map((s) => s.to), [addressOf(a!.self)]);
-  [out] = deliver(f + 2, reply!, a!, b!);
-  assert.deepEqual(out!.events.map((e) => [e.event, e.member, e.incarnation, e.reason]), [['alive', b!.self, 1, 'refuted']]);
+  const [refuted] = deliver(f + 2, reply!, a!, b!);
+  assert.deepEqual(refuted!.events.map((e) => [e.event, e.member, e.incarnation, e.reason]), [['alive', b!.self, 1, 'refuted']]);
   assert.deepEqual(a!.suspects(), []);
 });
 

@@ -258,7 +258,7 @@ export class GraphView {
         p.sprite.visible = false;
         continue;
       }
-      const size = base * (2 + 4 * t) * 2;
+      const size = base * (1.5 + 2.5 * t) * 2;
       p.sprite.width = p.sprite.height = size;
       p.sprite.alpha = 1 - t;
       // Keep the live pulses packed at the front of the pool.

@@ -131,7 +131,7 @@ export const mountReplay: MountReplay = async (container: HTMLElement, deps: Rep
       ctl = new ReplayController(recording);
       view.select(undefined);
       timeline.setRecording(recording, (f) => { ctl?.seek(f.allTs ?? f.firstTs ?? f.fromTs); dirty = true; });
-      const ms = recording.timings.load + recording.timings.index + recording.timings.analysis;
+      const ms = recording.timings.load + recording.timings.index;
       timeline.setProgress(1, 1, `loaded in ${(ms / 1000).toFixed(2)} s`);
       status.textContent = `${describe}: ${recording.index.length.toLocaleString('en')} events, ${recording.failures.length} failures`;
       dirty = true;
@@ -194,7 +194,7 @@ export const mountReplay: MountReplay = async (container: HTMLElement, deps: Rep
       info: () => ctl && {
         events: ctl.recording.index.length, files: ctl.recording.files, startTs: ctl.startTs, endTs: ctl.endTs,
         skipped: Object.fromEntries([...ctl.recording.report.skipped].map(([r, t]) => [r, t.count])),
-        failures: ctl.recording.failures,
+        failures: ctl.recording.failures, timings: ctl.recording.timings, snapshotEvery: ctl.recording.index.every,
       },
       time: () => ctl?.time,
       position: () => ctl?.position,

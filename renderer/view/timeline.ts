@@ -24,6 +24,7 @@ export interface TimelineHandlers {
 const SCRUB_STEPS = 100_000;
 const LIST_BEFORE = 8;
 const LIST_AFTER = 14;
+const MAX_LABELS = 24;
 
 const secs = (ms: number | undefined): string => (ms === undefined ? '—' : `${(ms / 1000).toFixed(2)} s`);
 
@@ -117,7 +118,8 @@ export class Timeline {
     this.failures.replaceChildren();
     recording.failures.forEach((f, n) => {
       const title = describeFailure(f);
-      const latency = f.firstTs === undefined ? '' : `+${secs(f.firstTs - f.fromTs)}/${secs(f.allTs === undefined ? undefined : f.allTs - f.fromTs)}`;
+      // Labels only while they can be read; with many failures the list below carries the figures.
+      const latency = f.firstTs === undefined || recording.failures.length > MAX_LABELS ? '' : `+${secs(f.firstTs - f.fromTs)}/${secs(f.allTs === undefined ? undefined : f.allTs - f.fromTs)}`;
       this.markers.append(el('span', { class: `marker ${f.cause}${n % 2 === 1 ? ' low' : ''}`, style: `left:${at(f.fromTs)}`, title, testid: 'replay-marker' }, latency));
       if (f.firstTs !== undefined) this.markers.append(el('span', { class: 'marker first', style: `left:${at(f.firstTs)}`, title: `first detection: ${title}` }));
       if (f.allTs !== undefined) this.markers.append(el('span', { class: 'marker all', style: `left:${at(f.allTs)}`, title: `all detected: ${title}` }));
@@ -153,7 +155,7 @@ export class Timeline {
       const row = el('tr', { class: `ev-${e.event}${index === ctl.position - 1 ? ' current' : index >= ctl.position ? ' future' : ''}` },
         el('td', {}, ((e.ts - startTs) / 1000).toFixed(3)), el('td', {}, short(e.node)), el('td', {}, e.event),
         el('td', {}, short(e.member)), el('td', {}, e.incarnation === undefined ? '' : String(e.incarnation)),
-        el('td', {}, e.reason ?? ''), el('td', { class: 'hint' }, `${file}:${line}`));
+        el('td', {}, e.reason ?? ''), el('td', { class: 'hint' }, line === 0 ? `${file} (inferred)` : `${file}:${line}`));
       row.addEventListener('click', () => this.on.seek(e.ts));
       return row;
     }));

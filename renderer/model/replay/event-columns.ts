@@ -19,7 +19,7 @@ export interface EventColumns {
   readonly incarnation: Uint32Array;
   /** Index into Interner `reasons`; 0 = none. */
   readonly reason: Uint16Array;
-  /** Index of the file the line came from, and its line number there. */
+  /** Index of the file the line came from, and its line number there (0: inferred by the loader, in no file). */
   readonly file: Uint16Array;
   readonly line: Uint32Array;
 }
@@ -109,6 +109,18 @@ export function allocate(n: number): Omit<EventColumns, 'length'> {
     ts: new Float64Array(n), observer: new Int32Array(n), member: new Int32Array(n), kind: new Uint8Array(n),
     incarnation: new Uint32Array(n), reason: new Uint16Array(n), file: new Uint16Array(n), line: new Uint32Array(n),
   };
+}
+
+/** How many events have ts ≤ t (the columns are in ts order): the position whose state is "the state at t". */
+export function positionAt(c: EventColumns, t: number): number {
+  let lo = 0;
+  let hi = c.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (c.ts[mid]! <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Event `i` as the record the model folds (one object shape for every event, so the fold stays monomorphic). */

@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeFailures } from './failure-analysis.ts';
-import { loadRecording } from './recording-loader.ts';
-import { ReplayIndex } from './replay-index.ts';
+import { openRecording } from './recording.ts';
 import { textSource } from './test-sources.ts';
 
 const id = (n: string): string => `127.0.0.1:${3000 + 'ABCDE'.indexOf(n)}@1`;
@@ -13,8 +11,8 @@ const meshAt = (ts: number, nodes: string[]): [number, string, string, string][]
     ...nodes.filter((m) => m !== o).map((m) => [ts + 10, o, 'join', m] as [number, string, string, string])]);
 
 async function analyze(files: Record<string, string>) {
-  const r = await loadRecording(Object.entries(files).map(([name, text]) => textSource(name, text)));
-  return analyzeFailures(new ReplayIndex(r.columns, r.interner, 3), r.actions);
+  const r = await openRecording(Object.entries(files).map(([name, text]) => textSource(name, text)), { snapshotEvery: 3 });
+  return r.failures;
 }
 
 test('kill latency: first and last running observer; an observer killed before detecting is not waited for', async () => {

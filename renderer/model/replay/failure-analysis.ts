@@ -5,8 +5,9 @@ import { addressOf } from '../../../node-runtime/protocol/member-id.ts';
 import type { Address, MemberId } from '../../../node-runtime/protocol/member-id.ts';
 import type { HostActionRecord } from '../../../electron/host/api.ts';
 import { CELL } from '../membership-state.ts';
-import { KIND_CODE } from './event-columns.ts';
-import type { ReplayIndex } from './replay-index.ts';
+import type { MembershipState } from '../membership-state.ts';
+import { KIND_CODE, positionAt } from './event-columns.ts';
+import type { EventColumns, Interner } from './event-columns.ts';
 
 export interface Failure {
   readonly member: MemberId;
@@ -29,109 +30,136 @@ export interface Failure {
   readonly expected: number;
 }
 
-export function analyzeFailures(index: ReplayIndex, actions: readonly HostActionRecord[]): Failure[] {
-  const { columns: c, interner } = index;
-  const ids = interner.ids;
-  const FAIL = KIND_CODE.fail;
-  const REMOVE = KIND_CODE.remove;
-  const START = KIND_CODE.start;
-  const STOP = KIND_CODE.stop;
-  const JOIN = KIND_CODE.join;
-  const ALIVE = KIND_CODE.alive;
+interface Pending {
+  readonly m: number;
+  readonly cause: 'kill' | 'fail';
+  readonly fromTs: number;
+  /** Events applied in the state at fromTs. */
+  readonly position: number;
+  /** Observers (interned ids) that listed the member alive or suspect at fromTs. */
+  watching?: Set<number>;
+}
 
-  const startTs = new Float64Array(ids.length).fill(NaN);
-  const endTs = new Float64Array(ids.length).fill(Infinity);
-  const firstFail = new Float64Array(ids.length).fill(NaN);
-  const lastLife = new Float64Array(ids.length).fill(NaN);
+/**
+ * Two steps around the index's own fold, so loading folds the events once: the constructor scans the columns for
+ * kills, first fails and signs of life and says at which `positions` it needs the state; the index build calls
+ * observe() there; results() then measures each failure.
+ */
+export class FailureAnalysis {
+  /** Ascending event positions at which observe() wants the state. */
+  readonly positions: number[];
+  private readonly pending: Pending[] = [];
+  private readonly endTs: Float64Array;
   /** Positions of fail/remove events per member (observer ≠ member), in time order. */
-  const detections = new Map<number, number[]>();
-  for (let i = 0; i < c.length; i++) {
-    const o = c.observer[i]!;
-    const m = c.member[i]!;
-    const k = c.kind[i]!;
-    const ts = c.ts[i]!;
-    if (o === m) {
-      if (k === START && Number.isNaN(startTs[m]!)) startTs[m] = ts;
-      if (k === STOP) endTs[m] = Math.min(endTs[m]!, ts);
-      if (Number.isNaN(firstFail[m]!)) lastLife[m] = ts;
-      continue;
+  private readonly detections = new Map<number, number[]>();
+
+  constructor(private readonly c: EventColumns, private readonly interner: Interner, actions: readonly HostActionRecord[]) {
+    const ids = interner.ids;
+    const { FAIL, REMOVE, START, STOP, JOIN, ALIVE } = {
+      FAIL: KIND_CODE.fail, REMOVE: KIND_CODE.remove, START: KIND_CODE.start, STOP: KIND_CODE.stop, JOIN: KIND_CODE.join, ALIVE: KIND_CODE.alive,
+    };
+    const startTs = new Float64Array(ids.length).fill(NaN);
+    const endTs = (this.endTs = new Float64Array(ids.length).fill(Infinity));
+    const firstFail = new Float64Array(ids.length).fill(NaN);
+    const lastLife = new Float64Array(ids.length).fill(NaN);
+    for (let i = 0; i < c.length; i++) {
+      const o = c.observer[i]!;
+      const m = c.member[i]!;
+      const k = c.kind[i]!;
+      const ts = c.ts[i]!;
+      if (o === m) {
+        if (k === START && Number.isNaN(startTs[m]!)) startTs[m] = ts;
+        if (k === STOP) endTs[m] = Math.min(endTs[m]!, ts);
+        // An inferred stop (line 0) is no sign of life: the process was gone by then.
+        if (Number.isNaN(firstFail[m]!) && c.line[i] !== 0) lastLife[m] = ts;
+        continue;
+      }
+      if (k === FAIL || k === REMOVE) {
+        let list = this.detections.get(m);
+        if (!list) this.detections.set(m, (list = []));
+        list.push(i);
+        if (k === FAIL && Number.isNaN(firstFail[m]!)) firstFail[m] = ts;
+      } else if ((k === JOIN || k === ALIVE) && Number.isNaN(firstFail[m]!)) {
+        lastLife[m] = ts;
+      }
     }
-    if (k === FAIL || k === REMOVE) {
-      let list = detections.get(m);
-      if (!list) detections.set(m, (list = []));
-      list.push(i);
-      if (k === FAIL && Number.isNaN(firstFail[m]!)) firstFail[m] = ts;
-    } else if ((k === JOIN || k === ALIVE) && Number.isNaN(firstFail[m]!)) {
-      lastLife[m] = ts;
+
+    /** The member id that had started at `address` by `ts` (the latest such start). */
+    const runningAt = (address: Address, ts: number): number | undefined => {
+      let best: number | undefined;
+      for (let m = 0; m < ids.length; m++) {
+        const s = startTs[m]!;
+        if (addressOf(ids[m]!) === address && s <= ts && (best === undefined || s > startTs[best]!)) best = m;
+      }
+      return best;
+    };
+    const killed = new Map<number, number>();
+    for (const a of actions) {
+      if (a.action !== 'kill') continue;
+      const m = a.member !== undefined ? interner.indexOfId(a.member) : runningAt(a.address, a.ts);
+      if (m === undefined || killed.has(m)) continue;
+      killed.set(m, a.ts);
+      endTs[m] = Math.min(endTs[m]!, a.ts);
     }
+
+    const add = (m: number, cause: 'kill' | 'fail', fromTs: number): void => {
+      this.pending.push({ m, cause, fromTs, position: positionAt(c, fromTs) });
+    };
+    for (const [m, ts] of killed) add(m, 'kill', ts);
+    for (let m = 0; m < ids.length; m++) {
+      if (Number.isNaN(firstFail[m]!)) continue;
+      const kill = killed.get(m);
+      if (kill !== undefined && kill <= firstFail[m]!) continue;
+      add(m, 'fail', Number.isNaN(lastLife[m]!) ? firstFail[m]! : lastLife[m]!);
+    }
+    this.pending.sort((a, b) => a.fromTs - b.fromTs);
+    this.positions = [...new Set(this.pending.map((p) => p.position))];
   }
 
-  const killed = new Map<number, number>();
-  for (const a of actions) {
-    if (a.action !== 'kill') continue;
-    const m = a.member !== undefined ? interner.indexOfId(a.member) : runningAt(a.address, a.ts);
-    if (m === undefined || killed.has(m)) continue;
-    killed.set(m, a.ts);
-    endTs[m] = Math.min(endTs[m]!, a.ts);
-  }
-
-  const pending: { m: number; cause: 'kill' | 'fail'; fromTs: number }[] = [];
-  for (const [m, ts] of killed) pending.push({ m, cause: 'kill', fromTs: ts });
-  for (let m = 0; m < ids.length; m++) {
-    if (Number.isNaN(firstFail[m]!)) continue;
-    const kill = killed.get(m);
-    if (kill !== undefined && kill <= firstFail[m]!) continue;
-    pending.push({ m, cause: 'fail', fromTs: Number.isNaN(lastLife[m]!) ? firstFail[m]! : lastLife[m]! });
-  }
-  pending.sort((a, b) => a.fromTs - b.fromTs);
-
-  // Ascending seeks: the cursor walks forward, so all of them together cost about one pass over the events.
-  const cursor = index.cursor();
-  return pending.map(({ m, cause, fromTs }) => {
-    const id = ids[m]!;
-    const state = cursor.seek(fromTs);
-    const sm = state.index(id);
-    const watching = new Set<number>();
-    if (sm !== undefined) {
+  /** The state after the first `position` events. */
+  observe(position: number, state: MembershipState): void {
+    for (const p of this.pending) {
+      if (p.position !== position) continue;
+      const watching = (p.watching = new Set<number>());
+      const sm = state.index(this.interner.ids[p.m]!);
+      if (sm === undefined) continue;
       for (let so = 0; so < state.size; so++) {
         const code = state.cell(so, sm);
-        if (so !== sm && state.isRunning(state.idAt(so)) && (code === CELL.alive || code === CELL.suspect)) {
-          const o = interner.indexOfId(state.idAt(so));
+        if (so !== sm && state.isRunningAt(so) && (code === CELL.alive || code === CELL.suspect)) {
+          const o = this.interner.indexOfId(state.idAt(so));
           if (o !== undefined) watching.add(o);
         }
       }
     }
-    const seen = new Map<number, number>();
-    for (const i of detections.get(m) ?? []) {
-      const o = c.observer[i]!;
-      if (c.ts[i]! >= fromTs && watching.has(o) && !seen.has(o)) seen.set(o, c.ts[i]!);
-    }
-    let firstTs: number | undefined;
-    let firstBy: MemberId | undefined;
-    let last = -Infinity;
-    for (const [o, ts] of seen) {
-      if (firstTs === undefined || ts < firstTs) {
-        firstTs = ts;
-        firstBy = ids[o];
-      }
-      last = Math.max(last, ts);
-    }
-    // An observer that stopped or was killed before the others finished detecting cannot be waited for.
-    let expected = seen.size;
-    for (const o of watching) if (!seen.has(o) && endTs[o]! >= last) expected++;
-    return {
-      member: id, address: addressOf(id), cause, fromTs, firstTs, firstBy,
-      allTs: seen.size > 0 && seen.size >= expected ? last : undefined, detected: seen.size, expected,
-    };
-  });
+  }
 
-  /** The member id that had started at `address` by `ts` (the latest such start). */
-  function runningAt(address: Address, ts: number): number | undefined {
-    let best: number | undefined;
-    for (let m = 0; m < ids.length; m++) {
-      const s = startTs[m]!;
-      if (addressOf(ids[m]!) === address && s <= ts && (best === undefined || s > startTs[best]!)) best = m;
-    }
-    return best;
+  results(): Failure[] {
+    const { c, endTs } = this;
+    const ids = this.interner.ids;
+    return this.pending.map(({ m, cause, fromTs, watching = new Set<number>() }) => {
+      const id = ids[m]!;
+      const seen = new Map<number, number>();
+      for (const i of this.detections.get(m) ?? []) {
+        const o = c.observer[i]!;
+        if (c.ts[i]! >= fromTs && watching.has(o) && !seen.has(o)) seen.set(o, c.ts[i]!);
+      }
+      let firstTs: number | undefined;
+      let firstBy: MemberId | undefined;
+      let last = -Infinity;
+      for (const [o, ts] of seen) {
+        if (firstTs === undefined || ts < firstTs) {
+          firstTs = ts;
+          firstBy = ids[o];
+        }
+        last = Math.max(last, ts);
+      }
+      // An observer that stopped or was killed before the others finished detecting cannot be waited for.
+      let expected = seen.size;
+      for (const o of watching) if (!seen.has(o) && endTs[o]! >= last) expected++;
+      return {
+        member: id, address: addressOf(id), cause, fromTs, firstTs, firstBy,
+        allTs: seen.size > 0 && seen.size >= expected ? last : undefined, detected: seen.size, expected,
+      };
+    });
   }
 }

@@ -5,7 +5,8 @@ import type { SkipReason } from './parse-record.ts';
 /** Kept, but not as written. */
 export type AdjustReason =
   | 'ts-backwards' // a line's ts is earlier than the line before it in the same file: kept in file order, ts raised
-  | 'seen-before-start'; // an observer lists a member before that member's own `start`: clocks of two hosts disagree
+  | 'seen-before-start' // an observer lists a member before that member's own `start`: clocks of two hosts disagree
+  | 'stop-inferred'; // a `stop` added where a killed process could not log one (line: what implies it; 0: the kill)
 
 export interface LineRef {
   readonly file: string;
@@ -46,7 +47,7 @@ export class LoadReport {
   summary(): string[] {
     const lines: string[] = [];
     for (const t of this.skipped.values()) lines.push(`skipped ${describe(t)}`);
-    for (const t of this.adjusted.values()) lines.push(`kept ${describe(t)}, up to ${Math.round(t.maxMs)} ms`);
+    for (const t of this.adjusted.values()) lines.push(`${t.reason === 'stop-inferred' ? 'added' : 'kept'} ${describe(t)}${t.maxMs > 0 ? `, up to ${Math.round(t.maxMs)} ms` : ''}`);
     if (this.ignoredFiles.length > 0) lines.push(`ignored files: ${this.ignoredFiles.join(', ')}`);
     return lines;
   }

@@ -12,10 +12,13 @@ export function mergeByTime(c: EventColumns, ranges: readonly (readonly [number,
   const end = new Int32Array(ranges.map((r) => r[1]));
   // Min-heap of file numbers ordered by (ts of the file's next event, file number).
   const heap = new Int32Array(ranges.length);
+  /** ts of each file's next event (one lookup fewer per comparison). */
+  const head = new Float64Array(ranges.length);
+  for (let f = 0; f < ranges.length; f++) if (pos[f]! < end[f]!) head[f] = ts[pos[f]!]!;
   let size = 0;
   const before = (a: number, b: number): boolean => {
-    const ta = ts[pos[a]!]!;
-    const tb = ts[pos[b]!]!;
+    const ta = head[a]!;
+    const tb = head[b]!;
     return ta < tb || (ta === tb && a < b);
   };
   const siftDown = (i: number): void => {
@@ -41,13 +44,14 @@ export function mergeByTime(c: EventColumns, ranges: readonly (readonly [number,
     // The runner-up is one of the root's children; take this file's events while they still come first.
     let g = -1;
     if (size > 1) g = size > 2 && before(heap[2]!, heap[1]!) ? heap[2]! : heap[1]!;
-    const gTs = g < 0 ? Infinity : ts[pos[g]!]!;
+    const gTs = g < 0 ? Infinity : head[g]!;
     let p = pos[f]!;
     const e = end[f]!;
     do order[o++] = p++;
     while (p < e && (ts[p]! < gTs || (ts[p] === gTs && f < g)));
     pos[f] = p;
     if (p >= e) heap[0] = heap[--size]!;
+    else head[f] = ts[p]!;
     if (size > 0) siftDown(0);
   }
 

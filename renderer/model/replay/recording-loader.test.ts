@@ -101,3 +101,19 @@ test('actions.jsonl is read as host actions; other files are ignored and listed;
   assert.equal(seen.at(-1), 1);
   assert.ok(seen.every((x, i) => i === 0 || x >= seen[i - 1]!), 'progress never goes back');
 });
+
+test('a killed process gets the stop its log lacks: at the kill, or when a new version starts at its address', async () => {
+  const A2 = '127.0.0.1:3000@9';
+  const a = line(1, A, 'start', A) + line(2, A, 'join', B) + line(50, A2, 'start', A2);
+  const b = line(1, B, 'start', B) + line(2, B, 'join', A) + line(60, B, 'stop', B);
+  const kill = '{"ts":30,"action":"kill","address":"127.0.0.1:3001"}\n';
+  const r = await loadRecording([textSource('a.jsonl', a), textSource('b.jsonl', b), textSource('actions.jsonl', kill)]);
+  const inferred = Array.from({ length: r.columns.length }, (_, i) => i).filter((i) => r.columns.line[i] === 0)
+    .map((i) => { const e = eventAt(r.columns, i, r.interner); return [e.ts, e.event, e.member, e.reason]; });
+  assert.deepEqual(inferred, [
+    [30, 'stop', B, 'inferred: killed (actions.jsonl)'],
+    [50, 'stop', A, 'inferred: a new version started here'],
+  ]);
+  assert.equal(r.report.adjusted.get('stop-inferred')!.count, 2);
+  assert.deepEqual(r.report.adjusted.get('stop-inferred')!.examples, [{ file: 'a.jsonl', line: 3 }, { file: 'actions.jsonl', line: 0 }]);
+});

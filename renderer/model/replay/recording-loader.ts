@@ -2,14 +2,13 @@
 // or Node file streams in tests): streams every file line by line, validates each line, keeps every valid event in
 // columns, counts what it skipped, and merges the files into one timeline (merge-by-time.ts).
 import type { HostActionRecord } from '../../../electron/host/api.ts';
+import { addressOf } from '../../../node-runtime/protocol/member-id.ts';
 import { ColumnBuilder, Interner, KIND_CODE } from './event-columns.ts';
 import type { EventColumns } from './event-columns.ts';
 import { readLines } from './line-reader.ts';
 import { LoadReport } from './load-report.ts';
 import { mergeByTime } from './merge-by-time.ts';
 import { checkAction, checkEvent, NO_INCARNATION, parseLine } from './parse-record.ts';
-import { scanEvent } from './scan-event.ts';
-import type { ScannedEvent } from './scan-event.ts';
 
 export interface RecordingSource {
   /** Path relative to the recording's folder, e.g. `127.0.0.1_3000.jsonl` or `host-b/127.0.0.1_3000.jsonl`. */
@@ -62,79 +61,139 @@ export async function loadRecording(
   let before = 0;
   // Stable order whatever order the picker or the host listed them in.
   const ordered = [...sources].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const source of ordered) {
-    const progress = (done: number): void => options.onProgress?.({ done: before + done, total, file: source.name });
-    if (!isRecordingFile(source.name)) {
-      report.ignoredFiles.push(source.name);
-    } else if (baseName(source.name) === ACTIONS_FILE) {
-      await readActions(source, actions, report, progress, options.signal);
-    } else {
-      if (files.length >= 0xffff) throw new Error('a recording holds at most 65,535 log files');
-      const start = cols.length;
-      await readLog(source, files.length, cols, interner, report, progress, options.signal);
-      ranges.push([start, cols.length]);
-      files.push(source.name);
+  // The next file's stream is opened while this one is parsed, so its bytes (a fetch, a disk read) arrive meanwhile.
+  const streams = new Map<number, ReadableStream<Uint8Array>>();
+  const open = (k: number): ReadableStream<Uint8Array> | undefined => {
+    const source = ordered[k];
+    if (!source || !isRecordingFile(source.name)) return undefined;
+    let stream = streams.get(k);
+    if (!stream) streams.set(k, (stream = source.stream()));
+    return stream;
+  };
+  try {
+    for (let k = 0; k < ordered.length; k++) {
+      const source = ordered[k]!;
+      const progress = (done: number): void => options.onProgress?.({ done: before + done, total, file: source.name });
+      const stream = open(k);
+      for (let ahead = k + 1; ahead < ordered.length && open(ahead) === undefined; ahead++);
+      streams.delete(k);
+      if (!stream) {
+        report.ignoredFiles.push(source.name);
+      } else if (baseName(source.name) === ACTIONS_FILE) {
+        await readActions(source.name, stream, actions, report, progress, options.signal);
+      } else {
+        if (files.length >= 0xffff) throw new Error('a recording holds at most 65,535 log files');
+        const start = cols.length;
+        await readLog(source.name, stream, files.length, cols, interner, report, progress, options.signal);
+        ranges.push([start, cols.length]);
+        files.push(source.name);
+      }
+      before += source.bytes;
+      options.onProgress?.({ done: before, total, file: source.name });
     }
-    before += source.bytes;
-    options.onProgress?.({ done: before, total, file: source.name });
+  } finally {
+    // A failed or aborted load leaves no download running.
+    for (const stream of streams.values()) void stream.cancel().catch(() => undefined);
   }
   actions.sort((a, b) => a.ts - b.ts);
+  const start = cols.length;
+  inferStops(cols, ranges, interner, actions, files, report);
+  ranges.push([start, cols.length]);
   const columns = mergeByTime(cols.finish(), ranges);
   reportSeenBeforeStart(columns, interner, files, report);
   return { columns, interner, actions, report, files, bytes: total };
 }
 
 async function readLog(
-  source: RecordingSource, fileIndex: number, cols: ColumnBuilder, interner: Interner, report: LoadReport,
+  name: string, stream: ReadableStream<Uint8Array>, fileIndex: number, cols: ColumnBuilder, interner: Interner, report: LoadReport,
   progress: (done: number) => void, signal: AbortSignal | undefined,
 ): Promise<void> {
   let lastTs = -Infinity;
   let lineNo = 0;
-  const torn = (): void => report.skip('torn-line', source.name, lineNo);
-  const e: ScannedEvent = { ts: 0, node: '', kind: 0, member: '', incarnation: NO_INCARNATION, reason: undefined };
-  await readLines(source.stream(), {
+  const torn = (): void => report.skip('torn-line', name, lineNo);
+  await readLines(stream, {
     line(text, n, terminated) {
       lineNo = n;
-      if (!scanEvent(text, e)) {
-        const parsed = parseLine(text, terminated, checkEvent, torn);
-        if (typeof parsed === 'string') {
-          report.skip(parsed, source.name, n);
-          return;
-        }
-        e.ts = parsed.ts;
-        e.node = parsed.node;
-        e.kind = KIND_CODE[parsed.event];
-        e.member = parsed.member;
-        e.incarnation = parsed.incarnation ?? NO_INCARNATION;
-        e.reason = parsed.reason;
+      const e = parseLine(text, terminated, checkEvent, torn);
+      if (typeof e === 'string') {
+        report.skip(e, name, n);
+        return;
       }
       let ts = e.ts;
       if (ts < lastTs) {
-        report.adjust('ts-backwards', source.name, n, lastTs - ts);
+        report.adjust('ts-backwards', name, n, lastTs - ts);
         ts = lastTs;
       }
       lastTs = ts;
-      cols.push(ts, interner.id(e.node), interner.id(e.member), e.kind, e.incarnation, interner.reason(e.reason), fileIndex, n);
+      cols.push(ts, interner.id(e.node), interner.id(e.member), KIND_CODE[e.event],
+        e.incarnation ?? NO_INCARNATION, interner.reason(e.reason), fileIndex, n);
     },
     bytes: progress,
   }, signal);
 }
 
 async function readActions(
-  source: RecordingSource, into: HostActionRecord[], report: LoadReport,
+  name: string, stream: ReadableStream<Uint8Array>, into: HostActionRecord[], report: LoadReport,
   progress: (done: number) => void, signal: AbortSignal | undefined,
 ): Promise<void> {
   let lineNo = 0;
-  const torn = (): void => report.skip('torn-line', source.name, lineNo);
-  await readLines(source.stream(), {
+  const torn = (): void => report.skip('torn-line', name, lineNo);
+  await readLines(stream, {
     line(text, n, terminated) {
       lineNo = n;
       const a = parseLine(text, terminated, checkAction, torn);
-      if (typeof a === 'string') report.skip(a, source.name, n);
+      if (typeof a === 'string') report.skip(a, name, n);
       else into.push(a);
     },
     bytes: progress,
   }, signal);
+}
+
+/**
+ * A process killed with SIGKILL logs no `stop`, so its last list would stay in the fold as if it still ran (and
+ * count in every tally). The loader adds the `stop` its log lacks — at the kill in actions.jsonl, or, without one,
+ * when a new version starts at the same address — with line number 0 (inferred, in no file) and reports them.
+ */
+function inferStops(
+  cols: ColumnBuilder, ranges: readonly (readonly [number, number])[], interner: Interner,
+  actions: readonly HostActionRecord[], files: readonly string[], report: LoadReport,
+): void {
+  const c = cols.finish();
+  const { start: START, stop: STOP } = KIND_CODE;
+  const stops: [ts: number, member: number, file: number, reason: string][] = [];
+  const started = new Map<number, { ts: number; file: number }>();
+  const stopped = new Set<number>();
+  ranges.forEach(([from, to], f) => {
+    let current = -1;
+    for (let i = from; i < to; i++) {
+      const m = c.member[i]!;
+      if (c.observer[i] !== m) continue;
+      if (c.kind[i] === STOP) stopped.add(m);
+      if (c.kind[i] !== START || m === current) continue;
+      if (!started.has(m)) started.set(m, { ts: c.ts[i]!, file: f });
+      if (current >= 0 && !stopped.has(current) && addressOf(interner.ids[current]!) === addressOf(interner.ids[m]!)) {
+        stops.push([c.ts[i]!, current, f, 'inferred: a new version started here']);
+        stopped.add(current);
+        report.adjust('stop-inferred', files[f]!, c.line[i]!, 0);
+      }
+      current = m;
+    }
+  });
+  for (const a of actions) {
+    if (a.action !== 'kill') continue;
+    let m = a.member === undefined ? undefined : interner.indexOfId(a.member);
+    if (a.member === undefined) {
+      for (const [id, s] of started) {
+        if (addressOf(interner.ids[id]!) === a.address && s.ts <= a.ts && (m === undefined || s.ts > started.get(m)!.ts)) m = id;
+      }
+    }
+    const s = m === undefined ? undefined : started.get(m);
+    if (m === undefined || !s) continue;
+    stops.push([a.ts, m, s.file, 'inferred: killed (actions.jsonl)']);
+    report.adjust('stop-inferred', ACTIONS_FILE, 0, 0);
+  }
+  stops.sort((x, y) => x[0] - y[0]);
+  for (const [ts, m, f, reason] of stops) cols.push(ts, m, m, STOP, NO_INCARNATION, interner.reason(reason), f, 0);
 }
 
 /**

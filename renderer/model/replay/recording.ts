@@ -1,6 +1,6 @@
 // A recording ready to replay: loaded (recording-loader.ts), indexed with snapshots (replay-index.ts) and its
 // failures analysed (failure-analysis.ts). What the replay view and the benchmark both open.
-import { analyzeFailures } from './failure-analysis.ts';
+import { FailureAnalysis } from './failure-analysis.ts';
 import type { Failure } from './failure-analysis.ts';
 import { loadRecording } from './recording-loader.ts';
 import type { LoadedRecording, LoadProgress, RecordingSource } from './recording-loader.ts';
@@ -9,8 +9,8 @@ import { chooseSnapshotInterval, ReplayIndex } from './replay-index.ts';
 export interface Recording extends LoadedRecording {
   readonly index: ReplayIndex;
   readonly failures: readonly Failure[];
-  /** Milliseconds spent in each phase. */
-  readonly timings: { readonly load: number; readonly index: number; readonly analysis: number };
+  /** Milliseconds spent in each phase: streaming + parsing + merging, and snapshots + failure analysis. */
+  readonly timings: { readonly load: number; readonly index: number };
 }
 
 /** Snapshots may take as much memory as the files themselves (never less than 16 MiB), so that columns plus
@@ -26,9 +26,9 @@ export async function openRecording(
   const t1 = performance.now();
   const every = options.snapshotEvery ??
     chooseSnapshotInterval(loaded.columns.length, loaded.interner.ids.length, snapshotBudget(loaded.bytes));
-  const index = new ReplayIndex(loaded.columns, loaded.interner, every);
+  const analysis = new FailureAnalysis(loaded.columns, loaded.interner, loaded.actions);
+  const index = new ReplayIndex(loaded.columns, loaded.interner, every, analysis);
+  const failures = analysis.results();
   const t2 = performance.now();
-  const failures = analyzeFailures(index, loaded.actions);
-  const t3 = performance.now();
-  return { ...loaded, index, failures, timings: { load: t1 - t0, index: t2 - t1, analysis: t3 - t2 } };
+  return { ...loaded, index, failures, timings: { load: t1 - t0, index: t2 - t1 } };
 }

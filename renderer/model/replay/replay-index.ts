@@ -2,7 +2,7 @@
 // the nearest snapshot at or before t's position plus the events after it (fewer than K), or — when the cursor is
 // already between that snapshot and t — just the events from the cursor on, so playing forward costs one apply a step.
 import { MembershipState } from '../membership-state.ts';
-import { eventAt } from './event-columns.ts';
+import { eventAt, positionAt } from './event-columns.ts';
 import type { EventColumns, Interner } from './event-columns.ts';
 
 /** Fewer events than this between snapshots buys no seek time worth its memory (see docs/replay.md, figures). */
@@ -24,13 +24,20 @@ export class ReplayIndex {
   /** snapshots[s] = the state after the first s·every events. */
   private readonly snapshots: MembershipState[] = [];
 
-  constructor(readonly columns: EventColumns, readonly interner: Interner, readonly every: number) {
+  /** `visit` sees the state at each of its ascending `positions` during the one fold that builds the snapshots
+   *  (failure analysis uses it, so loading folds the events only once). */
+  constructor(readonly columns: EventColumns, readonly interner: Interner, readonly every: number,
+    visit?: { readonly positions: readonly number[]; observe(position: number, state: MembershipState): void }) {
     if (!(every >= 1)) throw new RangeError('snapshot interval must be ≥ 1');
     const state = new MembershipState();
+    let v = 0;
+    const positions = visit?.positions ?? [];
     for (let i = 0; i < columns.length; i++) {
       if (i % every === 0) this.snapshots.push(state.clone());
+      while (v < positions.length && positions[v] === i) visit!.observe(positions[v++]!, state);
       state.apply(eventAt(columns, i, interner));
     }
+    while (v < positions.length) visit!.observe(positions[v++]!, state);
     if (columns.length % every === 0) this.snapshots.push(state);
   }
 
@@ -52,15 +59,7 @@ export class ReplayIndex {
 
   /** How many events have ts ≤ t: the position whose state is "the state at t". */
   positionAt(t: number): number {
-    const ts = this.columns.ts;
-    let lo = 0;
-    let hi = this.columns.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (ts[mid]! <= t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return positionAt(this.columns, t);
   }
 
   /** The snapshot at or before `position`, and the position it holds. */
