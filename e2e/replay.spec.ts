@@ -29,7 +29,11 @@ function call<T>(page: Page, method: keyof ReplayHook, ...args: unknown[]): Prom
 
 async function openSample(page: Page): Promise<ReturnType<ReplayHook['info']>> {
   await page.goto('/');
-  await page.getByTestId('mode-replay').click();
+  // The tabs are on the page before main.ts has wired them (it awaits the live view first): click until it took.
+  await expect(async () => {
+    await page.getByTestId('mode-replay').click();
+    await expect(page.getByTestId('replay-path')).toBeVisible({ timeout: 1000 });
+  }).toPass();
   await page.getByTestId('replay-path').fill(SAMPLE);
   await page.getByTestId('replay-open').click();
   await expect.poll(() => call<boolean | undefined>(page, 'loaded'), { message: 'the sample loads' }).toBe(true);
