@@ -11,3 +11,5 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 echo "setup: installing npm dependencies"
 npm ci --no-audit --no-fund --loglevel=error
+echo "setup: bundling the hearsay command"
+npm run --silent build:cli

@@ -23,7 +23,7 @@ export const NO_INCARNATION = 0xffffffff;
 /** Ids repeat on every line; remember the valid ones so the id regex runs once per id, not once per line. */
 const validIds = new Set<string>();
 
-function isMemberId(value: unknown): value is string {
+export function isMemberId(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   if (validIds.has(value)) return true;
   if (parseMemberId(value) === undefined) return false;

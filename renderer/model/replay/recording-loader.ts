@@ -9,6 +9,8 @@ import { readLines } from './line-reader.ts';
 import { LoadReport } from './load-report.ts';
 import { mergeByTime } from './merge-by-time.ts';
 import { checkAction, checkEvent, NO_INCARNATION, parseLine } from './parse-record.ts';
+import { LineScanner } from './scan-line.ts';
+import type { ScannedEvent } from './scan-line.ts';
 
 export interface RecordingSource {
   /** Path relative to the recording's folder, e.g. `127.0.0.1_3000.jsonl` or `host-b/127.0.0.1_3000.jsonl`. */
@@ -111,13 +113,24 @@ async function readLog(
   let lastTs = -Infinity;
   let lineNo = 0;
   const torn = (): void => report.skip('torn-line', name, lineNo);
+  const scanner = new LineScanner();
+  const decoder = new TextDecoder();
+  const e: ScannedEvent = { ts: 0, node: '', kind: 0, member: '', incarnation: NO_INCARNATION, reason: undefined };
   await readLines(stream, {
-    line(text, n, terminated) {
+    line(buf, from, to, n, terminated) {
       lineNo = n;
-      const e = parseLine(text, terminated, checkEvent, torn);
-      if (typeof e === 'string') {
-        report.skip(e, name, n);
-        return;
+      if (!scanner.scan(buf, from, to, e)) {
+        const parsed = parseLine(decoder.decode(buf.subarray(from, to)), terminated, checkEvent, torn);
+        if (typeof parsed === 'string') {
+          report.skip(parsed, name, n);
+          return;
+        }
+        e.ts = parsed.ts;
+        e.node = parsed.node;
+        e.kind = KIND_CODE[parsed.event];
+        e.member = parsed.member;
+        e.incarnation = parsed.incarnation ?? NO_INCARNATION;
+        e.reason = parsed.reason;
       }
       let ts = e.ts;
       if (ts < lastTs) {
@@ -125,8 +138,7 @@ async function readLog(
         ts = lastTs;
       }
       lastTs = ts;
-      cols.push(ts, interner.id(e.node), interner.id(e.member), KIND_CODE[e.event],
-        e.incarnation ?? NO_INCARNATION, interner.reason(e.reason), fileIndex, n);
+      cols.push(ts, interner.id(e.node), interner.id(e.member), e.kind, e.incarnation, interner.reason(e.reason), fileIndex, n);
     },
     bytes: progress,
   }, signal);
@@ -138,10 +150,11 @@ async function readActions(
 ): Promise<void> {
   let lineNo = 0;
   const torn = (): void => report.skip('torn-line', name, lineNo);
+  const decoder = new TextDecoder();
   await readLines(stream, {
-    line(text, n, terminated) {
+    line(buf, from, to, n, terminated) {
       lineNo = n;
-      const a = parseLine(text, terminated, checkAction, torn);
+      const a = parseLine(decoder.decode(buf.subarray(from, to)), terminated, checkAction, torn);
       if (typeof a === 'string') report.skip(a, name, n);
       else into.push(a);
     },
