@@ -29,11 +29,8 @@ function call<T>(page: Page, method: keyof ReplayHook, ...args: unknown[]): Prom
 
 async function openSample(page: Page): Promise<ReturnType<ReplayHook['info']>> {
   await page.goto('/');
-  // The tabs are on the page before main.ts has wired them (it awaits the live view first): click until it took.
-  await expect(async () => {
-    await page.getByTestId('mode-replay').click();
-    await expect(page.getByTestId('replay-path')).toBeVisible({ timeout: 1000 });
-  }).toPass();
+  // The tabs stay disabled until main.ts has wired them; click() waits for that.
+  await page.getByTestId('mode-replay').click();
   await page.getByTestId('replay-path').fill(SAMPLE);
   await page.getByTestId('replay-open').click();
   await expect.poll(() => call<boolean | undefined>(page, 'loaded'), { message: 'the sample loads' }).toBe(true);
@@ -65,8 +62,10 @@ test('open the small sample, scrub to a kill, see the failure in the graph and t
   // Before the first kill: its victim is alive everywhere.
   const victim = kills[0]!;
   await call(page, 'seek', info.startTs);
-  await page.getByTestId('replay-scrubber').fill(String(Math.floor(((victim.fromTs - info.startTs) / (info.endTs - info.startTs)) * 100_000) - 1));
+  const beforeAt = Math.floor(((victim.fromTs - info.startTs) / (info.endTs - info.startTs)) * 100_000) - 1;
+  await page.getByTestId('replay-scrubber').fill(String(beforeAt));
   let nodes = await drawn(page);
+  const beforeKill = nodes;
   let v = nodes.find((n) => n.address === victim.address)!;
   expect(v.majority).toBe('alive');
   expect(v.tally.failed).toBe(0);
@@ -85,7 +84,17 @@ test('open the small sample, scrub to a kill, see the failure in the graph and t
   for (const o of others) expect(await call(page, 'statusOf', o.id, victim.member)).toBe('failed');
   await expect(page.getByTestId('replay-time')).toContainText(' s · ');
   await expect(page.getByTestId('replay-events')).toContainText('fail');
+  // The top bar counts what the graph shows at the cursor, not the (empty) live cluster.
+  await expect(page.getByTestId('node-count-failed')).toHaveText('1');
+  await expect(page.getByTestId('node-count-alive')).toHaveText(String(others.length));
+  await expect(page.getByTestId('node-count-total')).toHaveText(String(nodes.length));
   await screenshot(page, 'replay-2-kill-detected');
+
+  // Seeking back and forth redraws every tally ring: the graph equals what it showed at those times before.
+  await page.getByTestId('replay-scrubber').fill(String(beforeAt));
+  expect(await drawn(page)).toEqual(beforeKill);
+  await page.getByTestId('replay-scrubber').fill(String(allAt));
+  expect(await drawn(page)).toEqual(nodes);
 });
 
 test('next failure, stepping, filters and play', async ({ page }) => {
@@ -112,7 +121,13 @@ test('next failure, stepping, filters and play', async ({ page }) => {
   const t0 = await call<number>(page, 'time');
   await page.getByTestId('replay-play').click();
   await expect.poll(() => call<number>(page, 'time'), { message: 'playing at 100× moves the cursor' }).toBeGreaterThan(t0 + 500);
-  await page.getByTestId('replay-play').click();
+  // Pause, unless the 100× run already reached the end (a click there would start it over): checked and clicked in
+  // one step in the page, so the end cannot come in between.
+  await page.evaluate(() => {
+    const play = document.querySelector<HTMLButtonElement>('[data-testid=replay-play]')!;
+    if (play.textContent!.includes('pause')) play.click();
+  });
+  await expect(page.getByTestId('replay-play')).toHaveText('▶ play');
   await screenshot(page, 'replay-3-filtered-playing');
 });
 

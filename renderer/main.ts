@@ -42,6 +42,7 @@ import type { HostRequest, NodeAction } from '../electron/host/api.ts';
 /** Per frame, at most this long is spent applying queued events; the rest waits for the next frame. */
 const DRAIN_BUDGET_MS = 6;
 const FIGURES_MS = 250;
+const NO_COUNTS = { alive: 0, suspect: 0, failed: 0, left: 0, total: 0 };
 
 const connection = connectHost(window);
 const host = connection.api;
@@ -74,8 +75,9 @@ function act(action: NodeAction, address: string): void {
 
 // Layout: top bar; panel | live (graph, matrix, inspector) or replay.
 const statusEl = el('span', { testid: 'connection-status', class: 'conn' }, 'connecting');
-const liveTab = el('button', { testid: 'mode-live', class: 'tab active' }, 'Live');
-const replayTab = el('button', { testid: 'mode-replay', class: 'tab' }, 'Replay');
+// Inert until the live view exists and the tabs are wired (a click before that would be lost).
+const liveTab = el('button', { testid: 'mode-live', class: 'tab active', disabled: '' }, 'Live');
+const replayTab = el('button', { testid: 'mode-replay', class: 'tab', disabled: '', title: 'starting…' }, 'Replay');
 const topFigures = el('span', { class: 'figures' });
 const topBar = el('header', { class: 'top-bar' },
   el('h1', {}, 'hearsay'),
@@ -118,8 +120,10 @@ document.addEventListener('keydown', (e) => {
   e.preventDefault();
 });
 
-// Mode switch.
+// Mode switch. The top bar's counts follow the view on screen: the replay's cluster view (the state at the cursor)
+// in Replay mode, so the figures never contradict the graph.
 let replayMounted = false;
+let replayView: ClusterView | undefined;
 async function showReplay(on: boolean): Promise<void> {
   live.hidden = on;
   replayRoot.hidden = !on;
@@ -132,7 +136,7 @@ async function showReplay(on: boolean): Promise<void> {
     replayRoot.append(el('p', { class: 'hint', testid: 'replay-unavailable' }, 'Replay unavailable'));
     return;
   }
-  const deps: ReplayDeps = { host, createClusterView: (root, options) => ClusterView.create(root, options) };
+  const deps: ReplayDeps = { host, createClusterView: async (root, options) => (replayView = await ClusterView.create(root, options)) };
   try {
     await (await load()).mountReplay(replayRoot, deps);
   } catch (e) {
@@ -141,6 +145,8 @@ async function showReplay(on: boolean): Promise<void> {
 }
 liveTab.addEventListener('click', () => void showReplay(false));
 replayTab.addEventListener('click', () => void showReplay(true));
+liveTab.disabled = replayTab.disabled = false;
+replayTab.title = '';
 // `npm start -- --replay DIR` loads the page with ?replay=<path>: start in Replay mode (replay-view.ts opens it).
 if (new URLSearchParams(location.search).has('replay')) void showReplay(true);
 
@@ -164,9 +170,10 @@ function frame(now: number): void {
       if (ts >= liveSince) eventLatency.push(drawnAt - ts);
     }
   }
+  figures.showCounts((live.hidden ? replayView : view)?.counts() ?? NO_COUNTS);
   if (now - figuresAt >= FIGURES_MS) {
     figuresAt = now;
-    figures.show(view.counts(), store.progress, store.latency.recent(), store.stats);
+    figures.show(store.progress, store.latency.recent(), store.stats);
   }
   requestAnimationFrame(frame);
 }

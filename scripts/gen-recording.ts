@@ -13,6 +13,7 @@ import { formatMemberId } from '../node-runtime/protocol/member-id.ts';
 import { formatLogLine, logFileName } from '../node-runtime/log/jsonl-log.ts';
 import { UserError } from '../node-runtime/cli/user-error.ts';
 import type { HostActionRecord } from '../electron/host/api.ts';
+import { createRng } from '../node-runtime/protocol/rng.ts';
 
 export interface GenOptions {
   readonly out: string;
@@ -33,16 +34,6 @@ const SUSPECT_AFTER_MS = 1000;
 const FAIL_AFTER_SUSPECT_MS = 2000;
 const REMOVE_AFTER_FAIL_MS = 3000;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Slot {
   readonly address: string;
@@ -54,7 +45,8 @@ interface Slot {
 }
 
 export function generateRecording(o: GenOptions): GenResult {
-  const random = mulberry32(o.seed);
+  const rng = createRng(o.seed);
+  const random = (): number => rng.next();
   const perFile = new Map<string, MembershipEvent[]>();
   const endOf = new Map<string, number>();
   const actions: HostActionRecord[] = [];

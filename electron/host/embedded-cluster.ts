@@ -9,6 +9,7 @@ import { formatAddress } from '../../node-runtime/protocol/member-id.ts';
 import type { Address, ClusterNode, LaunchOptions, NodeAction, NodeRunState } from './api.ts';
 import type { Cluster, ClusterContext } from './cluster.ts';
 import { findFreePort, findFreeRange } from './free-ports.ts';
+import { launchConfig } from './launch-config.ts';
 import { runLimited } from './run-limited.ts';
 import { snapshotEvents } from './snapshot-events.ts';
 
@@ -27,17 +28,6 @@ interface Slot {
   state: NodeRunState;
 }
 
-function protocolConfig(options: LaunchOptions): Partial<ProtocolConfig> {
-  const t = options.timings ?? {};
-  const config: Partial<Record<keyof ProtocolConfig, number>> = {};
-  if (t.gossipMs !== undefined) config.gossipIntervalMs = t.gossipMs;
-  if (t.failMs !== undefined) config.failTimeoutMs = t.failMs;
-  if (t.suspectMs !== undefined) config.suspectTimeoutMs = t.suspectMs;
-  if (t.cleanupMs !== undefined) config.cleanupTimeoutMs = t.cleanupMs;
-  if (t.fanout !== undefined) config.fanout = t.fanout;
-  return config;
-}
-
 export class EmbeddedCluster implements Cluster {
   readonly mode = 'embedded';
   private readonly slots = new Map<Address, Slot>();
@@ -45,7 +35,7 @@ export class EmbeddedCluster implements Cluster {
   private readonly config: Partial<ProtocolConfig>;
 
   constructor(private readonly options: LaunchOptions, private readonly ctx: ClusterContext) {
-    this.config = protocolConfig(options);
+    this.config = launchConfig(options);
   }
 
   /** Starts the introducer, then the others in batches joining through it, with a progress report per node. */

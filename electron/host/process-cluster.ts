@@ -6,10 +6,12 @@ import type { ChildProcess } from 'node:child_process';
 import { controlRequest } from '../../node-runtime/control/client.ts';
 import { spawnNode } from '../../node-runtime/cli/spawn-node.ts';
 import { UserError } from '../../node-runtime/cli/user-error.ts';
+import { DEFAULT_CONFIG } from '../../node-runtime/protocol/config.ts';
 import { formatAddress } from '../../node-runtime/protocol/member-id.ts';
 import type { Address, ClusterNode, LaunchOptions, NodeAction, NodeRunState } from './api.ts';
 import type { Cluster, ClusterContext } from './cluster.ts';
 import { findFreePort, findFreeRange } from './free-ports.ts';
+import { launchConfig } from './launch-config.ts';
 import { NodeWatch } from './node-watch.ts';
 import { runLimited } from './run-limited.ts';
 
@@ -31,10 +33,13 @@ interface Slot {
 /** The `hearsay node` flags a launch's options stand for. */
 function nodeFlags(options: LaunchOptions): string[] {
   const flags = ['--suspicion', options.suspicion ? 'on' : 'off', '--drop', String(options.dropRate)];
-  const t = options.timings ?? {};
+  const c = launchConfig(options);
+  // A node process has no tombstone flag: its default (60 s) must stay ≥ 2 × T_cleanup, which only a scaled
+  // timing for hundreds of processes (more than this machine runs) would pass.
+  const cleanup = c.cleanupTimeoutMs === undefined ? undefined : Math.min(c.cleanupTimeoutMs, DEFAULT_CONFIG.tombstoneMs / 2);
   const timing: [string, number | undefined][] = [
-    ['--gossip-ms', t.gossipMs], ['--fail-ms', t.failMs], ['--suspect-ms', t.suspectMs],
-    ['--cleanup-ms', t.cleanupMs], ['--fanout', t.fanout],
+    ['--gossip-ms', c.gossipIntervalMs], ['--fail-ms', c.failTimeoutMs], ['--suspect-ms', c.suspectTimeoutMs],
+    ['--cleanup-ms', cleanup], ['--fanout', c.fanout],
   ];
   for (const [flag, value] of timing) if (value !== undefined) flags.push(flag, String(value));
   return flags;

@@ -84,6 +84,7 @@ export class MembershipNode {
   readonly config: ProtocolConfig;
   private core!: MembershipCore;
   private timer: NodeJS.Timeout | undefined;
+  private armedAt = 0;
   private runState: NodeState = 'running';
   private readonly listeners: { [K in keyof Listeners]: Set<Listeners[K]> } = { event: new Set(), notice: new Set() };
   private readonly retired = { dropped: 0, malformed: 0 };
@@ -385,9 +386,14 @@ export class MembershipNode {
     this.arm(out.nextWakeAt);
   }
 
+  /** Every receive answers with a wake-up, nearly always the one already armed or a later one: the timer is only
+   *  re-armed to wake earlier (an early tick does what is due and arms the next), so a node re-arms about once per
+   *  round, not once per datagram. */
   private arm(at: number): void {
     if (this.runState !== 'running') return;
+    if (this.timer !== undefined && this.armedAt <= at) return;
     clearTimeout(this.timer);
+    this.armedAt = at;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.runState === 'running') this.pump(this.core.tick(monotonicNow()));

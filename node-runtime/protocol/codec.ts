@@ -2,8 +2,8 @@
 // per packet and counters are varints, so a 10-member list is ~200 bytes. The decoder checks every field and bound
 // and reports a malformed packet as a value; it never throws.
 import type { MemberStatus } from './events.ts';
-import { formatMemberId, parseMemberId } from './member-id.ts';
 import type { MemberId } from './member-id.ts';
+import { WireIds } from './wire-ids.ts';
 
 export const WIRE_MAGIC = 0x48; // 'H'
 export const WIRE_VERSION = 1;
@@ -230,17 +230,16 @@ class Reader {
   }
 }
 
-function member(hosts: readonly string[], hostIndex: number, port: number, version: number): WireMember {
+/** One per process: the cores of an embedded cluster decode the same few hundred ids. */
+const wireIds = new WireIds();
+
+/** The table's host for a member at `port`. The host was checked once in the table, the port is a u16 and the
+ *  version a safe integer: the id built from them is canonical. */
+function hostOf(hosts: readonly string[], hostIndex: number, port: number): string {
   const host = hosts[hostIndex];
   if (host === undefined) throw new Malformed(`host index ${hostIndex} out of table`);
   if (port === 0) throw new Malformed('port 0');
-  // The host was checked once in the table, the port is a u16 and the version a safe integer: the id is canonical.
-  return { id: formatMemberId(host, port, version), host, port, version };
-}
-
-/** A host is valid if it makes a well-formed id that reads back to exactly this host (canonical). */
-function checkHost(host: string): void {
-  if (parseMemberId(formatMemberId(host, 1, 0))?.host !== host) throw new Malformed(`invalid host ${JSON.stringify(host)}`);
+  return host;
 }
 
 export function decodeGossip(bytes: Uint8Array): DecodeResult {
@@ -279,19 +278,27 @@ function read(r: Reader, length: number): GossipMessage {
       host += String.fromCharCode(c);
     }
     if (hosts.includes(host)) throw new Malformed(`host ${JSON.stringify(host)} twice in the table`);
-    checkHost(host);
+    if (!wireIds.validHost(host)) throw new Malformed(`invalid host ${JSON.stringify(host)}`);
     hosts.push(host);
   }
-  const sender = member(hosts, r.varint('sender host'), r.u16('sender port'), r.varint('sender version'));
+  const senderHostIndex = r.varint('sender host');
+  const senderPort = r.u16('sender port');
+  const senderVersion = r.varint('sender version');
+  const senderHost = hostOf(hosts, senderHostIndex, senderPort);
+  const sender: WireMember = { id: wireIds.id(senderHost, senderPort, senderVersion), host: senderHost, port: senderPort, version: senderVersion };
   const count = r.bounded('entry count', MAX_ENTRIES);
   // Each entry takes at least 5 bytes: refuse a count the rest of the packet cannot hold before allocating for it.
   if (count * 5 > r.remaining) throw new Malformed(`entry count ${count} exceeds the packet`);
   const entries: WireEntry[] = [];
   for (let i = 0; i < count; i++) {
     const tag = r.varint('entry tag');
-    const { id, host, port, version } = member(hosts, Math.floor(tag / 4), r.u16('port'), r.varint('version'));
+    const port = r.u16('port');
+    const version = r.varint('version');
+    const host = hostOf(hosts, Math.floor(tag / 4), port);
     const heartbeat = r.varint('heartbeat');
-    entries.push({ id, host, port, version, heartbeat, incarnation: r.varint('incarnation'), status: STATUS_CODES[tag % 4]! });
+    const incarnation = r.varint('incarnation');
+    // One object per entry, its id built once per process (wire-ids.ts).
+    entries.push({ id: wireIds.id(host, port, version), host, port, version, heartbeat, incarnation, status: STATUS_CODES[tag % 4]! });
   }
   if (r.remaining !== 0) throw new Malformed(`${r.remaining} trailing bytes`);
   return { kind: type === MSG_GOSSIP ? 'gossip' : 'failed-notice', sender, mode, entries };

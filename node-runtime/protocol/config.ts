@@ -94,3 +94,51 @@ export function resolveConfig(partial: Partial<ProtocolConfig>): ProtocolConfig 
   }
   return config;
 }
+
+/** Up to this many members the defaults hold: the whole list fits one packet and they were simulated for it. */
+export const SMALL_GROUP = 32;
+/** Wire bytes of one entry with an epoch-ms version (tag 1, port 2, version 6, heartbeat 3, incarnation 1) and of
+ *  the packet's header, host table and sender: what a packet of maxPacketBytes holds (~105 entries at 1400 B). */
+const ENTRY_BYTES = 13;
+const HEADER_BYTES = 30;
+/** Datagrams per second the whole group may send when it runs on one machine (the app's embedded and process
+ *  clusters): each costs a send, a receive and ~100 entry merges, ~0.1 ms of one core after receive. */
+const GROUP_PACKETS_PER_SECOND = 4000;
+/** Timeouts are this many times the expected spread: the simulated maximum staleness of a heartbeat over minutes
+ *  was ~3× the expected spread (N = 300), and a false failure costs a rejoin. */
+const SPREAD_MARGIN = 4;
+
+function ceilTo(step: number, value: number): number {
+  return Math.ceil(value / step) * step;
+}
+
+/**
+ * Timings for a group of `n` members (the host uses them when a large launch gives no timings). N ≤ SMALL_GROUP:
+ * the defaults, unchanged. Beyond, three things no longer hold (docs/protocol.md, "Large groups"):
+ * - Packet coverage: a packet holds ~105 entries, so a member's heartbeat rides in a fraction c = 105 / (n − 1) of
+ *   the packets and spreads by a factor 1 + fanout·c per round instead of 1 + fanout.
+ * - Epidemic rounds: reaching all n takes ~ln n / ln(1 + fanout·c) rounds; T_fail is SPREAD_MARGIN times that (the
+ *   default's 6 rounds for 10 members is ~4× its spread), T_suspect the same for news (which goes first in a packet,
+ *   at full fanout). Cleanup and tombstones follow T_fail.
+ * - CPU budget: a group on one machine sends n·fanout / T_gossip datagrams a second; T_gossip grows so that stays
+ *   within GROUP_PACKETS_PER_SECOND (from ~330 members).
+ */
+export function configForGroupSize(n: number): Partial<ProtocolConfig> {
+  if (!(n > SMALL_GROUP)) return {};
+  const d = DEFAULT_CONFIG;
+  const gossipIntervalMs = Math.max(d.gossipIntervalMs, ceilTo(10, (n * d.fanout * 1000) / GROUP_PACKETS_PER_SECOND));
+  const perPacket = Math.floor((d.maxPacketBytes - HEADER_BYTES) / ENTRY_BYTES);
+  const coverage = Math.min(1, perPacket / (n - 1));
+  const heartbeatRounds = Math.log(n) / Math.log(1 + d.fanout * coverage);
+  const newsRounds = Math.log(n) / Math.log(1 + d.fanout);
+  const failTimeoutMs = Math.max(d.failTimeoutMs, ceilTo(100, SPREAD_MARGIN * heartbeatRounds * gossipIntervalMs));
+  const cleanupTimeoutMs = Math.max(d.cleanupTimeoutMs, failTimeoutMs);
+  return {
+    gossipIntervalMs,
+    failTimeoutMs,
+    suspectTimeoutMs: Math.max(d.suspectTimeoutMs, ceilTo(100, SPREAD_MARGIN * newsRounds * gossipIntervalMs)),
+    cleanupTimeoutMs,
+    tombstoneMs: Math.max(d.tombstoneMs, 12 * cleanupTimeoutMs),
+    introducerProbeMs: Math.max(d.introducerProbeMs, 4 * gossipIntervalMs),
+  };
+}

@@ -111,6 +111,8 @@ export class MembershipCore {
       declaredFailed: false,
       nextGossipAt: 0,
       nextProbeAt: 0,
+      nextExpiryAt: 0,
+      wholeTooBig: Number.POSITIVE_INFINITY,
       rotation: 0,
     };
     this.drop = validRate(opts.dropRate ?? 0) ?? 0;
@@ -132,16 +134,14 @@ export class MembershipCore {
     const st = this.st;
     const late = now - this.nextWakeAt;
     if (late > st.config.gossipIntervalMs) forgiveLostTime(st, now, late);
-    let next = Number.POSITIVE_INFINITY;
-    let introducerKnown = false;
-    for (const e of st.list.values()) {
-      if (e === st.self) continue;
-      next = Math.min(next, expire(st, now, e));
-      if (e.address === st.introducer && isLive(e.status)) introducerKnown = true;
+    if (now >= st.nextExpiryAt) {
+      let next = Number.POSITIVE_INFINITY;
+      for (const e of st.list.values()) if (e !== st.self) next = Math.min(next, expire(st, now, e));
+      st.nextExpiryAt = next;
     }
     st.list.expireTombstones(now);
-    const send = now >= st.nextGossipAt ? gossipRound(st, now, introducerKnown) : [];
-    this.nextWakeAt = Math.min(next, st.nextGossipAt);
+    const send = now >= st.nextGossipAt ? gossipRound(st, now) : [];
+    this.nextWakeAt = Math.min(st.nextExpiryAt, st.nextGossipAt);
     return this.finish(now, send);
   }
 

@@ -4,13 +4,20 @@ import type { Send } from './core.ts';
 import type { CoreState } from './state.ts';
 import { PacketBuilder } from './codec.ts';
 import type { Entry } from './member-list.ts';
+import { isLive } from './member-list.ts';
+import type { Address } from './member-id.ts';
 import { bumpHeartbeat, chooseTargets } from './heartbeat.ts';
 
+const FRESH_SHARE = Number(process.env.FRESH_SHARE ?? 0.75);
 export function buildPacket(st: CoreState, now: number): Uint8Array {
   const others: Entry[] = [];
   for (const e of st.list.values()) if (e !== st.self) others.push(e);
-  const whole = newPacket(st);
-  if (others.every((e) => whole.add(e))) return whole.encode();
+  // Entries only grow (heartbeats, newer versions): once n others did not fit, n or more will not either.
+  if (others.length < st.wholeTooBig) {
+    const whole = newPacket(st);
+    if (others.every((e) => whole.add(e))) return whole.encode();
+    st.wholeTooBig = others.length;
+  }
 
   const packet = newPacket(st);
   const taken = new Set<Entry>();
@@ -18,6 +25,11 @@ export function buildPacket(st: CoreState, now: number): Uint8Array {
   const news = others.filter((e) => e.changedAt >= now - st.config.failTimeoutMs).sort((a, b) => b.changedAt - a.changedAt);
   for (const e of news) {
     if (packet.bytes >= st.config.maxPacketBytes / 2 || !packet.add(e)) break;
+    taken.add(e);
+  }
+  const fresh = others.filter((e) => !taken.has(e) && e.lastHeardAt > now - st.config.gossipIntervalMs).sort((a, b) => b.lastHeardAt - a.lastHeardAt);
+  for (const e of fresh) {
+    if (packet.bytes >= (st.config.maxPacketBytes * FRESH_SHARE) || !packet.add(e)) break;
     taken.add(e);
   }
   let k = 0;
@@ -29,21 +41,26 @@ export function buildPacket(st: CoreState, now: number): Uint8Array {
   return packet.encode();
 }
 
+function liveAt(st: CoreState, address: Address): boolean {
+  for (const e of st.list.values()) if (e.address === address && isLive(e.status)) return true;
+  return false;
+}
+
 function newPacket(st: CoreState): PacketBuilder {
   const packet = new PacketBuilder(st.self, st.mode, st.config.maxPacketBytes);
   packet.add(st.self);
   return packet;
 }
 
-/** Bumps the heartbeat and gossips to `fanout` random live members; also to the introducer's address while no live
- *  member is known there, so a restarted introducer relearns the group. */
-export function gossipRound(st: CoreState, now: number, introducerKnown: boolean): Send[] {
+/** Bumps the heartbeat and gossips to `fanout` random live members; also, every introducerProbeMs, to the
+ *  introducer's address while no live member is known there, so a restarted introducer relearns the group. */
+export function gossipRound(st: CoreState, now: number): Send[] {
   bumpHeartbeat(st, now);
   st.nextGossipAt = now + st.config.gossipIntervalMs;
   const to = chooseTargets(st, st.config.fanout).map((e) => e.address);
-  if (st.introducer !== undefined && !introducerKnown && now >= st.nextProbeAt) {
-    to.push(st.introducer);
+  if (st.introducer !== undefined && now >= st.nextProbeAt) {
     st.nextProbeAt = now + st.config.introducerProbeMs;
+    if (!liveAt(st, st.introducer)) to.push(st.introducer);
   }
   if (to.length === 0) return [];
   const bytes = buildPacket(st, now);

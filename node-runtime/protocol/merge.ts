@@ -13,9 +13,9 @@ import { addressOf } from './member-id.ts';
 /** `reason` labels a join learned this way (`gossip`, `introducer`, `snapshot`); `from` is owed any refutation. */
 export function mergeEntry(st: CoreState, now: number, w: WireEntry, reason: string, from: Address | undefined): void {
   if (w.id === st.self.id) return hearOfSelf(st, now, w, from);
-  if (st.list.isTombstoned(w.id)) return;
   const e = st.list.get(w.id);
-  if (e === undefined) return learn(st, now, w, reason);
+  // A listed id is never tombstoned (only removed or never-learned ids are), so the common case costs one lookup.
+  if (e === undefined) return st.list.isTombstoned(w.id) ? undefined : learn(st, now, w, reason);
   if (!isLive(e.status)) return; // fail-stop: never revived
   if (isLive(w.status)) hearHeartbeat(e, w.heartbeat, now);
   if (w.status === 'left') {
@@ -43,6 +43,7 @@ function learn(st: CoreState, now: number, w: WireEntry, reason: string): void {
   const e = newEntry(w, now);
   if (e === undefined) return;
   st.list.add(e);
+  st.nextExpiryAt = Math.min(st.nextExpiryAt, now);
   emit(st, now, 'join', e, reason);
   if (newest !== undefined && w.version > newest) supersede(st, now, e);
   if (w.status === 'suspect' && st.mode.enabled) transition(st, now, e, 'suspect', 'gossip');

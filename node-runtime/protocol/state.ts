@@ -23,6 +23,11 @@ export interface CoreState {
   declaredFailed: boolean;
   nextGossipAt: number;
   nextProbeAt: number;
+  /** No listed member's timer is due before this, so a tick skips the O(N) scan until then. A lower bound: hearing
+   *  a heartbeat only moves a timer later; what may move one earlier (a status change, a new member) sets it to now. */
+  nextExpiryAt: number;
+  /** A list of this many others did not fit one packet: larger ones skip the attempt (gossip.ts). */
+  wholeTooBig: number;
   /** Where the rotating window of a packet that cannot hold the whole list starts (gossip.ts). */
   rotation: number;
 }
@@ -39,6 +44,7 @@ export function transition(st: CoreState, now: number, e: Entry, status: MemberS
   e.status = status;
   e.statusSince = now;
   e.changedAt = now;
+  st.nextExpiryAt = Math.min(st.nextExpiryAt, now);
   emit(st, now, KIND_OF[status], e, reason);
 }
 

@@ -5,6 +5,8 @@ import { formatAddress, parseAddress } from '../protocol/member-id.ts';
 import type { Address } from '../protocol/member-id.ts';
 import { RateMeter } from './rate-meter.ts';
 
+const MAX_TARGETS = 4096;
+
 export type DatagramHandler = (from: Address, bytes: Uint8Array) => void;
 
 export class UdpTransport {
@@ -13,6 +15,7 @@ export class UdpTransport {
   /** Sends that failed locally (unparsable address, socket error): gossip tolerates loss, so they are only counted. */
   sendErrors = 0;
   private closed = false;
+  private readonly targets = new Map<Address, { host: string; port: number }>();
 
   private constructor(private readonly socket: dgram.Socket, private readonly clock: () => number) {}
 
@@ -36,13 +39,26 @@ export class UdpTransport {
   }
 
   send(to: Address, bytes: Uint8Array): void {
-    const target = parseAddress(to);
+    const target = this.target(to);
     if (!target || this.closed) {
       this.sendErrors++;
       return;
     }
     this.bytesOut.add(bytes.length, this.clock());
     this.socket.send(bytes, target.port, target.host, (err) => { if (err) this.sendErrors++; });
+  }
+
+  /** Gossip goes to the same few hundred addresses over and over: each is parsed once (bounded: starts over when
+   *  full, as addresses come and go). */
+  private target(to: Address): { host: string; port: number } | undefined {
+    let target = this.targets.get(to);
+    if (target === undefined) {
+      target = parseAddress(to);
+      if (target === undefined) return undefined;
+      if (this.targets.size >= MAX_TARGETS) this.targets.clear();
+      this.targets.set(to, target);
+    }
+    return target;
   }
 
   /** Resolves when the port is free again. */

@@ -1,10 +1,10 @@
-// Picks the HostApi for this page: Electron's preload (`window.hearsay`), the demo simulator (`?demo=N`), or the
-// browser shell's WebSocket. The rest of the renderer sees only the HostApi and cannot tell which it got.
+// Picks the HostApi for this page: Electron's preload (`window.hearsay`), the demo simulator (`?demo=N`, in a Web
+// Worker), or the browser shell's WebSocket. The rest of the renderer sees only the HostApi and cannot tell which.
 import { WsHostApi, socketUrl } from './ws-host-api.ts';
 import type { ConnectionStatus, StatusListener } from './ws-host-api.ts';
 import { checkHostMessage, checkResult } from './host-schema.ts';
 import type { Rejections } from './host-schema.ts';
-import { DemoHostApi } from './demo-host-api.ts';
+import { DemoWorkerHost } from './demo-worker-host.ts';
 import type { HostApi, HostRequest, HostResponse } from '../../electron/host/api.ts';
 
 export type ShellName = 'electron' | 'browser' | 'demo';
@@ -46,7 +46,7 @@ export function connectHost(win: Window & { hearsay?: HostApi }): HostConnection
   const demo = params.get('demo');
   if (demo !== null) {
     const demoNodes = Math.min(2000, Math.max(1, Number.parseInt(demo, 10) || 8));
-    const api = new DemoHostApi({ churnMs: Number(params.get('churn')) || 0 });
+    const api = new DemoWorkerHost({ churnMs: Number(params.get('churn')) || 0 });
     return { api, shell: 'demo', demoNodes, rejected: { frames: 0, events: 0 }, onStatus: (l) => l('open', { reconnected: false }) };
   }
   if (win.hearsay) return fromPreload(win.hearsay);

@@ -21,6 +21,8 @@ export interface ClusterFrame {
   readonly stats?: ReadonlyMap<Address, NodeStats>;
   /** fail / suspect events applied since the last update (pulses); omit after a seek. */
   readonly detections?: readonly MembershipEvent[];
+  /** The state jumped since the last update (a replay seek): pulses in flight are dropped. */
+  readonly jumped?: boolean;
   /** performance.now() of this frame. */
   readonly now: number;
 }
@@ -137,7 +139,7 @@ export class ClusterView {
     const t0 = performance.now();
     const drawGraph = this.graph.update({
       state, slots: this.slots, layoutRevision: this.layoutRevision, observer, selected,
-      detections: frame.detections ?? [], now: frame.now,
+      detections: frame.detections ?? [], jumped: frame.jumped ?? false, now: frame.now,
     });
     const t1 = performance.now();
     const drawMatrix = this.matrix.update(state, this.slots, this.layoutRevision, selected);
@@ -156,13 +158,18 @@ export class ClusterView {
     return drawGraph || drawMatrix;
   }
 
-  /** Majority counts over the current slots (the live figures). */
+  /** Whether the views need more frames (pulses, matrix rows left for later): an embedder that updates only on
+   *  change must keep updating. */
+  get animating(): boolean {
+    return this.graph.animating || this.matrix.pending;
+  }
+
+  /** Counts of the statuses the graph shows (the majority's, or the chosen observer's), for the top bar. */
   counts(): { alive: number; suspect: number; failed: number; left: number; total: number } {
     const c = { alive: 0, suspect: 0, failed: 0, left: 0, total: this.slots.length };
-    const codes = this.graph.majorityCodes;
-    for (let s = 0; s < codes.length; s++) {
-      const status = cellStatus(codes[s]!);
-      if (status) c[status]++;
+    for (let s = 0; s < this.slots.length; s++) {
+      const status = this.graph.statusAt(s);
+      if (status === 'alive' || status === 'suspect' || status === 'failed' || status === 'left') c[status]++;
     }
     return c;
   }
@@ -185,7 +192,7 @@ export class ClusterView {
   }
 
   private refresh(): void {
-    if (this.frame) this.update({ ...this.frame, detections: [] });
+    if (this.frame) this.update({ ...this.frame, detections: [], jumped: false });
   }
 
   private selectedIndex(): number {

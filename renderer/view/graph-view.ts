@@ -1,6 +1,7 @@
 // The membership graph: one disc per slot on a ring, tinted by the status the chosen observer (or the majority) gives
 // it; around each disc a ring split by how many running observers see it alive / suspected / failed / left, so a
-// failure visibly fills up as it spreads; a short pulse at each observer the moment it detects a failure.
+// failure visibly fills up as it spreads; a short pulse at each observer the moment it detects a failure (one per
+// node at a time, never wider than half the gap to its neighbour, so a burst of detections stays readable).
 // Draws only: state comes in through update(). Only slots whose column (or the chosen observer's row) changed are
 // redrawn, discs are tinted sprites of one texture (one batch at 1,000 nodes), pulses come from a fixed pool.
 import { Application, Container, Graphics, Sprite, Text } from 'pixi.js';
@@ -27,21 +28,32 @@ export interface GraphInput {
   readonly selected: number;
   /** fail / suspect events since the last update: each pulses at its observer. */
   readonly detections: readonly MembershipEvent[];
+  /** The state jumped (a replay seek): pulses still in flight belong to another time and are dropped. */
+  readonly jumped: boolean;
   readonly now: number;
 }
 
 const PULSE_MS = 700;
+/** Pulses at once; with one per node (coalesced), more than this many nodes detecting together is a blur anyway. */
 const PULSE_POOL = 192;
+/** Smallest radius (px) of a suspected, failed or left node's disc. */
+const EMPHASIS_RADIUS = 4;
+/** Below this disc radius (px) nodes do not pulse. */
+const PULSE_MIN_NODE_RADIUS = 4;
+/** The ring texture's circle radius within its 64-pixel texture (the stroke reaches a little beyond). */
+const PULSE_TEXTURE_RADIUS = 28;
 const RING_ORDER = [CELL.alive, CELL.suspect, CELL.failed, CELL.left] as const;
 const RING_COLOUR = [0, STATUS_COLOUR.alive, STATUS_COLOUR.suspect, STATUS_COLOUR.failed, STATUS_COLOUR.left];
 
 interface Pulse {
   sprite: Sprite;
   startedAt: number;
+  slot: number;
+  fail: boolean;
 }
 
 export class GraphView {
-  /** Per slot: majority status code shown in the figures (CELL code, or 0 when no one lists it). */
+  /** Per slot: majority status code (CELL code, or 0 when no one lists it), for the test hook's snapshot. */
   majorityCodes = new Uint8Array(0);
   /** Per slot: tally by cell code, 5 entries each. */
   tallies = new Uint32Array(0);
@@ -64,6 +76,11 @@ export class GraphView {
   private shown: DisplayStatus[] = [];
   private pulses: Pulse[] = [];
   private active = 0;
+  /** Per slot: the index in `pulses` of its running pulse, or -1 (a node has at most one: detections coalesce). */
+  private pulseOf = new Int16Array(0);
+  /** A pulse grows from just outside the tally ring to at most half the way to the next node. */
+  private pulseFrom = 0;
+  private pulseTo = 0;
   private slotsRevision = -1;
   private observer: MemberId | undefined;
   private width = 0;
@@ -79,7 +96,7 @@ export class GraphView {
       sprite.anchor.set(0.5);
       sprite.visible = false;
       this.pulseLayer.addChild(sprite);
-      this.pulses.push({ sprite, startedAt: 0 });
+      this.pulses.push({ sprite, startedAt: 0, slot: -1, fail: false });
     }
   }
 
@@ -122,6 +139,7 @@ export class GraphView {
       this.dirty = true;
     }
     this.drawSelection(input.selected);
+    if (input.jumped) this.dropPulses();
     this.startPulses(input.detections, input.now);
     if (this.animatePulses(input.now)) this.dirty = true;
     const needed = this.dirty;
@@ -131,6 +149,11 @@ export class GraphView {
 
   render(): void {
     this.app.render();
+  }
+
+  /** Whether pulses are running (the next frames must update even if the state stands still). */
+  get animating(): boolean {
+    return this.active > 0;
   }
 
   statusAt(slot: number): DisplayStatus | undefined {
@@ -179,6 +202,11 @@ export class GraphView {
         this.labels.push(t);
       }
     }
+    this.dropPulses();
+    this.pulseOf = new Int16Array(n).fill(-1);
+    const spacing = n > 1 ? (2 * Math.PI * this.layout.radius) / n : Infinity;
+    this.pulseFrom = nodeRadius * 1.2;
+    this.pulseTo = Math.max(this.pulseFrom + 2, Math.min(nodeRadius * 2, spacing / 2));
     this.majorityCodes = new Uint8Array(n);
     this.tallies = new Uint32Array(n * 5);
     this.drawnColumn = new Uint32Array(n);
@@ -200,7 +228,13 @@ export class GraphView {
     const running = slot.run !== undefined ? !isDownRunState(slot.run) : m !== undefined && state.isRunningAt(m);
     const status = displayStatus(seen, running);
     this.shown[s] = status;
-    this.discs[s]!.tint = STATUS_COLOUR[status];
+    const disc = this.discs[s]!;
+    disc.tint = STATUS_COLOUR[status];
+    // Hundreds of nodes make discs a few pixels wide: a node others suspect, fail or saw leave is drawn larger so a
+    // spreading failure stands out of the ring.
+    const discRadius = status === 'suspect' || status === 'failed' || status === 'left'
+      ? Math.max(this.layout.nodeRadius, EMPHASIS_RADIUS) : this.layout.nodeRadius;
+    disc.width = disc.height = discRadius * 2;
     if (this.labels[s]) this.labels[s].text = slotLabel(slot);
 
     // The tally ring: arcs in proportion, alive first from the top, clockwise. None while everyone agrees it is
@@ -216,7 +250,7 @@ export class GraphView {
     const x = positions[2 * s]!;
     const y = positions[2 * s + 1]!;
     const width = Math.max(1.5, nodeRadius * 0.45);
-    const r = nodeRadius + width / 2 + 1;
+    const r = discRadius + width / 2 + 1;
     let a = -Math.PI / 2;
     for (const code of RING_ORDER) {
       const n = tally[code]!;
@@ -235,38 +269,65 @@ export class GraphView {
     g.circle(positions[2 * selected]!, positions[2 * selected + 1]!, r).stroke({ width: 2, color: 0xffffff });
   }
 
+  /** One pulse per node: a node detecting again restarts its pulse (a failure outranks a suspicion in one frame). */
   private startPulses(detections: readonly MembershipEvent[], now: number): void {
+    // Discs a few pixels wide (hundreds of nodes) leave no room for a visible pulse, only a redraw every frame.
+    if (this.layout.nodeRadius < PULSE_MIN_NODE_RADIUS) return;
     for (const e of detections) {
       const s = this.slotOfAddress.get(addressOf(e.node));
-      if (s === undefined || this.active >= PULSE_POOL) continue;
-      const p = this.pulses[this.active++]!;
+      if (s === undefined) continue;
+      const fail = e.event === 'fail';
+      let i = this.pulseOf[s]!;
+      if (i >= 0) {
+        if (this.pulses[i]!.startedAt === now && this.pulses[i]!.fail && !fail) continue;
+      } else {
+        if (this.active >= PULSE_POOL) continue;
+        i = this.active++;
+        this.pulseOf[s] = i;
+      }
+      const p = this.pulses[i]!;
       p.startedAt = now;
+      p.slot = s;
+      p.fail = fail;
       p.sprite.position.set(this.layout.positions[2 * s]!, this.layout.positions[2 * s + 1]!);
-      p.sprite.tint = e.event === 'fail' ? STATUS_COLOUR.failed : STATUS_COLOUR.suspect;
+      p.sprite.tint = fail ? STATUS_COLOUR.failed : STATUS_COLOUR.suspect;
       p.sprite.visible = true;
     }
   }
 
-  /** Grows and fades the active pulses; returns whether any is still running. */
+  /** Grows and fades the active pulses; returns whether any was drawn. */
   private animatePulses(now: number): boolean {
-    const base = Math.max(this.layout.nodeRadius, 3);
+    const scale = 2 * (32 / PULSE_TEXTURE_RADIUS);
     let live = 0;
     for (let i = 0; i < this.active; i++) {
       const p = this.pulses[i]!;
       const t = (now - p.startedAt) / PULSE_MS;
       if (t >= 1) {
         p.sprite.visible = false;
+        this.pulseOf[p.slot] = -1;
         continue;
       }
-      const size = base * (1.5 + 2.5 * t) * 2;
-      p.sprite.width = p.sprite.height = size;
-      p.sprite.alpha = 1 - t;
+      p.sprite.width = p.sprite.height = scale * (this.pulseFrom + (this.pulseTo - this.pulseFrom) * t);
+      p.sprite.alpha = 0.9 * (1 - t);
       // Keep the live pulses packed at the front of the pool.
-      if (live !== i) [this.pulses[live], this.pulses[i]] = [p, this.pulses[live]!];
+      if (live !== i) {
+        [this.pulses[live], this.pulses[i]] = [p, this.pulses[live]!];
+        this.pulseOf[p.slot] = live;
+      }
       live++;
     }
     const changed = this.active > 0;
     this.active = live;
     return changed;
+  }
+
+  private dropPulses(): void {
+    for (let i = 0; i < this.active; i++) {
+      const p = this.pulses[i]!;
+      p.sprite.visible = false;
+      if (p.slot < this.pulseOf.length) this.pulseOf[p.slot] = -1;
+    }
+    if (this.active > 0) this.dirty = true;
+    this.active = 0;
   }
 }

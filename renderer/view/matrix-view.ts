@@ -1,6 +1,7 @@
 // The convergence matrix: observer (row) × member (column), one texel per pair, by slot order, so a converged cluster
 // is a solid green square and a spreading failure a red column filling up. The texels live in one Uint8Array; only
-// rows whose observer changed are rewritten and only that span is uploaded (BufferImageSource.update(start, end)).
+// texel rows whose member changed are rewritten, at most a budget of them per frame, and only those spans are
+// uploaded (BufferImageSource.update(start, end)).
 import { Application, BufferImageSource, Graphics, Sprite, Texture } from 'pixi.js';
 import { CELL_RGBA } from '../model/node-status.ts';
 import type { MembershipState } from '../model/membership-state.ts';
@@ -8,6 +9,10 @@ import type { Slot } from '../model/node-slots.ts';
 
 const PALETTE = new Uint32Array(CELL_RGBA.map(([r, g, b, a]) => (a << 24) | (b << 16) | (g << 8) | r)); // little-endian RGBA
 const UNLISTED = PALETTE[0]!;
+/** A drawn revision no state reaches: the row must be refilled. */
+const STALE = 0xffffffff;
+/** Texels refilled and uploaded per frame at most (1 MiB): about 260 rows of a 1,000-node matrix. */
+const TEXELS_PER_FRAME = 1 << 18;
 
 export class MatrixView {
   private pixels = new Uint32Array(0);
@@ -22,6 +27,9 @@ export class MatrixView {
   /** Per member slot: the column revision its texel row was drawn at. */
   private drawnRevs = new Uint32Array(0);
   private readonly dirtyRows: number[] = [];
+  /** Where the next frame's scan for stale rows starts, and whether the last one stopped short of the end. */
+  private scanFrom = 0;
+  private pendingRows = false;
   private selected = -2;
   private width = 0;
   private height = 0;
@@ -61,22 +69,34 @@ export class MatrixView {
         full = true;
       }
     }
+    if (full) this.drawnRevs.fill(STALE);
+    // At most a frame's budget of texel rows, resuming where the last frame stopped: a change that touches every row
+    // (a node stops, a joiner learns the whole list) is spread over a few frames instead of stalling one.
     const dirty = this.dirtyRows;
     dirty.length = 0;
-    for (let m = 0; m < n; m++) {
+    const budget = Math.max(1, Math.floor(TEXELS_PER_FRAME / Math.max(1, n)));
+    this.pendingRows = false;
+    for (let k = 0; k < n; k++) {
+      const m = (this.scanFrom + k) % n;
       const index = this.slotIndex[m]!;
       const rev = index < 0 ? 0 : state.columnRevision(index);
-      if (!full && rev === this.drawnRevs[m]) continue;
+      if (rev === this.drawnRevs[m]) continue;
+      if (dirty.length === budget) {
+        this.scanFrom = m;
+        this.pendingRows = true;
+        break;
+      }
       this.drawnRevs[m] = rev;
       this.fillRow(state, m, index);
       dirty.push(m);
     }
     let changed = dirty.length > 0;
     if (this.source && changed) {
-      if (full || dirty.length > n / 4) {
+      if (dirty.length === n) {
         this.source.update();
       } else {
         // Contiguous runs of dirty rows, one upload each.
+        dirty.sort((a, b) => a - b);
         for (let i = 0; i < dirty.length;) {
           let j = i;
           while (j + 1 < dirty.length && dirty[j + 1] === dirty[j]! + 1) j++;
@@ -91,6 +111,11 @@ export class MatrixView {
       changed = true;
     }
     return changed;
+  }
+
+  /** Whether stale rows are left for the next frames (an embedder that updates only on change must keep updating). */
+  get pending(): boolean {
+    return this.pendingRows;
   }
 
   render(): void {
@@ -128,7 +153,8 @@ export class MatrixView {
     this.size = n;
     this.pixels = new Uint32Array(Math.max(1, n * n));
     this.slotIndex = new Int32Array(n).fill(-2);
-    this.drawnRevs = new Uint32Array(n);
+    this.drawnRevs = new Uint32Array(n).fill(STALE);
+    this.scanFrom = 0;
     this.texture?.destroy(true);
     this.source = new BufferImageSource({
       resource: new Uint8Array(this.pixels.buffer), width: Math.max(1, n), height: Math.max(1, n), format: 'rgba8unorm',

@@ -127,7 +127,10 @@ export const mountReplay: MountReplay = async (container: HTMLElement, deps: Rep
         onProgress: (p) => timeline.setProgress(p.done, p.total, `${(p.done / 2 ** 20).toFixed(1)} / ${(p.total / 2 ** 20).toFixed(1)} MiB · ${p.file}`),
       });
       if (abort.signal.aborted) return;
-      view ??= await deps.createClusterView(clusterRoot);
+      if (!view) {
+        view = await deps.createClusterView(clusterRoot);
+        view.aside.append(timeline.failuresPane);
+      }
       ctl = new ReplayController(recording);
       view.select(undefined);
       timeline.setRecording(recording, (f) => { ctl?.seek(f.allTs ?? f.firstTs ?? f.fromTs); dirty = true; });
@@ -175,8 +178,9 @@ export const mountReplay: MountReplay = async (container: HTMLElement, deps: Rep
         ctl.tick(now - lastWall);
         dirty = true;
       }
-      if (dirty && view && !container.hidden) {
-        view.update({ state: ctl.state, detections: ctl.detections, now });
+      if ((dirty || view?.animating) && view && !container.hidden) {
+        const { detections, jumped } = ctl.takeMotion();
+        view.update({ state: ctl.state, detections, jumped, now });
         timeline.update(ctl);
         dirty = false;
       }

@@ -1,6 +1,7 @@
 // The replay timeline (DOM): scrubber over the whole run with kill / detection markers, transport buttons, log-scale
-// speed, filters, the event list around the cursor, the failures with their latency, the skipped-lines report and
-// the load progress. Draws only; every control calls back into the replay view, which owns a ReplayController.
+// speed, filters, the event list around the cursor, the failures with their latency (shown where the replay view
+// puts `failuresPane`), the skipped-lines report and the load progress. Draws only; every control calls back into
+// the replay view, which owns a ReplayController.
 import { el } from './dom.ts';
 import { EVENT_KINDS } from '../../node-runtime/protocol/events.ts';
 import type { MemberId } from '../../node-runtime/protocol/member-id.ts';
@@ -50,6 +51,8 @@ export class Timeline {
   private readonly kindBoxes = new Map<number, HTMLInputElement>();
   private readonly list = el('tbody');
   private readonly failures = el('ul', { class: 'replay-failures', testid: 'replay-failures' });
+  /** The failures with their latency; the replay view shows it beside the matrix (the cluster view's aside). */
+  readonly failuresPane = el('div', {}, el('h3', {}, 'Failures (detection latency)'), this.failures);
   private readonly skipped = el('div', { testid: 'replay-skipped', class: 'replay-skipped' });
   private recording: Recording | undefined;
   private dragging = false;
@@ -98,8 +101,7 @@ export class Timeline {
         el('table', { class: 'replay-events', testid: 'replay-events' },
           el('thead', {}, el('tr', {}, ...['t (s)', 'observer', 'event', 'member', 'inc', 'reason', 'source'].map((h) => el('th', {}, h)))),
           this.list),
-        el('div', { class: 'replay-side' }, el('h3', {}, 'Failures (detection latency)'), this.failures,
-          el('h3', {}, 'Input report'), this.skipped)),
+        el('div', { class: 'replay-side' }, el('h3', {}, 'Input report'), this.skipped)),
     );
   }
 

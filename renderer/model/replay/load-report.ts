@@ -6,7 +6,7 @@ import type { SkipReason } from './parse-record.ts';
 export type AdjustReason =
   | 'ts-backwards' // a line's ts is earlier than the line before it in the same file: kept in file order, ts raised
   | 'seen-before-start' // an observer lists a member before that member's own `start`: clocks of two hosts disagree
-  | 'stop-inferred'; // a `stop` added where a killed process could not log one (line: what implies it; 0: the kill)
+  | 'stop-inferred'; // a `stop` added where a killed process could not log one (line: the kill or the new start)
 
 export interface LineRef {
   readonly file: string;

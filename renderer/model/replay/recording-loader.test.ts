@@ -115,5 +115,5 @@ test('a killed process gets the stop its log lacks: at the kill, or when a new v
     [50, 'stop', A, 'inferred: a new version started here'],
   ]);
   assert.equal(r.report.adjusted.get('stop-inferred')!.count, 2);
-  assert.deepEqual(r.report.adjusted.get('stop-inferred')!.examples, [{ file: 'a.jsonl', line: 3 }, { file: 'actions.jsonl', line: 0 }]);
+  assert.deepEqual(r.report.adjusted.get('stop-inferred')!.examples, [{ file: 'a.jsonl', line: 3 }, { file: 'actions.jsonl', line: 1 }]);
 });

@@ -55,6 +55,8 @@ export async function loadRecording(
   const interner = new Interner();
   const files: string[] = [];
   const actions: HostActionRecord[] = [];
+  /** Where each action was read (for the report). */
+  const actionLines = new Map<HostActionRecord, number>();
   const total = sources.reduce((n, s) => n + s.bytes, 0);
   // One set of columns for every file, each file a contiguous range of it; the merge then orders them by time.
   // ~120 bytes a line sizes them once for most recordings.
@@ -82,7 +84,7 @@ export async function loadRecording(
       if (!stream) {
         report.ignoredFiles.push(source.name);
       } else if (baseName(source.name) === ACTIONS_FILE) {
-        await readActions(source.name, stream, actions, report, progress, options.signal);
+        await readActions(source.name, stream, actions, actionLines, report, progress, options.signal);
       } else {
         if (files.length >= 0xffff) throw new Error('a recording holds at most 65,535 log files');
         const start = cols.length;
@@ -99,7 +101,7 @@ export async function loadRecording(
   }
   actions.sort((a, b) => a.ts - b.ts);
   const start = cols.length;
-  inferStops(cols, ranges, interner, actions, files, report);
+  inferStops(cols, ranges, interner, actions, actionLines, files, report);
   ranges.push([start, cols.length]);
   const columns = mergeByTime(cols.finish(), ranges);
   reportSeenBeforeStart(columns, interner, files, report);
@@ -145,7 +147,7 @@ async function readLog(
 }
 
 async function readActions(
-  name: string, stream: ReadableStream<Uint8Array>, into: HostActionRecord[], report: LoadReport,
+  name: string, stream: ReadableStream<Uint8Array>, into: HostActionRecord[], lines: Map<HostActionRecord, number>, report: LoadReport,
   progress: (done: number) => void, signal: AbortSignal | undefined,
 ): Promise<void> {
   let lineNo = 0;
@@ -156,7 +158,10 @@ async function readActions(
       lineNo = n;
       const a = parseLine(decoder.decode(buf.subarray(from, to)), terminated, checkAction, torn);
       if (typeof a === 'string') report.skip(a, name, n);
-      else into.push(a);
+      else {
+        into.push(a);
+        lines.set(a, n);
+      }
     },
     bytes: progress,
   }, signal);
@@ -169,7 +174,8 @@ async function readActions(
  */
 function inferStops(
   cols: ColumnBuilder, ranges: readonly (readonly [number, number])[], interner: Interner,
-  actions: readonly HostActionRecord[], files: readonly string[], report: LoadReport,
+  actions: readonly HostActionRecord[], actionLines: ReadonlyMap<HostActionRecord, number>, files: readonly string[],
+  report: LoadReport,
 ): void {
   const c = cols.finish();
   const { start: START, stop: STOP } = KIND_CODE;
@@ -203,7 +209,7 @@ function inferStops(
     const s = m === undefined ? undefined : started.get(m);
     if (m === undefined || !s) continue;
     stops.push([a.ts, m, s.file, 'inferred: killed (actions.jsonl)']);
-    report.adjust('stop-inferred', ACTIONS_FILE, 0, 0);
+    report.adjust('stop-inferred', ACTIONS_FILE, actionLines.get(a) ?? 0, 0);
   }
   stops.sort((x, y) => x[0] - y[0]);
   for (const [ts, m, f, reason] of stops) cols.push(ts, m, m, STOP, NO_INCARNATION, interner.reason(reason), f, 0);

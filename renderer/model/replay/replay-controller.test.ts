@@ -45,7 +45,7 @@ test('seek, step and next failure move the cursor; the fold stays complete under
   assert.equal(ctl.nextFailure(), undefined);
 });
 
-test('playing advances by wall time × speed and stops at the end; pulses only for short forward moves', async () => {
+test('playing advances by wall time × speed and stops at the end; pulses only for steps and slow playing', async () => {
   const ctl = await controller();
   ctl.seek(1900);
   ctl.playing = true;
@@ -56,8 +56,21 @@ test('playing advances by wall time × speed and stops at the end; pulses only f
   ctl.tick(10_000);
   assert.equal(ctl.time, 3000);
   assert.equal(ctl.playing, false);
+  assert.deepEqual(ctl.takeMotion().detections.map((e) => e.event), ['suspect', 'fail', 'fail']);
+  assert.deepEqual(ctl.takeMotion(), { detections: [], jumped: false }, 'taken once');
   ctl.seek(0);
-  assert.deepEqual(ctl.detections, [], 'a jump back has no pulses');
+  assert.deepEqual(ctl.takeMotion(), { detections: [], jumped: true }, 'a jump back has no pulses');
+  ctl.seek(2600);
+  assert.deepEqual(ctl.takeMotion(), { detections: [], jumped: true }, 'nor a jump forward');
+  ctl.seek(1900);
+  ctl.takeMotion();
+  ctl.playing = true;
+  ctl.speed = 20;
+  ctl.tick(50);
+  assert.equal(ctl.time, 2900);
+  assert.deepEqual(ctl.takeMotion(), { detections: [], jumped: true }, 'nor playing faster than 10×');
+  ctl.step(1);
+  assert.deepEqual(ctl.takeMotion().detections.map((e) => e.event), ['fail'], 'a step forward pulses');
 });
 
 test('speed runs on a log scale from 0.1× to 100×', () => {

@@ -18,12 +18,20 @@ export interface ListedEvent {
   readonly line: number;
 }
 
+/** Above this speed pulses would flicker faster than anyone can read them. */
+export const PULSE_MAX_SPEED = 10;
+/** A move over more events than this is a jump, whatever caused it. */
+const PULSE_MAX_EVENTS = 2000;
+
 export class ReplayController {
   playing = false;
   speed = 1;
   filter: EventFilter = {};
-  /** fail / suspect events applied by the last forward move that was not a jump (graph pulses). */
+  /** fail / suspect events applied by forward steps and by playing at ≤ PULSE_MAX_SPEED since the last
+   *  takeMotion() (graph pulses); a seek, a jump or a step back empties it, where pulses would be noise. */
   detections: MembershipEvent[] = [];
+  /** Whether a seek, jump or step back happened since the last takeMotion() (the view drops pulses in flight). */
+  jumped = false;
   private readonly cursor: ReplayCursor;
   private t: number;
 
@@ -55,8 +63,7 @@ export class ReplayController {
 
   /** Moves to time t (clamped to the run); every event with ts ≤ t applied. */
   seek(t: number): void {
-    this.t = Math.min(this.endTs, Math.max(this.startTs, t));
-    this.moveTo(this.recording.index.positionAt(this.t));
+    this.moveTo(this.positionAt(t), false);
   }
 
   /** Steps to the next (+1) or previous (-1) event that passes the filter; false when there is none. */
@@ -66,7 +73,7 @@ export class ReplayController {
     const i = direction > 0 ? nextMatch(c, this.position, this.filter) : prevMatch(c, this.position - 1, this.filter);
     if (i === undefined) return false;
     this.t = c.ts[i]!;
-    this.moveTo(i + 1);
+    this.moveTo(i + 1, true);
     return true;
   }
 
@@ -82,8 +89,17 @@ export class ReplayController {
   tick(wallMs: number): void {
     if (!this.playing) return;
     const { t, ended } = advance(this.t, wallMs, this.speed, this.endTs);
-    this.seek(t);
+    this.moveTo(this.positionAt(t), this.speed <= PULSE_MAX_SPEED);
     if (ended) this.playing = false;
+  }
+
+  /** Hands the view the pulses and jumps since the last call, and forgets them (a redraw for another reason, such as
+   *  a filter change, must not pulse again). */
+  takeMotion(): { detections: readonly MembershipEvent[]; jumped: boolean } {
+    const motion = { detections: this.detections, jumped: this.jumped };
+    this.detections = [];
+    this.jumped = false;
+    return motion;
   }
 
   /** Events around the cursor that pass the filter; those with index < position are applied. */
@@ -94,12 +110,19 @@ export class ReplayController {
     }));
   }
 
-  private moveTo(position: number): void {
+  /** Sets the time to t (clamped to the run) and returns the position there. */
+  private positionAt(t: number): number {
+    this.t = Math.min(this.endTs, Math.max(this.startTs, t));
+    return this.recording.index.positionAt(this.t);
+  }
+
+  private moveTo(position: number, pulses: boolean): void {
     const from = this.cursor.position;
     const { columns: c, interner } = this.recording.index;
-    this.detections = [];
-    // Pulses only for a short forward move (playing, stepping); a jump redraws without them.
-    if (position > from && position - from <= 2000) {
+    if (!pulses || position < from || position - from > PULSE_MAX_EVENTS) {
+      this.detections = [];
+      this.jumped = true;
+    } else {
       for (let i = from; i < position; i++) {
         if (c.kind[i] === KIND_CODE.fail || c.kind[i] === KIND_CODE.suspect) this.detections.push(eventAt(c, i, interner));
       }

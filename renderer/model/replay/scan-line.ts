@@ -26,6 +26,8 @@ const MEMBER = bytesOf('","member":"');
 const INCARNATION = bytesOf(',"incarnation":');
 const REASON = bytesOf(',"reason":"');
 const KINDS = EVENT_KINDS.map(bytesOf);
+/** Kind index by (length << 8 | first byte): the eight kinds differ in those, so one lookup picks the candidate. */
+const KIND_BY_SHAPE: Record<number, number> = Object.fromEntries(KINDS.map((k, i) => [(k.length << 8) | k[0]!, i]));
 const QUOTE = 34;
 const BACKSLASH = 92;
 const CACHE_SIZE = 4096;
@@ -56,8 +58,10 @@ class StringCache {
 
   /** The string for plain ASCII bytes buf[from, to) passing `accept`, or undefined. */
   get(buf: Uint8Array, from: number, to: number, accept: (s: string) => boolean): string | undefined {
-    let h = 0x811c9dc5;
-    for (let i = from; i < to; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+    // Ids differ mostly in their last characters (port, version): hashing those and the length is enough, since a
+    // hit is verified byte for byte anyway.
+    let h = 0x811c9dc5 ^ (to - from);
+    for (let i = Math.max(from, to - 12); i < to; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
     const slot = (h >>> 0) & (CACHE_SIZE - 1);
     const key = this.keys[slot];
     if (key !== undefined && key.length === to - from) {
@@ -105,9 +109,8 @@ export class LineScanner {
     p = q + EVENT.length;
     q = buf.indexOf(QUOTE, p);
     if (q < 0 || q >= to) return false;
-    let kind = -1;
-    for (let k = 0; k < KINDS.length && kind < 0; k++) if (KINDS[k]!.length === q - p && at(buf, p, KINDS[k]!)) kind = k;
-    if (kind < 0 || !at(buf, q, MEMBER)) return false;
+    const kind = KIND_BY_SHAPE[((q - p) << 8) | buf[p]!] ?? -1;
+    if (kind < 0 || !at(buf, p, KINDS[kind]!) || !at(buf, q, MEMBER)) return false;
     p = q + MEMBER.length;
     q = buf.indexOf(QUOTE, p);
     if (q < 0 || q >= to) return false;

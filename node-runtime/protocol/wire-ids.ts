@@ -1,0 +1,53 @@
+// Member ids rebuilt from the wire, cached. Every gossip packet names up to ~100 members, nearly always the same ones,
+// so the decoder checks a host once (by the same parser every other id goes through) and builds each id string once:
+// a cached id is one object, so the list's Map lookups reuse its hash. Shared by every core of a process (an embedded
+// cluster holds each id once), deterministic, and bounded: past MAX_IDS it starts over.
+import { formatMemberId, parseMemberId } from './member-id.ts';
+import type { MemberId } from './member-id.ts';
+
+const MAX_IDS = 1 << 16;
+
+export class WireIds {
+  /** host → port → version → id; a host is here only once it has been found valid. */
+  private readonly hosts = new Map<string, Map<number, Map<number, MemberId>>>();
+  /** Hosts and ids held. */
+  private size = 0;
+
+  /** Whether `host` makes canonical ids: `parseMemberId` reads exactly this host back. */
+  validHost(host: string): boolean {
+    if (this.hosts.has(host)) return true;
+    if (parseMemberId(formatMemberId(host, 1, 0))?.host !== host) return false;
+    this.room();
+    this.hosts.set(host, new Map());
+    this.size++;
+    return true;
+  }
+
+  /** The id of (host, port, version), for a host `validHost` accepted, a port 1..65535 and a safe-integer version:
+   *  canonical by construction. */
+  id(host: string, port: number, version: number): MemberId {
+    this.room();
+    let ports = this.hosts.get(host);
+    if (ports === undefined) {
+      // Forgotten since `validHost` (the cache started over): it was valid then.
+      this.hosts.set(host, (ports = new Map()));
+      this.size++;
+    }
+    let versions = ports.get(port);
+    if (versions === undefined) ports.set(port, (versions = new Map()));
+    let id = versions.get(version);
+    if (id === undefined) {
+      id = formatMemberId(host, port, version);
+      versions.set(version, id);
+      this.size++;
+    }
+    return id;
+  }
+
+  /** Before adding: starts over when full, so gossip naming ever new hosts and ids cannot grow it without bound. */
+  private room(): void {
+    if (this.size < MAX_IDS) return;
+    this.hosts.clear();
+    this.size = 0;
+  }
+}

@@ -1,0 +1,161 @@
+// Embedded-cluster benchmark: N MembershipNodes in this one process through the host's EmbeddedCluster (each with its
+// own UDP socket and TCP listener on loopback, logs in a temp dir), as the app runs them. Prints start-up time, the
+// process's steady CPU and RSS, false failures, UDP bytes/s per node, and detection (first / all) of a few crashes.
+//   npm run bench:embedded -- [--nodes 100,300] [--seconds 60] [--kills 2] [--base-port 26000] [--suspicion]
+// Timings: configForGroupSize(N), as the host picks them for a launch without timings.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { EmbeddedCluster } from '../electron/host/embedded-cluster.ts';
+import type { ClusterContext } from '../electron/host/cluster.ts';
+import type { Address, MembershipEvent, NodeStats } from '../electron/host/api.ts';
+import { configForGroupSize, resolveConfig } from '../node-runtime/protocol/config.ts';
+import { monotonicNow } from '../node-runtime/node/membership-node.ts';
+import { statusAfter } from '../node-runtime/protocol/events.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    nodes: { type: 'string', default: '100' },
+    seconds: { type: 'string', default: '60' },
+    kills: { type: 'string', default: '2' },
+    'base-port': { type: 'string', default: '26000' },
+    suspicion: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (args.help) {
+  console.log('usage: npm run bench:embedded -- [--nodes N[,N…]] [--seconds S] [--kills K] [--base-port PORT] [--suspicion]');
+  process.exit(0);
+}
+
+function count(name: string, text: string, min: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) {
+    console.error(`--${name} must be an integer ≥ ${min} (got ${text})`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const sizes = args.nodes.split(',').map((s) => count('nodes', s.trim(), 2));
+const seconds = count('seconds', args.seconds, 1);
+const kills = count('kills', args.kills, 0);
+const basePort = count('base-port', args['base-port'], 1024);
+const POLL_MS = 200;
+
+/** Each observer's live members (alive or suspect), folded from the event stream as the renderer does. */
+class Views {
+  readonly live = new Map<string, Set<string>>();
+  readonly fails: { ts: number; node: string; member: string }[] = [];
+
+  add(e: MembershipEvent): void {
+    if (e.event === 'fail') this.fails.push(e);
+    if (e.event === 'stop') {
+      this.live.delete(e.node);
+      return;
+    }
+    let view = this.live.get(e.node);
+    if (view === undefined) this.live.set(e.node, (view = new Set()));
+    const status = statusAfter(e.event);
+    if (status === 'alive' || status === 'suspect') view.add(e.member);
+    else view.delete(e.member);
+  }
+}
+
+async function until(what: string, deadlineMs: number, done: () => boolean): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+interface Row {
+  n: number;
+  startS: number;
+  convergedS: number;
+  cpu: number;
+  rssMiB: number;
+  falseFails: number;
+  bytesPerNode: number;
+  detections: string[];
+  config: string;
+}
+
+async function bench(n: number): Promise<Row> {
+  const logs = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-bench-embedded-'));
+  const views = new Views();
+  const stats = new Map<Address, NodeStats>();
+  const ctx: ClusterContext = {
+    sink: {
+      events: (events) => { for (const e of events) views.add(e); },
+      nodesChanged: () => undefined,
+      stats: (s) => stats.set(s.address, s),
+      progress: () => undefined,
+      error: (message) => console.error(`cluster: ${message}`),
+      malformed: () => undefined,
+    },
+    logDir: () => logs,
+    firstPort: basePort,
+  };
+  const cluster = new EmbeddedCluster({ nodes: n, mode: 'embedded', suspicion: args.suspicion, dropRate: 0 }, ctx);
+  const config = resolveConfig(configForGroupSize(n));
+  const t0 = performance.now();
+  try {
+    await cluster.start();
+    const startS = (performance.now() - t0) / 1000;
+    const running = (): string[] => cluster.nodes().filter((c) => c.state === 'running' && c.id).map((c) => c.id!);
+    await until('every node to see every node', 120_000, () => running().every((id) => views.live.get(id)?.size === n));
+    const convergedS = (performance.now() - t0) / 1000;
+
+    const fails0 = views.fails.length;
+    const cpu0 = process.cpuUsage();
+    const wall0 = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000)); // the measured window, by design
+    const cpuUs = process.cpuUsage(cpu0);
+    const cpu = (cpuUs.user + cpuUs.system) / 1000 / (performance.now() - wall0);
+    const falseFails = views.fails.length - fails0;
+    const rssMiB = process.memoryUsage().rss / 2 ** 20;
+    const live = [...stats.values()];
+    const bytesPerNode = live.reduce((a, s) => a + s.bytesOutPerSec, 0) / Math.max(live.length, 1);
+
+    const detections: string[] = [];
+    const nodes = cluster.nodes();
+    for (let k = 0; k < kills; k++) {
+      const victim = nodes[1 + Math.floor(((k + 1) * (n - 1)) / (kills + 1))]!;
+      const observers = new Set(running().filter((id) => id !== victim.id));
+      const from = views.fails.length;
+      const killedAt = monotonicNow();
+      await cluster.action('kill', victim.address);
+      const seen = (): number[] => views.fails.slice(from).filter((f) => f.member === victim.id && observers.has(f.node)).map((f) => f.ts - killedAt);
+      const wait = 4 * (config.failTimeoutMs + config.suspectTimeoutMs) + 10_000;
+      await until(`every node to fail ${victim.address}`, wait, () => new Set(views.fails.slice(from).filter((f) => f.member === victim.id && observers.has(f.node)).map((f) => f.node)).size === observers.size)
+        .catch(() => undefined);
+      const times = seen();
+      const nodesSeen = new Set(views.fails.slice(from).filter((f) => f.member === victim.id && observers.has(f.node)).map((f) => f.node)).size;
+      detections.push(times.length === 0 ? 'missed' : `${(Math.min(...times) / 1000).toFixed(1)}/${(Math.max(...times) / 1000).toFixed(1)} s${nodesSeen < observers.size ? ` (${nodesSeen}/${observers.size})` : ''}`);
+    }
+    const c = config;
+    return {
+      n, startS, convergedS, cpu, rssMiB, falseFails, bytesPerNode, detections,
+      config: `gossip ${c.gossipIntervalMs} ms, fanout ${c.fanout}, fail ${c.failTimeoutMs} ms, packet ${c.maxPacketBytes} B`,
+    };
+  } finally {
+    await cluster.stop();
+    fs.rmSync(logs, { recursive: true, force: true });
+  }
+}
+
+console.log(`${os.cpus().length} cores, ${os.cpus()[0]?.model ?? '?'}; node ${process.version}; ${seconds} s steady window, ${kills} kill(s), suspicion ${args.suspicion ? 'on' : 'off'}`);
+console.log('| N | timings | start-up | all see all | steady CPU | RSS | false fails | B/s out per node | detection first/all |');
+console.log('|---|---|---|---|---|---|---|---|---|');
+for (const n of sizes) {
+  try {
+    const r = await bench(n);
+    console.log(`| ${r.n} | ${r.config} | ${r.startS.toFixed(1)} s | ${r.convergedS.toFixed(1)} s | ${(r.cpu * 100).toFixed(0)} % | ${r.rssMiB.toFixed(0)} MiB | ${r.falseFails} | ${r.bytesPerNode.toFixed(0)} | ${r.detections.join(', ')} |`);
+  } catch (err) {
+    console.log(`| ${n} | failed: ${(err as Error).message} |`);
+    process.exitCode = 1;
+  }
+}
