@@ -1,5 +1,6 @@
-// Render benchmark (issue 3): the built renderer in headless Chromium, driven by the demo simulator with N nodes and
-// churn (a kill every --churn ms, each victim restarted 3–6 s later), measuring over --seconds of steady state:
+// Render benchmark (issue 3): the built renderer in headless Chromium, driven by the demo simulator (in a Web Worker,
+// as the host would be in its own process) with N nodes and churn (a kill every --churn ms, each victim restarted
+// 3–6 s later), measuring over --seconds of steady state:
 //   frame time   requestAnimationFrame deltas (p50 / p95 / max)
 //   event→screen an event's timestamp → the end of the render of the frame that applied it (p50 / p95 / max);
 //                includes the simulator's 50 ms batching, as the host batches too.

@@ -205,8 +205,9 @@ export const mountReplay: MountReplay = async (container: HTMLElement, deps: Rep
       seek: (t: number) => { ctl?.seek(t); dirty = true; },
       step: (d: 1 | -1) => { ctl?.step(d); dirty = true; },
       nextFailure: () => { const f = ctl?.nextFailure(); dirty = true; return f; },
-      /** What the graph shows (same shape as the live hook's nodes) — as of the last drawn frame. */
-      state: () => ctl && view && { time: ctl.time, position: ctl.position, drawn: !dirty, nodes: view.snapshot() },
+      /** What the graph shows (same shape as the live hook's nodes) — as of the last drawn frame; `drawn` once the
+       *  graph and every matrix row show the cursor's state. */
+      state: () => ctl && view && { time: ctl.time, position: ctl.position, drawn: !dirty && !view.matrix.pending, nodes: view.snapshot() },
       statusOf: (observer: string, member: string) => ctl?.state.statusOf(observer, member),
     }),
   });
