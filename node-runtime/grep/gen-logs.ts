@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { formatAddress } from '../protocol/member-id.ts';
 import { addressFileStem } from '../log/jsonl-log.ts';
+import { createRng } from '../protocol/rng.ts';
 
 export const PLANTED = {
   /** In one node only, RARE_LINES lines spread through its file. */
@@ -34,7 +35,8 @@ export interface LogFilePlan {
 /** Writes one file of about `sizeBytes` (whole lines, so up to one line more). */
 export function writeMachineLog(file: string, opts: { index: number; sizeBytes: number; seed: number; rare: boolean;
   somewhat: boolean }): LogFilePlan {
-  const rng = mulberry32((opts.seed * 0x9e3779b1 + opts.index) >>> 0);
+  const seeded = createRng((opts.seed * 0x9e3779b1 + opts.index) >>> 0);
+  const rng = (): number => seeded.next();
   const pick = <T>(pool: readonly T[]): T => pool[Math.floor(rng() * pool.length)]!;
   const planted = { rare: 0, somewhat: 0, frequent: 0 };
   const host = `machine${opts.index}`;
@@ -90,7 +92,7 @@ export function writeMachineLog(file: string, opts: { index: number; sizeBytes: 
  *  serves (one directory per node). The rare pattern goes to one seeded node. */
 export function writeClusterLogs(opts: { dir: string; nodes: number; host: string; basePort: number; sizeBytes: number;
   seed: number }): LogFilePlan[] {
-  const rareIndex = 1 + (mulberry32(opts.seed >>> 0)() * opts.nodes | 0);
+  const rareIndex = 1 + (createRng(opts.seed >>> 0).next() * opts.nodes | 0);
   const plans: LogFilePlan[] = [];
   for (let index = 1; index <= opts.nodes; index++) {
     const dir = path.join(opts.dir, nodeLogDirName(opts.host, opts.basePort + index - 1));
@@ -120,17 +122,6 @@ function formatDates(d: Date): [string, string] {
     `${pad(d.getUTCDate())}/${month}/${d.getUTCFullYear()}:${time} +0000`,
     `${month} ${String(d.getUTCDate()).padStart(2, ' ')} ${time}`,
   ];
-}
-
-/** A small fast seeded PRNG (mulberry32): uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const IPS = Array.from({ length: 256 }, (_, i) => `10.${(i * 7) % 256}.${(i * 13) % 256}.${(i * 31) % 254 + 1}`);

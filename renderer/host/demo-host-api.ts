@@ -6,6 +6,7 @@ import { MembershipState, CELL } from '../model/membership-state.ts';
 import { formatMemberId } from '../../node-runtime/protocol/member-id.ts';
 import type { EventKind, MembershipEvent } from '../../node-runtime/protocol/events.ts';
 import type { Address, MemberId } from '../../node-runtime/protocol/member-id.ts';
+import { createRng } from '../../node-runtime/protocol/rng.ts';
 import type {
   ClusterNode, HostActionRecord, HostApi, HostMessage, HostRequest, HostResponse, LaunchOptions, NodeRunState,
 } from '../../electron/host/api.ts';
@@ -34,17 +35,6 @@ interface Rumour {
 const HOST = '127.0.0.1';
 const TICK_MS = 50;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface DemoOptions {
   /** Kill a random running node this often (ms) and restart it a few seconds later; 0: no churn. */
   churnMs?: number;
@@ -66,7 +56,8 @@ export class DemoHostApi implements HostApi {
   private readonly timer: ReturnType<typeof setInterval>;
 
   constructor(private readonly demo: DemoOptions = {}) {
-    this.random = mulberry32(demo.seed ?? 1);
+    const rng = createRng(demo.seed ?? 1);
+    this.random = () => rng.next();
     this.timer = setInterval(() => this.tick(Date.now()), TICK_MS);
   }
 
