@@ -1,11 +1,12 @@
 // Detection time, false positives and bandwidth of the protocol defaults, measured in the deterministic simulator
-// (node-runtime/sim): the figures the timings in config.ts were chosen by, before the real-UDP benchmark.
+// (node-runtime/sim): the figures the timings in config.ts were chosen by, before the real-UDP benchmark. Timings are
+// configForGroupSize(--nodes) (the defaults up to 32 nodes) unless given.
 //   npx tsx scripts/sim-detection.ts [--nodes 10] [--kills 30] [--hours 1] [--seed 1] [--gossip MS] [--fanout B]
 //                                    [--fail MS] [--suspect MS] [--loss 0,0.1,0.3] [--scale N]
 // --scale N instead times one run of N nodes over 60 virtual seconds (wall time, events, bytes per node).
 import { parseArgs } from 'node:util';
 import { Simulation } from '../node-runtime/sim/simulation.ts';
-import { resolveConfig } from '../node-runtime/protocol/config.ts';
+import { configForGroupSize, resolveConfig } from '../node-runtime/protocol/config.ts';
 import type { ProtocolConfig } from '../node-runtime/protocol/config.ts';
 import type { MembershipEvent } from '../node-runtime/protocol/events.ts';
 import { createRng } from '../node-runtime/protocol/rng.ts';
@@ -48,15 +49,20 @@ const overrides: Partial<ProtocolConfig> = Object.fromEntries(
       return v === undefined ? [] : [[key, v]];
     }),
 );
+const nodes = int('nodes', args.nodes)!;
 let config: ProtocolConfig;
 try {
-  config = resolveConfig(overrides);
+  // The timings the host picks for a group of this size (the defaults up to 32), then the flags.
+  config = resolveConfig({ ...configForGroupSize(nodes), ...overrides });
 } catch (err) {
   console.error((err as Error).message);
   process.exit(2);
 }
-const nodes = int('nodes', args.nodes)!;
 const seed = int('seed', args.seed)!;
+/** Every node has joined (one every 23 ms) and settled. */
+const WARM_MS = Math.max(10_000, nodes * 23 + 5_000);
+/** Long enough for the slowest observer to fail a crashed node (the scaled timeouts of a large group). */
+const DETECT_WINDOW_MS = Math.max(10_000, 2 * (config.failTimeoutMs + config.suspectTimeoutMs));
 
 function pct(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -70,13 +76,13 @@ interface Detection {
   missed: number;
 }
 
-/** Crashes a random non-introducer every 12 s, restarts it 10 s later as a new version, and times the fail events. */
+/** Crashes a random non-introducer, waits out the detection window, restarts it as a new version; times the fails. */
 function detection(loss: number, suspicion: boolean, kills: number): Detection {
   const events: MembershipEvent[] = [];
   const sim = new Simulation({ nodes, seed, config, suspicion, lossRate: loss, joinSpacingMs: 23, recordEvents: false, onEvent: (e) => events.push(e) });
   const rng = createRng(seed + 17);
   const out: Detection = { first: [], all: [], suspectFirst: [], missed: 0 };
-  sim.runUntil(10_000);
+  sim.runUntil(WARM_MS);
   for (let k = 0; k < kills; k++) {
     const t0 = sim.now + rng.next() * config.gossipIntervalMs;
     sim.runUntil(t0);
@@ -86,7 +92,7 @@ function detection(loss: number, suspicion: boolean, kills: number): Detection {
     for (let i = 0; i < nodes; i++) if (i !== victim && sim.state(i) === 'up') observers.add(sim.id(i));
     const from = events.length;
     sim.crash(victim);
-    sim.runUntil(t0 + 10_000);
+    sim.runUntil(t0 + DETECT_WINDOW_MS);
     const fails = new Map<string, number>();
     let suspectAt = Number.POSITIVE_INFINITY;
     for (const e of events.slice(from)) {
@@ -109,7 +115,7 @@ function detection(loss: number, suspicion: boolean, kills: number): Detection {
 function falsePositives(loss: number, suspicion: boolean, hours: number): { fails: number; suspects: number; bytesPerSec: number } {
   let fails = 0;
   let suspects = 0;
-  const warm = 10_000;
+  const warm = WARM_MS;
   const sim = new Simulation({
     nodes, seed, config, suspicion, lossRate: loss, joinSpacingMs: 23, recordEvents: false,
     onEvent: (e) => {
