@@ -106,3 +106,22 @@ test('the core counts malformed datagrams and drops them', () => {
   assert.deepEqual(core.counters(), { received: 4, dropped: 0, malformed: 4, sent: 0 });
   assert.equal(core.members().length, 1);
 });
+
+test('decoded ids are built once: the same member is the same string in every packet', () => {
+  const sender: WireMember = { host: '127.0.0.1', port: 21000, version: 5, id: formatMemberId('127.0.0.1', 21000, 5) };
+  const msg: GossipMessage = { kind: 'gossip', sender, mode: { enabled: false, epoch: 0, tie: 0 }, entries: [{ ...sender, heartbeat: 1, incarnation: 0, status: 'alive' }] };
+  const a = decodeGossip(encodeGossip(msg));
+  const b = decodeGossip(encodeGossip({ ...msg, entries: [{ ...sender, heartbeat: 2, incarnation: 0, status: 'alive' }] }));
+  assert.ok(a.ok && b.ok);
+  assert.equal(a.msg.entries[0]!.id, sender.id);
+  assert.ok(Object.is(a.msg.entries[0]!.id, b.msg.entries[0]!.id) && Object.is(a.msg.sender.id, a.msg.entries[0]!.id));
+});
+
+test('a host that cannot make a canonical id is malformed, every time it comes', () => {
+  const bad: WireMember = { host: 'a@b', port: 1, version: 1, id: 'a@b:1@1' };
+  const bytes = encodeGossip({ kind: 'gossip', sender: bad, mode: { enabled: false, epoch: 0, tie: 0 }, entries: [] });
+  for (let i = 0; i < 2; i++) {
+    const r = decodeGossip(bytes);
+    assert.ok(!r.ok && /invalid host/.test(r.reason));
+  }
+});

@@ -122,6 +122,8 @@ function ceilTo(step: number, value: number): number {
  *   at full fanout). Cleanup and tombstones follow T_fail.
  * - CPU budget: a group on one machine sends n·fanout / T_gossip datagrams a second; T_gossip grows so that stays
  *   within GROUP_PACKETS_PER_SECOND (from ~330 members).
+ * Always valid for resolveConfig: a timeout past its bound is cut to it (beyond ~2,000 members on one machine,
+ * where the budget cannot hold anyway).
  */
 export function configForGroupSize(n: number): Partial<ProtocolConfig> {
   if (!(n > SMALL_GROUP)) return {};
@@ -131,14 +133,15 @@ export function configForGroupSize(n: number): Partial<ProtocolConfig> {
   const coverage = Math.min(1, perPacket / (n - 1));
   const heartbeatRounds = Math.log(n) / Math.log(1 + d.fanout * coverage);
   const newsRounds = Math.log(n) / Math.log(1 + d.fanout);
-  const failTimeoutMs = Math.max(d.failTimeoutMs, ceilTo(100, SPREAD_MARGIN * heartbeatRounds * gossipIntervalMs));
+  const at = (key: keyof ProtocolConfig, value: number): number => Math.min(value, BOUNDS[key][1]);
+  const failTimeoutMs = at('failTimeoutMs', Math.max(d.failTimeoutMs, ceilTo(100, SPREAD_MARGIN * heartbeatRounds * gossipIntervalMs)));
   const cleanupTimeoutMs = Math.max(d.cleanupTimeoutMs, failTimeoutMs);
   return {
     gossipIntervalMs,
     failTimeoutMs,
-    suspectTimeoutMs: Math.max(d.suspectTimeoutMs, ceilTo(100, SPREAD_MARGIN * newsRounds * gossipIntervalMs)),
+    suspectTimeoutMs: at('suspectTimeoutMs', Math.max(d.suspectTimeoutMs, ceilTo(100, SPREAD_MARGIN * newsRounds * gossipIntervalMs))),
     cleanupTimeoutMs,
-    tombstoneMs: Math.max(d.tombstoneMs, 12 * cleanupTimeoutMs),
+    tombstoneMs: at('tombstoneMs', Math.max(d.tombstoneMs, 12 * cleanupTimeoutMs)),
     introducerProbeMs: Math.max(d.introducerProbeMs, 4 * gossipIntervalMs),
   };
 }

@@ -260,3 +260,29 @@ test('a list too big for one datagram goes out as self, the news, and a rotating
   }
   assert.equal(seen.size, 301, 'ten rounds carried every member');
 });
+
+test('timers stay exact when ticks skip the list scan: a late joiner and a gossiped suspicion', () => {
+  // A member heard at 0 keeps its own timer far out; one learned at 900 and one suspected by gossip at 1200 must
+  // still expire on time although no tick between them needed a scan.
+  const c = core(1000, { suspicion: true });
+  c.start(0);
+  c.command(0, { kind: 'set-suspicion', enabled: true });
+  const mode = { enabled: true, epoch: 1, tie: 0 };
+  const early = id(1001);
+  const late = id(1002);
+  c.receive(0, addressOf(early), packet(early, [entry(early, 1, 0, 'alive')], mode));
+  const beat = (t: number) => c.receive(t, addressOf(early), packet(early, [entry(early, 1 + t, 0, 'alive')], mode));
+  for (let t = 100; t <= 900; t += 100) beat(t);
+  c.receive(900, addressOf(late), packet(late, [entry(late, 1, 0, 'alive')], mode));
+  const events: MembershipEvent[] = [];
+  for (let t = 1000; t <= 900 + C.failTimeoutMs + C.suspectTimeoutMs; t += 100) {
+    if (t === 1200) events.push(...c.receive(t, addressOf(early), packet(early, [entry(early, 1 + t, 0, 'alive'), entry(late, 1, 0, 'suspect')], mode)).events);
+    else beat(t);
+    events.push(...c.tick(t).events);
+  }
+  assert.deepEqual(brief(events.filter((e) => e.member === late)), [
+    '1200 suspect 1002@1 gossip',
+    `${1200 + C.suspectTimeoutMs} fail 1002@1 suspect-timeout`,
+  ]);
+  assert.equal(c.members().find((m) => m.id === early)?.status, 'alive');
+});

@@ -9,7 +9,7 @@ import type { ProtocolConfig } from './config.ts';
 import { resolveConfig } from './config.ts';
 import type { Rng } from './rng.ts';
 import { decodeGossip } from './codec.ts';
-import { MemberList, isLive } from './member-list.ts';
+import { MemberList } from './member-list.ts';
 import type { CoreState } from './state.ts';
 import { emit, newEntry } from './state.ts';
 import { deathNotice, expire, forgiveLostTime, isZombie } from './failure.ts';

@@ -8,7 +8,6 @@ import { isLive } from './member-list.ts';
 import type { Address } from './member-id.ts';
 import { bumpHeartbeat, chooseTargets } from './heartbeat.ts';
 
-const FRESH_SHARE = Number(process.env.FRESH_SHARE ?? 0.75);
 export function buildPacket(st: CoreState, now: number): Uint8Array {
   const others: Entry[] = [];
   for (const e of st.list.values()) if (e !== st.self) others.push(e);
@@ -25,11 +24,6 @@ export function buildPacket(st: CoreState, now: number): Uint8Array {
   const news = others.filter((e) => e.changedAt >= now - st.config.failTimeoutMs).sort((a, b) => b.changedAt - a.changedAt);
   for (const e of news) {
     if (packet.bytes >= st.config.maxPacketBytes / 2 || !packet.add(e)) break;
-    taken.add(e);
-  }
-  const fresh = others.filter((e) => !taken.has(e) && e.lastHeardAt > now - st.config.gossipIntervalMs).sort((a, b) => b.lastHeardAt - a.lastHeardAt);
-  for (const e of fresh) {
-    if (packet.bytes >= (st.config.maxPacketBytes * FRESH_SHARE) || !packet.add(e)) break;
     taken.add(e);
   }
   let k = 0;

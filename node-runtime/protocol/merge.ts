@@ -43,7 +43,8 @@ function learn(st: CoreState, now: number, w: WireEntry, reason: string): void {
   const e = newEntry(w, now);
   if (e === undefined) return;
   st.list.add(e);
-  st.nextExpiryAt = Math.min(st.nextExpiryAt, now);
+  // Its fail timer (alive, heard now) is the only one it brings; a transition below pulls the bound in itself.
+  st.nextExpiryAt = Math.min(st.nextExpiryAt, now + st.config.failTimeoutMs);
   emit(st, now, 'join', e, reason);
   if (newest !== undefined && w.version > newest) supersede(st, now, e);
   if (w.status === 'suspect' && st.mode.enabled) transition(st, now, e, 'suspect', 'gossip');

@@ -7,6 +7,7 @@ import type { MemberId, ParsedMemberId } from './member-id.ts';
 import type { WireEntry, WireMode } from './codec.ts';
 import type { Entry, MemberList } from './member-list.ts';
 import type { Rng } from './rng.ts';
+import { wireIds } from './wire-ids.ts';
 
 export interface CoreState {
   readonly self: Entry;
@@ -24,7 +25,7 @@ export interface CoreState {
   nextGossipAt: number;
   nextProbeAt: number;
   /** No listed member's timer is due before this, so a tick skips the O(N) scan until then. A lower bound: hearing
-   *  a heartbeat only moves a timer later; what may move one earlier (a status change, a new member) sets it to now. */
+   *  a heartbeat only moves a timer later; what may move one earlier (a status change, a new member) pulls it in. */
   nextExpiryAt: number;
   /** A list of this many others did not fit one packet: larger ones skip the attempt (gossip.ts). */
   wholeTooBig: number;
@@ -60,7 +61,9 @@ export function newEntry(w: Pick<WireEntry, 'id' | 'heartbeat' | 'incarnation'>,
   const parsed = parseCanonical(w.id);
   if (parsed === undefined) return undefined;
   return {
-    id: w.id,
+    // The decoder's string for this id (ids learned from a snapshot or a command included): one per process, and
+    // the list's lookups with decoded ids compare it by reference.
+    id: wireIds.id(parsed.host, parsed.port, parsed.version),
     host: parsed.host,
     port: parsed.port,
     version: parsed.version,

@@ -1,7 +1,8 @@
 // Member ids rebuilt from the wire, cached. Every gossip packet names up to ~100 members, nearly always the same ones,
 // so the decoder checks a host once (by the same parser every other id goes through) and builds each id string once:
-// a cached id is one object, so the list's Map lookups reuse its hash. Shared by every core of a process (an embedded
-// cluster holds each id once), deterministic, and bounded: past MAX_IDS it starts over.
+// the member lists key their entries by the same strings (state.ts), so a lookup compares by reference and reuses the
+// hash. Shared by every core of a process (an embedded cluster holds each id once), deterministic, and bounded: past
+// MAX_IDS it starts over (an id built before is still a correct id, only no longer shared).
 import { formatMemberId, parseMemberId } from './member-id.ts';
 import type { MemberId } from './member-id.ts';
 
@@ -51,3 +52,6 @@ export class WireIds {
     this.size = 0;
   }
 }
+
+/** One per process: the cores of an embedded cluster decode (and list) the same few hundred ids. */
+export const wireIds = new WireIds();

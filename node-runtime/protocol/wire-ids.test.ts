@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WireIds } from './wire-ids.ts';
+import { formatMemberId, parseMemberId } from './member-id.ts';
+
+test('a host is valid only if it makes canonical ids, and only valid hosts are kept', () => {
+  const ids = new WireIds();
+  for (const host of ['127.0.0.1', 'node-7.example.org', '::1', 'fe80::1']) assert.equal(ids.validHost(host), true, host);
+  for (const host of ['a b', 'x@y', '[::1]', 'h:1', '', 'ünï']) {
+    assert.equal(ids.validHost(host), false, host);
+    assert.equal(ids.validHost(host), false, `${host} again`);
+  }
+});
+
+test('the same member gives the same id object, spelled canonically', () => {
+  const ids = new WireIds();
+  ids.validHost('::1');
+  const a = ids.id('::1', 3000, 1_763_900_000_000);
+  assert.equal(a, '[::1]:3000@1763900000000');
+  assert.equal(ids.id('::1', 3000, 1_763_900_000_000), a);
+  assert.deepEqual(parseMemberId(a), { host: '::1', port: 3000, version: 1_763_900_000_000 });
+  assert.notEqual(ids.id('::1', 3000, 1_763_900_000_001), a);
+});
+
+test('past its bound the cache starts over and still answers right', () => {
+  const ids = new WireIds();
+  ids.validHost('10.0.0.1');
+  for (let i = 0; i < 70_000; i++) {
+    const port = 1 + (i % 65535);
+    const version = Math.floor(i / 65535);
+    assert.equal(ids.id('10.0.0.1', port, version), formatMemberId('10.0.0.1', port, version));
+  }
+  assert.equal(ids.validHost('10.0.0.1'), true);
+});
