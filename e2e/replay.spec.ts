@@ -46,7 +46,7 @@ async function drawn(page: Page): Promise<NodeView[]> {
 test('open the small sample, scrub to a kill, see the failure in the graph and the matrix', async ({ page }) => {
   const info = await openSample(page);
   expect(info.files).toHaveLength(10);
-  expect(info.events).toBeGreaterThan(200);
+  expect(info.events).toBeGreaterThan(150);
   expect(info.skipped).toEqual({});
   await expect(page.getByTestId('replay-progress')).toHaveJSProperty('position', 1);
   await expect(page.getByTestId('replay-skipped')).toContainText('0 lines skipped');
@@ -136,6 +136,6 @@ test('?replay=<path> (npm start -- --replay DIR) opens the recording at start, i
   await expect(page.getByTestId('replay-root')).toBeVisible();
   await expect.poll(() => call<boolean | undefined>(page, 'loaded'), { message: 'the sample loads' }).toBe(true);
   await expect(page.getByTestId('replay-path')).toHaveValue(SAMPLE);
-  // 319 logged events plus the 3 stops the kill -9ed processes could not log.
-  await expect(page.getByTestId('replay-status')).toContainText('322 events, 4 failures');
+  // 194 logged events plus the 3 stops the kill -9ed processes could not log.
+  await expect(page.getByTestId('replay-status')).toContainText('197 events, 3 failures');
 });

@@ -17,9 +17,9 @@ const base = Number(values['base-port']);
 const N = 10;
 const KILLS = [7, 2, 9];
 const PAUSED = 4;
-// > T_fail (1250 ms) since the last heartbeat heard: suspected; well under T_fail + T_suspect (2250 ms), so the
-// refutation can spread before the suspicion times out (at 1800 ms two of nine observers failed it first).
-const PAUSE_MS = 1500;
+// > T_fail (1500 ms) since the last heartbeat heard: suspected; under T_fail + T_suspect (2500 ms) by enough for the
+// refutation to spread (~2–3 gossip rounds) before the suspicion times out anywhere.
+const PAUSE_MS = 1800;
 
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(out, { recursive: true });
