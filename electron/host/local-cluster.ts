@@ -1,0 +1,140 @@
+// What the two kinds of cluster this host launches share: slots on consecutive loopback ports, start-up in batches
+// with progress, and the rules of which action a node's run state allows. How a node is started, killed, paused or
+// told something differs (child process + signals, or a MembershipNode in this process): subclasses say that.
+import { UserError } from '../../node-runtime/cli/user-error.ts';
+import { formatAddress } from '../../node-runtime/protocol/member-id.ts';
+import type { Address, ClusterNode, LaunchOptions, NodeAction, NodeRunState } from './api.ts';
+import type { Cluster, ClusterContext } from './cluster.ts';
+import { findFreePort, findFreeRange } from './free-ports.ts';
+import { runLimited } from './run-limited.ts';
+
+export const HOST = '127.0.0.1';
+
+export interface LocalSlot {
+  readonly port: number;
+  readonly address: Address;
+  state: NodeRunState;
+}
+
+export abstract class LocalCluster<S extends LocalSlot> implements Cluster {
+  abstract readonly mode: 'process' | 'embedded';
+  protected readonly slots = new Map<Address, S>();
+
+  constructor(protected readonly options: LaunchOptions, protected readonly ctx: ClusterContext,
+    private readonly startConcurrency: number) {}
+
+  /** Starts the introducer, then the others in batches joining through it, with a progress report per node. */
+  async start(): Promise<void> {
+    const { nodes, basePort } = this.options;
+    const base = basePort ?? (await findFreeRange(HOST, this.ctx.firstPort, nodes));
+    if (base === undefined) throw new UserError(`no ${nodes} consecutive free ports on ${HOST}`);
+    const slots = Array.from({ length: nodes }, (_, i) => this.slot(base + i));
+    this.ctx.sink.nodesChanged();
+    let done = 0;
+    const started = async (slot: S, join: Address | undefined): Promise<void> => {
+      await this.startSlot(slot, join);
+      this.ctx.sink.progress('starting nodes', ++done, nodes);
+    };
+    this.ctx.sink.progress('starting nodes', 0, nodes);
+    await started(slots[0]!, undefined);
+    await runLimited(slots.slice(1), this.startConcurrency, (slot) => started(slot, slots[0]!.address));
+  }
+
+  nodes(): ClusterNode[] {
+    return [...this.slots.values()].map((s) => this.describe(s));
+  }
+
+  async action(action: NodeAction, address: Address): Promise<ClusterNode> {
+    const slot = this.slots.get(address);
+    if (!slot) throw new UserError(`no node at ${address} in this cluster`);
+    const live = this.hasNode(slot) && (slot.state === 'running' || slot.state === 'paused' || slot.state === 'left');
+    switch (action) {
+      case 'kill':
+        if (!live) throw new UserError(`${address} is not running`);
+        await this.kill(slot);
+        break;
+      case 'pause':
+        if (slot.state !== 'running') throw new UserError(`${address} is ${slot.state}, not running`);
+        this.pause(slot);
+        this.setState(slot, 'paused');
+        break;
+      case 'resume':
+        if (slot.state !== 'paused') throw new UserError(`${address} is not paused`);
+        this.resume(slot);
+        this.setState(slot, 'running');
+        break;
+      case 'leave':
+        if (slot.state !== 'running') throw new UserError(`${address} is ${slot.state}: only a running node can leave`);
+        await this.leave(slot);
+        this.setState(slot, 'left');
+        break;
+      case 'restart':
+        if (live) await this.kill(slot);
+        await this.startSlot(slot, this.joinTarget(address));
+        break;
+    }
+    return this.describe(slot);
+  }
+
+  async add(): Promise<ClusterNode> {
+    const taken = new Set([...this.slots.values()].map((s) => s.port));
+    const port = await findFreePort(HOST, Math.max(...taken) + 1, taken);
+    if (port === undefined) throw new UserError('no free port left for another node');
+    const slot = this.slot(port);
+    this.ctx.sink.nodesChanged();
+    await this.startSlot(slot, this.joinTarget(slot.address));
+    return this.describe(slot);
+  }
+
+  async setDrop(rate: number, address?: Address): Promise<void> {
+    const targets = address === undefined ? this.running() : [this.slots.get(address)];
+    for (const slot of targets) {
+      if (!slot) throw new UserError(`no node at ${address} in this cluster`);
+      if (slot.state !== 'running' && slot.state !== 'left') throw new UserError(`${slot.address} is ${slot.state}`);
+    }
+    await Promise.all(targets.map((slot) => this.setDropOn(slot!, rate)));
+  }
+
+  /** One running node is told; the switch spreads by gossip (a higher suspicion epoch wins). */
+  async setSuspicion(enabled: boolean): Promise<void> {
+    const slot = this.running()[0];
+    if (!slot) throw new UserError('no running node to switch suspicion on');
+    await this.setSuspicionOn(slot, enabled);
+  }
+
+  abstract stop(): Promise<void>;
+
+  protected abstract newSlot(port: number, address: Address): S;
+  protected abstract describe(slot: S): ClusterNode;
+  protected abstract hasNode(slot: S): boolean;
+  /** Starts the slot's node (a new version), joining through `join`; resolves once it runs. */
+  protected abstract startSlot(slot: S, join: Address | undefined): Promise<void>;
+  /** Abrupt: no leave, no stop line; leaves the slot `killed`. */
+  protected abstract kill(slot: S): Promise<void>;
+  protected abstract pause(slot: S): void;
+  protected abstract resume(slot: S): void;
+  protected abstract leave(slot: S): Promise<void>;
+  protected abstract setDropOn(slot: S, rate: number): Promise<void>;
+  protected abstract setSuspicionOn(slot: S, enabled: boolean): Promise<void>;
+
+  protected running(): S[] {
+    return [...this.slots.values()].filter((s) => s.state === 'running');
+  }
+
+  protected setState(slot: S, state: NodeRunState): void {
+    slot.state = state;
+    this.ctx.sink.nodesChanged();
+  }
+
+  private slot(port: number): S {
+    const address = formatAddress(HOST, port);
+    const slot = this.newSlot(port, address);
+    this.slots.set(address, slot);
+    return slot;
+  }
+
+  /** Joins through the first running node (the introducer while it lives), so a restarted introducer rejoins too. */
+  private joinTarget(self: Address): Address | undefined {
+    return this.running().find((s) => s.address !== self)?.address;
+  }
+}
