@@ -1,5 +1,5 @@
-// Everything the renderer receives from a shell is checked here (TEAM-BRIEF: every message that crosses a process
-// boundary is validated). A malformed frame or event is counted and dropped, never thrown; one bad event does not
+// Everything the renderer receives from a shell is checked here (every message that crosses a process boundary is
+// validated: docs/contributing.md). A malformed frame or event is counted and dropped, never thrown; one bad event does not
 // cost the rest of its batch.
 import * as v from 'valibot';
 import { EVENT_KINDS } from '../../node-runtime/protocol/events.ts';
