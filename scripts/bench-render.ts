@@ -4,12 +4,20 @@
 //   frame time   requestAnimationFrame deltas (p50 / p95 / max)
 //   event→screen an event's timestamp → the end of the render of the frame that applied it (p50 / p95 / max);
 //                includes the simulator's 50 ms batching, as the host batches too.
-// Usage: npm run bench:render -- [--nodes 1000] [--churn 1000] [--seconds 20] [--port 23590]
+// With --source embedded the events come from real nodes instead: the browser shell and its host core run in this
+// process, launch N embedded MembershipNodes (scaled timings), and kill a random node every --churn ms, restarting
+// it 4 s later. The page is the same; only its host differs.
+// Usage: npm run bench:render -- [--nodes 1000] [--churn 1000] [--seconds 20] [--port 23590] [--source demo|embedded]
 // Needs `npm run build:renderer` first (builds it if dist/renderer is missing) and /usr/bin/chromium.
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { preview } from 'vite';
+import { serveApp } from '../electron/serve.ts';
+import type { ClusterNode } from '../electron/host/api.ts';
 import { chromium } from '@playwright/test';
 
 const { values } = parseArgs({
@@ -18,8 +26,14 @@ const { values } = parseArgs({
     churn: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '20' },
     port: { type: 'string', default: '23590' },
+    source: { type: 'string', default: 'demo' },
   },
 });
+const source = values.source;
+if (source !== 'demo' && source !== 'embedded') {
+  console.error('bench-render: --source is demo or embedded');
+  process.exit(2);
+}
 const nodes = Number(values.nodes);
 const churn = Number(values.churn);
 const seconds = Number(values.seconds);
@@ -30,7 +44,10 @@ if (![nodes, churn, seconds, port].every((n) => Number.isInteger(n) && n >= 0) |
 }
 
 if (!existsSync('dist/renderer/index.html')) execFileSync('npx', ['vite', 'build'], { stdio: 'inherit' });
-const server = await preview({ preview: { host: '127.0.0.1', port, strictPort: true, open: false }, logLevel: 'warn' });
+const logsDir = mkdtempSync(path.join(os.tmpdir(), 'hearsay-bench-render-'));
+const app = source === 'embedded' ? await serveApp({ port, logsDir, firstNodePort: 26000 }) : undefined;
+const server = app ? undefined : await preview({ preview: { host: '127.0.0.1', port, strictPort: true, open: false }, logLevel: 'warn' });
+let churnTimer: NodeJS.Timeout | undefined;
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -41,7 +58,25 @@ try {
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
   type Hook = { state(): { counts: { alive: number; total: number }; backlog: number; running: number }; frameStats(): Record<string, number> & { phasesP95: Record<string, number> }; resetFrameStats(): void };
   const started = Date.now();
-  await page.goto(`http://127.0.0.1:${port}/?demo=${nodes}&churn=${churn}`);
+  if (app) {
+    await page.goto(app.shell.url);
+    await app.host.request({ type: 'launch', options: { nodes, mode: 'embedded', suspicion: false, dropRate: 0 } });
+    const host = app.host;
+    let nodesNow: readonly ClusterNode[] = [];
+    host.subscribe((m) => { if (m.type === 'nodes') nodesNow = m.nodes; });
+    if (churn > 0) {
+      churnTimer = setInterval(() => {
+        // Not the introducer (slot 0): restarted nodes rejoin through it.
+        const running = nodesNow.filter((n) => n.state === 'running').slice(1);
+        const victim = running[Math.floor(Math.random() * running.length)];
+        if (!victim) return;
+        void host.request({ type: 'node-action', action: 'kill', address: victim.address }).then(() => new Promise((r) => setTimeout(r, 4000)))
+          .then(() => host.request({ type: 'node-action', action: 'restart', address: victim.address })).catch(() => undefined);
+      }, churn);
+    }
+  } else {
+    await page.goto(`http://127.0.0.1:${port}/?demo=${nodes}&churn=${churn}`);
+  }
   await page.waitForFunction(() => typeof (window as unknown as { __hearsay?: unknown }).__hearsay === 'object');
   // Start-up: every node running and seen alive by the majority, nothing queued.
   await page.waitForFunction((n) => {
@@ -55,12 +90,18 @@ try {
   await page.waitForTimeout(seconds * 1000);
   const f = await page.evaluate(() => (window as unknown as { __hearsay: Hook }).__hearsay.frameStats());
   const s = await page.evaluate(() => (window as unknown as { __hearsay: Hook }).__hearsay.state());
-  console.log(`steady state, ${seconds} s, ${nodes} nodes, a kill every ${churn} ms (headless Chromium, SwiftShader):`);
+  console.log(`steady state, ${seconds} s, ${nodes} ${source === 'embedded' ? 'embedded (real) nodes' : 'demo nodes'}, a kill every ${churn} ms (headless Chromium, SwiftShader):`);
   console.log(`  frame time      p50 ${f.frameP50} ms  p95 ${f.frameP95} ms  max ${f.frameMax} ms  (${f.frames} frames; target p95 ≤ 16.7 ms)`);
   console.log(`  event → screen  p50 ${f.eventToScreenP50} ms  p95 ${f.eventToScreenP95} ms  max ${f.eventToScreenMax} ms  (${f.eventSamples} events; target ≤ 200 ms)`);
   console.log(`  p95 per phase (ms): ${JSON.stringify(f.phasesP95)}`);
   console.log(`  backlog at end: ${s.backlog} events`);
 } finally {
+  clearInterval(churnTimer);
   await browser.close();
-  await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+  if (server) await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+  if (app) {
+    await app.host.close();
+    await app.shell.close();
+  }
+  rmSync(logsDir, { recursive: true, force: true });
 }
