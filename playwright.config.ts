@@ -8,6 +8,8 @@ const NODE_PORTS = 23700;
 
 export default defineConfig({
   testDir: 'e2e',
+  // e2e/contracts/*.test.ts are node:test files (npm run test:unit), not browser specs.
+  testMatch: '**/*.spec.ts',
   outputDir: 'e2e/artifacts/test-results',
   workers: 1,
   fullyParallel: false,

@@ -1,11 +1,13 @@
+// Writer ↔ reader contract: what the node's log writer (node-runtime/log) writes, the replay reader (renderer) reads.
+// It lives outside both layers because it imports both.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as v from 'valibot';
-import { LogEventSchema } from '../../../node-runtime/log/read-log.ts';
-import { formatLogLine } from '../../../node-runtime/log/jsonl-log.ts';
-import { EVENT_KINDS } from '../../../node-runtime/protocol/events.ts';
-import { checkEvent, parseLine } from './parse-record.ts';
+import { LogEventSchema } from '../../node-runtime/log/read-log.ts';
+import { formatLogLine } from '../../node-runtime/log/jsonl-log.ts';
+import { EVENT_KINDS } from '../../node-runtime/protocol/events.ts';
+import { checkEvent, parseLine } from '../../renderer/model/replay/parse-record.ts';
 
 const id = fc.oneof(
   fc.tuple(fc.constantFrom('127.0.0.1', 'host-a', '[::1]'), fc.integer({ min: 0, max: 70000 }), fc.integer({ min: 0, max: 1e6 }))

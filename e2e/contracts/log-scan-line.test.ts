@@ -1,13 +1,15 @@
+// Writer ↔ reader contract: what the node's log writer (node-runtime/log) writes, the replay reader (renderer) reads.
+// It lives outside both layers because it imports both.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { formatLogLine } from '../../../node-runtime/log/jsonl-log.ts';
-import { EVENT_KINDS } from '../../../node-runtime/protocol/events.ts';
-import type { MembershipEvent } from '../../../node-runtime/protocol/events.ts';
-import { KIND_CODE } from './event-columns.ts';
-import { checkEvent, NO_INCARNATION } from './parse-record.ts';
-import { LineScanner } from './scan-line.ts';
-import type { ScannedEvent } from './scan-line.ts';
+import { formatLogLine } from '../../node-runtime/log/jsonl-log.ts';
+import { EVENT_KINDS } from '../../node-runtime/protocol/events.ts';
+import type { MembershipEvent } from '../../node-runtime/protocol/events.ts';
+import { KIND_CODE } from '../../renderer/model/replay/event-columns.ts';
+import { checkEvent, NO_INCARNATION } from '../../renderer/model/replay/parse-record.ts';
+import { LineScanner } from '../../renderer/model/replay/scan-line.ts';
+import type { ScannedEvent } from '../../renderer/model/replay/scan-line.ts';
 
 const blank = (): ScannedEvent => ({ ts: 0, node: '', kind: 0, member: '', incarnation: 0, reason: undefined });
 const encoder = new TextEncoder();
