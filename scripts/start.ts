@@ -11,6 +11,7 @@ import { UserError } from '../node-runtime/cli/user-error.ts';
 import { APP_USAGE, parseAppArgs } from '../electron/host/app-args.ts';
 import type { AppArgs } from '../electron/host/app-args.ts';
 import { serveApp } from '../electron/serve.ts';
+import { RecordingFiles } from '../electron/host/recording-files.ts';
 import { findElectron } from './electron-binary.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -133,6 +134,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${APP_USAGE}\n`);
     return;
   }
+  // A bad --replay path is the user's mistake: say so here, not later as a toast in a page nobody may be looking at.
+  if (args.replay) new RecordingFiles({ cwd: process.cwd(), logsDir: path.join(ROOT, 'logs') }).open(args.replay);
   ensureRenderer();
   const electron = findElectron();
   if ('binary' in electron) {
