@@ -19,6 +19,7 @@ export function formatLogLine(e: MembershipEvent): string {
   const record: Record<string, unknown> = { ts: e.ts, node: e.node, event: e.event, member: e.member };
   if (e.incarnation !== undefined) record.incarnation = e.incarnation;
   if (e.reason !== undefined) record.reason = e.reason;
+  if (e.via !== undefined) record.via = e.via;
   return `${JSON.stringify(record)}\n`;
 }
 

@@ -12,6 +12,8 @@ export const LogEventSchema = v.object({
   member: v.string(),
   incarnation: v.optional(v.number()),
   reason: v.optional(v.string()),
+  // Absent in logs written before it existed, and for what was not learned from a datagram.
+  via: v.optional(v.string()),
 });
 
 export interface ParsedLog {

@@ -103,7 +103,7 @@ test('the core counts malformed datagrams and drops them', () => {
     assert.deepEqual(out.events, []);
     assert.deepEqual(out.send, []);
   }
-  assert.deepEqual(core.counters(), { received: 4, dropped: 0, malformed: 4, sent: 0 });
+  assert.deepEqual(core.counters(), { received: 4, dropped: 0, malformed: 4, sent: 0, blockedIn: 0, blockedOut: 0 });
   assert.equal(core.members().length, 1);
 });
 

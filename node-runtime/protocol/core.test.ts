@@ -238,7 +238,7 @@ test('the receiver-side drop rate drops before decoding and counts it', () => {
   assert.equal(a!.dropRate(), 1);
   for (let i = 0; i < 5; i++) deliver(300, b!.tick(250 * (i + 1)), a!, b!);
   deliver(300, { send: [{ to: '127.0.0.1:1000', bytes: new Uint8Array([1]) }], events: [], nextWakeAt: 0 }, a!, b!);
-  assert.deepEqual(a!.counters(), { received: 6, dropped: 6, malformed: 0, sent: 0 });
+  assert.deepEqual(a!.counters(), { received: 6, dropped: 6, malformed: 0, sent: 0, blockedIn: 0, blockedOut: 0 });
   assert.equal(a!.members().find((m) => m.id === b!.self)!.heartbeat, 0);
 });
 

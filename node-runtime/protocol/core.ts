@@ -9,6 +9,7 @@ import type { ProtocolConfig } from './config.ts';
 import { resolveConfig } from './config.ts';
 import type { Rng } from './rng.ts';
 import { decodeGossip } from './codec.ts';
+import type { MessageKind } from './codec.ts';
 import { MemberList } from './member-list.ts';
 import type { CoreState } from './state.ts';
 import { emit, newEntry } from './state.ts';
@@ -18,6 +19,8 @@ import { mergeEntry } from './merge.ts';
 import { hearMode, switchSuspicion } from './suspicion.ts';
 import { admit, joined, snapshot } from './join.ts';
 import { leave } from './leave.ts';
+import type { DropCause, Trace } from './trace.ts';
+import { newsOf } from './trace.ts';
 
 export interface Send {
   readonly to: Address;
@@ -32,6 +35,8 @@ export interface Output {
   /** Set once, when this member learns the group declared it failed or removed: fail-stop, so it cannot refute;
    *  the runtime logs `stop` and rejoins under a new version. */
   readonly selfDeclaredFailed?: boolean;
+  /** Only while tracing is on: one record per datagram sent (blocked ones included) or refused (trace.ts). */
+  readonly trace?: Trace[];
 }
 
 export interface MemberView {
@@ -55,6 +60,10 @@ export type Command =
   | { readonly kind: 'set-suspicion'; readonly enabled: boolean }
   /** Local: the receiver-side drop probability, 0..1. */
   | { readonly kind: 'set-drop'; readonly rate: number }
+  /** Local: cut this member off from these addresses, both ways (replaces the list; empty heals). */
+  | { readonly kind: 'set-blocked'; readonly addresses: readonly Address[] }
+  /** Local: whether outputs carry `trace`. */
+  | { readonly kind: 'set-trace'; readonly enabled: boolean }
   /** Introducer side of a TCP join: add the joiner; `snapshot()` then gives the reply. */
   | { readonly kind: 'admit'; readonly member: MemberId }
   /** Joiner side: merge the introducer's reply. */
@@ -66,6 +75,7 @@ export interface CoreOptions {
   readonly rng: Rng;
   readonly suspicion?: boolean;
   readonly dropRate?: number;
+  readonly trace?: boolean;
   /** Address of the introducer this member joined through; re-announced to while no alive member lives there, so a
    *  restarted introducer relearns the group. */
   readonly introducer?: Address;
@@ -76,6 +86,9 @@ export interface CoreCounters {
   readonly dropped: number;
   readonly malformed: number;
   readonly sent: number;
+  /** Datagrams from, and to, addresses on the block list. */
+  readonly blockedIn: number;
+  readonly blockedOut: number;
 }
 
 /** An inert core (left, or declared failed) still answers with a finite wake-up, so a runtime that arms a timer
@@ -89,7 +102,10 @@ export class MembershipCore {
   private left = false;
   private reportedFailed = false;
   private nextWakeAt = 0;
-  private readonly count = { received: 0, dropped: 0, malformed: 0, sent: 0 };
+  private readonly count = { received: 0, dropped: 0, malformed: 0, sent: 0, blockedIn: 0, blockedOut: 0 };
+  private blocked: ReadonlySet<Address> = new Set();
+  private tracing: boolean;
+  private refused: Trace[] = [];
 
   /** Throws for a self id that is not a canonical `host:port@version` or a config out of range (programming errors:
    *  the runtime validates user input before). */
@@ -107,6 +123,7 @@ export class MembershipCore {
       introducer: opts.introducer,
       mode: { enabled: opts.suspicion ?? false, epoch: 0, tie: 0 },
       events: [],
+      via: undefined,
       refuteTo: [],
       declaredFailed: false,
       nextGossipAt: 0,
@@ -116,6 +133,7 @@ export class MembershipCore {
       rotation: 0,
     };
     this.drop = validRate(opts.dropRate ?? 0) ?? 0;
+    this.tracing = opts.trace ?? false;
   }
 
   /** Emits `start` for self; the first gossip round is one interval later (after the runtime's TCP join). */
@@ -150,9 +168,13 @@ export class MembershipCore {
     if (this.inert) return this.finish(now, []);
     const st = this.st;
     this.count.received++;
+    if (this.blocked.has(from)) {
+      this.count.blockedIn++;
+      return this.refuse(now, from, bytes, 'blocked');
+    }
     if (this.drop > 0 && st.rng.next() < this.drop) {
       this.count.dropped++;
-      return this.finish(now, []);
+      return this.refuse(now, from, bytes, 'drop');
     }
     const decoded = decodeGossip(bytes);
     if (!decoded.ok) {
@@ -164,12 +186,14 @@ export class MembershipCore {
       if (entries.some((w) => w.id === st.self.id && w.status === 'failed')) st.declaredFailed = true;
       return this.finish(now, []);
     }
-    if (isZombie(st, sender)) return this.finish(now, [{ to: from, bytes: deathNotice(st, sender) }]);
+    if (isZombie(st, sender)) return this.finish(now, [{ to: from, bytes: deathNotice(st, sender) }], 'failed-notice');
+    st.via = sender.id;
     hearMode(st, now, mode);
     for (const w of entries) {
       mergeEntry(st, now, w, 'gossip', from);
       if (st.declaredFailed) break;
     }
+    st.via = undefined;
     if (st.refuteTo.length === 0 || st.declaredFailed) return this.finish(now, []);
     const refutation = buildPacket(st, now);
     return this.finish(now, [...new Set(st.refuteTo)].map((to) => ({ to, bytes: refutation })));
@@ -180,6 +204,14 @@ export class MembershipCore {
     if (cmd.kind === 'set-drop') {
       // An out-of-range rate is ignored: the runtime reports it to the user.
       this.drop = validRate(cmd.rate) ?? this.drop;
+      return this.finish(now, []);
+    }
+    if (cmd.kind === 'set-blocked') {
+      this.blocked = new Set(cmd.addresses);
+      return this.finish(now, []);
+    }
+    if (cmd.kind === 'set-trace') {
+      this.tracing = cmd.enabled;
       return this.finish(now, []);
     }
     if (this.inert) return this.finish(now, []);
@@ -228,6 +260,10 @@ export class MembershipCore {
     return this.drop;
   }
 
+  blockedAddresses(): Address[] {
+    return [...this.blocked];
+  }
+
   counters(): CoreCounters {
     return { ...this.count };
   }
@@ -240,16 +276,38 @@ export class MembershipCore {
     return this.left || this.st.declaredFailed;
   }
 
-  private finish(now: number, send: Send[]): Output {
+  private refuse(now: number, from: Address, bytes: Uint8Array, cause: DropCause): Output {
+    if (this.tracing) this.refused.push({ type: 'drop', from, to: this.st.self.address, bytes: bytes.length, cause });
+    return this.finish(now, []);
+  }
+
+  /** Holds back what goes to blocked addresses, and traces what is sent (`kind`: what the sends are). */
+  private finish(now: number, all: Send[], kind: MessageKind = 'gossip'): Output {
     const st = this.st;
     const events = st.events;
     st.events = [];
     st.refuteTo = [];
+    const send = this.blocked.size === 0 ? all : all.filter((s) => !this.blocked.has(s.to));
+    this.count.blockedOut += all.length - send.length;
     this.count.sent += send.length;
-    const out: Output = { send, events, nextWakeAt: this.inert ? now + IDLE_WAKE_MS : this.nextWakeAt };
+    const base: Output = { send, events, nextWakeAt: this.inert ? now + IDLE_WAKE_MS : this.nextWakeAt };
+    const out = this.tracing ? { ...base, trace: this.traceOf(now, all, kind) } : base;
     if (!st.declaredFailed || this.reportedFailed) return out;
     this.reportedFailed = true;
     return { ...out, send: [], selfDeclaredFailed: true };
+  }
+
+  private traceOf(now: number, sent: Send[], kind: MessageKind): Trace[] {
+    const trace = this.refused;
+    this.refused = [];
+    if (sent.length === 0) return trace;
+    const from = this.st.self.address;
+    const news = kind === 'gossip' ? newsOf(this.st, now) : [];
+    for (const { to, bytes } of sent) {
+      const t: Trace = { type: 'send', kind, from, to, bytes: bytes.length, news };
+      trace.push(this.blocked.has(to) ? { ...t, dropped: 'blocked' } : t);
+    }
+    return trace;
   }
 }
 

@@ -22,6 +22,9 @@ export interface MembershipEvent {
   readonly incarnation?: number;
   /** Why, where it is not obvious from `event`: e.g. `timeout`, `suspect-timeout`, `gossip`, `introducer`. */
   readonly reason?: string;
+  /** Learned from a datagram: the member that sent it (who told the observer). Absent for local decisions (timers,
+   *  commands) and for what came with the TCP join. */
+  readonly via?: MemberId;
 }
 
 /** What a member looks like in one observer's list. `removed` members are gone from the list. */

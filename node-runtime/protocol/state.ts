@@ -18,6 +18,8 @@ export interface CoreState {
   mode: WireMode;
   /** Events of the output being built. */
   events: MembershipEvent[];
+  /** The sender of the datagram being merged: every event it causes records it as `via`. */
+  via: MemberId | undefined;
   /** Senders owed an immediate refutation by the receive being processed (suspicion.ts). */
   refuteTo: Address[];
   /** Set when the group declared this member failed or left: it cannot refute (fail-stop) and goes inert. */
@@ -37,7 +39,8 @@ const KIND_OF: Record<MemberStatus, EventKind> = { alive: 'alive', suspect: 'sus
 
 export function emit(st: CoreState, now: number, event: EventKind, e: Entry, reason?: string): void {
   const ev: MembershipEvent = { ts: Math.round(now), node: st.self.id, event, member: e.id, incarnation: e.incarnation };
-  st.events.push(reason === undefined ? ev : { ...ev, reason });
+  const why = reason === undefined ? ev : { ...ev, reason };
+  st.events.push(st.via === undefined ? why : { ...why, via: st.via });
 }
 
 /** Moves a member to `status` and records it as the matching event. */

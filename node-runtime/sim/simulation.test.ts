@@ -273,3 +273,39 @@ test('property: incarnations and versions never go backwards in any observer\'s 
     }
   }), { numRuns: 25 });
 });
+
+test('block lists cut the group in two: each half fails the other, traced as blocked; healing reconverges', () => {
+  const traces = { blocked: 0, sends: 0 };
+  const s = sim({
+    onTrace: (t) => {
+      if (t.type === 'send') traces.sends++;
+      if ((t.type === 'send' && t.dropped === 'blocked') || (t.type === 'drop' && t.cause === 'blocked')) traces.blocked++;
+    },
+  });
+  s.runUntil(4000);
+  const left = [0, 1, 2, 3, 4];
+  const right = [5, 6, 7, 8, 9];
+  const cut = (side: number[], other: number[]) => {
+    for (const i of side) s.command(i, { kind: 'set-blocked', addresses: other.map((j) => s.address(j)) });
+  };
+  cut(left, right);
+  cut(right, left);
+  const t0 = s.now;
+  s.runFor(C.failTimeoutMs + 2000);
+  for (const [side, other] of [[left, right], [right, left]] as const) {
+    for (const i of side) {
+      for (const j of other) assert.equal(s.view(i).find((m) => m.id === s.id(j))?.status, 'failed', `${i} holds ${j} failed`);
+    }
+  }
+  // Suspicion off: each failure is the observer's own timeout, told by nobody.
+  const fails = s.events().filter((e) => e.event === 'fail' && e.ts >= t0);
+  assert.equal(fails.length, 50);
+  assert.ok(fails.every((e) => e.reason === 'timeout' && e.via === undefined));
+  assert.ok(traces.blocked > 0 && traces.sends > traces.blocked);
+  cut([...left, ...right], []);
+  s.runFor(C.failTimeoutMs + C.cleanupTimeoutMs + 5000);
+  for (let i = 0; i < 10; i++) {
+    const alive = s.view(i).filter((m) => m.status === 'alive').map((m) => m.id).sort();
+    assert.deepEqual(alive, upIds(s).sort(), `node ${i} lists every member alive again`);
+  }
+});

@@ -7,6 +7,7 @@ import type { Command, MemberView, Output } from '../protocol/core.ts';
 import { resolveConfig } from '../protocol/config.ts';
 import type { ProtocolConfig } from '../protocol/config.ts';
 import type { MembershipEvent } from '../protocol/events.ts';
+import type { Trace } from '../protocol/trace.ts';
 import { formatAddress, formatMemberId } from '../protocol/member-id.ts';
 import type { Address, MemberId } from '../protocol/member-id.ts';
 import { createRng } from '../protocol/rng.ts';
@@ -30,6 +31,8 @@ export interface SimulationOptions {
   /** Keep every event for `events()` (default true); long or large runs turn it off and use `onEvent`. */
   readonly recordEvents?: boolean;
   readonly onEvent?: (e: MembershipEvent) => void;
+  /** With it, every core traces its datagrams, and the network adds what it lost (cause `loss`). */
+  readonly onTrace?: (t: Trace, at: number) => void;
 }
 
 export type NodeState = 'up' | 'paused' | 'crashed' | 'left';
@@ -226,6 +229,7 @@ export class Simulation {
       rng: createRng(mix(this.opts.seed, s.index * 7919 + s.gen)),
       suspicion: this.opts.suspicion ?? false,
       dropRate: this.opts.dropRate ?? 0,
+      trace: this.opts.onTrace !== undefined,
       ...(intro === undefined ? {} : { introducer: intro }),
     });
     s.state = 'up';
@@ -247,11 +251,16 @@ export class Simulation {
 
   private pump(s: Slot, out: Output): void {
     for (const e of out.events) this.record(e);
+    const onTrace = this.opts.onTrace;
+    if (onTrace !== undefined) for (const t of out.trace ?? []) onTrace(t, this.clock);
     for (const { to, bytes } of out.send) {
       s.bytesSent += bytes.length;
       s.packetsSent++;
       const target = this.byAddress.get(to);
-      if (target === undefined || this.cut(s.index, target.index) || this.net.next() < this.loss) continue;
+      if (target === undefined || this.cut(s.index, target.index) || this.net.next() < this.loss) {
+        onTrace?.({ type: 'drop', from: s.address, to, bytes: bytes.length, cause: 'loss' }, this.clock);
+        continue;
+      }
       this.queue.push(this.clock + this.delay(), { kind: 'deliver', slot: target.index, from: s.address, bytes });
     }
     if (out.selfDeclaredFailed) {

@@ -1,0 +1,43 @@
+// Message traces: what a core sent (kind, from, to, bytes and the news it carried) and which datagrams it refused.
+// Built only while tracing is on, so the gossip loop pays one branch when nobody watches. The runtime, the host and
+// the simulator stream these beside membership events; the renderer draws them as packets in flight.
+import type { MemberStatus } from './events.ts';
+import type { Address, MemberId } from './member-id.ts';
+import type { MessageKind } from './codec.ts';
+import type { CoreState } from './state.ts';
+
+/** A status change a packet carries: a suspicion, a failure, a leave, or a refutation (`alive` at a new incarnation). */
+export interface News {
+  readonly member: MemberId;
+  readonly status: MemberStatus;
+  readonly incarnation: number;
+}
+
+/** Why a datagram did not reach its receiver's merge: the receiver's drop rate, its block list (either side), or the
+ *  network (only the simulator knows this one). */
+export type DropCause = 'drop' | 'blocked' | 'loss';
+
+export type Trace =
+  | {
+    readonly type: 'send';
+    readonly kind: MessageKind;
+    readonly from: Address;
+    readonly to: Address;
+    readonly bytes: number;
+    readonly news: readonly News[];
+    /** Set when the sender's own block list kept it from leaving. */
+    readonly dropped?: DropCause;
+  }
+  | { readonly type: 'drop'; readonly from: Address; readonly to: Address; readonly bytes: number; readonly cause: DropCause };
+
+/** The entries whose status changed within the window in which gossip.ts gives them priority: the news a gossip
+ *  packet of this moment carries (refutations and leaves included, as self is in the list). */
+export function newsOf(st: CoreState, now: number): News[] {
+  const news: News[] = [];
+  const since = now - st.config.failTimeoutMs;
+  for (const e of st.list.values()) {
+    if (e.changedAt < since || (e.status === 'alive' && e.incarnation === 0)) continue;
+    news.push({ member: e.id, status: e.status, incarnation: e.incarnation });
+  }
+  return news;
+}
