@@ -5,6 +5,8 @@ import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
+const belowTheApp = { group: ['**/electron/**', '**/renderer/**'], message: 'node-runtime sits below the app: it never imports it.' };
+
 const electronOnlyInShell = { name: 'electron', message: "Only electron/main.ts and electron/preload.ts import 'electron'." };
 
 export default tseslint.config(
@@ -44,7 +46,27 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
         paths: [electronOnlyInShell],
-        patterns: [{ group: ['**/electron/**', '**/renderer/**'], message: 'node-runtime sits below the app: it never imports it.' }],
+        patterns: [belowTheApp],
+      }],
+    },
+  },
+  {
+    // ARCHITECTURE.md §5: the node exposes a typed API; what serves it (services/) and drives it (control/, cli/)
+    // sits above, so no import circle can come back.
+    files: ['node-runtime/node/**/*.ts', 'node-runtime/control/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/testing/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [electronOnlyInShell],
+        patterns: [belowTheApp, {
+          group: ['**/services/**', '**/cli/**'],
+          allowTypeImports: true,
+          message: 'The node and its commands sit below the services and the CLI that use them.',
+        }, {
+          group: ['**/control/**', '**/grep/**'],
+          allowTypeImports: true,
+          message: 'Only services/ wires control and grep to the node (ARCHITECTURE.md §5).',
+        }],
       }],
     },
   },

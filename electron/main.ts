@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { BrowserWindow, app, ipcMain, protocol, session } from 'electron';
 import type { IpcMainEvent, IpcMainInvokeEvent, WebContents } from 'electron';
-import { UserError } from '../node-runtime/cli/user-error.ts';
+import { UserError } from '../node-runtime/user-error.ts';
 import { APP_USAGE, parseAppArgs } from './host/app-args.ts';
 import { CONTENT_SECURITY_POLICY, resolveAppFile } from './host/app-files.ts';
 import { Host } from './host/host.ts';
@@ -28,7 +28,7 @@ protocol.registerSchemesAsPrivileged([
 function fail(message: string): never {
   process.stderr.write(`hearsay: ${message}\n`);
   app.exit(2);
-  throw new UserError(message);
+  throw new UserError('usage', message);
 }
 
 let args: ReturnType<typeof parseAppArgs>;

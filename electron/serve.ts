@@ -8,11 +8,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import * as v from 'valibot';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
-import { UserError } from '../node-runtime/cli/user-error.ts';
+import { UserError } from '../node-runtime/user-error.ts';
+import { parseArgv } from '../node-runtime/cli/argv.ts';
 import { isLoopback } from '../node-runtime/transport/tcp-listener.ts';
 import type { HostApi, HostMessage } from './host/api.ts';
 import { CONTENT_SECURITY_POLICY, resolveAppFile } from './host/app-files.ts';
@@ -134,7 +134,7 @@ export async function startBrowserShell(opts: BrowserShellOptions): Promise<Brow
   const port = opts.port ?? DEFAULT_SHELL_PORT;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(err.code === 'EADDRINUSE' ? new UserError(`port ${port} is busy (choose another with --port)`) : err);
+      reject(err.code === 'EADDRINUSE' ? new UserError('busy', `port ${port} is busy (choose another with --port)`) : err);
     });
     server.listen({ host: bindHost, port, exclusive: true }, () => resolve());
   });
@@ -164,7 +164,7 @@ export async function serveApp(opts: {
   let port = opts.port;
   if (port === undefined) {
     port = await findFreePort('127.0.0.1', DEFAULT_SHELL_PORT);
-    if (port === undefined) throw new UserError('no free port for the browser shell');
+    if (port === undefined) throw new UserError('state', 'no free port for the browser shell');
   }
   try {
     return { shell: await startBrowserShell({ api: host, recordings, rendererDir, host: opts.host, port }), host };
@@ -184,23 +184,17 @@ Serves the app (dist/renderer; build it with npm run build:renderer) and its hos
 function portValue(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UserError(`${flag} ${text} is not a port`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UserError('usage', `${flag} ${text} is not a port`);
   return port;
 }
 
 async function main(argv: string[]): Promise<void> {
-  let values: { port?: string; host?: string; 'logs-dir'?: string; 'node-ports'?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        port: { type: 'string' }, host: { type: 'string' }, 'logs-dir': { type: 'string' }, 'node-ports': { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (err) {
-    throw new UserError(`${(err as Error).message.split('\n')[0]}\n${USAGE}`);
-  }
+  const { values } = parseArgv(argv, {
+    port: { type: 'string' }, host: { type: 'string' }, 'logs-dir': { type: 'string' }, 'node-ports': { type: 'string' },
+    help: { type: 'boolean' },
+  }) as {
+    values: { port?: string; host?: string; 'logs-dir'?: string; 'node-ports'?: string; help?: boolean };
+  };
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;

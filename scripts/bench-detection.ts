@@ -8,7 +8,7 @@ import { controlRequest } from '../node-runtime/control/client.ts';
 import type { BandwidthResult } from '../node-runtime/control/commands.ts';
 import { formatHelp, numberFlag, parseFlags, portFlag, stringFlag } from '../node-runtime/cli/flags.ts';
 import type { FlagSpecs } from '../node-runtime/cli/flags.ts';
-import { UserError } from '../node-runtime/cli/user-error.ts';
+import { UserError } from '../node-runtime/user-error.ts';
 import { firstEvent, NodeGroup } from '../node-runtime/node/testing/node-process.ts';
 import type { NodeProcess } from '../node-runtime/node/testing/node-process.ts';
 import { waitFor } from '../node-runtime/node/testing/wait-for.ts';
@@ -46,7 +46,7 @@ function seconds(ms: number): string {
 
 function parseList(text: string, what: string, check: (s: string) => boolean): string[] {
   const items = text.split(',').map((s) => s.trim()).filter(Boolean);
-  if (items.length === 0 || !items.every(check)) throw new UserError(`--${what} ${text}: bad list`);
+  if (items.length === 0 || !items.every(check)) throw new UserError('usage', `--${what} ${text}: bad list`);
   return items;
 }
 

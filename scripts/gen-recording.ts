@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import type { EventKind, MembershipEvent } from '../node-runtime/protocol/events.ts';
 import { formatMemberId } from '../node-runtime/protocol/member-id.ts';
 import { formatLogLine, logFileName } from '../node-runtime/log/jsonl-log.ts';
-import { UserError } from '../node-runtime/cli/user-error.ts';
+import { UserError } from '../node-runtime/user-error.ts';
 import type { HostActionRecord } from '../electron/host/api.ts';
 import { createRng } from '../node-runtime/protocol/rng.ts';
 
@@ -169,11 +169,11 @@ export function genOptions(argv: string[]): GenOptions {
       },
     }));
   } catch (err) {
-    throw new UserError((err as Error).message);
+    throw new UserError('usage', (err as Error).message);
   }
   const int = (name: string, v: string, min: number): number => {
     const n = Number(v);
-    if (!Number.isSafeInteger(n) || n < min) throw new UserError(`--${name} must be an integer ≥ ${min}, got "${v}"`);
+    if (!Number.isSafeInteger(n) || n < min) throw new UserError('usage', `--${name} must be an integer ≥ ${min}, got "${v}"`);
     return n;
   };
   return { out: values.out, nodes: int('nodes', values.nodes, 2), events: int('events', values.events, 1), seed: int('seed', values.seed, 0) };

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../node-runtime/cli/user-error.ts';
+import { UserError } from '../node-runtime/user-error.ts';
 import { APP_USAGE, parseAppArgs } from '../electron/host/app-args.ts';
 import type { AppArgs } from '../electron/host/app-args.ts';
 import { serveApp } from '../electron/serve.ts';
@@ -42,7 +42,7 @@ function ensureRenderer(): void {
   say(built === 0 ? 'building the renderer (dist/renderer is missing)…' : 'rebuilding the renderer (sources changed)…');
   const run = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'],
     { cwd: ROOT, stdio: 'inherit' });
-  if (run.status !== 0) throw new UserError('the renderer build failed (npm run build:renderer shows why)');
+  if (run.status !== 0) throw new UserError('usage', 'the renderer build failed (npm run build:renderer shows why)');
 }
 
 function findChromium(): string | undefined {
@@ -78,7 +78,7 @@ function forwardArgs(args: AppArgs): string[] {
 async function runElectron(binary: string, args: AppArgs): Promise<void> {
   const build = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/build-electron.ts'],
     { cwd: ROOT, stdio: 'inherit' });
-  if (build.status !== 0) throw new UserError('bundling the Electron shell failed (npm run build:electron shows why)');
+  if (build.status !== 0) throw new UserError('usage', 'bundling the Electron shell failed (npm run build:electron shows why)');
   const child = spawn(binary, [path.join(ROOT, 'dist', 'electron', 'main.mjs'), ...forwardArgs(args)], { cwd: ROOT, stdio: 'inherit' });
   // Electron stops its cluster on quit; Ctrl-C reaches it through the terminal's process group as well.
   onInterrupt(async () => {

@@ -1,7 +1,7 @@
 // The app's command line, shared by `npm start` (scripts/start.ts) and the Electron main process it may launch
 // (which gets the same flags passed on): which cluster to start, which recording to open.
-import { parseArgs } from 'node:util';
-import { UserError } from '../../node-runtime/cli/user-error.ts';
+import { UserError } from '../../node-runtime/user-error.ts';
+import { parseArgv } from '../../node-runtime/cli/argv.ts';
 import { MAX_NODES } from './host-request-schema.ts';
 
 export interface AppArgs {
@@ -28,30 +28,20 @@ export const APP_USAGE = `usage: npm start -- [--nodes N] [--mode process|embedd
 
 function int(text: string, flag: string, min: number, max: number): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UserError(`${flag} ${text}: expected a whole number ${min}..${max}`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UserError('usage', `${flag} ${text}: expected a whole number ${min}..${max}`);
   return n;
 }
 
 /** `strict: false` for Electron, whose command line also carries Chromium's own switches. */
 export function parseAppArgs(argv: readonly string[], opts: { strict?: boolean } = {}): AppArgs {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: opts.strict ?? true,
-      allowNegative: true,
-      options: {
-        nodes: { type: 'string' }, mode: { type: 'string' }, replay: { type: 'string' }, port: { type: 'string' },
-        'node-ports': { type: 'string' },
-        open: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw new UserError(`${(err as Error).message.split('\n')[0]} (see --help)`);
-  }
+  const { values } = parseArgv(argv, {
+    nodes: { type: 'string' }, mode: { type: 'string' }, replay: { type: 'string' }, port: { type: 'string' },
+    'node-ports': { type: 'string' },
+    open: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  }, { strict: opts.strict ?? true });
   const str = (name: string): string | undefined => (typeof values[name] === 'string' ? values[name] : undefined);
   const modeText = str('mode') ?? 'process';
-  if (modeText !== 'process' && modeText !== 'embedded') throw new UserError(`--mode ${modeText}: expected process or embedded`);
+  if (modeText !== 'process' && modeText !== 'embedded') throw new UserError('usage', `--mode ${modeText}: expected process or embedded`);
   const portText = str('port');
   const nodePortsText = str('node-ports');
   return {

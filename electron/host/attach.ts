@@ -4,7 +4,7 @@
 // leave, drop rate, suspicion. Remote nodes must run with --control-open to be watched.
 import * as v from 'valibot';
 import { controlRequest } from '../../node-runtime/control/client.ts';
-import { UserError } from '../../node-runtime/cli/user-error.ts';
+import { UserError } from '../../node-runtime/user-error.ts';
 import { addressOf } from '../../node-runtime/protocol/member-id.ts';
 import type { Address, ClusterNode, MemberId, NodeAction, NodeRunState } from './api.ts';
 import type { Cluster, ClusterSink } from './cluster.ts';
@@ -35,11 +35,11 @@ export class AttachedCluster implements Cluster {
   async start(): Promise<void> {
     const { address } = this;
     const parsed = v.safeParse(ListMemSchema, await controlRequest(address, 'list_mem', [], { timeoutMs: CONNECT_TIMEOUT_MS }));
-    if (!parsed.success) throw new UserError(`${address} answered list_mem with something that is not a member list`);
+    if (!parsed.success) throw new UserError('refused', `${address} answered list_mem with something that is not a member list`);
     const live = parsed.output.members.filter((m) => m.status === 'alive' || m.status === 'suspect');
     const addresses = new Set([address, ...live.map((m) => addressOf(m.id))]);
     await Promise.all([...addresses].map((a) => this.follow(a).catch(() => undefined)));
-    if (this.watched.get(address)?.state !== 'running') throw new UserError(`cannot subscribe to ${address}`);
+    if (this.watched.get(address)?.state !== 'running') throw new UserError('state', `cannot subscribe to ${address}`);
   }
 
   nodes(): ClusterNode[] {
@@ -48,8 +48,8 @@ export class AttachedCluster implements Cluster {
 
   async action(action: NodeAction, address: Address): Promise<ClusterNode> {
     const w = this.watched.get(address);
-    if (!w) throw new UserError(`no node at ${address} in the attached cluster`);
-    if (action !== 'leave') throw new UserError(`${address} was not launched by this app: it can leave, not ${action}`);
+    if (!w) throw new UserError('state', `no node at ${address} in the attached cluster`);
+    if (action !== 'leave') throw new UserError('state', `${address} was not launched by this app: it can leave, not ${action}`);
     await controlRequest(address, 'leave');
     w.state = 'left';
     this.sink.nodesChanged();
@@ -57,7 +57,7 @@ export class AttachedCluster implements Cluster {
   }
 
   add(): Promise<ClusterNode> {
-    return Promise.reject(new UserError('an attached cluster cannot add nodes: start one with hearsay node --join'));
+    return Promise.reject(new UserError('state', 'an attached cluster cannot add nodes: start one with hearsay node --join'));
   }
 
   async setDrop(rate: number, address?: Address): Promise<void> {
@@ -67,7 +67,7 @@ export class AttachedCluster implements Cluster {
 
   async setSuspicion(enabled: boolean): Promise<void> {
     const w = this.live()[0];
-    if (!w) throw new UserError('no reachable node to switch suspicion on');
+    if (!w) throw new UserError('state', 'no reachable node to switch suspicion on');
     await controlRequest(w.address, enabled ? 'enable_sus' : 'disable_sus');
   }
 

@@ -1,8 +1,9 @@
 // A local cluster inside the host's own process: each node a MembershipNode with its own UDP socket and TCP
 // listener on loopback, so hundreds of nodes cost sockets, not processes. Kill is `crash()` (no leave, no stop
 // line), pause/resume freeze the node's timer and discard its datagrams, restart a new node on the same port.
-import { UserError } from '../../node-runtime/cli/user-error.ts';
-import { MembershipNode } from '../../node-runtime/node/membership-node.ts';
+import { UserError } from '../../node-runtime/user-error.ts';
+import type { MembershipNode } from '../../node-runtime/node/membership-node.ts';
+import { startNode } from '../../node-runtime/services/node-services.ts';
 import type { MembershipNodeOptions } from '../../node-runtime/node/membership-node.ts';
 import type { ProtocolConfig } from '../../node-runtime/protocol/config.ts';
 import type { Address, ClusterNode, LaunchOptions } from './api.ts';
@@ -93,10 +94,10 @@ export class EmbeddedCluster extends LocalCluster<Slot> {
     let node: MembershipNode;
     for (;;) {
       try {
-        node = await MembershipNode.start(opts);
+        node = await startNode(opts);
         break;
       } catch (err) {
-        if (!(err instanceof UserError) || !/busy/.test(err.message) || Date.now() > deadline) {
+        if (!(err instanceof UserError) || err.code !== 'busy' || Date.now() > deadline) {
           this.setState(slot, 'stopped');
           throw err;
         }

@@ -2,7 +2,7 @@
 // processes or embedded, or attached), records the session, and fans what happens out to subscribers in batches at
 // most every 50 ms. A new subscriber first gets the current session, nodes, every event so far and the last stats,
 // so a page reload (or a second window) shows the same picture.
-import { UserError } from '../../node-runtime/cli/user-error.ts';
+import { UserError } from '../../node-runtime/user-error.ts';
 import type {
   Address, HostActionRecord, HostApi, HostMessage, HostRequest, HostResponse, HostResponses, MembershipEvent,
   NodeStats,
@@ -129,7 +129,7 @@ export class Host implements HostApi {
   }
 
   private current(): Cluster {
-    if (!this.cluster) throw new UserError('no cluster: launch or attach first');
+    if (!this.cluster) throw new UserError('state', 'no cluster: launch or attach first');
     return this.cluster;
   }
 

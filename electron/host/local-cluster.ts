@@ -1,7 +1,7 @@
 // What the two kinds of cluster this host launches share: slots on consecutive loopback ports, start-up in batches
 // with progress, and the rules of which action a node's run state allows. How a node is started, killed, paused or
 // told something differs (child process + signals, or a MembershipNode in this process): subclasses say that.
-import { UserError } from '../../node-runtime/cli/user-error.ts';
+import { UserError } from '../../node-runtime/user-error.ts';
 import { formatAddress } from '../../node-runtime/protocol/member-id.ts';
 import type { Address, ClusterNode, LaunchOptions, NodeAction, NodeRunState } from './api.ts';
 import type { Cluster, ClusterContext } from './cluster.ts';
@@ -27,7 +27,7 @@ export abstract class LocalCluster<S extends LocalSlot> implements Cluster {
   async start(): Promise<void> {
     const { nodes, basePort } = this.options;
     const base = basePort ?? (await findFreeRange(HOST, this.ctx.firstPort, nodes));
-    if (base === undefined) throw new UserError(`no ${nodes} consecutive free ports on ${HOST}`);
+    if (base === undefined) throw new UserError('state', `no ${nodes} consecutive free ports on ${HOST}`);
     const slots = Array.from({ length: nodes }, (_, i) => this.slot(base + i));
     this.ctx.sink.nodesChanged();
     let done = 0;
@@ -46,25 +46,25 @@ export abstract class LocalCluster<S extends LocalSlot> implements Cluster {
 
   async action(action: NodeAction, address: Address): Promise<ClusterNode> {
     const slot = this.slots.get(address);
-    if (!slot) throw new UserError(`no node at ${address} in this cluster`);
+    if (!slot) throw new UserError('state', `no node at ${address} in this cluster`);
     const live = this.hasNode(slot) && (slot.state === 'running' || slot.state === 'paused' || slot.state === 'left');
     switch (action) {
       case 'kill':
-        if (!live) throw new UserError(`${address} is not running`);
+        if (!live) throw new UserError('state', `${address} is not running`);
         await this.kill(slot);
         break;
       case 'pause':
-        if (slot.state !== 'running') throw new UserError(`${address} is ${slot.state}, not running`);
+        if (slot.state !== 'running') throw new UserError('state', `${address} is ${slot.state}, not running`);
         this.pause(slot);
         this.setState(slot, 'paused');
         break;
       case 'resume':
-        if (slot.state !== 'paused') throw new UserError(`${address} is not paused`);
+        if (slot.state !== 'paused') throw new UserError('state', `${address} is not paused`);
         this.resume(slot);
         this.setState(slot, 'running');
         break;
       case 'leave':
-        if (slot.state !== 'running') throw new UserError(`${address} is ${slot.state}: only a running node can leave`);
+        if (slot.state !== 'running') throw new UserError('state', `${address} is ${slot.state}: only a running node can leave`);
         await this.leave(slot);
         this.setState(slot, 'left');
         break;
@@ -79,7 +79,7 @@ export abstract class LocalCluster<S extends LocalSlot> implements Cluster {
   async add(): Promise<ClusterNode> {
     const taken = new Set([...this.slots.values()].map((s) => s.port));
     const port = await findFreePort(HOST, Math.max(...taken) + 1, taken);
-    if (port === undefined) throw new UserError('no free port left for another node');
+    if (port === undefined) throw new UserError('state', 'no free port left for another node');
     const slot = this.slot(port);
     this.ctx.sink.nodesChanged();
     await this.startSlot(slot, this.joinTarget(slot.address));
@@ -89,8 +89,8 @@ export abstract class LocalCluster<S extends LocalSlot> implements Cluster {
   async setDrop(rate: number, address?: Address): Promise<void> {
     const targets = address === undefined ? this.running() : [this.slots.get(address)];
     for (const slot of targets) {
-      if (!slot) throw new UserError(`no node at ${address} in this cluster`);
-      if (slot.state !== 'running' && slot.state !== 'left') throw new UserError(`${slot.address} is ${slot.state}`);
+      if (!slot) throw new UserError('state', `no node at ${address} in this cluster`);
+      if (slot.state !== 'running' && slot.state !== 'left') throw new UserError('state', `${slot.address} is ${slot.state}`);
     }
     await Promise.all(targets.map((slot) => this.setDropOn(slot!, rate)));
   }
@@ -98,7 +98,7 @@ export abstract class LocalCluster<S extends LocalSlot> implements Cluster {
   /** One running node is told; the switch spreads by gossip (a higher suspicion epoch wins). */
   async setSuspicion(enabled: boolean): Promise<void> {
     const slot = this.running()[0];
-    if (!slot) throw new UserError('no running node to switch suspicion on');
+    if (!slot) throw new UserError('state', 'no running node to switch suspicion on');
     await this.setSuspicionOn(slot, enabled);
   }
 

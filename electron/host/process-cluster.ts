@@ -5,7 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { controlRequest } from '../../node-runtime/control/client.ts';
 import { spawnNode } from '../../node-runtime/cli/spawn-node.ts';
-import { UserError } from '../../node-runtime/cli/user-error.ts';
+import { UserError } from '../../node-runtime/user-error.ts';
 import { DEFAULT_CONFIG } from '../../node-runtime/protocol/config.ts';
 import type { Address, ClusterNode, LaunchOptions } from './api.ts';
 import type { ClusterContext } from './cluster.ts';
@@ -155,14 +155,14 @@ export class ProcessCluster extends LocalCluster<Slot> {
     }, READY_TIMEOUT_MS);
     slot.watch = watch;
     const died = exited(child).then(() => {
-      throw new UserError(`node ${slot.address} did not start: ${lastError || 'it exited at once'}`);
+      throw new UserError('state', `node ${slot.address} did not start: ${lastError || 'it exited at once'}`);
     });
     try {
       await Promise.race([watch.ready, died]);
     } catch (err) {
       watch.close();
       child.kill('SIGKILL');
-      throw err instanceof UserError ? err : new UserError(`node ${slot.address} did not start: ${(err as Error).message}`);
+      throw err instanceof UserError ? err : new UserError('state', `node ${slot.address} did not start: ${(err as Error).message}`);
     }
     this.setState(slot, 'running');
   }

@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../../node-runtime/cli/user-error.ts';
+import { UserError } from '../../node-runtime/user-error.ts';
 import type { RecordingFile, RecordingInfo } from './api.ts';
 
 /** Sample recordings live one level further down (logs/samples/<name>/). */
@@ -58,17 +58,17 @@ export class RecordingFiles {
     try {
       stat = fs.statSync(resolved);
     } catch {
-      throw new UserError(`recording not found: ${userPath}`);
+      throw new UserError('file', `recording not found: ${userPath}`);
     }
     let files: [string, string][];
     if (stat.isDirectory()) {
       files = jsonlFiles(resolved);
-      if (files.length === 0) throw new UserError(`no .jsonl logs in ${userPath} (nor in its sub-folders)`);
+      if (files.length === 0) throw new UserError('file', `no .jsonl logs in ${userPath} (nor in its sub-folders)`);
     } else if (stat.isFile()) {
-      if (!isJsonl(resolved)) throw new UserError(`not a .jsonl log: ${userPath}`);
+      if (!isJsonl(resolved)) throw new UserError('file', `not a .jsonl log: ${userPath}`);
       files = [[path.basename(resolved), resolved]];
     } else {
-      throw new UserError(`not a folder or file: ${userPath}`);
+      throw new UserError('file', `not a folder or file: ${userPath}`);
     }
     return this.register(userPath, resolved, files);
   }

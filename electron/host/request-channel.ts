@@ -1,6 +1,6 @@
 // The request half of both shells' wire: a validated HostRequest in, one reply envelope out. A failed request
 // answers `{ ok: false, error }` with one line (never a stack), whether it came over WebSocket or IPC.
-import { UserError } from '../../node-runtime/cli/user-error.ts';
+import { UserError } from '../../node-runtime/user-error.ts';
 import { parseHostRequest } from './host-request-schema.ts';
 import type { HostApi } from './api.ts';
 

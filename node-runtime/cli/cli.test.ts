@@ -68,6 +68,7 @@ describe('hearsay CLI', () => {
     const runs = await Promise.all([
       hearsay(['node', '--bogus']),
       hearsay(['node', '--port', '99999']),
+      hearsay(['node', '--port', '-1']),
       hearsay(['node', '--suspicion', 'maybe']),
       hearsay(['node', '--fail-ms', '10', '--gossip-ms', '100']),
       hearsay(['frobnicate']),
@@ -75,10 +76,11 @@ describe('hearsay CLI', () => {
     ]);
     assertOneLineError(runs[0]!, /unknown flag --bogus/);
     assertOneLineError(runs[1]!, /--port 99999: expected an integer in 1\.\.65535/);
-    assertOneLineError(runs[2]!, /--suspicion maybe: expected on or off/);
-    assertOneLineError(runs[3]!, /bad timing flags: failTimeoutMs/);
-    assertOneLineError(runs[4]!, /unknown command 'frobnicate'/);
-    assertOneLineError(runs[5]!, /target nowhere: expected HOST:PORT/);
+    assertOneLineError(runs[2]!, /--port -1: expected an integer in 1\.\.65535/);
+    assertOneLineError(runs[3]!, /--suspicion maybe: expected on or off/);
+    assertOneLineError(runs[4]!, /bad timing flags: failTimeoutMs/);
+    assertOneLineError(runs[5]!, /unknown command 'frobnicate'/);
+    assertOneLineError(runs[6]!, /target nowhere: expected HOST:PORT/);
   });
 
   it('busy port (TCP and UDP) and unreachable introducer or ctl target: one line, non-zero exit', async () => {

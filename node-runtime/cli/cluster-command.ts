@@ -15,7 +15,7 @@ import { formatHelp, numberFlag, parseFlags, portFlag, stringFlag } from './flag
 import type { FlagSpecs } from './flags.ts';
 import { SHARED_NODE_FLAGS, nodeOptionsFromFlags, sharedFlagArgs } from './node-flags.ts';
 import { spawnNode } from './spawn-node.ts';
-import { UserError } from './user-error.ts';
+import { UserError } from '../user-error.ts';
 import type { CliCommand } from './commands.ts';
 
 const FLAGS: FlagSpecs = {
@@ -56,9 +56,9 @@ export const clusterCommand: CliCommand = {
       return 0;
     }
     const n = numberFlag(values, 'nodes', { min: 1, max: 200, integer: true });
-    if (n === undefined) throw new UserError('--nodes N is required (see hearsay cluster --help)');
+    if (n === undefined) throw new UserError('usage', '--nodes N is required (see hearsay cluster --help)');
     const basePort = portFlag(values, 'base-port') ?? 3000;
-    if (basePort + n - 1 > 65535) throw new UserError(`--base-port ${basePort} leaves no room for ${n} nodes`);
+    if (basePort + n - 1 > 65535) throw new UserError('usage', `--base-port ${basePort} leaves no room for ${n} nodes`);
     nodeOptionsFromFlags(values); // validates the shared flags once, before any child sees them
     const seed = numberFlag(values, 'seed', { min: 0, max: 2 ** 32 - 1, integer: true });
     const logDir = stringFlag(values, 'log-dir') ?? path.join('logs', `cluster-${timestamp()}`);
@@ -136,11 +136,11 @@ async function untilReady<T>(probe: () => Promise<T | undefined>, watched: reado
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     const dead = watched.find((c) => c.exited);
-    if (dead) throw new UserError(`node ${dead.address} failed to start: ${dead.lastError.replace(/^hearsay: /, '') || 'exited'}`);
-    if (interrupted) throw new UserError('interrupted while the cluster was starting');
+    if (dead) throw new UserError('state', `node ${dead.address} failed to start: ${dead.lastError.replace(/^hearsay: /, '') || 'exited'}`);
+    if (interrupted) throw new UserError('state', 'interrupted while the cluster was starting');
     const value = await probe().catch(() => undefined);
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new UserError(`the cluster did not come up within ${READY_TIMEOUT_MS / 1000} s`);
+    if (Date.now() > deadline) throw new UserError('state', `the cluster did not come up within ${READY_TIMEOUT_MS / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }

@@ -3,7 +3,7 @@ import { controlRequest } from '../control/client.ts';
 import { renderHuman } from '../control/commands.ts';
 import { checkAddress, formatHelp, numberFlag, parseFlags } from './flags.ts';
 import type { FlagSpecs } from './flags.ts';
-import { UserError } from './user-error.ts';
+import { UserError } from '../user-error.ts';
 import type { CliCommand } from './commands.ts';
 
 const FLAGS: FlagSpecs = {
@@ -25,7 +25,7 @@ export const ctlCommand: CliCommand = {
       return 0;
     }
     const [target, command, ...args] = positionals;
-    if (target === undefined || command === undefined) throw new UserError(`usage: ${USAGE}`);
+    if (target === undefined || command === undefined) throw new UserError('usage', `usage: ${USAGE}`);
     const address = checkAddress(target, 'target');
     const timeoutS = numberFlag(values, 'timeout', { min: 0.1, max: 3600 }) ?? 5;
     const result = await controlRequest(address, command, args, { timeoutMs: timeoutS * 1000 });

@@ -8,7 +8,7 @@ import { GrepArgsError, parseGrepArgs } from '../grep/grep-args.ts';
 import type { GrepQuery } from '../grep/grep-args.ts';
 import { checkAddress, formatHelp, numberFlag } from './flags.ts';
 import type { FlagSpecs } from './flags.ts';
-import { UserError } from './user-error.ts';
+import { UserError } from '../user-error.ts';
 import type { CliCommand } from './commands.ts';
 
 const FLAGS: FlagSpecs = {
@@ -40,7 +40,7 @@ export const dgrepCommand: CliCommand = {
     try {
       query = parseGrepArgs(grepArgs);
     } catch (err) {
-      if (err instanceof GrepArgsError) throw new UserError(err.message);
+      if (err instanceof GrepArgsError) throw new UserError('usage', err.message);
       throw err;
     }
     const via = checkAddress(typeof flags.via === 'string' ? flags.via : '127.0.0.1:3000', '--via');
@@ -114,7 +114,7 @@ function splitArgs(argv: readonly string[]): { flags: Record<string, string | bo
     } else if (name === 'via' || name === 'timeout') {
       if (eq >= 0) flags[name] = arg.slice(eq + 1);
       else if (i + 1 < argv.length) flags[name] = argv[++i];
-      else throw new UserError(`--${name} needs a value (see --help)`);
+      else throw new UserError('usage', `--${name} needs a value (see --help)`);
     } else {
       grepArgs.push(arg);
       if (takesArgument(arg) && i + 1 < argv.length) grepArgs.push(argv[++i]!);

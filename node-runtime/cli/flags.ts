@@ -1,9 +1,10 @@
-// Flag parsing for every `hearsay` command: node:util parseArgs plus typed converters and generated --help, so each
+// Flag parsing for every `hearsay` command: parseArgv (argv.ts) plus typed converters and generated --help, so each
 // flag is declared once with its help line. Every mistake becomes a one-line UserError.
-import { parseArgs } from 'node:util';
 import { parseAddress } from '../protocol/member-id.ts';
 import type { Address } from '../protocol/member-id.ts';
-import { UserError } from './user-error.ts';
+import { UserError } from '../user-error.ts';
+import { parseArgv } from './argv.ts';
+import type { ArgvOptions, ArgvValues } from './argv.ts';
 
 export interface FlagSpec {
   readonly type: 'string' | 'boolean';
@@ -15,33 +16,15 @@ export interface FlagSpec {
 }
 
 export type FlagSpecs = Record<string, FlagSpec>;
-export type FlagValues = Record<string, string | boolean | undefined>;
+export type FlagValues = ArgvValues;
 
 export function parseFlags(
   argv: readonly string[],
   specs: FlagSpecs,
   opts: { positionals?: boolean } = {},
 ): { values: FlagValues; positionals: string[] } {
-  const options = Object.fromEntries(Object.entries(specs).map(([name, s]) => [name, { type: s.type }]));
-  try {
-    const parsed = parseArgs({
-      args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: opts.positionals ?? false, strict: true,
-    });
-    return { values: parsed.values as FlagValues, positionals: parsed.positionals };
-  } catch (err) {
-    throw new UserError(describeParseError(err as Error & { code?: string }));
-  }
-}
-
-function describeParseError(err: Error & { code?: string }): string {
-  const quoted = /'([^']+)'/.exec(err.message)?.[1];
-  switch (err.code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': return `unknown flag ${quoted ?? ''} (see --help)`.replace('  ', ' ');
-    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': return `${err.message.split('.')[0]} (see --help)`;
-    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL': return `unexpected argument ${quoted ?? ''} (see --help)`;
-    default: return err.message;
-  }
+  const options: ArgvOptions = Object.fromEntries(Object.entries(specs).map(([name, s]) => [name, { type: s.type }]));
+  return parseArgv(argv, { ...options, help: { type: 'boolean', short: 'h' } }, { positionals: opts.positionals });
 }
 
 export function formatHelp(usage: string, description: string, specs: FlagSpecs): string {
@@ -69,7 +52,7 @@ export function numberFlag(
   if (text === undefined) return undefined;
   const n = Number(text);
   if (text.trim() === '' || !Number.isFinite(n) || n < range.min || n > range.max || (range.integer && !Number.isInteger(n))) {
-    throw new UserError(`--${name} ${text}: expected ${range.integer ? 'an integer' : 'a number'} in ${range.min}..${range.max}`);
+    throw new UserError('usage', `--${name} ${text}: expected ${range.integer ? 'an integer' : 'a number'} in ${range.min}..${range.max}`);
   }
   return n;
 }
@@ -85,13 +68,13 @@ export function addressFlag(values: FlagValues, name: string): Address | undefin
 }
 
 export function checkAddress(text: string, what: string): Address {
-  if (!parseAddress(text)) throw new UserError(`${what} ${text}: expected HOST:PORT, e.g. 127.0.0.1:3000`);
+  if (!parseAddress(text)) throw new UserError('usage', `${what} ${text}: expected HOST:PORT, e.g. 127.0.0.1:3000`);
   return text;
 }
 
 export function choiceFlag<T extends string>(values: FlagValues, name: string, choices: readonly T[]): T | undefined {
   const text = str(values, name);
   if (text === undefined) return undefined;
-  if (!(choices as readonly string[]).includes(text)) throw new UserError(`--${name} ${text}: expected ${choices.join(' or ')}`);
+  if (!(choices as readonly string[]).includes(text)) throw new UserError('usage', `--${name} ${text}: expected ${choices.join(' or ')}`);
   return text as T;
 }

@@ -4,7 +4,7 @@ import { PLANTED, writeClusterLogs, writeMachineLog } from '../grep/gen-logs.ts'
 import type { LogFilePlan, PlantedKind } from '../grep/gen-logs.ts';
 import { formatHelp, numberFlag, parseFlags, portFlag, stringFlag } from './flags.ts';
 import type { FlagSpecs } from './flags.ts';
-import { UserError } from './user-error.ts';
+import { UserError } from '../user-error.ts';
 import type { CliCommand } from './commands.ts';
 
 const FLAGS: FlagSpecs = {
@@ -34,7 +34,7 @@ export const genLogsCommand: CliCommand = {
     }
     const dir = stringFlag(values, 'dir');
     const out = stringFlag(values, 'out');
-    if ((dir === undefined) === (out === undefined)) throw new UserError(`give one of --dir or --out (usage: ${USAGE})`);
+    if ((dir === undefined) === (out === undefined)) throw new UserError('usage', `give one of --dir or --out (usage: ${USAGE})`);
     const sizeBytes = parseSize(stringFlag(values, 'size') ?? '60MB');
     const seed = numberFlag(values, 'seed', { min: 0, max: 2 ** 32 - 1, integer: true }) ?? 1;
     const started = Date.now();
@@ -51,7 +51,7 @@ export const genLogsCommand: CliCommand = {
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       if (e.code === undefined) throw err;
-      throw new UserError(`cannot write the logs: ${e.message}`);
+      throw new UserError('file', `cannot write the logs: ${e.message}`);
     }
     process.stdout.write(report(plans, (Date.now() - started) / 1000));
     return 0;
@@ -66,7 +66,7 @@ export function parseSize(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
   const unit = m ? UNITS[m[2]!.toLowerCase()] : undefined;
   if (!m || unit === undefined || Number(m[1]) * unit < 1 || Number(m[1]) * unit > 64 * 1024 ** 3) {
-    throw new UserError(`--size ${text}: expected a size such as 500KB, 60MB or 1GiB (at most 64 GiB)`);
+    throw new UserError('usage', `--size ${text}: expected a size such as 500KB, 60MB or 1GiB (at most 64 GiB)`);
   }
   return Math.round(Number(m[1]) * unit);
 }

@@ -1,7 +1,7 @@
 // `hearsay`: dispatches to a command of the registry. A UserError (bad flag, busy port, unreachable peer…) is one
 // line on stderr and a non-zero exit; anything else is a bug and keeps its stack.
 import { COMMANDS } from './commands.ts';
-import { UserError } from './user-error.ts';
+import { UserError } from '../user-error.ts';
 
 function topHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length)) + 2;
@@ -24,7 +24,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (!command) throw new UserError(`unknown command '${name}' (hearsay --help lists them)`);
+  if (!command) throw new UserError('usage', `unknown command '${name}' (hearsay --help lists them)`);
   return command.run(rest);
 }
 

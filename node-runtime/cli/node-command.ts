@@ -1,9 +1,10 @@
 // `hearsay node`: one membership node in this process, with the course demo's commands on stdin and every
 // membership change printed as it happens.
 import readline from 'node:readline';
-import { MembershipNode } from '../node/membership-node.ts';
-import { renderHuman } from '../control/commands.ts';
-import { UserError } from './user-error.ts';
+import type { MembershipNode } from '../node/membership-node.ts';
+import { startNode } from '../services/node-services.ts';
+import { renderHuman, runCommand } from '../control/commands.ts';
+import { UserError } from '../user-error.ts';
 import { describeEvent } from './console-events.ts';
 import { formatHelp, parseFlags } from './flags.ts';
 import { NODE_FLAGS, nodeOptionsFromFlags } from './node-flags.ts';
@@ -36,7 +37,7 @@ export const nodeCommand: CliCommand = {
       const [name, ...args] = line.trim().split(/\s+/);
       if (!name) return;
       if (!node) return err('not started yet');
-      node.command(name, args).then(
+      runCommand(node, name, args).then(
         (result) => out(renderHuman(name, result)),
         (e: Error) => err(e instanceof UserError ? e.message : `error: ${e.message}`),
       );
@@ -46,7 +47,7 @@ export const nodeCommand: CliCommand = {
     process.once('SIGTERM', () => stop(0));
 
     try {
-      node = await MembershipNode.start({
+      node = await startNode({
         ...options,
         onJoinRetry: ({ attempt, error, retryInMs }) =>
           err(`join attempt ${attempt} failed: ${error}; retrying in ${(retryInMs / 1000).toFixed(1)} s`),

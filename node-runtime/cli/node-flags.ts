@@ -5,7 +5,7 @@ import { DEFAULT_CONFIG, resolveConfig } from '../protocol/config.ts';
 import type { ProtocolConfig } from '../protocol/config.ts';
 import { addressFlag, choiceFlag, numberFlag, portFlag, stringFlag } from './flags.ts';
 import type { FlagSpecs, FlagValues } from './flags.ts';
-import { UserError } from './user-error.ts';
+import { UserError } from '../user-error.ts';
 
 /** Flags `hearsay cluster` forwards unchanged to each node. */
 export const SHARED_NODE_FLAGS: FlagSpecs = {
@@ -50,7 +50,7 @@ export function nodeOptionsFromFlags(values: FlagValues): NodeFlagOptions {
   try {
     resolveConfig(config);
   } catch (err) {
-    throw new UserError(`bad timing flags: ${(err as Error).message}`);
+    throw new UserError('usage', `bad timing flags: ${(err as Error).message}`);
   }
   const suspicion = choiceFlag(values, 'suspicion', ['on', 'off'] as const);
   const joinTimeoutS = numberFlag(values, 'join-timeout', { min: 0, max: 86_400 }) ?? 30;

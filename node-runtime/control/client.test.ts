@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { UserError } from '../cli/user-error.ts';
+import { UserError } from '../user-error.ts';
 import { waitFor } from '../node/testing/wait-for.ts';
 import { controlRequest, subscribe } from './client.ts';
 import type { StreamMessage } from './client.ts';

@@ -2,12 +2,12 @@
 // `hearsay ctl`, `hearsay cluster`, dgrep and the app's host. Every reply is validated.
 import type net from 'node:net';
 import * as v from 'valibot';
-import { UserError } from '../cli/user-error.ts';
+import { UserError } from '../user-error.ts';
 import { EVENT_KINDS } from '../protocol/events.ts';
 import type { MembershipEvent } from '../protocol/events.ts';
 import type { Address, MemberId } from '../protocol/member-id.ts';
 import { parseJson, readLines, writeLine } from '../transport/json-lines.ts';
-import { connect, requestLine } from '../transport/request-line.ts';
+import { connect, RequestError, requestLine } from '../transport/request-line.ts';
 import type { MemberJson } from './commands.ts';
 import type { NodeStats } from '../node/membership-node.ts';
 
@@ -51,11 +51,11 @@ export async function controlRequest(
   try {
     raw = await requestLine(address, { v: 1, type: 'ctl', command, args }, opts.timeoutMs ?? DEFAULT_CONTROL_TIMEOUT_MS);
   } catch (err) {
-    throw new UserError((err as Error).message);
+    throw new UserError(isUnreachable(err) ? 'unreachable' : 'refused', (err as Error).message);
   }
   const reply = v.safeParse(ReplySchema, raw);
-  if (!reply.success) throw new UserError(`malformed reply from ${address}`);
-  if (!reply.output.ok) throw new UserError(`${address}: ${reply.output.error}`);
+  if (!reply.success) throw new UserError('refused', `malformed reply from ${address}`);
+  if (!reply.output.ok) throw new UserError('refused', `${address}: ${reply.output.error}`);
   return reply.output.result;
 }
 
@@ -90,20 +90,24 @@ export function subscribe(
       if (parsed.success) handlers.onMessage(parsed.output as StreamMessage);
       else if (!isRefusal(line, finish)) malformed++;
     });
-    s.on('error', (err) => finish(new UserError(`${address}: ${err.message}`)));
-    s.on('close', () => finish(closed ? undefined : new UserError(`${address} closed the stream`)));
+    s.on('error', (err) => finish(new UserError('unreachable', `${address}: ${err.message}`)));
+    s.on('close', () => finish(closed ? undefined : new UserError('unreachable', `${address} closed the stream`)));
     writeLine(s, { v: 1, type: 'subscribe' });
-  }, (err: Error) => finish(new UserError(err.message)));
+  }, (err: Error) => finish(new UserError('unreachable', err.message)));
   return {
     close: () => finish(),
     get malformed() { return malformed; },
   };
 }
 
+function isUnreachable(err: unknown): boolean {
+  return err instanceof RequestError && (err.code === 'unreachable' || err.code === 'timeout' || err.code === 'closed');
+}
+
 /** The listener answers a refused or malformed hello with `{ok:false,error}` before closing. */
 function isRefusal(line: string, finish: (error?: Error) => void): boolean {
   const reply = v.safeParse(ReplySchema, parseJson(line));
   if (!reply.success || reply.output.ok) return false;
-  finish(new UserError(reply.output.error));
+  finish(new UserError('refused', reply.output.error));
   return true;
 }

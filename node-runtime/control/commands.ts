@@ -1,9 +1,9 @@
-// The node's commands, in the course demo's words. One table serves stdin, `hearsay ctl` and
-// `MembershipNode.command`: each entry computes the JSON result (`ctl --json`, docs/control-channel.md — keep the
+// The node's commands, in the course demo's words. One table serves stdin, `hearsay ctl` and the app's host (all
+// through `runCommand`): each entry computes the JSON result (`ctl --json`, docs/control-channel.md — keep the
 // shapes stable) and renders it for people.
 import type { MembershipNode } from '../node/membership-node.ts';
 import { addressOf, parseMemberId } from '../protocol/member-id.ts';
-import { UserError } from '../cli/user-error.ts';
+import { UserError } from '../user-error.ts';
 
 export interface CommandSpec {
   readonly name: string;
@@ -40,15 +40,15 @@ export function memberJson(node: MembershipNode): MemberJson[] {
 }
 
 function noArgs(name: string, args: readonly string[]): void {
-  if (args.length > 0) throw new UserError(`${name} takes no arguments`);
+  if (args.length > 0) throw new UserError('usage', `${name} takes no arguments`);
 }
 
 function parseRate(text: string | undefined): number {
-  if (text === undefined) throw new UserError('drop needs a RATE: 0..1 or a percentage, e.g. drop 0.1 or drop 10%');
+  if (text === undefined) throw new UserError('usage', 'drop needs a RATE: 0..1 or a percentage, e.g. drop 0.1 or drop 10%');
   const pct = text.endsWith('%');
   const value = Number(pct ? text.slice(0, -1) : text) / (pct ? 100 : 1);
   if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) {
-    throw new UserError(`drop rate '${text}' is not within 0..1 (or 0%..100%)`);
+    throw new UserError('usage', `drop rate '${text}' is not within 0..1 (or 0%..100%)`);
   }
   return value;
 }
@@ -130,7 +130,7 @@ const table: CommandSpec[] = [
     name: 'switch', usage: 'switch gossip suspect|nosuspect', summary: 'switch between gossip with and without suspicion',
     run: (node, args) => {
       if (args.length !== 2 || args[0] !== 'gossip' || (args[1] !== 'suspect' && args[1] !== 'nosuspect')) {
-        throw new UserError('usage: switch gossip suspect|nosuspect');
+        throw new UserError('usage', 'usage: switch gossip suspect|nosuspect');
       }
       return setSuspicion(node, args[1] === 'suspect');
     },
@@ -158,7 +158,7 @@ const table: CommandSpec[] = [
   {
     name: 'drop', usage: 'drop [RATE]', summary: 'set (or show) the receiver-side drop rate, 0..1 or N%',
     run: (node, args) => {
-      if (args.length > 1) throw new UserError('usage: drop [RATE]');
+      if (args.length > 1) throw new UserError('usage', 'usage: drop [RATE]');
       if (args.length === 1) node.setDropRate(parseRate(args[0]));
       return { dropRate: node.dropRate() };
     },
@@ -189,7 +189,7 @@ export function findCommand(name: string): CommandSpec | undefined {
 }
 
 export function unknownCommand(name: string): UserError {
-  return new UserError(`unknown command '${name}' (type help for the list)`);
+  return new UserError('usage', `unknown command '${name}' (type help for the list)`);
 }
 
 /** Runs `name` on `node`; rejects with a UserError for an unknown command or a bad argument. */

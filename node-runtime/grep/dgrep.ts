@@ -5,7 +5,7 @@
 import type { Writable } from 'node:stream';
 import * as v from 'valibot';
 import { controlRequest } from '../control/client.ts';
-import { UserError } from '../cli/user-error.ts';
+import { UserError } from '../user-error.ts';
 import { addressOf, parseAddress } from '../protocol/member-id.ts';
 import type { Address } from '../protocol/member-id.ts';
 import { parseGrepArgs, queryArgs } from './grep-args.ts';
@@ -60,7 +60,7 @@ const ListMemSchema = v.object({
  *  address. Rejects with a UserError when `via` cannot be asked. */
 export async function liveMembers(via: Address, timeoutMs: number): Promise<DgrepTarget[]> {
   const parsed = v.safeParse(ListMemSchema, await controlRequest(via, 'list_mem', [], { timeoutMs }));
-  if (!parsed.success) throw new UserError(`malformed list_mem reply from ${via}`);
+  if (!parsed.success) throw new UserError('refused', `malformed list_mem reply from ${via}`);
   const targets = new Map<Address, DgrepTarget>([[addressOf(parsed.output.self), { address: addressOf(parsed.output.self), id: parsed.output.self }]]);
   for (const m of parsed.output.members) {
     if (m.status === 'alive' || m.status === 'suspect') targets.set(m.address, { address: m.address, id: m.id });

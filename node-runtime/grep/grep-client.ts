@@ -3,7 +3,7 @@
 // deadline, cancelled). Never rejects: a node's failure is a result, so the others' answers still count.
 import type net from 'node:net';
 import type { Address } from '../protocol/member-id.ts';
-import { connect, describeSocketError } from '../transport/request-line.ts';
+import { connect, describeSocketError, RequestError } from '../transport/request-line.ts';
 import { writeLine } from '../transport/json-lines.ts';
 import { FrameDecoder } from './grep-frames.ts';
 import type { GrepTrailer } from './grep-frames.ts';
@@ -71,7 +71,7 @@ export function grepNode(address: Address, hello: GrepHello, opts: {
     s.on('error', (err: NodeJS.ErrnoException) => finish({ ok: false, reason: describeSocketError(err) }));
     s.on('close', () => finish({ ok: false, reason: 'connection closed before the end of the answer' }));
     writeLine(s, hello);
-  }, (err: Error) => finish({ ok: false, reason: err.message.replace(`cannot reach ${address}: `, '') }));
+  }, (err: Error) => finish({ ok: false, reason: err instanceof RequestError ? err.detail : err.message }));
 
   return {
     done,

@@ -5,14 +5,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { UserError } from '../cli/user-error.ts';
+import { UserError } from '../user-error.ts';
 import { controlRequest, subscribe } from '../control/client.ts';
 import type { StreamMessage } from '../control/client.ts';
+import { runCommand } from '../control/commands.ts';
 import type { ListMemResult } from '../control/commands.ts';
 import { logFileName } from '../log/jsonl-log.ts';
 import { readLog } from '../log/read-log.ts';
 import type { MembershipEvent } from '../protocol/events.ts';
-import { MembershipNode } from './membership-node.ts';
+import type { MembershipNode } from './membership-node.ts';
+import { startNode } from '../services/node-services.ts';
 import type { MembershipNodeOptions } from './membership-node.ts';
 import { waitFor } from './testing/wait-for.ts';
 
@@ -25,7 +27,7 @@ after(async () => {
 });
 
 async function start(port: number, opts: Partial<MembershipNodeOptions> = {}): Promise<MembershipNode> {
-  const node = await MembershipNode.start({ host: '127.0.0.1', port, logDir, config: FAST, seed: port, ...opts });
+  const node = await startNode({ host: '127.0.0.1', port, logDir, config: FAST, seed: port, ...opts });
   started.push(node);
   return node;
 }
@@ -47,22 +49,22 @@ describe('MembershipNode (embedded)', () => {
     await waitFor(() => statusIn(intro, node.id) === 'alive' && statusIn(node, intro.id) === 'alive', { timeoutMs: 3000, what: 'join' });
     assert.ok(seen.some((e) => e.event === 'join' && e.member === node.id));
 
-    const list = await node.command('list_mem') as ListMemResult;
+    const list = await runCommand(node, 'list_mem', []) as ListMemResult;
     assert.equal(list.self, node.id);
     assert.deepEqual(Object.keys(list.members[0]!).sort(), ['address', 'heartbeat', 'id', 'incarnation', 'status']);
     assert.deepEqual(await controlRequest(node.address, 'list_mem', [], {}).then((r) => (r as ListMemResult).self), node.id);
-    assert.deepEqual(await node.command('drop', ['10%']), { dropRate: 0.1 });
-    assert.deepEqual(await node.command('drop', ['0']), { dropRate: 0 });
-    await assert.rejects(node.command('drop', ['2']), UserError);
-    await assert.rejects(node.command('nope'), /unknown command 'nope'/);
-    await assert.rejects(node.command('switch', ['gossip']), /usage: switch gossip suspect\|nosuspect/);
-    assert.deepEqual(await node.command('switch', ['gossip', 'suspect']), { enabled: true, epoch: 1 });
+    assert.deepEqual(await runCommand(node, 'drop', ['10%']), { dropRate: 0.1 });
+    assert.deepEqual(await runCommand(node, 'drop', ['0']), { dropRate: 0 });
+    await assert.rejects(runCommand(node, 'drop', ['2']), UserError);
+    await assert.rejects(runCommand(node, 'nope', []), /unknown command 'nope'/);
+    await assert.rejects(runCommand(node, 'switch', ['gossip']), /usage: switch gossip suspect\|nosuspect/);
+    assert.deepEqual(await runCommand(node, 'switch', ['gossip', 'suspect']), { enabled: true, epoch: 1 });
     await waitFor(() => intro.suspicion().enabled, { timeoutMs: 2000, what: 'suspicion to spread' });
-    await node.command('disable_sus');
-    const self = await node.command('list_self') as Record<string, unknown>;
+    await runCommand(node, 'disable_sus', []);
+    const self = await runCommand(node, 'list_self', []) as Record<string, unknown>;
     assert.equal(self.id, node.id);
     assert.equal(self.introducer, intro.address);
-    const bw = await node.command('bandwidth') as Record<string, number>;
+    const bw = await runCommand(node, 'bandwidth', []) as Record<string, number>;
     assert.ok(bw.bytesOutPerSec! > 0 && bw.bytesInPerSec! > 0, JSON.stringify(bw));
 
     const messages: StreamMessage[] = [];
@@ -127,29 +129,31 @@ describe('MembershipNode (embedded)', () => {
     const oldId = node.id;
     await node.leave();
     await waitFor(() => statusIn(intro, oldId) === 'left', { timeoutMs: 3000, what: 'leave' });
-    const result = await node.command('join') as { self: string };
+    const result = await runCommand(node, 'join', []) as { self: string };
     assert.notEqual(result.self, oldId);
     await waitFor(() => statusIn(intro, result.self) === 'alive', { timeoutMs: 3000, what: 'rejoin' });
-    await assert.rejects(intro.command('join'), /this node is the introducer/);
+    await assert.rejects(runCommand(intro, 'join', []), /this node is the introducer/);
   });
 
   it('names a busy UDP or TCP port', async () => {
     const udp = dgram.createSocket('udp4');
     await new Promise<void>((resolve) => udp.bind(21240, '127.0.0.1', resolve));
     try {
-      await assert.rejects(start(21240), (e: Error) => e instanceof UserError && e.message === 'port 21240 is busy: 127.0.0.1:21240 (UDP) is already in use');
+      await assert.rejects(start(21240), (e: Error) => e instanceof UserError && e.code === 'busy' &&
+        e.message === 'port 21240 is busy: 127.0.0.1:21240 (UDP) is already in use');
     } finally {
       udp.close();
     }
     await start(21241);
-    await assert.rejects(start(21241), (e: Error) => e instanceof UserError && /21241 \(TCP\) is already in use/.test(e.message));
+    await assert.rejects(start(21241), (e: Error) => e instanceof UserError && e.code === 'busy' && /21241 \(TCP\) is already in use/.test(e.message));
   });
 
   it('gives up on an unreachable introducer with one clear error, after visible retries', async () => {
     const retries: number[] = [];
     await assert.rejects(
       start(21250, { join: '127.0.0.1:21259', joinTimeoutMs: 700, onJoinRetry: (r) => retries.push(r.attempt) }),
-      (e: Error) => e instanceof UserError && /^cannot join through 127\.0\.0\.1:21259: connection refused/.test(e.message),
+      (e: Error) => e instanceof UserError && e.code === 'unreachable' &&
+        /^cannot join through 127\.0\.0\.1:21259: connection refused/.test(e.message),
     );
     assert.ok(retries.length >= 1);
     assert.equal(logOf(21250).at(-1)?.event, 'stop');

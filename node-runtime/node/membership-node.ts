@@ -1,5 +1,6 @@
 // The runtime around one protocol core (ARCHITECTURE.md §2): owns the UDP socket, the TCP listener, the log and the
-// one timer, and pumps the core with `now`, datagrams and commands. Used by `hearsay node` and embedded
+// one timer, and pumps the core with `now`, datagrams and commands. What is served on the TCP listener (join, ctl,
+// subscribe, grep) is registered from above (services/node-services.ts) through the typed API below. Used by `hearsay node` and embedded
 // many-per-process by the app's host, so it never exits the process, writes to stdout or keeps global state
 // (beyond the per-process version clock).
 import crypto from 'node:crypto';
@@ -12,15 +13,13 @@ import type { Rng } from '../protocol/rng.ts';
 import type { MembershipEvent } from '../protocol/events.ts';
 import { formatAddress, formatMemberId, parseMemberId } from '../protocol/member-id.ts';
 import type { Address, MemberId } from '../protocol/member-id.ts';
-import { UserError } from '../cli/user-error.ts';
-import { runCommand } from '../control/commands.ts';
-import { serveControl } from '../control/ctl-server.ts';
+import { UserError } from '../user-error.ts';
 import { JsonlLog } from '../log/jsonl-log.ts';
 import { TcpListener } from '../transport/tcp-listener.ts';
 import { UdpTransport } from '../transport/udp-transport.ts';
-import { requestJoin, serveJoin } from './tcp-join.ts';
+import { requestJoin } from './tcp-join.ts';
+import { RequestError } from '../transport/request-line.ts';
 import { nextVersion } from './version-clock.ts';
-import { serveGrep } from '../grep/serve-grep.ts';
 
 export interface MembershipNodeOptions {
   readonly host: string;
@@ -62,6 +61,9 @@ export interface NodeStats {
 }
 
 export type NodeState = 'running' | 'paused' | 'stopped' | 'crashed';
+
+/** Registers the TCP services of a started node on its listener (services/node-services.ts). */
+export type NodeServices = (node: MembershipNode, listener: TcpListener) => void;
 
 type Listeners = {
   event: (e: MembershipEvent) => void;
@@ -107,18 +109,18 @@ export class MembershipNode {
   /** Binds UDP and TCP on host:port, opens the log, starts the core and, with `join`, joins through the introducer
    *  (retrying with backoff for `joinTimeoutMs`). Rejects with a UserError for a busy port, an unwritable log
    *  directory or an introducer that stayed unreachable. */
-  static async start(opts: MembershipNodeOptions): Promise<MembershipNode> {
+  static async start(opts: MembershipNodeOptions, services?: NodeServices): Promise<MembershipNode> {
     if (opts.join !== undefined && opts.join === formatAddress(opts.host, opts.port)) {
-      throw new UserError(`--join ${opts.join} is this node's own address (leave --join out to be the introducer)`);
+      throw new UserError('usage', `--join ${opts.join} is this node's own address (leave --join out to be the introducer)`);
     }
     let config: ProtocolConfig;
     try {
       config = resolveConfig(opts.config ?? {});
     } catch (err) {
-      throw new UserError(`bad protocol settings: ${(err as Error).message}`);
+      throw new UserError('usage', `bad protocol settings: ${(err as Error).message}`);
     }
     if (opts.dropRate !== undefined && !(opts.dropRate >= 0 && opts.dropRate <= 1)) {
-      throw new UserError(`drop rate ${opts.dropRate} is not within 0..1`);
+      throw new UserError('usage', `drop rate ${opts.dropRate} is not within 0..1`);
     }
     const tcp = await TcpListener.listen(opts.host, opts.port, { controlOpen: opts.controlOpen ?? false })
       .catch((err: NodeJS.ErrnoException) => { throw bindError(err, 'TCP', opts.host, opts.port); });
@@ -136,12 +138,12 @@ export class MembershipNode {
       log = opts.logDir === undefined ? undefined : JsonlLog.open(opts.logDir, formatAddress(opts.host, opts.port));
     } catch (err) {
       await Promise.all([udp.close(), tcp.close()]);
-      throw new UserError(`cannot write the log in ${opts.logDir}: ${(err as Error).message}`);
+      throw new UserError('file', `cannot write the log in ${opts.logDir}: ${(err as Error).message}`);
     }
     const seed = opts.seed ?? crypto.randomInt(0, 2 ** 31);
     const node = new MembershipNode(opts, createRng(seed), udp, tcp, log, config);
     target.node = node;
-    node.registerHandlers();
+    services?.(node, tcp);
     node.boot(opts.suspicion, opts.dropRate);
     if (opts.join !== undefined) {
       try {
@@ -202,10 +204,14 @@ export class MembershipNode {
     this.pump(this.core.command(monotonicNow(), { kind: 'set-drop', rate }));
   }
 
-  /** Runs one control command (the words of `hearsay ctl`/stdin); resolves with the result `ctl --json` prints,
-   *  rejects with a UserError for a bad command or argument. */
-  command(name: string, args: readonly string[] = []): Promise<unknown> {
-    return runCommand(this, name, args);
+  /** Introducer side of a join: adds `id` and returns the list to send it, or why it was refused. */
+  admit(id: MemberId): JoinSnapshot | { error: string } {
+    if (this.runState !== 'running') return { error: `introducer ${this.address} is ${this.runState}` };
+    if (this.core.hasLeft()) return { error: `introducer ${this.address} has left the group` };
+    const joiner = parseMemberId(id);
+    if (joiner && formatAddress(joiner.host, joiner.port) === this.address) return { error: 'a node cannot join itself' };
+    this.pump(this.core.command(monotonicNow(), { kind: 'admit', member: id }));
+    return this.core.snapshot();
   }
 
   /** Joins through the introducer, once. After a leave (or on the introducer itself after a leave) the node first
@@ -213,7 +219,7 @@ export class MembershipNode {
   async join(): Promise<{ members: number }> {
     this.assertLive();
     if (this.core.hasLeft()) this.rebirth('rejoin after leave');
-    else if (this.introducer === undefined) throw new UserError('this node is the introducer (it was started without --join)');
+    else if (this.introducer === undefined) throw new UserError('state', 'this node is the introducer (it was started without --join)');
     if (this.introducer !== undefined) await this.joinOnce(JOIN_REQUEST_TIMEOUT_MS);
     return { members: this.core.members().length };
   }
@@ -273,15 +279,6 @@ export class MembershipNode {
     };
   }
 
-  private registerHandlers(): void {
-    this.tcp.handle('join', (hello, socket) =>
-      serveJoin(hello, socket, (id) => this.admit(id), () => this.tcp.countMalformed()), { public: true });
-    serveControl(this.tcp, this);
-    // A node without a log directory has nothing to serve (and must never fall back to its working directory).
-    const logDir = this.opts.logDir;
-    if (logDir !== undefined) this.tcp.handle('grep', (hello, socket) => serveGrep(hello, socket, { logDir, nodeId: () => this.id }));
-  }
-
   /** A fresh core under a new version, started. */
   private boot(suspicion: boolean | undefined, dropRate: number | undefined): void {
     this.core = new MembershipCore({
@@ -306,15 +303,6 @@ export class MembershipNode {
     this.notify(`${old.self} ${reason}: restarted as ${this.core.self}`);
   }
 
-  private admit(id: MemberId): JoinSnapshot | { error: string } {
-    if (this.runState !== 'running') return { error: `introducer ${this.address} is ${this.runState}` };
-    if (this.core.hasLeft()) return { error: `introducer ${this.address} has left the group` };
-    const joiner = parseMemberId(id);
-    if (joiner && formatAddress(joiner.host, joiner.port) === this.address) return { error: 'a node cannot join itself' };
-    this.pump(this.core.command(monotonicNow(), { kind: 'admit', member: id }));
-    return this.core.snapshot();
-  }
-
   private async joinOnce(timeoutMs: number): Promise<void> {
     const introducer = this.introducer!;
     const self = this.core.self;
@@ -322,8 +310,9 @@ export class MembershipNode {
     try {
       snapshot = await requestJoin(introducer, self, timeoutMs);
     } catch (err) {
-      const reason = (err as Error).message.replace(`cannot reach ${introducer}: `, '').replace(`${introducer}: `, '');
-      throw new UserError(`cannot join through ${introducer}: ${reason}`);
+      const refused = err instanceof RequestError && (err.code === 'refused' || err.code === 'malformed');
+      const reason = err instanceof RequestError ? err.detail : (err as Error).message;
+      throw new UserError(refused ? 'refused' : 'unreachable', `cannot join through ${introducer}: ${reason}`);
     }
     // The node may have been stopped or reborn while the request was in flight.
     if (this.runState === 'stopped' || this.runState === 'crashed' || this.core.self !== self) return;
@@ -341,7 +330,7 @@ export class MembershipNode {
       } catch (err) {
         const retryInMs = Math.min(backoff, deadline - Date.now());
         if (retryInMs <= 0 || this.runState === 'stopped' || this.runState === 'crashed') {
-          throw new UserError(`${(err as Error).message}; gave up after ${attempt} attempt(s) in ${Math.round(timeoutMs / 1000)} s`);
+          throw new UserError('unreachable', `${(err as Error).message}; gave up after ${attempt} attempt(s) in ${Math.round(timeoutMs / 1000)} s`);
         }
         onRetry?.({ attempt, error: (err as Error).message, retryInMs });
         await new Promise((resolve) => setTimeout(resolve, retryInMs));
@@ -414,7 +403,7 @@ export class MembershipNode {
   }
 
   private assertLive(): void {
-    if (this.runState === 'stopped' || this.runState === 'crashed') throw new UserError(`node ${this.address} is ${this.runState}`);
+    if (this.runState === 'stopped' || this.runState === 'crashed') throw new UserError('state', `node ${this.address} is ${this.runState}`);
   }
 
   private async shutdown(): Promise<void> {
@@ -426,9 +415,9 @@ export class MembershipNode {
 
 function bindError(err: NodeJS.ErrnoException, proto: 'UDP' | 'TCP', host: string, port: number): Error {
   const where = `${formatAddress(host, port)} (${proto})`;
-  if (err.code === 'EADDRINUSE') return new UserError(`port ${port} is busy: ${where} is already in use`);
-  if (err.code === 'EADDRNOTAVAIL') return new UserError(`cannot bind ${where}: address not available on this machine`);
-  if (err.code === 'EACCES') return new UserError(`cannot bind ${where}: permission denied`);
-  if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return new UserError(`cannot bind ${where}: unknown host`);
+  if (err.code === 'EADDRINUSE') return new UserError('busy', `port ${port} is busy: ${where} is already in use`);
+  if (err.code === 'EADDRNOTAVAIL') return new UserError('usage', `cannot bind ${where}: address not available on this machine`);
+  if (err.code === 'EACCES') return new UserError('usage', `cannot bind ${where}: permission denied`);
+  if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return new UserError('usage', `cannot bind ${where}: unknown host`);
   return err;
 }

@@ -1,17 +1,13 @@
-// Join over TCP (the only membership exchange not on UDP): the joiner sends `{"v":1,"type":"join","id"}`, the
-// introducer admits it and replies one line with its full membership list (docs/control-channel.md).
-import type net from 'node:net';
+// Join over TCP (the only membership exchange not on UDP), the joiner's side: it sends `{"v":1,"type":"join","id"}`,
+// the introducer admits it and replies one line with its full membership list (docs/control-channel.md). The
+// introducer's side is services/join-service.ts.
 import * as v from 'valibot';
 import type { JoinSnapshot } from '../protocol/core.ts';
 import { parseMemberId } from '../protocol/member-id.ts';
 import type { Address, MemberId } from '../protocol/member-id.ts';
-import { writeLine } from '../transport/json-lines.ts';
 import { RequestError, requestLine } from '../transport/request-line.ts';
-import type { Hello } from '../transport/tcp-listener.ts';
 
-const MemberIdSchema = v.pipe(v.string(), v.check((s) => parseMemberId(s) !== undefined, 'not a member id'));
-
-const JoinHelloSchema = v.object({ v: v.literal(1), type: v.literal('join'), id: MemberIdSchema });
+export const MemberIdSchema = v.pipe(v.string(), v.check((s) => parseMemberId(s) !== undefined, 'not a member id'));
 
 const SnapshotSchema = v.object({
   members: v.pipe(v.array(v.object({
@@ -32,24 +28,8 @@ const JoinReplySchema = v.variant('ok', [
 export async function requestJoin(introducer: Address, id: MemberId, timeoutMs: number): Promise<JoinSnapshot> {
   const reply = v.safeParse(JoinReplySchema, await requestLine(introducer, { v: 1, type: 'join', id }, timeoutMs));
   if (!reply.success) throw new RequestError(`malformed join reply from ${introducer}`, 'malformed');
-  if (!reply.output.ok) throw new RequestError(`${introducer} refused the join: ${reply.output.error}`, 'closed');
-  return reply.output.snapshot;
-}
-
-/** Introducer side: `admit` adds the joiner and returns the snapshot to send, or an error to report. */
-export function serveJoin(
-  hello: Hello,
-  socket: net.Socket,
-  admit: (id: MemberId) => JoinSnapshot | { error: string },
-  onMalformed: () => void,
-): void {
-  const parsed = v.safeParse(JoinHelloSchema, hello);
-  if (!parsed.success) {
-    onMalformed();
-    writeLine(socket, { ok: false, error: 'malformed join hello' });
-  } else {
-    const result = admit(parsed.output.id);
-    writeLine(socket, 'error' in result ? { ok: false, error: result.error } : { ok: true, snapshot: result });
+  if (!reply.output.ok) {
+    throw new RequestError(`${introducer} refused the join: ${reply.output.error}`, 'refused', `refused: ${reply.output.error}`);
   }
-  socket.end();
+  return reply.output.snapshot;
 }

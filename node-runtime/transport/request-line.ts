@@ -6,7 +6,12 @@ import type { Address } from '../protocol/member-id.ts';
 import { parseJson, readLines, writeLine } from './json-lines.ts';
 
 export class RequestError extends Error {
-  constructor(message: string, readonly code: 'unreachable' | 'timeout' | 'closed' | 'malformed') {
+  /** `detail`: what went wrong without naming the peer, for callers that name it themselves. */
+  constructor(
+    message: string,
+    readonly code: 'unreachable' | 'timeout' | 'closed' | 'malformed' | 'refused',
+    readonly detail: string = message,
+  ) {
     super(message);
     this.name = 'RequestError';
   }
@@ -20,7 +25,8 @@ export function connect(address: Address, timeoutMs: number): Promise<net.Socket
     const socket = net.connect({ host: target.host, port: target.port });
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new RequestError(`cannot reach ${address}: no answer within ${timeoutMs / 1000} s`, 'timeout'));
+      const detail = `no answer within ${timeoutMs / 1000} s`;
+      reject(new RequestError(`cannot reach ${address}: ${detail}`, 'timeout', detail));
     }, timeoutMs);
     socket.once('connect', () => {
       clearTimeout(timer);
@@ -31,7 +37,8 @@ export function connect(address: Address, timeoutMs: number): Promise<net.Socket
     const onError = (err: NodeJS.ErrnoException): void => {
       clearTimeout(timer);
       socket.destroy();
-      reject(new RequestError(`cannot reach ${address}: ${describeSocketError(err)}`, 'unreachable'));
+      const detail = describeSocketError(err);
+      reject(new RequestError(`cannot reach ${address}: ${detail}`, 'unreachable', detail));
     };
     socket.once('error', onError);
   });
@@ -71,7 +78,7 @@ export async function requestLine(address: Address, hello: unknown, timeoutMs: n
       else finish(undefined, value);
     }, { onOverflow: () => finish(new RequestError(`reply from ${address} too long`, 'malformed')) });
     socket.on('error', (err: NodeJS.ErrnoException) =>
-      finish(new RequestError(`${address}: ${describeSocketError(err)}`, 'closed')));
+      finish(new RequestError(`${address}: ${describeSocketError(err)}`, 'closed', describeSocketError(err))));
     socket.on('close', () => finish(new RequestError(`${address} closed the connection without a reply`, 'closed')));
     writeLine(socket, hello);
   });

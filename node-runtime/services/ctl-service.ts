@@ -1,12 +1,12 @@
-// Server side of the control channel (docs/control-channel.md): `ctl` runs one command and replies one line;
-// `subscribe` streams the node's membership events and, every second, its stats.
+// Server side of the control channel (docs/control-channel.md): `ctl` runs one command (control/commands.ts) and
+// replies one line; `subscribe` streams the node's membership events and, every second, its stats.
 import type net from 'node:net';
 import * as v from 'valibot';
 import type { MembershipNode } from '../node/membership-node.ts';
-import { UserError } from '../cli/user-error.ts';
+import { UserError } from '../user-error.ts';
 import { writeLine } from '../transport/json-lines.ts';
 import type { Hello, TcpListener } from '../transport/tcp-listener.ts';
-import { memberJson } from './commands.ts';
+import { memberJson, runCommand } from '../control/commands.ts';
 
 const CtlHelloSchema = v.object({
   v: v.literal(1),
@@ -19,7 +19,7 @@ const CtlHelloSchema = v.object({
 const MAX_SUBSCRIBER_BACKLOG = 8 << 20;
 const STATS_INTERVAL_MS = 1000;
 
-export function serveControl(listener: TcpListener, node: MembershipNode): void {
+export function serveControl(node: MembershipNode, listener: TcpListener): void {
   listener.handle('ctl', (hello, socket) => void serveCtl(hello, socket, node, () => listener.countMalformed()));
   listener.handle('subscribe', (_hello, socket) => serveSubscribe(socket, node));
 }
@@ -32,7 +32,7 @@ async function serveCtl(hello: Hello, socket: net.Socket, node: MembershipNode, 
     reply = { ok: false, error: 'malformed ctl request: expected {"v":1,"type":"ctl","command":string,"args":[string]}' };
   } else {
     try {
-      reply = { ok: true, result: await node.command(parsed.output.command, parsed.output.args) };
+      reply = { ok: true, result: await runCommand(node, parsed.output.command, parsed.output.args) };
     } catch (err) {
       reply = { ok: false, error: err instanceof UserError ? err.message : `internal error: ${(err as Error).message}` };
     }
