@@ -185,7 +185,8 @@ export class Host implements HostApi {
     return {
       events: (events) => {
         if (this.recorder !== recorder) return;
-        if (recordEvents) recorder?.events(events);
+        const problem = recordEvents ? recorder?.events(events) : undefined;
+        if (problem !== undefined) this.queueMessage({ type: 'error', message: problem });
         for (const e of events) this.pending.push(e);
         this.schedule();
       },

@@ -17,7 +17,8 @@ function sessionName(mode: string, now: Date): string {
 
 export class Recorder {
   private readonly actions: fs.WriteStream;
-  private readonly observerLogs = new Map<Address, JsonlLog>();
+  /** null: that observer's file could not be opened; its events are dropped (reported once). */
+  private readonly observerLogs = new Map<Address, JsonlLog | null>();
 
   private constructor(readonly session: string, readonly dir: string) {
     this.actions = fs.createWriteStream(path.join(dir, ACTIONS_FILE), { flags: 'a' });
@@ -41,21 +42,31 @@ export class Recorder {
     if (!this.actions.writableEnded) this.actions.write(`${JSON.stringify(record)}\n`);
   }
 
-  /** Attached clusters only: appends streamed events to their observer's file. */
-  events(events: readonly MembershipEvent[]): void {
+  /** Attached clusters only: appends streamed events to their observer's file. Called from a socket's data
+   *  callback, so it never throws: a file that cannot be opened is returned as a one-line problem (once per
+   *  observer) for the host to report, and that observer's events are not recorded. */
+  events(events: readonly MembershipEvent[]): string | undefined {
+    let problem: string | undefined;
     for (const e of events) {
       const observer = addressOf(e.node);
       let log = this.observerLogs.get(observer);
-      if (!log) {
-        log = JsonlLog.open(this.nodeLogDir(observer), observer);
+      if (log === undefined) {
+        const dir = this.nodeLogDir(observer);
+        try {
+          log = JsonlLog.open(dir, observer);
+        } catch (err) {
+          log = null;
+          problem = `not recording ${observer}: cannot write in ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
+        }
         this.observerLogs.set(observer, log);
       }
-      log.append(e);
+      log?.append(e);
     }
+    return problem;
   }
 
   async close(): Promise<void> {
-    const logs = [...this.observerLogs.values()].map((log) => log.close());
+    const logs = [...this.observerLogs.values()].map((log) => log?.close());
     this.observerLogs.clear();
     const actions = this.actions.writableEnded
       ? Promise.resolve()

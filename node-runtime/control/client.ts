@@ -29,6 +29,8 @@ const StreamSchema = v.variant('type', [
   v.object({
     type: v.literal('stats'), address: v.string(), bytesInPerSec: v.number(), bytesOutPerSec: v.number(),
     windowMs: v.number(), bytesIn: v.number(), bytesOut: v.number(), dropped: v.number(), malformed: v.number(),
+    // Absent from nodes older than these counters.
+    sendErrors: v.optional(v.number(), 0), logError: v.optional(v.nullable(v.string()), null),
   }),
 ]);
 

@@ -31,6 +31,7 @@ export interface SuspicionResult { readonly enabled: boolean; readonly epoch: nu
 export interface BandwidthResult {
   readonly bytesInPerSec: number; readonly bytesOutPerSec: number; readonly windowMs: number;
   readonly bytesIn: number; readonly bytesOut: number; readonly dropped: number; readonly malformed: number;
+  readonly sendErrors: number; readonly logError: string | null;
 }
 
 export function memberJson(node: MembershipNode): MemberJson[] {
@@ -172,7 +173,8 @@ const table: CommandSpec[] = [
       return rest;
     },
     human: (r: BandwidthResult) =>
-      `in ${r.bytesInPerSec} B/s, out ${r.bytesOutPerSec} B/s (over ${r.windowMs / 1000} s); dropped ${r.dropped}, malformed ${r.malformed}`,
+      `in ${r.bytesInPerSec} B/s, out ${r.bytesOutPerSec} B/s (over ${r.windowMs / 1000} s); dropped ${r.dropped}, ` +
+      `malformed ${r.malformed}, send errors ${r.sendErrors}${r.logError === null ? '' : `; log stopped: ${r.logError}`}`,
   },
   {
     name: 'help', usage: 'help', summary: 'this list',

@@ -135,6 +135,22 @@ describe('MembershipNode (embedded)', () => {
     await assert.rejects(runCommand(intro, 'join', []), /this node is the introducer/);
   });
 
+  it('a log that stops (disk full) shows in bandwidth as logError; the node goes on', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-full-'));
+    try {
+      // Every write to /dev/full fails with ENOSPC, as a full disk would.
+      fs.symlinkSync('/dev/full', path.join(dir, logFileName('127.0.0.1:21260')));
+      const node = await start(21260, { logDir: dir });
+      await waitFor(() => node.stats().logError !== null, { timeoutMs: 3000, what: 'logError' });
+      const bw = await runCommand(node, 'bandwidth', []) as { logError: string; sendErrors: number };
+      assert.match(bw.logError, /ENOSPC/);
+      assert.equal(bw.sendErrors, 0);
+      assert.equal(node.state, 'running');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('names a busy UDP or TCP port', async () => {
     const udp = dgram.createSocket('udp4');
     await new Promise<void>((resolve) => udp.bind(21240, '127.0.0.1', resolve));

@@ -58,6 +58,10 @@ export interface NodeStats {
   readonly dropped: number;
   /** Malformed datagrams plus malformed TCP hellos. */
   readonly malformed: number;
+  /** UDP sends that failed locally (socket error, unusable address): gossip tolerates the loss, so only counted. */
+  readonly sendErrors: number;
+  /** Why the log stopped (disk full, file removed…), or null while it is written (or there is none). */
+  readonly logError: string | null;
 }
 
 export type NodeState = 'running' | 'paused' | 'stopped' | 'crashed';
@@ -276,6 +280,8 @@ export class MembershipNode {
       bytesOut: this.udp.bytesOut.totalBytes,
       dropped: this.retired.dropped + counters.dropped + this.pausedDiscarded,
       malformed: this.retired.malformed + counters.malformed + this.tcp.counters().malformed,
+      sendErrors: this.udp.sendErrors,
+      logError: this.log?.error?.message ?? null,
     };
   }
 
