@@ -22,6 +22,7 @@
 //                   render of the frame that applied it)
 //   resetFrameStats()
 //   select(address)  selects a node as a click would
+//   packets()     { onScreen, droppedOnScreen, seen, seenDropped, unsampled } — packets the graph draws
 //
 // Replay seam: in Replay mode `#replay-root` is shown and, once, `mountReplay(container, deps)` from
 // ./view/replay-view.ts (owned by the replay work) is called with ReplayDeps (view/replay-seam.ts): the HostApi and
@@ -103,7 +104,8 @@ connection.onStatus((status, { reconnected }) => {
   // The server sends the whole history again on a new connection: fold it from scratch.
   if (reconnected) store.reset();
 });
-host.subscribe((message) => store.receive(message));
+// Traces are a second, sampled stream: they go straight to the graph and never into the membership fold.
+host.subscribe((message) => (message.type === 'traces' ? view.traces(message.traces, message.unsampled, performance.now()) : store.receive(message)));
 
 // Keyboard, like ringpop's tick-cluster, on the selected node.
 document.addEventListener('keydown', (e) => {
@@ -207,6 +209,7 @@ const round = (x: number) => Math.round(x * 100) / 100;
     for (const w of Object.values(phaseTimes)) w.clear();
   },
   select: (address: string) => view.select(address),
+  packets: () => view.packetCounts(),
 });
 
 if (connection.demoNodes !== undefined) {

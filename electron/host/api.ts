@@ -3,8 +3,9 @@
 // `import type`, so it must stay free of runtime code and of node: imports.
 import type { EventKind, MembershipEvent, MemberStatus } from '../../node-runtime/protocol/events.ts';
 import type { Address, MemberId } from '../../node-runtime/protocol/member-id.ts';
+import type { Trace } from '../../node-runtime/protocol/trace.ts';
 
-export type { EventKind, MembershipEvent, MemberStatus, Address, MemberId };
+export type { EventKind, MembershipEvent, MemberStatus, Address, MemberId, Trace };
 
 /** Protocol timings a launch may override (milliseconds; see node-runtime/protocol/config.ts for defaults). */
 export interface LaunchTimings {
@@ -110,6 +111,9 @@ export type HostMessage =
   | { readonly type: 'stats'; readonly stats: readonly NodeStats[] }
   | { readonly type: 'action'; readonly record: HostActionRecord }
   | { readonly type: 'progress'; readonly phase: string; readonly done: number; readonly total: number }
+  /** Message traces, a second stream beside membership events (ARCHITECTURE.md §5): datagrams sent or refused since
+   *  the last batch, sampled; `unsampled` counts those left out. Nothing in the view's state depends on them. */
+  | { readonly type: 'traces'; readonly traces: readonly Trace[]; readonly unsampled: number }
   | { readonly type: 'error'; readonly message: string };
 
 export interface HostApi {

@@ -33,6 +33,11 @@ export interface SimulationOptions {
   readonly onEvent?: (e: MembershipEvent) => void;
   /** With it, every core traces its datagrams, and the network adds what it lost (cause `loss`). */
   readonly onTrace?: (t: Trace, at: number) => void;
+  /** Port of node 0; node i listens on basePort + i (default 10 000). */
+  readonly basePort?: number;
+  /** Where the virtual clock starts (default 0): a run that follows the wall clock (the app's demo) starts at
+   *  Date.now(), so its timestamps and versions look like the runtime's. */
+  readonly startAt?: number;
 }
 
 export type NodeState = 'up' | 'paused' | 'crashed' | 'left';
@@ -49,6 +54,7 @@ interface Slot {
   wakeAt: number;
   bytesSent: number;
   packetsSent: number;
+  bytesReceived: number;
 }
 
 type Job =
@@ -65,7 +71,7 @@ const BASE_VERSION = 1_700_000_000_000;
 const INTRODUCER = 0;
 
 export class Simulation {
-  private clock = 0;
+  private clock: number;
   private readonly queue = new EventQueue<Job>();
   private readonly slots: Slot[] = [];
   private readonly byAddress = new Map<Address, Slot>();
@@ -76,6 +82,7 @@ export class Simulation {
   private groups: Map<number, number> | undefined;
 
   constructor(private readonly opts: SimulationOptions) {
+    this.clock = opts.startAt ?? 0;
     this.config = resolveConfig(opts.config ?? {});
     this.net = createRng(mix(opts.seed, 0x9e3779b9));
     this.loss = opts.lossRate ?? 0;
@@ -93,10 +100,10 @@ export class Simulation {
   /** Adds a node that starts (and joins through the introducer) `delay` ms from now; returns its index. */
   addNode(delay = 0): number {
     const index = this.slots.length;
-    const port = BASE_PORT + index;
+    const port = (this.opts.basePort ?? BASE_PORT) + index;
     const slot: Slot = {
       index, port, address: formatAddress(HOST, port), version: 0, core: undefined as unknown as MembershipCore,
-      state: 'crashed', gen: 0, wakeAt: Number.POSITIVE_INFINITY, bytesSent: 0, packetsSent: 0,
+      state: 'crashed', gen: 0, wakeAt: Number.POSITIVE_INFINITY, bytesSent: 0, packetsSent: 0, bytesReceived: 0,
     };
     this.slots.push(slot);
     this.byAddress.set(slot.address, slot);
@@ -129,6 +136,11 @@ export class Simulation {
     return this.slot(i).state;
   }
 
+  /** Whether node i has booted (a node added with a delay has not, until then). */
+  started(i: number): boolean {
+    return this.slot(i).gen > 0;
+  }
+
   core(i: number): MembershipCore {
     return this.slot(i).core;
   }
@@ -144,6 +156,11 @@ export class Simulation {
   /** Payload bytes and datagrams node i has sent, over all its runs. */
   sent(i: number): { bytes: number; packets: number } {
     return { bytes: this.slot(i).bytesSent, packets: this.slot(i).packetsSent };
+  }
+
+  /** Payload bytes delivered to node i while it was up (what its socket read, before its drop rate and block list). */
+  received(i: number): number {
+    return this.slot(i).bytesReceived;
   }
 
   /** kill -9: no more ticks, datagrams to it are lost. */
@@ -212,7 +229,9 @@ export class Simulation {
         if (s.state === 'up') this.pump(s, s.core.tick(this.clock));
         return;
       case 'deliver':
-        if (s.state === 'up') this.pump(s, s.core.receive(this.clock, job.from, job.bytes));
+        if (s.state !== 'up') return;
+        s.bytesReceived += job.bytes.length;
+        this.pump(s, s.core.receive(this.clock, job.from, job.bytes));
         return;
       case 'join':
         if (job.gen === s.gen && s.state === 'up') this.join(s);
@@ -221,7 +240,8 @@ export class Simulation {
 
   private boot(s: Slot): void {
     s.gen++;
-    s.version = Math.max(s.version + 1, BASE_VERSION + Math.floor(this.clock));
+    const origin = this.opts.startAt ?? 0;
+    s.version = Math.max(s.version + 1, (this.opts.startAt ?? BASE_VERSION) + Math.floor(this.clock - origin));
     const intro = s.index === INTRODUCER ? undefined : this.slots[INTRODUCER]!.address;
     s.core = new MembershipCore({
       self: formatMemberId(HOST, s.port, s.version),

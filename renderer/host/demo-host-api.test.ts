@@ -11,7 +11,7 @@ async function until(check: () => boolean, ms: number): Promise<void> {
   }
 }
 
-test('a demo cluster converges, and a kill spreads to every running observer', async (t) => {
+test('a demo cluster (the real core, simulated network) converges, and a kill spreads to every running observer', async (t) => {
   const demo = new DemoHostApi();
   t.after(() => demo.close());
   const store = new LiveStore();
@@ -23,5 +23,8 @@ test('a demo cluster converges, and a kill spreads to every running observer', a
   await until(() => store.state.tally(id(2)).failed === 4, 5000);
   assert.equal(store.state.majority(id(2)), 'failed');
   await until(() => store.latency.recent()[0]?.allMs !== undefined, 2000);
-  assert.ok(store.latency.recent()[0]!.firstMs! >= 100);
+  // The real protocol: an observer fails it T_fail after it last heard a heartbeat, which was at most a few gossip
+  // rounds (of 20 ms) before the kill.
+  const { firstMs, allMs } = store.latency.recent()[0]!;
+  assert.ok(firstMs! >= 100 - 3 * 20 && allMs! <= 100 + 10 * 20, `first ${firstMs} ms, all ${allMs} ms`);
 });

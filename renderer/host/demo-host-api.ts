@@ -1,39 +1,22 @@
 // A simulated cluster behind the HostApi, for looking at the UI without a host (`?demo=8`) and as the render
-// benchmark's load (`?demo=1000&churn=1500`). Not the protocol: failures and joins spread as epidemic-shaped
-// "rumours" whose per-observer delays grow like log2(n) gossip rounds, and a private MembershipState decides which
-// events each observer may still log, so the stream obeys the same rules as real nodes' logs.
-import { MembershipState, CELL } from '../model/membership-state.ts';
-import { formatMemberId } from '../../node-runtime/protocol/member-id.ts';
-import type { EventKind, MembershipEvent } from '../../node-runtime/protocol/events.ts';
-import type { Address, MemberId } from '../../node-runtime/protocol/member-id.ts';
-import { createRng } from '../../node-runtime/protocol/rng.ts';
+// benchmark's load (`?demo=1000&churn=1500`). It runs the real protocol core under the deterministic simulator
+// (node-runtime/sim) on a virtual clock that follows the wall clock, so its events, messages and timings are the
+// real ones; only the network (a few ms of delay, no sockets) is simulated. Every datagram is traced.
+import { Simulation } from '../../node-runtime/sim/simulation.ts';
+import type { NodeState } from '../../node-runtime/sim/simulation.ts';
+import { configForGroupSize } from '../../node-runtime/protocol/config.ts';
+import type { ProtocolConfig } from '../../node-runtime/protocol/config.ts';
+import type { MembershipEvent } from '../../node-runtime/protocol/events.ts';
+import type { Trace } from '../../node-runtime/protocol/trace.ts';
+import type { Address } from '../../node-runtime/protocol/member-id.ts';
 import type {
-  ClusterNode, HostActionRecord, HostApi, HostMessage, HostRequest, HostResponse, LaunchOptions, NodeRunState,
+  ClusterNode, HostActionRecord, HostApi, HostMessage, HostRequest, HostResponse, LaunchOptions, NodeAction, NodeRunState,
 } from '../../electron/host/api.ts';
 
-interface DemoNode {
-  address: Address;
-  port: number;
-  id: MemberId;
-  state: NodeRunState;
-  /** Bumped when the node resumes or restarts, so rumours about its previous silence are void. */
-  epoch: number;
-  incarnation: number;
-}
-
-/** Events that observers log at given times about given members, as long as each is still valid then. */
-interface Rumour {
-  readonly kind: EventKind;
-  readonly about: DemoNode;
-  readonly epoch: number;
-  readonly at: Float64Array;
-  readonly observers: MemberId[];
-  readonly members: MemberId[];
-  pos: number;
-}
-
-const HOST = '127.0.0.1';
 const TICK_MS = 50;
+const DEFAULT_BASE_PORT = 3000;
+/** Traces handed to the page per tick; the rest are counted as unsampled (the graph shows a few thousand at most). */
+const TRACES_PER_TICK = 400;
 
 export interface DemoOptions {
   /** Kill a random running node this often (ms) and restart it a few seconds later; 0: no churn. */
@@ -41,23 +24,32 @@ export interface DemoOptions {
   seed?: number;
 }
 
+interface Run {
+  readonly sim: Simulation;
+  readonly options: LaunchOptions;
+  /** Nodes removed from the cluster (stopped): the simulator keeps their slot, the host shows them stopped. */
+  readonly stopped: Set<number>;
+  /** Per node: the id and state last announced, to announce a change (a rejoin under a new version) once. */
+  announced: string[];
+  restarts: { at: number; index: number }[];
+  lastChurn: number;
+  lastStats: number;
+  lastBytes: { sent: number; received: number }[];
+  /** Whether nodes were still starting at the last flush (the last progress message says done). */
+  starting: boolean;
+}
+
 export class DemoHostApi implements HostApi {
-  private readonly nodes = new Map<Address, DemoNode>();
-  private readonly sim = new MembershipState();
-  private rumours: Rumour[] = [];
+  private run: Run | undefined;
   private readonly listeners = new Set<(m: HostMessage) => void>();
-  private readonly random: () => number;
-  private options: LaunchOptions = { nodes: 8, mode: 'embedded', suspicion: false, dropRate: 0 };
-  private pendingStarts: { at: number; node: DemoNode }[] = [];
-  private restarts: { at: number; node: DemoNode }[] = [];
-  private lastChurn = 0;
-  private lastStats = 0;
-  private versions = 0;
+  private events: MembershipEvent[] = [];
+  private traces: Trace[] = [];
+  private unsampled = 0;
+  private random = 0;
   private readonly timer: ReturnType<typeof setInterval>;
 
   constructor(private readonly demo: DemoOptions = {}) {
-    const rng = createRng(demo.seed ?? 1);
-    this.random = () => rng.next();
+    this.random = demo.seed ?? 1;
     this.timer = setInterval(() => this.tick(Date.now()), TICK_MS);
   }
 
@@ -68,7 +60,7 @@ export class DemoHostApi implements HostApi {
   subscribe(listener: (message: HostMessage) => void): () => void {
     this.listeners.add(listener);
     // The demo keeps no history: a subscriber gets the session and node list, then what happens from now on.
-    listener({ type: 'session', session: null, mode: this.nodes.size ? 'embedded' : null });
+    listener({ type: 'session', session: null, mode: this.run ? 'embedded' : null });
     listener({ type: 'nodes', nodes: this.clusterNodes() });
     return () => this.listeners.delete(listener);
   }
@@ -88,256 +80,250 @@ export class DemoHostApi implements HostApi {
         this.stopAll(now);
         return {};
       case 'node-action': {
-        const node = this.nodes.get(request.address);
-        if (!node) throw new Error(`no node at ${request.address}`);
-        this.act(node, request.action, now);
-        return { node: this.clusterNode(node) };
+        const run = this.running();
+        const i = this.indexOf(run, request.address);
+        this.act(run, i, request.action, now);
+        return { node: this.clusterNode(run, i) };
       }
       case 'add-node': {
-        const port = Math.max(this.options.basePort ?? 3000, ...[...this.nodes.values()].map((n) => n.port + 1));
-        const node = this.newNode(port);
-        this.start(node, now);
-        this.announce({ ts: now, action: 'add', address: node.address, member: node.id });
-        return { node: this.clusterNode(node) };
+        const run = this.running();
+        const i = run.sim.addNode();
+        run.lastBytes.push({ sent: 0, received: 0 });
+        this.advance(run, now);
+        this.announce({ ts: now, action: 'add', address: run.sim.address(i), member: run.sim.id(i) });
+        return { node: this.clusterNode(run, i) };
       }
-      case 'set-drop':
+      case 'set-drop': {
+        const run = this.running();
+        const targets = request.address === undefined ? this.upIndices(run) : [this.indexOf(run, request.address)];
+        for (const i of targets) run.sim.command(i, { kind: 'set-drop', rate: request.rate });
         this.announce({ ts: now, action: 'set-drop', address: request.address ?? '*', value: request.rate });
         return {};
-      case 'set-suspicion':
-        this.options = { ...this.options, suspicion: request.enabled };
+      }
+      case 'set-suspicion': {
+        const run = this.running();
+        const [first] = this.upIndices(run);
+        if (first !== undefined) run.sim.command(first, { kind: 'set-suspicion', enabled: request.enabled });
         this.announce({ ts: now, action: 'set-suspicion', address: '*', value: request.enabled });
         return {};
+      }
       case 'open-recording':
       case 'list-recordings':
         throw new Error('the demo has no recordings');
     }
   }
 
-  private get gossipMs(): number { return this.options.timings?.gossipMs ?? 200; }
-  private get failMs(): number { return this.options.timings?.failMs ?? 2000; }
-  private get suspectMs(): number { return this.options.timings?.suspectMs ?? 1500; }
-  private get cleanupMs(): number { return this.options.timings?.cleanupMs ?? 4000; }
+  private running(): Run {
+    if (!this.run) throw new Error('no cluster is running');
+    return this.run;
+  }
+
+  private indexOf(run: Run, address: Address): number {
+    for (let i = 0; i < run.sim.size; i++) if (run.sim.address(i) === address) return i;
+    throw new Error(`no node at ${address}`);
+  }
+
+  private upIndices(run: Run): number[] {
+    const up: number[] = [];
+    for (let i = 0; i < run.sim.size; i++) if (run.sim.state(i) === 'up') up.push(i);
+    return up;
+  }
 
   private launch(options: LaunchOptions, now: number): void {
     this.stopAll(now);
-    this.nodes.clear();
-    this.options = options;
+    const sim = new Simulation({
+      nodes: options.nodes,
+      seed: this.demo.seed ?? 1,
+      startAt: now,
+      basePort: options.basePort ?? DEFAULT_BASE_PORT,
+      config: demoConfig(options),
+      suspicion: options.suspicion,
+      dropRate: options.dropRate,
+      // Start-up spread over up to 3 s, as a host launching processes would.
+      joinSpacingMs: Math.min(3000, options.nodes * 15) / options.nodes,
+      recordEvents: false,
+      onEvent: (e) => this.events.push(e),
+      onTrace: (t) => this.trace(t),
+    });
+    this.run = {
+      sim, options, stopped: new Set(), announced: [], restarts: [], lastChurn: now, lastStats: now, starting: true,
+      lastBytes: Array.from({ length: options.nodes }, () => ({ sent: 0, received: 0 })),
+    };
     this.emit({ type: 'session', session: `demo-${now}`, mode: 'embedded' });
-    const base = options.basePort ?? 3000;
-    const spanMs = Math.min(3000, options.nodes * 15);
-    for (let i = 0; i < options.nodes; i++) {
-      const node = this.newNode(base + i);
-      this.pendingStarts.push({ at: now + (spanMs * i) / options.nodes, node });
-    }
-    this.lastChurn = now;
     this.emit({ type: 'nodes', nodes: this.clusterNodes() });
   }
 
-  private newNode(port: number): DemoNode {
-    const node: DemoNode = { address: `${HOST}:${port}`, port, id: '', state: 'starting', epoch: 0, incarnation: 0 };
-    this.nodes.set(node.address, node);
-    return node;
+  /** Keeps every news-carrying or refused datagram while the tick's budget lasts, then samples plain heartbeats. */
+  private trace(t: Trace): void {
+    const plain = t.type === 'send' && t.news.length === 0 && t.dropped === undefined;
+    if (this.traces.length >= TRACES_PER_TICK || (plain && this.traces.length >= TRACES_PER_TICK / 2 && this.coin() < 0.5)) {
+      this.unsampled++;
+      return;
+    }
+    this.traces.push(t);
   }
 
-  private start(node: DemoNode, now: number): void {
-    node.id = formatMemberId(HOST, node.port, now * 100 + (this.versions++ % 100));
-    node.state = 'running';
-    node.epoch++;
-    node.incarnation = 0;
-    const events: MembershipEvent[] = [{ ts: now, node: node.id, event: 'start', member: node.id }];
-    this.sim.apply(events[0]!);
-    const others = [...this.nodes.values()].filter((n) => n !== node && n.state === 'running');
-    // The joiner learns the list from the introducer at once; the others hear of it by gossip.
-    this.rumours.push(this.rumour('join', node, others.map(() => node.id), others.map((n) => n.id), now + 30, 60));
-    this.rumours.push(this.rumour('join', node, others.map((n) => n.id), others.map(() => node.id), now + this.gossipMs, this.spreadMs(others.length)));
-    this.emitEvents(events);
-  }
-
-  private act(node: DemoNode, action: HostActionRecord['action'] & ('kill' | 'pause' | 'resume' | 'leave' | 'restart'), now: number): void {
-    this.announce({ ts: now, action, address: node.address, member: node.id });
+  private act(run: Run, i: number, action: NodeAction, now: number): void {
+    const sim = run.sim;
+    this.announce({ ts: now, action, address: sim.address(i), member: sim.id(i) });
+    this.advance(run, now);
     switch (action) {
       case 'kill':
-        if (node.state !== 'running' && node.state !== 'paused') return;
-        node.state = 'killed';
-        this.detect(node, now);
+        sim.crash(i);
         break;
       case 'pause':
-        if (node.state !== 'running') return;
-        node.state = 'paused';
-        this.detect(node, now);
+        sim.pause(i);
         break;
-      case 'resume': {
-        if (node.state !== 'paused') return;
-        node.state = 'running';
-        node.epoch++;
-        const i = this.sim.index(node.id)!;
-        const tally = new Uint32Array(5);
-        this.sim.tallyAt(i, tally);
-        if (tally[CELL.failed]! > 0) {
-          // Declared failed while frozen: fail-stop, so it rejoins under a new version.
-          this.emitEvents([this.logged({ ts: now, node: node.id, event: 'stop', member: node.id })]);
-          this.start(node, now);
-        } else if (tally[CELL.suspect]! > 0) {
-          node.incarnation++;
-          const watchers = this.runningIds(node);
-          this.rumours.push(this.rumour('alive', node, watchers, watchers.map(() => node.id), now + this.gossipMs, this.spreadMs(watchers.length)));
-        }
+      case 'resume':
+        sim.resume(i);
         break;
-      }
-      case 'leave': {
-        if (node.state !== 'running') return;
-        const watchers = this.runningIds(node);
-        node.state = 'left';
-        this.rumours.push(this.rumour('leave', node, watchers, watchers.map(() => node.id), now + 20, this.spreadMs(watchers.length)));
-        this.rumours.push(this.rumour('remove', node, watchers, watchers.map(() => node.id), now + this.cleanupMs, this.spreadMs(watchers.length)));
-        this.emitEvents([this.logged({ ts: now, node: node.id, event: 'stop', member: node.id, reason: 'leave' })]);
+      case 'leave':
+        sim.leave(i);
         break;
-      }
       case 'restart':
-        if (node.state === 'running' || node.state === 'paused') {
-          node.state = 'killed';
-          this.detect(node, now);
-        }
-        this.restarts.push({ at: now + 300, node });
+        run.stopped.delete(i);
+        if (sim.state(i) === 'up' || sim.state(i) === 'paused') sim.crash(i);
+        // A restarted process takes a moment to come up and join.
+        run.restarts.push({ at: now + 300, index: i });
         break;
     }
-    this.emit({ type: 'nodes', nodes: this.clusterNodes() });
+    this.flush(run);
   }
 
-  /** Schedule how the others notice that `node` went silent: suspect (if on), fail, then remove. */
-  private detect(node: DemoNode, now: number): void {
-    const watchers = this.runningIds(node);
-    const about = watchers.map(() => node.id);
-    const spread = this.spreadMs(watchers.length);
-    const first = now + this.failMs + this.random() * this.gossipMs;
-    const failAt = this.options.suspicion ? first + this.suspectMs : first;
-    if (this.options.suspicion) this.rumours.push(this.rumour('suspect', node, watchers, about, first, spread));
-    this.rumours.push(this.rumour('fail', node, watchers, about, failAt, spread));
-    this.rumours.push(this.rumour('remove', node, watchers, about, failAt + this.cleanupMs, spread));
-  }
-
-  private spreadMs(n: number): number {
-    return this.gossipMs * Math.log2(n + 2) * 1.5;
-  }
-
-  private rumour(kind: EventKind, about: DemoNode, observers: MemberId[], members: MemberId[], start: number, spanMs: number): Rumour {
-    const at = new Float64Array(observers.length);
-    // Epidemic shape: slow start, most observers in the middle rounds, a tail.
-    for (let i = 0; i < at.length; i++) at[i] = start + spanMs * (0.5 - Math.cos(Math.PI * this.random()) / 2);
-    const order = Array.from(at.keys()).sort((a, b) => at[a]! - at[b]!);
-    return {
-      kind, about, epoch: about.epoch, pos: 0,
-      at: Float64Array.from(order, (i) => at[i]!),
-      observers: order.map((i) => observers[i]!),
-      members: order.map((i) => members[i]!),
-    };
-  }
-
-  private runningIds(except: DemoNode): MemberId[] {
-    const ids: MemberId[] = [];
-    for (const n of this.nodes.values()) if (n !== except && n.state === 'running') ids.push(n.id);
-    return ids;
-  }
-
-  /** Whether `observer` may log `kind` about `member` now, given its current list. */
-  private allowed(r: Rumour, observer: MemberId, member: MemberId): boolean {
-    if (!this.sim.isRunning(observer)) return false;
-    const status = this.sim.statusOf(observer, member);
-    switch (r.kind) {
-      case 'join': return status === undefined && this.sim.isRunning(member);
-      case 'suspect': return status === 'alive' && r.epoch === r.about.epoch;
-      case 'fail': return (status === 'alive' || status === 'suspect') && r.epoch === r.about.epoch && r.about.id === member;
-      case 'alive': return status === 'suspect';
-      case 'leave': return status === 'alive' || status === 'suspect';
-      case 'remove': return status === 'failed' || status === 'left';
-      default: return false;
-    }
+  /** Runs the simulator up to the wall clock. */
+  private advance(run: Run, now: number): void {
+    for (const r of run.restarts) if (r.at <= now) run.sim.restart(r.index);
+    run.restarts = run.restarts.filter((r) => r.at > now);
+    run.sim.runUntil(now);
   }
 
   private tick(now: number): void {
-    const events: MembershipEvent[] = [];
-    for (const p of this.pendingStarts) if (p.at <= now) this.start(p.node, now);
-    const starting = this.pendingStarts.length;
-    this.pendingStarts = this.pendingStarts.filter((p) => p.at > now);
-    if (starting > 0) {
-      const total = this.options.nodes;
-      this.emit({ type: 'progress', phase: 'starting nodes', done: total - this.pendingStarts.length, total });
-      this.emit({ type: 'nodes', nodes: this.clusterNodes() });
+    const run = this.run;
+    if (!run) return;
+    this.advance(run, now);
+    this.churn(run, now);
+    this.flush(run);
+    if (now - run.lastStats >= 1000) this.stats(run, now);
+  }
+
+  /** Sends what the simulator produced since the last flush: node changes first, so events find their slots. */
+  private flush(run: Run): void {
+    const nodes = this.clusterNodes();
+    const seen = nodes.map((n) => `${n.id} ${n.state}`);
+    if (seen.length !== run.announced.length || seen.some((s, i) => s !== run.announced[i])) {
+      run.announced = seen;
+      const starting = nodes.filter((n) => n.state === 'starting').length;
+      if (starting > 0 || run.starting) this.emit({ type: 'progress', phase: 'starting nodes', done: nodes.length - starting, total: nodes.length });
+      run.starting = starting > 0;
+      this.emit({ type: 'nodes', nodes });
     }
-    for (const r of this.restarts) if (r.at <= now) this.start(r.node, now);
-    if (this.restarts.some((r) => r.at <= now)) this.emit({ type: 'nodes', nodes: this.clusterNodes() });
-    this.restarts = this.restarts.filter((r) => r.at > now);
-    for (const r of this.rumours) {
-      while (r.pos < r.at.length && r.at[r.pos]! <= now) {
-        const observer = r.observers[r.pos]!;
-        const member = r.members[r.pos]!;
-        r.pos++;
-        if (!this.allowed(r, observer, member)) continue;
-        const incarnation = r.kind === 'join' || r.kind === 'alive' ? r.about.incarnation : undefined;
-        events.push(this.logged({ ts: now, node: observer, event: r.kind, member, ...(incarnation === undefined ? {} : { incarnation }) }));
-      }
+    if (this.events.length > 0) {
+      this.emit({ type: 'events', events: this.events });
+      this.events = [];
     }
-    this.rumours = this.rumours.filter((r) => r.pos < r.at.length);
-    if (events.length) this.emitEvents(events);
-    this.churn(now);
-    if (now - this.lastStats >= 1000) {
-      this.lastStats = now;
-      const bytes = (200 * (this.options.timings?.fanout ?? 3) * 1000) / this.gossipMs;
-      this.emit({
-        type: 'stats',
-        stats: [...this.nodes.values()].filter((n) => n.state === 'running').map((n) => ({
-          address: n.address, bytesInPerSec: bytes * (0.8 + 0.4 * this.random()), bytesOutPerSec: bytes * (0.8 + 0.4 * this.random()), dropped: 0, malformed: 0,
-        })),
-      });
+    if (this.traces.length > 0 || this.unsampled > 0) {
+      this.emit({ type: 'traces', traces: this.traces, unsampled: this.unsampled });
+      this.traces = [];
+      this.unsampled = 0;
     }
   }
 
-  private churn(now: number): void {
+  private stats(run: Run, now: number): void {
+    const seconds = (now - run.lastStats) / 1000;
+    run.lastStats = now;
+    const stats = [];
+    for (let i = 0; i < run.sim.size; i++) {
+      const sent = run.sim.sent(i).bytes;
+      const received = run.sim.received(i);
+      const last = run.lastBytes[i]!;
+      const rates = { bytesInPerSec: (received - last.received) / seconds, bytesOutPerSec: (sent - last.sent) / seconds };
+      run.lastBytes[i] = { sent, received };
+      if (run.sim.state(i) !== 'up') continue;
+      const c = run.sim.core(i).counters();
+      stats.push({ address: run.sim.address(i), ...rates, dropped: c.dropped + c.blockedIn, malformed: c.malformed });
+    }
+    this.emit({ type: 'stats', stats });
+  }
+
+  private churn(run: Run, now: number): void {
     const every = this.demo.churnMs ?? 0;
-    if (every <= 0 || now - this.lastChurn < every || this.pendingStarts.length > 0) return;
-    this.lastChurn = now;
-    const running = [...this.nodes.values()].filter((n) => n.state === 'running');
-    const victim = running[Math.floor(this.random() * running.length)];
-    if (!victim) return;
-    this.act(victim, 'kill', now);
-    this.restarts.push({ at: now + 3000 + this.random() * 3000, node: victim });
+    if (every <= 0 || now - run.lastChurn < every) return;
+    run.lastChurn = now;
+    const up = this.upIndices(run);
+    if (up.length < run.sim.size / 2) return;
+    const victim = up[Math.floor(this.coin() * up.length)]!;
+    this.act(run, victim, 'kill', now);
+    run.restarts.push({ at: now + 3000 + this.coin() * 3000, index: victim });
   }
 
   private stopAll(now: number): void {
-    const events: MembershipEvent[] = [];
-    for (const n of this.nodes.values()) {
-      if (this.sim.isRunning(n.id)) events.push(this.logged({ ts: now, node: n.id, event: 'stop', member: n.id }));
-      n.state = 'stopped';
+    const run = this.run;
+    if (!run) return;
+    this.advance(run, now);
+    for (let i = 0; i < run.sim.size; i++) {
+      const state = run.sim.state(i);
+      if (state === 'up' || state === 'paused') {
+        this.events.push({ ts: now, node: run.sim.id(i), event: 'stop', member: run.sim.id(i), reason: 'shutdown' });
+        run.sim.crash(i);
+      }
+      run.stopped.add(i);
     }
-    this.rumours = [];
-    this.pendingStarts = [];
-    this.restarts = [];
-    if (events.length) this.emitEvents(events);
-    this.emit({ type: 'nodes', nodes: this.clusterNodes() });
-  }
-
-  private logged(e: MembershipEvent): MembershipEvent {
-    this.sim.apply(e);
-    return e;
+    run.restarts = [];
+    this.flush(run);
+    this.run = undefined;
   }
 
   private announce(record: HostActionRecord): void {
     this.emit({ type: 'action', record });
   }
 
-  private emitEvents(events: MembershipEvent[]): void {
-    this.emit({ type: 'events', events });
-  }
-
   private emit(message: HostMessage): void {
     for (const l of this.listeners) l(message);
   }
 
-  private clusterNode(n: DemoNode): ClusterNode {
-    return { address: n.address, id: n.id || undefined, state: n.state, managed: true };
+  /** A deterministic coin for churn and sampling (xorshift32), so a seeded demo replays the same. */
+  private coin(): number {
+    let x = this.random | 0 || 1;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.random = x;
+    return (x >>> 0) / 0x100000000;
+  }
+
+  private clusterNode(run: Run, i: number): ClusterNode {
+    const sim = run.sim;
+    const state = runState(sim.state(i), run.stopped.has(i), !sim.started(i));
+    return { address: sim.address(i), id: state === 'starting' ? undefined : sim.id(i), state, managed: true };
   }
 
   private clusterNodes(): ClusterNode[] {
-    return [...this.nodes.values()].map((n) => this.clusterNode(n));
+    const run = this.run;
+    if (!run) return [];
+    return Array.from({ length: run.sim.size }, (_, i) => this.clusterNode(run, i));
   }
+}
+
+function runState(state: NodeState, stopped: boolean, notBooted: boolean): NodeRunState {
+  if (stopped) return 'stopped';
+  if (notBooted) return 'starting';
+  switch (state) {
+    case 'up': return 'running';
+    case 'paused': return 'paused';
+    case 'crashed': return 'killed';
+    case 'left': return 'left';
+  }
+}
+
+/** The launch's timings as given, or with none given the timings scaled to the group's size (as the host does). */
+function demoConfig(options: LaunchOptions): Partial<ProtocolConfig> {
+  const t = options.timings;
+  if (t === undefined || Object.values(t).every((v) => v === undefined)) return configForGroupSize(options.nodes);
+  const config: { -readonly [K in keyof ProtocolConfig]?: number } = {};
+  if (t.gossipMs !== undefined) config.gossipIntervalMs = t.gossipMs;
+  if (t.failMs !== undefined) config.failTimeoutMs = t.failMs;
+  if (t.suspectMs !== undefined) config.suspectTimeoutMs = t.suspectMs;
+  if (t.cleanupMs !== undefined) config.cleanupTimeoutMs = t.cleanupMs;
+  if (t.fanout !== undefined) config.fanout = t.fanout;
+  return config;
 }

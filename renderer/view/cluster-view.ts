@@ -12,7 +12,7 @@ import { cellStatus, CELL } from '../model/membership-state.ts';
 import type { MembershipState } from '../model/membership-state.ts';
 import type { MembershipEvent } from '../../node-runtime/protocol/events.ts';
 import type { Address, MemberId } from '../../node-runtime/protocol/member-id.ts';
-import type { ClusterNode, NodeAction, NodeStats } from '../../electron/host/api.ts';
+import type { ClusterNode, NodeAction, NodeStats, Trace } from '../../electron/host/api.ts';
 
 export interface ClusterFrame {
   readonly state: MembershipState;
@@ -50,6 +50,7 @@ export class ClusterView {
   private layoutRevision = 0;
   private selectedAddress: Address | undefined;
   private readonly observerSelect: HTMLSelectElement;
+  private readonly packetToggle: HTMLInputElement;
   private readonly tooltip: HTMLElement;
   private readonly inspector: Inspector;
   private lastState: MembershipState | undefined;
@@ -62,9 +63,11 @@ export class ClusterView {
   private frame: ClusterFrame | undefined;
 
   private constructor(readonly root: HTMLElement, readonly graph: GraphView, readonly matrix: MatrixView, parts: {
-    observerSelect: HTMLSelectElement; tooltip: HTMLElement; inspectorRoot: HTMLElement; aside: HTMLElement;
+    observerSelect: HTMLSelectElement; packetToggle: HTMLInputElement; tooltip: HTMLElement; inspectorRoot: HTMLElement; aside: HTMLElement;
   }, options: ClusterViewOptions) {
     this.observerSelect = parts.observerSelect;
+    this.packetToggle = parts.packetToggle;
+    this.packetToggle.addEventListener('change', () => this.refresh());
     this.tooltip = parts.tooltip;
     this.aside = parts.aside;
     this.inspector = new Inspector(parts.inspectorRoot, options.onAction);
@@ -88,6 +91,7 @@ export class ClusterView {
   static async create(root: HTMLElement, options: ClusterViewOptions = {}): Promise<ClusterView> {
     const observerSelect = el('select', { testid: 'observer-select', title: 'Whose membership list colours the nodes' },
       el('option', { value: '' }, 'majority of observers'));
+    const packetToggle = el('input', { type: 'checkbox', testid: 'packets-toggle', checked: '' });
     const graphHost = el('div', { class: 'graph-host' });
     const matrixHost = el('div', { class: 'matrix-host' });
     const tooltip = el('div', { class: 'tooltip', testid: 'tooltip' });
@@ -96,7 +100,9 @@ export class ClusterView {
     root.classList.add('cluster-view');
     root.append(
       el('section', { class: 'graph-pane' },
-        el('div', { class: 'pane-bar' }, el('label', {}, 'colour by ', observerSelect), legend()),
+        el('div', { class: 'pane-bar' }, el('label', {}, 'colour by ', observerSelect),
+          el('label', { title: 'Datagrams in flight, coloured by the news they carry; dropped ones fade half-way' }, packetToggle, ' packets'),
+          legend()),
         graphHost),
       el('section', { class: 'matrix-pane' },
         el('div', { class: 'pane-bar' }, el('span', {}, 'Convergence: observer (row) × member (column)')),
@@ -105,7 +111,7 @@ export class ClusterView {
       tooltip,
     );
     const [graph, matrix] = await Promise.all([GraphView.create(graphHost), MatrixView.create(matrixHost)]);
-    return new ClusterView(root, graph, matrix, { observerSelect, tooltip, inspectorRoot, aside }, options);
+    return new ClusterView(root, graph, matrix, { observerSelect, packetToggle, tooltip, inspectorRoot, aside }, options);
   }
 
   get selected(): Address | undefined {
@@ -139,7 +145,7 @@ export class ClusterView {
     const t0 = performance.now();
     const drawGraph = this.graph.update({
       state, slots: this.slots, layoutRevision: this.layoutRevision, observer, selected,
-      detections: frame.detections ?? [], jumped: frame.jumped ?? false, now: frame.now,
+      detections: frame.detections ?? [], jumped: frame.jumped ?? false, now: frame.now, packets: this.packetToggle.checked,
     });
     const t1 = performance.now();
     const drawMatrix = this.matrix.update(state, this.slots, this.layoutRevision, selected);
@@ -162,6 +168,19 @@ export class ClusterView {
    *  change must keep updating. */
   get animating(): boolean {
     return this.graph.animating || this.matrix.pending;
+  }
+
+  /** Message traces from the host (a sampled stream beside the events): drawn as packets unless hidden. */
+  traces(traces: readonly Trace[], unsampled: number, now: number): void {
+    if (this.packetToggle.checked) this.graph.addTraces(traces, unsampled, now);
+  }
+
+  /** Packets on screen (and dropped among them), and traced datagrams seen, for the test hook. */
+  packetCounts(): { onScreen: number; droppedOnScreen: number; seen: number; seenDropped: number; unsampled: number } {
+    const f = this.graph.flights;
+    let dropped = 0;
+    for (let i = 0; i < f.count; i++) dropped += f.dropped[i]!;
+    return { onScreen: f.count, droppedOnScreen: dropped, seen: f.seen, seenDropped: f.seenDropped, unsampled: f.unsampled };
   }
 
   /** Counts of the statuses the graph shows (the majority's, or the chosen observer's), for the top bar. */

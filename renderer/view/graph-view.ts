@@ -4,7 +4,7 @@
 // node at a time, never wider than half the gap to its neighbour, so a burst of detections stays readable).
 // Draws only: state comes in through update(). Only slots whose column (or the chosen observer's row) changed are
 // redrawn, discs are tinted sprites of one texture (one batch at 1,000 nodes), pulses come from a fixed pool.
-import { Application, Container, Graphics, Sprite, Text } from 'pixi.js';
+import { Application, Container, Graphics, Particle, ParticleContainer, Sprite, Text } from 'pixi.js';
 import type { Texture } from 'pixi.js';
 import { ringLayout, angleOf, labelRadius } from '../model/ring-layout.ts';
 import type { RingLayout } from '../model/ring-layout.ts';
@@ -17,6 +17,9 @@ import type { Slot } from '../model/node-slots.ts';
 import type { MembershipEvent } from '../../node-runtime/protocol/events.ts';
 import type { MemberId } from '../../node-runtime/protocol/member-id.ts';
 import { addressOf } from '../../node-runtime/protocol/member-id.ts';
+import type { Address } from '../../node-runtime/protocol/member-id.ts';
+import type { Trace } from '../../node-runtime/protocol/trace.ts';
+import { DROP_END, FLIGHT_MS, PacketFlights, TONE } from '../model/packet-flights.ts';
 
 export interface GraphInput {
   readonly state: MembershipState;
@@ -31,6 +34,8 @@ export interface GraphInput {
   /** The state jumped (a replay seek): pulses still in flight belong to another time and are dropped. */
   readonly jumped: boolean;
   readonly now: number;
+  /** Draw the packets in flight (the toggle): hidden, none are kept. */
+  readonly packets: boolean;
 }
 
 const PULSE_MS = 700;
@@ -44,6 +49,11 @@ const PULSE_MIN_NODE_RADIUS = 4;
 const PULSE_TEXTURE_RADIUS = 28;
 const RING_ORDER = [CELL.alive, CELL.suspect, CELL.failed, CELL.left] as const;
 const RING_COLOUR = [0, STATUS_COLOUR.alive, STATUS_COLOUR.suspect, STATUS_COLOUR.failed, STATUS_COLOUR.left];
+/** Packet colour and opacity by tone (packet-flights.ts TONE): plain heartbeats faint, news bright. */
+const PACKET_TINT = [0x9aa3b2, STATUS_COLOUR.alive, 0x6fa8ff, STATUS_COLOUR.suspect, STATUS_COLOUR.failed];
+const PACKET_ALPHA = [0.35, 1, 1, 1, 1];
+/** A plain heartbeat that was dropped: its own colour, so loss shows against the faint chatter. */
+const DROPPED_TINT = 0xc77dff;
 
 interface Pulse {
   sprite: Sprite;
@@ -63,6 +73,9 @@ export class GraphView {
   private readonly ringLayer = new Container();
   private readonly labelLayer = new Container();
   private readonly pulseLayer = new Container();
+  private readonly packetLayer = new ParticleContainer({ dynamicProperties: { position: true, color: true, vertex: true } });
+  private readonly particles: Particle[] = [];
+  readonly flights = new PacketFlights();
   private readonly selection = new Graphics();
   private discs: Sprite[] = [];
   private rings: Graphics[] = [];
@@ -90,7 +103,8 @@ export class GraphView {
   private dirty = true;
 
   private constructor(readonly app: Application, private readonly disc: Texture, private readonly ringTexture: Texture) {
-    app.stage.addChild(this.ringLayer, this.discLayer, this.selection, this.pulseLayer, this.labelLayer);
+    app.stage.addChild(this.ringLayer, this.packetLayer, this.discLayer, this.selection, this.pulseLayer, this.labelLayer);
+    this.packetLayer.texture = disc;
     for (let i = 0; i < PULSE_POOL; i++) {
       const sprite = new Sprite(ringTexture);
       sprite.anchor.set(0.5);
@@ -142,6 +156,8 @@ export class GraphView {
     if (input.jumped) this.dropPulses();
     this.startPulses(input.detections, input.now);
     if (this.animatePulses(input.now)) this.dirty = true;
+    if (!input.packets) this.flights.clear();
+    if (this.drawPackets(input.now)) this.dirty = true;
     const needed = this.dirty;
     this.dirty = false;
     return needed;
@@ -153,7 +169,12 @@ export class GraphView {
 
   /** Whether pulses are running (the next frames must update even if the state stands still). */
   get animating(): boolean {
-    return this.active > 0;
+    return this.active > 0 || this.flights.count > 0;
+  }
+
+  /** Traced datagrams arrived: they start flying now. */
+  addTraces(traces: readonly Trace[], unsampled: number, now: number): void {
+    this.flights.add(traces, unsampled, now, (a: Address) => this.slotOfAddress.get(a));
   }
 
   statusAt(slot: number): DisplayStatus | undefined {
@@ -203,6 +224,7 @@ export class GraphView {
       }
     }
     this.dropPulses();
+    this.flights.clear();
     this.pulseOf = new Int16Array(n).fill(-1);
     const spacing = n > 1 ? (2 * Math.PI * this.layout.radius) / n : Infinity;
     this.pulseFrom = nodeRadius * 1.2;
@@ -319,6 +341,36 @@ export class GraphView {
     const changed = this.active > 0;
     this.active = live;
     return changed;
+  }
+
+  /** Places each packet on its chord (a dropped one stops at half-way and fades); returns whether any was drawn. */
+  private drawPackets(now: number): boolean {
+    const f = this.flights;
+    const had = this.packetLayer.particleChildren.length;
+    f.step(now);
+    const { positions, nodeRadius } = this.layout;
+    const scale = Math.max(1.5, Math.min(4, nodeRadius * 0.5)) / 32;
+    while (this.particles.length < f.count) this.particles.push(new Particle({ texture: this.disc, anchorX: 0.5, anchorY: 0.5 }));
+    const shown = this.packetLayer.particleChildren;
+    shown.length = 0;
+    for (let i = 0; i < f.count; i++) {
+      const p = this.particles[i]!;
+      const age = (now - f.startedAt[i]!) / FLIGHT_MS;
+      const dropped = f.dropped[i] === 1;
+      const t = dropped ? Math.min(age, 0.5) : age;
+      const a = 2 * f.from[i]!;
+      const b = 2 * f.to[i]!;
+      p.x = positions[a]! + (positions[b]! - positions[a]!) * t;
+      p.y = positions[a + 1]! + (positions[b + 1]! - positions[a + 1]!) * t;
+      p.scaleX = p.scaleY = scale * (f.tone[i] === TONE.plain ? 1 : 1.6);
+      p.tint = dropped && f.tone[i] === TONE.plain ? DROPPED_TINT : PACKET_TINT[f.tone[i]!]!;
+      // A dropped packet is drawn brighter than a plain one, so its stop half-way is seen before it fades.
+      const fade = dropped ? Math.max(0, 1 - Math.max(0, age - 0.25) / (DROP_END - 0.25)) : 1;
+      p.alpha = (dropped ? Math.max(0.8, PACKET_ALPHA[f.tone[i]!]!) : PACKET_ALPHA[f.tone[i]!]!) * fade;
+      shown.push(p);
+    }
+    if (shown.length !== had) this.packetLayer.update();
+    return f.count > 0 || had > 0;
   }
 
   private dropPulses(): void {
