@@ -55,3 +55,25 @@ test('a paused node is suspected, and alive again after resume (suspicion on)', 
   await expect(page.getByTestId('node-count-alive')).toHaveText(String(NODES));
   await screenshot(page, 'live-4-resumed-alive');
 });
+
+test('the "watch" preset gives a person time to pause a node, see it suspected and resume it: refuted, not failed', async ({ page }) => {
+  await page.getByTestId('launch-preset').selectOption('watch');
+  // The panel shows what the launch will run with: the preset's timings.
+  await expect(page.getByTestId('launch-effective')).toContainText('gossip interval 1 s');
+  await expect(page.getByTestId('launch-effective')).toContainText('fail timeout 6 s');
+  await expect(page.getByTestId('launch-fail-ms')).toHaveAttribute('placeholder', '6000');
+  const launched = await launchFromGui(page, { nodes: NODES, suspicion: true, preset: 'watch' });
+  const victim = launched.nodes[1]!;
+  await clickNode(page, victim.address);
+  await page.getByTestId('action-pause').click();
+  // Suspected after the 6 s fail timeout; the 6 s suspect timeout leaves time to see it and resume.
+  await expect.poll(async () => (await nodeView(page, victim.address))?.majority, {
+    timeout: 20_000, intervals: [200], message: `${victim.address} suspected while paused`,
+  }).toBe('suspect');
+  await screenshot(page, 'live-5-watch-suspected');
+  await page.getByTestId('action-resume').click();
+  await expect.poll(async () => nodeView(page, victim.address), {
+    timeout: 20_000, intervals: [200], message: `${victim.address} refuted: alive in every list under the same id`,
+  }).toMatchObject({ majority: 'alive', id: victim.id, tally: { alive: NODES - 1, suspect: 0, failed: 0 } });
+  await screenshot(page, 'live-6-watch-refuted');
+});

@@ -3,14 +3,17 @@
 //
 // Stable data-testid attributes (the e2e specs are written against these):
 //   top bar     shell-name, connection-status, mode-live, mode-replay, node-count-alive, node-count-suspect,
-//               node-count-failed, node-count-total, progress, toast
-//   panel       launch-nodes, launch-mode, launch-suspicion, launch-drop, launch-gossip-ms, launch-fail-ms,
-//               launch-suspect-ms, launch-button, attach-address, attach-button, add-node, drop-rate, drop-apply,
-//               suspicion-toggle, stop-cluster, form-error
+//               node-count-failed, node-count-total, progress
+//   panel       cluster-panel, launch-nodes, launch-mode, launch-preset, launch-suspicion, launch-drop,
+//               launch-gossip-ms, launch-fanout, launch-fail-ms, launch-suspect-ms, launch-cleanup-ms, launch-effective,
+//               launch-button, attach-address, attach-button, add-node, drop-rate, drop-apply, suspicion-toggle,
+//               suspicion-state, stop-cluster
+//   feedback    feedback (the one message line, data-kind error|ok, placed beside the control it is about)
 //   views       graph-canvas, matrix-canvas, observer-select, tooltip, latency-list, bandwidth
 //   inspector   inspector, inspector-address, inspector-id, inspector-version, inspector-incarnation,
 //               inspector-status, inspector-run, inspector-bandwidth, inspector-suspected-by, inspector-failed-by,
-//               inspector-list, action-kill, action-pause, action-resume, action-leave, action-restart
+//               inspector-list, action-kill, action-pause, action-resume, action-leave, action-restart,
+//               inspector-drop, inspector-drop-apply
 //   replay      replay-root (the container replay mounts into)
 //
 // Test hook (read-only), window.__hearsay:
@@ -35,10 +38,11 @@ import { SampleWindow } from './model/sample-window.ts';
 import { isDownRunState } from './model/node-status.ts';
 import { ClusterView } from './view/cluster-view.ts';
 import { clusterPanel } from './view/cluster-panel.ts';
+import { Feedback } from './view/feedback.ts';
 import { Figures } from './view/figures.ts';
 import { el } from './view/dom.ts';
 import type { MountReplay, ReplayDeps } from './view/replay-seam.ts';
-import type { HostRequest, NodeAction } from '../electron/host/api.ts';
+import type { HostRequest } from '../electron/host/api.ts';
 
 /** Per frame, at most this long is spent applying queued events; the rest waits for the next frame. */
 const DRAIN_BUDGET_MS = 6;
@@ -47,7 +51,10 @@ const NO_COUNTS = { alive: 0, suspect: 0, failed: 0, left: 0, total: 0 };
 
 const connection = connectHost(window);
 const host = connection.api;
-const store = new LiveStore((message) => toast(message));
+const feedback = new Feedback();
+const request = (r: HostRequest): Promise<unknown> => host.request(r);
+let showNotice = (_message: string): void => {};
+const store = new LiveStore((message) => showNotice(message));
 const frameTimes = new SampleWindow(1200);
 const eventLatency = new SampleWindow(20000);
 /** Per-phase times of each frame (ms), so the benchmark can say where the time goes. */
@@ -56,23 +63,6 @@ const phaseTimes = Object.fromEntries(phaseNames.map((n) => [n, new SampleWindow
 let connectionStatus = 'connecting';
 /** Events older than this (the history a new connection replays) are not counted as event-to-screen. */
 let liveSince = Date.now();
-
-const toastEl = el('div', { testid: 'toast', class: 'toast', role: 'status' });
-let toastTimer: ReturnType<typeof setTimeout> | undefined;
-function toast(message: string): void {
-  toastEl.textContent = message.split('\n')[0]!;
-  toastEl.classList.add('show');
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => toastEl.classList.remove('show'), 5000);
-}
-
-function send(request: HostRequest): void {
-  host.request(request).catch((e: unknown) => toast(e instanceof Error ? e.message : String(e)));
-}
-
-function act(action: NodeAction, address: string): void {
-  send({ type: 'node-action', action, address });
-}
 
 // Layout: top bar; panel | live (graph, matrix, inspector) or replay.
 const statusEl = el('span', { testid: 'connection-status', class: 'conn' }, 'connecting');
@@ -90,10 +80,13 @@ const topBar = el('header', { class: 'top-bar' },
 const panel = el('nav', { class: 'panel', testid: 'cluster-panel' });
 const live = el('main', { class: 'live' });
 const replayRoot = el('main', { id: 'replay-root', testid: 'replay-root', class: 'replay', hidden: '' });
-document.body.append(topBar, el('div', { class: 'body' }, panel, live, replayRoot), toastEl);
-clusterPanel(panel, send);
+const body = el('div', { class: 'body' }, panel, live, replayRoot);
+document.body.append(topBar, body);
+const clusterPanelApi = clusterPanel(panel, request, feedback);
+// What the host says about the cluster as a whole (a node died on its own, …) goes to the same one line.
+showNotice = (message) => feedback.error(message, clusterPanelApi.clusterAnchor);
 
-const view = await ClusterView.create(live, { onAction: act });
+const view = await ClusterView.create(live, { live: { request, feedback } });
 const figures = new Figures(topFigures, view.aside);
 
 connection.onStatus((status, { reconnected }) => {
@@ -111,13 +104,14 @@ host.subscribe((message) => (message.type === 'traces' ? view.traces(message.tra
 document.addEventListener('keydown', (e) => {
   const target = e.target as HTMLElement | null;
   if (e.ctrlKey || e.metaKey || e.altKey || target?.closest('input, select, textarea')) return;
+  if (live.hidden) return; // replay has no live actions
   const slot = view.slots.find((s) => s.address === view.selected);
-  if (e.key === 'j') return send({ type: 'add-node' });
+  if (e.key === 'j') return clusterPanelApi.addNode();
   if (e.key === 'Escape') return view.select(undefined);
   if (!slot) return;
-  if (e.key === 'k') act('kill', slot.address);
-  else if (e.key === 'l') act('pause', slot.address);
-  else if (e.key === 'K') act(slot.run === 'paused' ? 'resume' : 'restart', slot.address);
+  if (e.key === 'k') view.act('kill');
+  else if (e.key === 'l') view.act('pause');
+  else if (e.key === 'K') view.act(slot.run === 'paused' ? 'resume' : 'restart');
   else return;
   e.preventDefault();
 });
@@ -128,6 +122,9 @@ let replayMounted = false;
 let replayView: ClusterView | undefined;
 async function showReplay(on: boolean): Promise<void> {
   live.hidden = on;
+  // The Live panel (launch, attach, stop) acts on the live cluster only: replay has none.
+  panel.hidden = on;
+  body.classList.toggle('replaying', on);
   replayRoot.hidden = !on;
   liveTab.classList.toggle('active', !on);
   replayTab.classList.toggle('active', on);
@@ -142,7 +139,9 @@ async function showReplay(on: boolean): Promise<void> {
   try {
     await (await load()).mountReplay(replayRoot, deps);
   } catch (e) {
-    toast(`replay failed to start: ${e instanceof Error ? e.message : String(e)}`);
+    const anchor = el('span');
+    replayRoot.prepend(anchor);
+    feedback.error(`replay failed to start: ${e instanceof Error ? e.message : String(e)}`, anchor);
   }
 }
 liveTab.addEventListener('click', () => void showReplay(false));
@@ -213,5 +212,5 @@ const round = (x: number) => Math.round(x * 100) / 100;
 });
 
 if (connection.demoNodes !== undefined) {
-  send({ type: 'launch', options: { nodes: connection.demoNodes, mode: 'embedded', suspicion: false, dropRate: 0 } });
+  feedback.run(panel, () => request({ type: 'launch', options: { nodes: connection.demoNodes!, mode: 'embedded', suspicion: false, dropRate: 0 } }));
 }

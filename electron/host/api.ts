@@ -3,18 +3,10 @@
 // `import type`, so it must stay free of runtime code and of node: imports.
 import type { EventKind, MembershipEvent, MemberStatus } from '../../node-runtime/protocol/events.ts';
 import type { Address, MemberId } from '../../node-runtime/protocol/member-id.ts';
+import type { PresetName, Timings } from '../../node-runtime/protocol/presets.ts';
 import type { Trace } from '../../node-runtime/protocol/trace.ts';
 
-export type { EventKind, MembershipEvent, MemberStatus, Address, MemberId, Trace };
-
-/** Protocol timings a launch may override (milliseconds; see node-runtime/protocol/config.ts for defaults). */
-export interface LaunchTimings {
-  readonly gossipMs?: number;
-  readonly failMs?: number;
-  readonly suspectMs?: number;
-  readonly cleanupMs?: number;
-  readonly fanout?: number;
-}
+export type { EventKind, MembershipEvent, MemberStatus, Address, MemberId, PresetName, Timings, Trace };
 
 export interface LaunchOptions {
   readonly nodes: number;
@@ -22,7 +14,10 @@ export interface LaunchOptions {
   readonly mode: 'process' | 'embedded';
   readonly suspicion: boolean;
   readonly dropRate: number;
-  readonly timings?: LaunchTimings;
+  /** Named timings (node-runtime/protocol/presets.ts); default `default`, scaled to the group's size. */
+  readonly preset?: PresetName;
+  /** Over the preset: the protocol's own setting names and bounds (config.ts SETTINGS). */
+  readonly timings?: Timings;
   /** Introducer port; nodes take the ports after it. Default 3000, or the first free range. */
   readonly basePort?: number;
 }

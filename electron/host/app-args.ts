@@ -2,7 +2,7 @@
 // (which gets the same flags passed on): which cluster to start, which recording to open.
 import { UserError } from '../../node-runtime/user-error.ts';
 import { parseArgv } from '../../node-runtime/cli/argv.ts';
-import { MAX_NODES } from './host-request-schema.ts';
+import { MAX_LOCAL_GROUP } from '../../node-runtime/protocol/config.ts';
 
 export interface AppArgs {
   readonly nodes: number;
@@ -45,7 +45,7 @@ export function parseAppArgs(argv: readonly string[], opts: { strict?: boolean }
   const portText = str('port');
   const nodePortsText = str('node-ports');
   return {
-    nodes: int(str('nodes') ?? '8', '--nodes', 0, MAX_NODES[modeText]),
+    nodes: int(str('nodes') ?? '8', '--nodes', 0, MAX_LOCAL_GROUP[modeText]),
     mode: modeText,
     replay: str('replay'),
     port: portText === undefined ? undefined : int(portText, '--port', 1, 65535),

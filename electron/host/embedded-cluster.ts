@@ -6,9 +6,9 @@ import type { MembershipNode } from '../../node-runtime/node/membership-node.ts'
 import { startNode } from '../../node-runtime/services/node-services.ts';
 import type { MembershipNodeOptions } from '../../node-runtime/node/membership-node.ts';
 import type { ProtocolConfig } from '../../node-runtime/protocol/config.ts';
+import { launchConfig } from '../../node-runtime/protocol/presets.ts';
 import type { Address, ClusterNode, LaunchOptions } from './api.ts';
 import type { ClusterContext } from './cluster.ts';
-import { launchConfig } from './launch-config.ts';
 import { HOST, LocalCluster } from './local-cluster.ts';
 import type { LocalSlot } from './local-cluster.ts';
 import { snapshotEvents } from './snapshot-events.ts';
@@ -31,7 +31,7 @@ export class EmbeddedCluster extends LocalCluster<Slot> {
 
   constructor(options: LaunchOptions, ctx: ClusterContext) {
     super(options, ctx, START_CONCURRENCY);
-    this.config = launchConfig(options);
+    this.config = launchConfig(options.preset ?? 'default', options.timings ?? {}, options.nodes);
   }
 
   override async start(): Promise<void> {

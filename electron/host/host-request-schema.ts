@@ -1,11 +1,10 @@
 // The one valibot schema for a HostRequest, used by both shells: the WebSocket server validates every incoming
 // frame with it and Electron's main process every IPC payload, so a malformed request is dropped at the boundary.
 import * as v from 'valibot';
+import { checkConfig, MAX_LOCAL_GROUP, SETTINGS } from '../../node-runtime/protocol/config.ts';
 import { parseAddress } from '../../node-runtime/protocol/member-id.ts';
+import { launchConfig, perTiming, PRESET_NAMES } from '../../node-runtime/protocol/presets.ts';
 import type { HostRequest } from './api.ts';
-
-/** Embedded nodes are cheap (one UDP socket each); process nodes cost a Node process each. */
-export const MAX_NODES = { process: 64, embedded: 2000 } as const;
 
 const AddressSchema = v.pipe(
   v.string(),
@@ -13,24 +12,22 @@ const AddressSchema = v.pipe(
   v.check((s) => parseAddress(s) !== undefined, 'expected host:port'),
 );
 const RateSchema = v.pipe(v.number(), v.minValue(0), v.maxValue(1));
-const MsSchema = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(600_000));
+// The bounds and consistency rules are the protocol's own (config.ts), the ones the launch panel checks first.
+const TimingsSchema = v.strictObject(perTiming((key) =>
+  v.optional(v.pipe(v.number(), v.integer(), v.minValue(SETTINGS[key].min), v.maxValue(SETTINGS[key].max)))));
 
 const LaunchOptionsSchema = v.pipe(
   v.strictObject({
-    nodes: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_NODES.embedded)),
+    nodes: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_LOCAL_GROUP.embedded)),
     mode: v.picklist(['process', 'embedded']),
     suspicion: v.boolean(),
     dropRate: RateSchema,
-    timings: v.optional(v.strictObject({
-      gossipMs: v.optional(MsSchema),
-      failMs: v.optional(MsSchema),
-      suspectMs: v.optional(MsSchema),
-      cleanupMs: v.optional(MsSchema),
-      fanout: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(64))),
-    })),
+    preset: v.optional(v.picklist(PRESET_NAMES)),
+    timings: v.optional(TimingsSchema),
     basePort: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1024), v.maxValue(65535))),
   }),
-  v.check((o) => o.nodes <= MAX_NODES[o.mode], 'too many nodes for this mode'),
+  v.check((o) => o.nodes <= MAX_LOCAL_GROUP[o.mode], 'too many nodes for this mode'),
+  v.check((o) => checkConfig(launchConfig(o.preset ?? 'default', o.timings ?? {}, o.nodes)) === undefined, 'inconsistent timings'),
 );
 
 export const HostRequestSchema = v.variant('type', [

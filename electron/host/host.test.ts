@@ -45,7 +45,7 @@ describe('process cluster', () => {
   test('launches 4 nodes that all join', async () => {
     const r = await host.request({
       type: 'launch',
-      options: { nodes: 4, mode: 'process', suspicion: true, dropRate: 0, basePort: 23000, timings: { suspectMs: 3000 } },
+      options: { nodes: 4, mode: 'process', suspicion: true, dropRate: 0, basePort: 23000, timings: { suspectTimeoutMs: 3000 } },
     });
     session = r.session;
     assert.deepEqual(r.nodes.map((n) => n.address), ['127.0.0.1:23000', '127.0.0.1:23001', '127.0.0.1:23002', '127.0.0.1:23003']);

@@ -6,10 +6,9 @@ import type { ChildProcess } from 'node:child_process';
 import { controlRequest } from '../../node-runtime/control/client.ts';
 import { spawnNode } from '../../node-runtime/cli/spawn-node.ts';
 import { UserError } from '../../node-runtime/user-error.ts';
-import { DEFAULT_CONFIG } from '../../node-runtime/protocol/config.ts';
+import { launchConfig, TIMING_FLAGS, TIMING_KEYS } from '../../node-runtime/protocol/presets.ts';
 import type { Address, ClusterNode, LaunchOptions } from './api.ts';
 import type { ClusterContext } from './cluster.ts';
-import { launchConfig } from './launch-config.ts';
 import { HOST, LocalCluster } from './local-cluster.ts';
 import type { LocalSlot } from './local-cluster.ts';
 import { NodeWatch } from './node-watch.ts';
@@ -28,15 +27,13 @@ interface Slot extends LocalSlot {
 /** The `hearsay node` flags a launch's options stand for. */
 function nodeFlags(options: LaunchOptions): string[] {
   const flags = ['--suspicion', options.suspicion ? 'on' : 'off', '--drop', String(options.dropRate)];
-  const c = launchConfig(options);
-  // A node process has no tombstone flag: its default (60 s) must stay ≥ 2 × T_cleanup, which only a scaled
-  // timing for hundreds of processes (more than this machine runs) would pass.
-  const cleanup = c.cleanupTimeoutMs === undefined ? undefined : Math.min(c.cleanupTimeoutMs, DEFAULT_CONFIG.tombstoneMs / 2);
-  const timing: [string, number | undefined][] = [
-    ['--gossip-ms', c.gossipIntervalMs], ['--fail-ms', c.failTimeoutMs], ['--suspect-ms', c.suspectTimeoutMs],
-    ['--cleanup-ms', cleanup], ['--fanout', c.fanout],
-  ];
-  for (const [flag, value] of timing) if (value !== undefined) flags.push(flag, String(value));
+  // Resolved here, not by the node's --preset: the default preset scales to the group's size, which a node cannot
+  // know. The rest of its settings derive from these (config.ts).
+  const c = launchConfig(options.preset ?? 'default', options.timings ?? {}, options.nodes);
+  for (const key of TIMING_KEYS) {
+    const value = c[key];
+    if (value !== undefined) flags.push(`--${TIMING_FLAGS[key].flag}`, String(value));
+  }
   return flags;
 }
 

@@ -58,7 +58,7 @@ describe('hearsay CLI', () => {
     for (const name of ['node', 'ctl', 'cluster']) assert.match(top.stdout, new RegExp(`^  ${name} `, 'm'));
     const node = await hearsay(['node', '--help']);
     assert.equal(node.code, 0);
-    for (const flag of ['--host', '--port', '--join', '--log-dir', '--suspicion', '--drop', '--gossip-ms', '--fanout',
+    for (const flag of ['--host', '--port', '--join', '--log-dir', '--suspicion', '--drop', '--preset', '--gossip-ms', '--fanout',
       '--fail-ms', '--suspect-ms', '--cleanup-ms', '--control-open', '--seed', '--join-timeout']) {
       assert.ok(node.stdout.includes(flag), `node --help mentions ${flag}`);
     }
@@ -70,17 +70,24 @@ describe('hearsay CLI', () => {
       hearsay(['node', '--port', '99999']),
       hearsay(['node', '--port', '-1']),
       hearsay(['node', '--suspicion', 'maybe']),
-      hearsay(['node', '--fail-ms', '10', '--gossip-ms', '100']),
+      hearsay(['node', '--fail-ms', '150', '--gossip-ms', '100']),
       hearsay(['frobnicate']),
       hearsay(['ctl', 'nowhere', 'list_mem']),
+      hearsay(['node', '--preset', 'slow']),
+      hearsay(['node', '--preset', 'watch', '--fail-ms', '1500']),
+      hearsay(['node', '--gossip-ms', '5']),
     ]);
     assertOneLineError(runs[0]!, /unknown flag --bogus/);
     assertOneLineError(runs[1]!, /--port 99999: expected an integer in 1\.\.65535/);
     assertOneLineError(runs[2]!, /--port -1: expected an integer in 1\.\.65535/);
     assertOneLineError(runs[3]!, /--suspicion maybe: expected on or off/);
-    assertOneLineError(runs[4]!, /bad timing flags: failTimeoutMs/);
+    // The words of the launch panel (config.ts SETTINGS), never field names; the flag to change comes first.
+    assertOneLineError(runs[4]!, /--fail-ms 150: fail timeout \(150 ms\) must be at least 2 × the gossip interval \(100 ms\)$/);
     assertOneLineError(runs[5]!, /unknown command 'frobnicate'/);
     assertOneLineError(runs[6]!, /target nowhere: expected HOST:PORT/);
+    assertOneLineError(runs[7]!, /--preset slow: expected default or watch/);
+    assertOneLineError(runs[8]!, /--fail-ms 1500: fail timeout \(1500 ms\) must be at least 2 × the gossip interval \(1000 ms\)/);
+    assertOneLineError(runs[9]!, /--gossip-ms 5: gossip interval must be a whole number of ms from 10 to 60000 \(got 5\)$/);
   });
 
   it('busy port (TCP and UDP) and unreachable introducer or ctl target: one line, non-zero exit', async () => {

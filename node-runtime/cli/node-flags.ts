@@ -1,8 +1,9 @@
 // The flags that configure one membership node: `hearsay node` takes them all, `hearsay cluster` passes the
 // shared ones on to every child.
 import type { MembershipNodeOptions } from '../node/membership-node.ts';
-import { DEFAULT_CONFIG, resolveConfig } from '../protocol/config.ts';
-import type { ProtocolConfig } from '../protocol/config.ts';
+import { checkConfig, DEFAULT_CONFIG, SETTINGS } from '../protocol/config.ts';
+import { launchConfig, PRESET_NAMES, PRESETS, TIMING_FLAGS, TIMING_KEYS } from '../protocol/presets.ts';
+import type { TimingKey } from '../protocol/presets.ts';
 import { addressFlag, choiceFlag, numberFlag, portFlag, stringFlag } from './flags.ts';
 import type { FlagSpecs, FlagValues } from './flags.ts';
 import { UserError } from '../user-error.ts';
@@ -11,11 +12,14 @@ import { UserError } from '../user-error.ts';
 export const SHARED_NODE_FLAGS: FlagSpecs = {
   suspicion: { type: 'string', value: 'on|off', help: 'start with suspicion on or off (switchable at run time, cluster-wide)', default: 'off' },
   drop: { type: 'string', value: 'RATE', help: 'receiver-side drop rate, 0..1', default: '0' },
-  'gossip-ms': { type: 'string', value: 'MS', help: 'T_gossip: heartbeat and gossip period', default: String(DEFAULT_CONFIG.gossipIntervalMs) },
-  fanout: { type: 'string', value: 'B', help: 'members each gossip round goes to', default: String(DEFAULT_CONFIG.fanout) },
-  'fail-ms': { type: 'string', value: 'MS', help: 'T_fail: silence before fail (or suspect, with suspicion)', default: String(DEFAULT_CONFIG.failTimeoutMs) },
-  'suspect-ms': { type: 'string', value: 'MS', help: 'T_suspect: unrefuted suspicion before fail', default: String(DEFAULT_CONFIG.suspectTimeoutMs) },
-  'cleanup-ms': { type: 'string', value: 'MS', help: 'T_cleanup: failed/left member listed before removal', default: String(DEFAULT_CONFIG.cleanupTimeoutMs) },
+  preset: {
+    type: 'string', value: PRESET_NAMES.join('|'), default: 'default',
+    help: `timing preset: ${PRESET_NAMES.map((name) => `${name} (${PRESETS[name].summary.split(':')[0]})`).join(' or ')}; the timing flags override it`,
+  },
+  ...Object.fromEntries(TIMING_KEYS.map((key) => [TIMING_FLAGS[key].flag, {
+    type: 'string', value: SETTINGS[key].unit === 'ms' ? 'MS' : 'N', default: String(DEFAULT_CONFIG[key]),
+    help: `${SETTINGS[key].label}: ${TIMING_FLAGS[key].help}`,
+  }])) as FlagSpecs,
   'control-open': { type: 'boolean', help: 'accept ctl/subscribe/grep from any host, not only loopback (for dgrep/attach across hosts)' },
   'join-timeout': { type: 'string', value: 'S', help: 'keep retrying an unreachable introducer this long, then exit', default: '30' },
 };
@@ -30,27 +34,25 @@ export const NODE_FLAGS: FlagSpecs = {
   'exit-with-stdin': { type: 'boolean', help: 'stop when stdin closes (hearsay cluster uses it so no child outlives it)' },
 };
 
-const TIMING_FLAGS: Record<string, keyof ProtocolConfig> = {
-  'gossip-ms': 'gossipIntervalMs',
-  fanout: 'fanout',
-  'fail-ms': 'failTimeoutMs',
-  'suspect-ms': 'suspectTimeoutMs',
-  'cleanup-ms': 'cleanupTimeoutMs',
-};
-
 export type NodeFlagOptions = Omit<MembershipNodeOptions, 'onJoinRetry'> & { readonly exitWithStdin: boolean };
 
 /** Converts parsed flags into node options; a bad value or an inconsistent timing set is a UserError. */
 export function nodeOptionsFromFlags(values: FlagValues): NodeFlagOptions {
-  const config: Partial<Record<keyof ProtocolConfig, number>> = {};
-  for (const [flag, key] of Object.entries(TIMING_FLAGS)) {
-    const value = numberFlag(values, flag, { min: 1, max: 3_600_000, integer: true });
-    if (value !== undefined) config[key] = value;
+  const preset = choiceFlag(values, 'preset', PRESET_NAMES) ?? 'default';
+  const timings: { [K in TimingKey]?: number } = {};
+  for (const key of TIMING_KEYS) {
+    // Any number here: checkConfig states the bounds, in the same words as the app's launch panel.
+    const value = numberFlag(values, TIMING_FLAGS[key].flag, { min: -Infinity, max: Infinity });
+    if (value !== undefined) timings[key] = value;
   }
-  try {
-    resolveConfig(config);
-  } catch (err) {
-    throw new UserError('usage', `bad timing flags: ${(err as Error).message}`);
+  const config = launchConfig(preset, timings);
+  const error = checkConfig(config);
+  if (error) {
+    const flag = (TIMING_KEYS as readonly string[]).includes(error.setting) ? TIMING_FLAGS[error.setting as TimingKey].flag : undefined;
+    const given = flag === undefined ? undefined : stringFlag(values, flag);
+    throw new UserError('usage', given === undefined
+      ? `bad timings: ${error.message}${flag === undefined ? '' : ` (set --${flag})`}`
+      : `--${flag} ${given}: ${error.message}`);
   }
   const suspicion = choiceFlag(values, 'suspicion', ['on', 'off'] as const);
   const joinTimeoutS = numberFlag(values, 'join-timeout', { min: 0, max: 86_400 }) ?? 30;

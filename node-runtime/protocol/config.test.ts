@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { configForGroupSize, DEFAULT_CONFIG, resolveConfig } from './config.ts';
+import { checkConfig, ConfigError, configForGroupSize, DEFAULT_CONFIG, resolveConfig } from './config.ts';
 
 test('defaults are valid and partial settings override them', () => {
   assert.deepEqual(resolveConfig({}), DEFAULT_CONFIG);
@@ -8,19 +8,29 @@ test('defaults are valid and partial settings override them', () => {
   assert.ok(DEFAULT_CONFIG.tombstoneMs >= 10 * DEFAULT_CONFIG.cleanupTimeoutMs);
 });
 
-test('a bad setting is one clear line naming it', () => {
-  const cases: [Record<string, number>, RegExp][] = [
-    [{ fanout: 0 }, /^fanout must be an integer from 1 to 16 \(got 0\)$/],
-    [{ gossipIntervalMs: 12.5 }, /^gossipIntervalMs must be an integer/],
-    [{ maxPacketBytes: 70_000 }, /^maxPacketBytes must be an integer from 256 to 65507/],
-    [{ failTimeoutMs: 300, gossipIntervalMs: 250 }, /^failTimeoutMs \(300\) must be at least 2 × gossipIntervalMs \(250\)$/],
-    [{ tombstoneMs: 100, cleanupTimeoutMs: 5000 }, /^tombstoneMs \(100\) must be at least 2 × cleanupTimeoutMs/],
-    [{ bogus: 1 }, /^unknown protocol setting bogus$/],
-    [{ fanout: Number.NaN }, /^fanout must be an integer/],
+test('a bad setting is one clear line in the user\'s words, naming the setting to change', () => {
+  const cases: [Record<string, number>, string, RegExp][] = [
+    [{ fanout: 0 }, 'fanout', /^fanout must be a whole number from 1 to 16 \(got 0\)$/],
+    [{ gossipIntervalMs: 12.5 }, 'gossipIntervalMs', /^gossip interval must be a whole number of ms from 10 to 60000 \(got 12.5\)$/],
+    [{ maxPacketBytes: 70_000 }, 'maxPacketBytes', /^packet size must be a whole number from 256 to 65507/],
+    [{ failTimeoutMs: 300, gossipIntervalMs: 250 }, 'failTimeoutMs', /^fail timeout \(300 ms\) must be at least 2 × the gossip interval \(250 ms\)$/],
+    [{ suspectTimeoutMs: 100 }, 'suspectTimeoutMs', /^suspect timeout \(100 ms\) must be at least the gossip interval \(250 ms\)$/],
+    [{ tombstoneMs: 100, cleanupTimeoutMs: 5000 }, 'tombstoneMs', /^tombstone time \(100 ms\) must be at least 2 × the cleanup time/],
+    [{ bogus: 1 }, 'bogus', /^unknown protocol setting bogus$/],
+    [{ fanout: Number.NaN }, 'fanout', /^fanout must be a whole number/],
   ];
-  for (const [partial, message] of cases) {
-    assert.throws(() => resolveConfig(partial), (err: Error) => message.test(err.message) && !err.message.includes('\n'));
+  for (const [partial, setting, message] of cases) {
+    assert.equal(checkConfig(partial)?.setting, setting, JSON.stringify(partial));
+    assert.throws(() => resolveConfig(partial), (err: Error) =>
+      err instanceof ConfigError && err.code === 'bad-setting' && message.test(err.message) && !err.message.includes('\n'));
   }
+});
+
+test('the tombstone and introducer probe follow slower timings unless given', () => {
+  const slow = resolveConfig({ gossipIntervalMs: 1000, failTimeoutMs: 6000, cleanupTimeoutMs: 20_000 });
+  assert.equal(slow.tombstoneMs, 240_000);
+  assert.equal(slow.introducerProbeMs, 4000);
+  assert.equal(resolveConfig({ cleanupTimeoutMs: 20_000, tombstoneMs: 50_000 }).tombstoneMs, 50_000);
 });
 
 test('configForGroupSize keeps the defaults for small groups and scales valid timings beyond', () => {
@@ -36,7 +46,10 @@ test('configForGroupSize keeps the defaults for small groups and scales valid ti
     previous = config;
   }
   assert.deepEqual(configForGroupSize(500), {
-    gossipIntervalMs: 380, failTimeoutMs: 19_400, suspectTimeoutMs: 6900, cleanupTimeoutMs: 19_400, tombstoneMs: 232_800,
-    introducerProbeMs: 1520,
+    gossipIntervalMs: 380, failTimeoutMs: 19_400, suspectTimeoutMs: 6900, cleanupTimeoutMs: 19_400,
   });
+  // The tombstone and the introducer probe follow: 12× cleanup, 4 rounds.
+  const derived = resolveConfig(configForGroupSize(500));
+  assert.equal(derived.tombstoneMs, 232_800);
+  assert.equal(derived.introducerProbeMs, 1520);
 });

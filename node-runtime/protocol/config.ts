@@ -53,46 +53,95 @@ export const DEFAULT_CONFIG: ProtocolConfig = {
   leaveFanout: 32,
 };
 
-type Bounds = { readonly [K in keyof ProtocolConfig]: readonly [min: number, max: number] };
+/** Each setting in the words a user knows (the CLI's errors and help, the launch panel's labels and messages all use
+ *  these, never the field names) and its bounds: the one range every entry point checks against. */
+export interface SettingSpec {
+  readonly label: string;
+  readonly unit: 'ms' | 'bytes' | 'members';
+  readonly min: number;
+  readonly max: number;
+}
 
-const BOUNDS: Bounds = {
-  gossipIntervalMs: [10, 60_000],
-  fanout: [1, 16],
-  failTimeoutMs: [20, 600_000],
-  suspectTimeoutMs: [10, 600_000],
-  cleanupTimeoutMs: [10, 3_600_000],
-  tombstoneMs: [20, 86_400_000],
-  maxPacketBytes: [256, 65_507],
-  introducerProbeMs: [10, 600_000],
-  leaveFanout: [1, 1024],
+export const SETTINGS: { readonly [K in keyof ProtocolConfig]: SettingSpec } = {
+  gossipIntervalMs: { label: 'gossip interval', unit: 'ms', min: 10, max: 60_000 },
+  fanout: { label: 'fanout', unit: 'members', min: 1, max: 16 },
+  failTimeoutMs: { label: 'fail timeout', unit: 'ms', min: 20, max: 600_000 },
+  suspectTimeoutMs: { label: 'suspect timeout', unit: 'ms', min: 10, max: 600_000 },
+  cleanupTimeoutMs: { label: 'cleanup time', unit: 'ms', min: 10, max: 3_600_000 },
+  tombstoneMs: { label: 'tombstone time', unit: 'ms', min: 20, max: 86_400_000 },
+  maxPacketBytes: { label: 'packet size', unit: 'bytes', min: 256, max: 65_507 },
+  introducerProbeMs: { label: 'introducer probe interval', unit: 'ms', min: 10, max: 600_000 },
+  leaveFanout: { label: 'leave fanout', unit: 'members', min: 1, max: 1024 },
 };
 
-/** Fills in defaults and validates: throws an Error with a one-line message naming the first bad setting. */
-export function resolveConfig(partial: Partial<ProtocolConfig>): ProtocolConfig {
-  const config: ProtocolConfig = { ...DEFAULT_CONFIG, ...partial };
-  for (const key of Object.keys(config) as (keyof ProtocolConfig)[]) {
-    const bounds = BOUNDS[key];
-    if (bounds === undefined) throw new Error(`unknown protocol setting ${key}`);
-    const value = config[key];
-    const [min, max] = bounds;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      throw new Error(`${key} must be an integer from ${min} to ${max} (got ${String(value)})`);
+/** A setting out of its bounds or inconsistent with another; `setting` names the one to change (the launch panel
+ *  shows the message beside that field, the CLI after that flag). The message is in the user's words. */
+export class ConfigError extends Error {
+  readonly code = 'bad-setting';
+  constructor(readonly setting: keyof ProtocolConfig, message: string) {
+    super(message);
+  }
+}
+
+/** "gossip interval must be a whole number of ms from 10 to 60000": a setting's bounds in words. */
+export function rangeMessage(key: keyof ProtocolConfig): string {
+  const spec = SETTINGS[key];
+  return `${spec.label} must be a whole number${spec.unit === 'ms' ? ' of ms' : ''} from ${spec.min} to ${spec.max}`;
+}
+
+const quantity = (key: keyof ProtocolConfig, value: number): string =>
+  `${SETTINGS[key].label} (${value}${SETTINGS[key].unit === 'ms' ? ' ms' : ''})`;
+
+/** Timings that must exceed another by a factor: the core only wakes once per round for receive-side changes (see
+ *  core.ts), so a fail timeout shorter than two rounds would fail members between two of their heartbeats; the
+ *  others are per-round checks; a tombstone shorter than two cleanups could let a removed id back in. */
+const AT_LEAST: readonly [key: keyof ProtocolConfig, times: number, of: keyof ProtocolConfig][] = [
+  ['failTimeoutMs', 2, 'gossipIntervalMs'],
+  ['suspectTimeoutMs', 1, 'gossipIntervalMs'],
+  ['cleanupTimeoutMs', 1, 'gossipIntervalMs'],
+  ['introducerProbeMs', 1, 'gossipIntervalMs'],
+  ['tombstoneMs', 2, 'cleanupTimeoutMs'],
+];
+
+/** Settings that follow others unless given (memberlist-style derived defaults), so slower timings never need
+ *  settings of their own: the tombstone 12× the cleanup time and the introducer probe 4 rounds, each at least its
+ *  default. */
+function withDerived(partial: Partial<ProtocolConfig>): ProtocolConfig {
+  const config: { -readonly [K in keyof ProtocolConfig]: number } = { ...DEFAULT_CONFIG, ...partial };
+  const derive = (key: 'tombstoneMs' | 'introducerProbeMs', times: number, of: keyof ProtocolConfig): void => {
+    if (partial[key] === undefined && Number.isFinite(config[of])) {
+      config[key] = Math.min(SETTINGS[key].max, Math.max(DEFAULT_CONFIG[key], times * config[of]));
     }
-  }
-  // The core only wakes once per round for receive-side changes (see core.ts), and a timeout shorter than two
-  // rounds would fail members between two of their heartbeats.
-  if (config.failTimeoutMs < 2 * config.gossipIntervalMs) {
-    throw new Error(`failTimeoutMs (${config.failTimeoutMs}) must be at least 2 × gossipIntervalMs (${config.gossipIntervalMs})`);
-  }
-  for (const key of ['suspectTimeoutMs', 'cleanupTimeoutMs', 'introducerProbeMs'] as const) {
-    if (config[key] < config.gossipIntervalMs) {
-      throw new Error(`${key} (${config[key]}) must be at least gossipIntervalMs (${config.gossipIntervalMs})`);
-    }
-  }
-  if (config.tombstoneMs < 2 * config.cleanupTimeoutMs) {
-    throw new Error(`tombstoneMs (${config.tombstoneMs}) must be at least 2 × cleanupTimeoutMs (${config.cleanupTimeoutMs})`);
-  }
+  };
+  derive('tombstoneMs', 12, 'cleanupTimeoutMs');
+  derive('introducerProbeMs', 4, 'gossipIntervalMs');
   return config;
+}
+
+/** The first problem with these settings (after defaults), or undefined. */
+export function checkConfig(partial: Partial<ProtocolConfig>): ConfigError | undefined {
+  const config = withDerived(partial);
+  for (const key of Object.keys(config) as (keyof ProtocolConfig)[]) {
+    const spec = SETTINGS[key];
+    if (spec === undefined) return new ConfigError(key, `unknown protocol setting ${key}`);
+    const value = config[key];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < spec.min || value > spec.max) {
+      return new ConfigError(key, `${rangeMessage(key)} (got ${String(value)})`);
+    }
+  }
+  for (const [key, times, of] of AT_LEAST) {
+    if (config[key] < times * config[of]) {
+      return new ConfigError(key, `${quantity(key, config[key])} must be at least ${times === 1 ? '' : `${times} × `}the ${quantity(of, config[of])}`);
+    }
+  }
+  return undefined;
+}
+
+/** Fills in defaults and validates: throws a ConfigError with a one-line message naming the first bad setting. */
+export function resolveConfig(partial: Partial<ProtocolConfig>): ProtocolConfig {
+  const error = checkConfig(partial);
+  if (error) throw error;
+  return withDerived(partial);
 }
 
 /** Up to this many members the defaults hold: the whole list fits one packet and they were simulated for it. */
@@ -104,6 +153,10 @@ const HEADER_BYTES = 30;
 /** Datagrams per second the whole group may send when it runs on one machine (the app's embedded and process
  *  clusters): each costs a send, a receive and ~100 entry merges, ~0.1 ms of one core after receive. */
 const GROUP_PACKETS_PER_SECOND = 4000;
+/** The largest group the app runs on one machine, by how it runs: a Node process per member costs its memory and a
+ *  start-up each; embedded members cost sockets only, and the datagram budget above holds to ~2,000. The app's
+ *  launch panel, its host's request schema and `npm start` all check against these. */
+export const MAX_LOCAL_GROUP = { process: 64, embedded: 2000 } as const;
 /** Timeouts are this many times the expected spread: the simulated maximum staleness of a heartbeat over minutes
  *  was ~3× the expected spread (N = 300), and a false failure costs a rejoin. */
 const SPREAD_MARGIN = 4;
@@ -113,13 +166,13 @@ function ceilTo(step: number, value: number): number {
 }
 
 /**
- * Timings for a group of `n` members (the host uses them when a large launch gives no timings). N ≤ SMALL_GROUP:
+ * Timings for a group of `n` members (the default preset of a large launch, presets.ts). N ≤ SMALL_GROUP:
  * the defaults, unchanged. Beyond, three things no longer hold (docs/protocol.md, "Large groups"):
  * - Packet coverage: a packet holds ~105 entries, so a member's heartbeat rides in a fraction c = 105 / (n − 1) of
  *   the packets and spreads by a factor 1 + fanout·c per round instead of 1 + fanout.
  * - Epidemic rounds: reaching all n takes ~ln n / ln(1 + fanout·c) rounds; T_fail is SPREAD_MARGIN times that (the
  *   default's 6 rounds for 10 members is ~4× its spread), T_suspect the same for news (which goes first in a packet,
- *   at full fanout). Cleanup and tombstones follow T_fail.
+ *   at full fanout). Cleanup follows T_fail; the tombstone and introducer probe follow (resolveConfig derives them).
  * - CPU budget: a group on one machine sends n·fanout / T_gossip datagrams a second; T_gossip grows so that stays
  *   within GROUP_PACKETS_PER_SECOND (from ~330 members).
  * Always valid for resolveConfig: a timeout past its bound is cut to it (beyond ~2,000 members on one machine,
@@ -133,7 +186,7 @@ export function configForGroupSize(n: number): Partial<ProtocolConfig> {
   const coverage = Math.min(1, perPacket / (n - 1));
   const heartbeatRounds = Math.log(n) / Math.log(1 + d.fanout * coverage);
   const newsRounds = Math.log(n) / Math.log(1 + d.fanout);
-  const at = (key: keyof ProtocolConfig, value: number): number => Math.min(value, BOUNDS[key][1]);
+  const at = (key: keyof ProtocolConfig, value: number): number => Math.min(value, SETTINGS[key].max);
   const failTimeoutMs = at('failTimeoutMs', Math.max(d.failTimeoutMs, ceilTo(100, SPREAD_MARGIN * heartbeatRounds * gossipIntervalMs)));
   const cleanupTimeoutMs = Math.max(d.cleanupTimeoutMs, failTimeoutMs);
   return {
@@ -141,7 +194,5 @@ export function configForGroupSize(n: number): Partial<ProtocolConfig> {
     failTimeoutMs,
     suspectTimeoutMs: at('suspectTimeoutMs', Math.max(d.suspectTimeoutMs, ceilTo(100, SPREAD_MARGIN * newsRounds * gossipIntervalMs))),
     cleanupTimeoutMs,
-    tombstoneMs: at('tombstoneMs', Math.max(d.tombstoneMs, 12 * cleanupTimeoutMs)),
-    introducerProbeMs: Math.max(d.introducerProbeMs, 4 * gossipIntervalMs),
   };
 }

@@ -16,7 +16,7 @@ test('a demo cluster (the real core, simulated network) converges, and a kill sp
   t.after(() => demo.close());
   const store = new LiveStore();
   demo.subscribe((m) => { store.receive(m); store.drain(() => 0, 1e9); });
-  await demo.request({ type: 'launch', options: { nodes: 5, mode: 'embedded', suspicion: false, dropRate: 0, timings: { gossipMs: 20, failMs: 100, cleanupMs: 5000 } } });
+  await demo.request({ type: 'launch', options: { nodes: 5, mode: 'embedded', suspicion: false, dropRate: 0, timings: { gossipIntervalMs: 20, failTimeoutMs: 100, cleanupTimeoutMs: 5000 } } });
   const id = (i: number) => store.nodes[i]!.id!;
   await until(() => store.nodes.every((n) => n.state === 'running') && store.nodes.every((n) => store.state.majority(n.id!) === 'alive'), 5000);
   await demo.request({ type: 'node-action', action: 'kill', address: store.nodes[2]!.address });

@@ -4,8 +4,7 @@
 // real ones; only the network (a few ms of delay, no sockets) is simulated. Every datagram is traced.
 import { Simulation } from '../../node-runtime/sim/simulation.ts';
 import type { NodeState } from '../../node-runtime/sim/simulation.ts';
-import { configForGroupSize } from '../../node-runtime/protocol/config.ts';
-import type { ProtocolConfig } from '../../node-runtime/protocol/config.ts';
+import { launchConfig } from '../../node-runtime/protocol/presets.ts';
 import type { MembershipEvent } from '../../node-runtime/protocol/events.ts';
 import type { Trace } from '../../node-runtime/protocol/trace.ts';
 import type { Address } from '../../node-runtime/protocol/member-id.ts';
@@ -136,7 +135,7 @@ export class DemoHostApi implements HostApi {
       seed: this.demo.seed ?? 1,
       startAt: now,
       basePort: options.basePort ?? DEFAULT_BASE_PORT,
-      config: demoConfig(options),
+      config: launchConfig(options.preset ?? 'default', options.timings ?? {}, options.nodes),
       suspicion: options.suspicion,
       dropRate: options.dropRate,
       // Start-up spread over up to 3 s, as a host launching processes would.
@@ -315,15 +314,3 @@ function runState(state: NodeState, stopped: boolean, notBooted: boolean): NodeR
   }
 }
 
-/** The launch's timings as given, or with none given the timings scaled to the group's size (as the host does). */
-function demoConfig(options: LaunchOptions): Partial<ProtocolConfig> {
-  const t = options.timings;
-  if (t === undefined || Object.values(t).every((v) => v === undefined)) return configForGroupSize(options.nodes);
-  const config: { -readonly [K in keyof ProtocolConfig]?: number } = {};
-  if (t.gossipMs !== undefined) config.gossipIntervalMs = t.gossipMs;
-  if (t.failMs !== undefined) config.failTimeoutMs = t.failMs;
-  if (t.suspectMs !== undefined) config.suspectTimeoutMs = t.suspectMs;
-  if (t.cleanupMs !== undefined) config.cleanupTimeoutMs = t.cleanupMs;
-  if (t.fanout !== undefined) config.fanout = t.fanout;
-  return config;
-}

@@ -1,27 +1,44 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseAttachAddress, parseDropPercent, parseLaunchForm } from './launch-form.ts';
+import { effectiveConfig, parseAttachAddress, parseDropPercent, parseLaunchForm } from './launch-form.ts';
 import type { LaunchFields } from './launch-form.ts';
+import { DEFAULT_CONFIG } from '../../node-runtime/protocol/config.ts';
+import { perTiming } from '../../node-runtime/protocol/presets.ts';
 
-const base: LaunchFields = { nodes: '8', mode: 'process', suspicion: false, drop: '0', gossipMs: '', failMs: '', suspectMs: '' };
+const base: LaunchFields = { nodes: '8', mode: 'process', preset: 'default', suspicion: false, drop: '0', timings: perTiming(() => '') };
+const timings = (t: Partial<LaunchFields['timings']>): LaunchFields['timings'] => ({ ...base.timings, ...t });
 
 test('accepts the defaults and converts percent to a rate', () => {
   assert.deepEqual(parseLaunchForm(base), { ok: true, value: { nodes: 8, mode: 'process', suspicion: false, dropRate: 0 } });
-  const r = parseLaunchForm({ ...base, mode: 'embedded', suspicion: true, drop: '12.5', gossipMs: '200', failMs: '2000' });
-  assert.deepEqual(r, { ok: true, value: { nodes: 8, mode: 'embedded', suspicion: true, dropRate: 0.125, timings: { gossipMs: 200, failMs: 2000 } } });
+  const r = parseLaunchForm({ ...base, mode: 'embedded', preset: 'watch', suspicion: true, drop: '12.5', timings: timings({ gossipIntervalMs: '200', failTimeoutMs: '2000' }) });
+  assert.deepEqual(r, { ok: true, value: { nodes: 8, mode: 'embedded', suspicion: true, dropRate: 0.125, preset: 'watch', timings: { gossipIntervalMs: 200, failTimeoutMs: 2000 } } });
 });
 
-test('one clear message per mistake', () => {
-  const err = (f: Partial<LaunchFields>) => { const r = parseLaunchForm({ ...base, ...f }); return r.ok ? '' : r.error; };
-  assert.match(err({ nodes: 'x' }), /nodes must be a whole number/);
-  assert.match(err({ nodes: '0' }), /between 1 and/);
+test('one clear message per mistake, in the protocol\'s words, naming its field', () => {
+  const err = (f: Partial<LaunchFields>) => { const r = parseLaunchForm({ ...base, ...f }); return r.ok ? '' : `${r.field}: ${r.error}`; };
+  assert.equal(err({ nodes: 'x' }), 'nodes: nodes must be a whole number from 1 to 64 in process mode');
+  assert.equal(err({ nodes: '65' }), 'nodes: nodes must be a whole number from 1 to 64 in process mode');
+  assert.equal(err({ nodes: '2001', mode: 'embedded' }), 'nodes: nodes must be a whole number from 1 to 2000 in embedded mode');
   assert.match(err({ nodes: '3.5' }), /whole number/);
-  assert.match(err({ mode: 'threads' }), /mode/);
-  assert.match(err({ drop: '101' }), /percentage/);
+  assert.match(err({ mode: 'threads' }), /^mode: /);
+  assert.match(err({ drop: '101' }), /^drop: .*percentage/);
   assert.match(err({ drop: '' }), /percentage/);
-  assert.match(err({ gossipMs: '-1' }), /gossip ms/);
-  assert.match(err({ gossipMs: '500', failMs: '400' }), /longer than gossip/);
+  assert.equal(err({ timings: timings({ gossipIntervalMs: '-1' }) }), 'gossipIntervalMs: gossip interval must be a whole number of ms from 10 to 60000');
+  assert.equal(err({ timings: timings({ gossipIntervalMs: '5' }) }), 'gossipIntervalMs: gossip interval must be a whole number of ms from 10 to 60000 (got 5)');
+  assert.equal(err({ timings: timings({ gossipIntervalMs: '500', failTimeoutMs: '400' }) }),
+    'failTimeoutMs: fail timeout (400 ms) must be at least 2 × the gossip interval (500 ms)');
+  // A clash with the preset's own value blames the field the user set last... the one the rule names.
+  assert.equal(err({ preset: 'watch', timings: timings({ failTimeoutMs: '1500' }) }),
+    'failTimeoutMs: fail timeout (1500 ms) must be at least 2 × the gossip interval (1000 ms)');
   assert.deepEqual(parseDropPercent('5'), { ok: true, value: 0.05 });
+});
+
+test('the effective timings: the preset\'s, the group size\'s, then the fields', () => {
+  assert.equal(effectiveConfig(base)?.gossipIntervalMs, DEFAULT_CONFIG.gossipIntervalMs);
+  assert.equal(effectiveConfig({ ...base, preset: 'watch' })?.failTimeoutMs, 6000);
+  assert.equal(effectiveConfig({ ...base, preset: 'watch', timings: timings({ failTimeoutMs: '8000' }) })?.failTimeoutMs, 8000);
+  assert.ok(effectiveConfig({ ...base, nodes: '500', mode: 'embedded' })!.failTimeoutMs > DEFAULT_CONFIG.failTimeoutMs);
+  assert.equal(effectiveConfig({ ...base, timings: timings({ failTimeoutMs: '10' }) }), undefined);
 });
 
 test('attach address must be host:port', () => {

@@ -1,28 +1,42 @@
-// The cluster panel's inputs, checked before anything reaches the host: one clear message per mistake.
+// The cluster panel's inputs, checked before anything reaches the host with the protocol's own rules (config.ts,
+// presets.ts): the same limits and words as the host's schema and the CLI. A mistake names the field it belongs to,
+// so the panel shows it there.
+import { checkConfig, MAX_LOCAL_GROUP, rangeMessage, resolveConfig } from '../../node-runtime/protocol/config.ts';
+import type { ProtocolConfig } from '../../node-runtime/protocol/config.ts';
 import { parseAddress } from '../../node-runtime/protocol/member-id.ts';
 import type { Address } from '../../node-runtime/protocol/member-id.ts';
-import type { LaunchOptions, LaunchTimings } from '../../electron/host/api.ts';
+import { isPresetName, launchConfig, TIMING_KEYS } from '../../node-runtime/protocol/presets.ts';
+import type { PresetName, TimingKey, Timings } from '../../node-runtime/protocol/presets.ts';
+import type { LaunchOptions } from '../../electron/host/api.ts';
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+export type Field = 'nodes' | 'mode' | 'preset' | 'drop' | 'address' | TimingKey;
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string; field: Field };
 
 export interface LaunchFields {
   nodes: string;
   mode: string;
+  preset: string;
   suspicion: boolean;
   /** Percent, 0–100. */
   drop: string;
-  gossipMs: string;
-  failMs: string;
-  suspectMs: string;
+  /** Empty: the preset's value. */
+  timings: Record<TimingKey, string>;
 }
 
-export const MAX_NODES = 2000;
+type Mode = LaunchOptions['mode'];
 
-function integer(text: string, name: string, min: number, max: number): Parsed<number> {
+function isMode(mode: string): mode is Mode {
+  return Object.hasOwn(MAX_LOCAL_GROUP, mode);
+}
+
+export function parseNodes(text: string, mode: Mode): Parsed<number> {
   const t = text.trim();
-  if (!/^\d+$/.test(t)) return { ok: false, error: `${name} must be a whole number` };
+  const max = MAX_LOCAL_GROUP[mode];
   const n = Number(t);
-  if (n < min || n > max) return { ok: false, error: `${name} must be between ${min} and ${max}` };
+  if (!/^\d+$/.test(t) || n < 1 || n > max) {
+    return { ok: false, error: `nodes must be a whole number from 1 to ${max} in ${mode} mode`, field: 'nodes' };
+  }
   return { ok: true, value: n };
 }
 
@@ -30,35 +44,59 @@ function integer(text: string, name: string, min: number, max: number): Parsed<n
 export function parseDropPercent(text: string): Parsed<number> {
   const t = text.trim();
   const n = t === '' ? NaN : Number(t);
-  if (!Number.isFinite(n) || n < 0 || n > 100) return { ok: false, error: 'drop rate must be a percentage from 0 to 100' };
+  if (!Number.isFinite(n) || n < 0 || n > 100) return { ok: false, error: 'drop rate must be a percentage from 0 to 100', field: 'drop' };
   return { ok: true, value: n / 100 };
 }
 
+function parseTimings(fields: Record<TimingKey, string>): Parsed<Timings> {
+  const timings: { [K in TimingKey]?: number } = {};
+  for (const key of TIMING_KEYS) {
+    const t = fields[key].trim();
+    if (t === '') continue;
+    if (!/^\d+$/.test(t)) return { ok: false, error: rangeMessage(key), field: key };
+    timings[key] = Number(t);
+  }
+  return { ok: true, value: timings };
+}
+
 export function parseLaunchForm(f: LaunchFields): Parsed<LaunchOptions> {
-  const nodes = integer(f.nodes, 'nodes', 1, MAX_NODES);
+  if (!isMode(f.mode)) return { ok: false, error: 'mode must be process or embedded', field: 'mode' };
+  if (!isPresetName(f.preset)) return { ok: false, error: `unknown preset ${f.preset}`, field: 'preset' };
+  const nodes = parseNodes(f.nodes, f.mode);
   if (!nodes.ok) return nodes;
-  if (f.mode !== 'process' && f.mode !== 'embedded') return { ok: false, error: 'mode must be process or embedded' };
   const drop = parseDropPercent(f.drop);
   if (!drop.ok) return drop;
-  const timings: { -readonly [K in keyof LaunchTimings]: LaunchTimings[K] } = {};
-  for (const key of ['gossipMs', 'failMs', 'suspectMs'] as const) {
-    if (f[key].trim() === '') continue; // empty: the protocol's default
-    const ms = integer(f[key], key.replace('Ms', ' ms'), 10, 600_000);
-    if (!ms.ok) return ms;
-    timings[key] = ms.value;
+  const timings = parseTimings(f.timings);
+  if (!timings.ok) return timings;
+  const error = checkConfig(launchConfig(f.preset, timings.value, nodes.value));
+  if (error) {
+    const field = (TIMING_KEYS as readonly string[]).includes(error.setting) ? error.setting as TimingKey : 'preset';
+    return { ok: false, error: error.message, field };
   }
-  if (timings.gossipMs !== undefined && timings.failMs !== undefined && timings.failMs <= timings.gossipMs) {
-    return { ok: false, error: 'fail ms must be longer than gossip ms' };
-  }
+  const given = Object.keys(timings.value).length > 0;
   return {
     ok: true,
-    value: { nodes: nodes.value, mode: f.mode, suspicion: f.suspicion, dropRate: drop.value, ...(Object.keys(timings).length ? { timings } : {}) },
+    value: {
+      nodes: nodes.value, mode: f.mode, suspicion: f.suspicion, dropRate: drop.value,
+      ...(f.preset === 'default' ? {} : { preset: f.preset }), ...(given ? { timings: timings.value } : {}),
+    },
   };
+}
+
+/** The timings a launch of these fields would run with (what the panel shows), or undefined while they are wrong.
+ *  Nodes fall back to the form's default so the preset's values show while the count is being typed. */
+export function effectiveConfig(f: LaunchFields): ProtocolConfig | undefined {
+  const preset: PresetName = isPresetName(f.preset) ? f.preset : 'default';
+  const nodes = isMode(f.mode) ? parseNodes(f.nodes, f.mode) : undefined;
+  const timings = parseTimings(f.timings);
+  if (!timings.ok) return undefined;
+  const config = launchConfig(preset, timings.value, nodes?.ok ? nodes.value : 0);
+  return checkConfig(config) ? undefined : resolveConfig(config);
 }
 
 export function parseAttachAddress(text: string): Parsed<Address> {
   const t = text.trim();
   const parsed = parseAddress(t);
-  if (!parsed) return { ok: false, error: 'address must be host:port, e.g. 127.0.0.1:3000' };
+  if (!parsed) return { ok: false, error: 'address must be host:port, e.g. 127.0.0.1:3000', field: 'address' };
   return { ok: true, value: t };
 }

@@ -1,19 +1,49 @@
-// The cluster panel: launch, attach, add a node, cluster-wide drop rate and suspicion, stop. Inputs are checked by
-// model/launch-form.ts; a mistake shows one line under the form and nothing is sent.
+// The cluster panel: launch (with a timing preset and the timings it runs with), attach, add a node, cluster-wide
+// drop rate and suspicion, stop. Inputs are checked by model/launch-form.ts with the protocol's own rules; a mistake
+// or a refused request shows in the one feedback line, beside the field or button it is about.
 import { el } from './dom.ts';
-import { parseAttachAddress, parseDropPercent, parseLaunchForm } from '../model/launch-form.ts';
+import type { Feedback } from './feedback.ts';
+import { effectiveConfig, parseAttachAddress, parseDropPercent, parseLaunchForm } from '../model/launch-form.ts';
+import type { Field, LaunchFields } from '../model/launch-form.ts';
+import { MAX_LOCAL_GROUP, SETTINGS } from '../../node-runtime/protocol/config.ts';
+import type { ProtocolConfig } from '../../node-runtime/protocol/config.ts';
+import { perTiming, PRESET_NAMES, PRESETS, TIMING_FLAGS, TIMING_KEYS } from '../../node-runtime/protocol/presets.ts';
 import type { HostRequest } from '../../electron/host/api.ts';
 
-export function clusterPanel(root: HTMLElement, send: (request: HostRequest) => void): void {
+/** The suspicion switch as the cluster reports it. */
+export interface SuspicionShown {
+  readonly enabled: boolean;
+  /** Every running node has the same switch (it spreads by gossip). */
+  readonly settled: boolean;
+}
+
+export interface ClusterPanel {
+  /** Where messages about the cluster as a whole (not about a control) are shown. */
+  readonly clusterAnchor: HTMLElement;
+  /** The suspicion switch as the cluster's nodes report it (null: no cluster, or none reported yet). */
+  showSuspicion(mode: SuspicionShown | null): void;
+  /** Adds a node as the button does (the `j` key). */
+  addNode(): void;
+}
+
+/** "250 ms", "1.5 s", "3 members". */
+export function formatSetting(key: keyof ProtocolConfig, value: number): string {
+  const unit = SETTINGS[key].unit;
+  if (unit !== 'ms') return String(value);
+  return value < 1000 ? `${value} ms` : `${+(value / 1000).toFixed(2)} s`;
+}
+
+export function clusterPanel(root: HTMLElement, request: (r: HostRequest) => Promise<unknown>, feedback: Feedback): ClusterPanel {
   const input = (testid: string, value: string, attrs: Record<string, string> = {}) =>
     el('input', { testid, value, ...attrs });
-  const nodes = input('launch-nodes', '8', { type: 'number', min: '1', max: '2000', inputmode: 'numeric' });
+  const nodes = input('launch-nodes', '8', { type: 'number', min: '1', max: String(MAX_LOCAL_GROUP.process), inputmode: 'numeric' });
   const mode = el('select', { testid: 'launch-mode' }, el('option', { value: 'process' }, 'process per node'), el('option', { value: 'embedded' }, 'embedded (in host)'));
+  const preset = el('select', { testid: 'launch-preset' },
+    ...PRESET_NAMES.map((name) => el('option', { value: name, title: PRESETS[name].summary }, `${name} (${PRESETS[name].summary.split(':')[0]})`)));
   const suspicion = input('launch-suspicion', '', { type: 'checkbox' });
   const drop = input('launch-drop', '0', { type: 'number', min: '0', max: '100', step: 'any' });
-  const gossip = input('launch-gossip-ms', '', { placeholder: 'default', inputmode: 'numeric' });
-  const fail = input('launch-fail-ms', '', { placeholder: 'default', inputmode: 'numeric' });
-  const suspect = input('launch-suspect-ms', '', { placeholder: 'default', inputmode: 'numeric' });
+  const timings = perTiming((key) => input(`launch-${TIMING_FLAGS[key].flag}`, '', { inputmode: 'numeric', title: TIMING_FLAGS[key].help }));
+  const effective = el('p', { testid: 'launch-effective', class: 'effective' });
   const launch = el('button', { testid: 'launch-button', class: 'primary' }, 'Launch cluster');
   const attachAddress = input('attach-address', '', { placeholder: '127.0.0.1:3000' });
   const attach = el('button', { testid: 'attach-button' }, 'Attach');
@@ -21,49 +51,92 @@ export function clusterPanel(root: HTMLElement, send: (request: HostRequest) => 
   const dropRate = input('drop-rate', '0', { type: 'number', min: '0', max: '100', step: 'any' });
   const dropApply = el('button', { testid: 'drop-apply' }, 'Set');
   const suspicionToggle = input('suspicion-toggle', '', { type: 'checkbox' });
+  const suspicionState = el('span', { testid: 'suspicion-state', class: 'hint' });
   const stop = el('button', { testid: 'stop-cluster', class: 'danger' }, 'Stop cluster');
-  const error = el('p', { testid: 'form-error', class: 'form-error', role: 'alert' });
 
-  const fail1 = (message: string) => { error.textContent = message; };
-  const ok = (request: HostRequest) => { error.textContent = ''; send(request); };
+  const row = (label: string, control: HTMLElement, ...rest: HTMLElement[]) =>
+    el('label', { class: 'row' }, el('span', {}, label), control, ...rest);
+  const rows = {
+    nodes: row('nodes', nodes), mode: row('mode', mode), preset: row('timings', preset), drop: row('drop %', drop),
+    address: row('address', attachAddress),
+    ...perTiming((key) => row(SETTINGS[key].label, timings[key])),
+  } satisfies Record<Field, HTMLElement>;
+  for (const [field, r] of Object.entries(rows)) r.addEventListener('input', () => feedback.clear(rows[field as Field]));
+
+  const fields = (): LaunchFields => ({
+    nodes: nodes.value, mode: mode.value, preset: preset.value, suspicion: suspicion.checked, drop: drop.value,
+    timings: perTiming((key) => timings[key].value),
+  });
+  // What the launch would run with: each empty field shows its preset's value, and one line sums up the result.
+  const showEffective = (): void => {
+    nodes.max = String(MAX_LOCAL_GROUP[mode.value as keyof typeof MAX_LOCAL_GROUP] ?? MAX_LOCAL_GROUP.process);
+    const f = fields();
+    const base = effectiveConfig({ ...f, timings: perTiming(() => '') });
+    for (const key of TIMING_KEYS) timings[key].placeholder = base ? String(base[key]) : '';
+    const config = effectiveConfig(f);
+    effective.textContent = config
+      ? `runs with: ${TIMING_KEYS.map((key) => `${SETTINGS[key].label} ${formatSetting(key, config[key])}`).join(' · ')}`
+      : 'runs with: — (fix the timings above)';
+  };
+  for (const control of [nodes, mode, preset, ...Object.values(timings)]) control.addEventListener('input', showEffective);
+  showEffective();
 
   launch.addEventListener('click', () => {
-    const r = parseLaunchForm({
-      nodes: nodes.value, mode: mode.value, suspicion: suspicion.checked, drop: drop.value,
-      gossipMs: gossip.value, failMs: fail.value, suspectMs: suspect.value,
-    });
-    if (!r.ok) return fail1(r.error);
-    suspicionToggle.checked = r.value.suspicion;
+    const r = parseLaunchForm(fields());
+    if (!r.ok) return feedback.error(r.error, rows[r.field]);
     dropRate.value = drop.value;
-    ok({ type: 'launch', options: r.value });
+    suspicionToggle.checked = r.value.suspicion;
+    feedback.run(launch, () => request({ type: 'launch', options: r.value }));
   });
   attach.addEventListener('click', () => {
     const r = parseAttachAddress(attachAddress.value);
-    if (r.ok) ok({ type: 'attach', address: r.value });
-    else fail1(r.error);
+    if (!r.ok) return feedback.error(r.error, rows.address);
+    feedback.run(attach, () => request({ type: 'attach', address: r.value }));
   });
-  addNode.addEventListener('click', () => ok({ type: 'add-node' }));
+  addNode.addEventListener('click', () => feedback.run(addNode, () => request({ type: 'add-node' })));
+  const dropRow = el('div', { class: 'row' }, el('span', {}, 'drop % (all)'), dropRate, dropApply);
+  dropRate.addEventListener('input', () => feedback.clear(dropRow));
   dropApply.addEventListener('click', () => {
     const r = parseDropPercent(dropRate.value);
-    if (r.ok) ok({ type: 'set-drop', rate: r.value });
-    else fail1(r.error);
+    if (!r.ok) return feedback.error(r.error, dropRow);
+    feedback.run(dropRow, () => request({ type: 'set-drop', rate: r.value }),
+      () => `drop rate ${+(r.value * 100).toFixed(2)} % set on every running node`);
   });
-  suspicionToggle.addEventListener('change', () => ok({ type: 'set-suspicion', enabled: suspicionToggle.checked }));
-  stop.addEventListener('click', () => ok({ type: 'stop-cluster' }));
+  const suspicionRow = row('suspicion', suspicionToggle, suspicionState);
+  suspicionToggle.addEventListener('change', () => {
+    const enabled = suspicionToggle.checked;
+    suspicionState.textContent = enabled ? 'switching on…' : 'switching off…';
+    feedback.run(suspicionRow, () => request({ type: 'set-suspicion', enabled }));
+  });
+  stop.addEventListener('click', () => feedback.run(stop, () => request({ type: 'stop-cluster' })));
 
-  const row = (label: string, control: HTMLElement) => el('label', { class: 'row' }, el('span', {}, label), control);
+  const clusterAnchor = el('h2', {}, 'Cluster');
   root.append(
     el('h2', {}, 'Launch'),
-    row('nodes', nodes), row('mode', mode), row('suspicion', suspicion), row('drop %', drop),
-    el('div', { class: 'timings' }, row('gossip ms', gossip), row('fail ms', fail), row('suspect ms', suspect)),
+    rows.nodes, rows.mode, rows.preset, row('suspicion', suspicion), rows.drop,
+    el('div', { class: 'timings' }, ...TIMING_KEYS.map((key) => rows[key]), effective),
     launch,
     el('h2', {}, 'Attach'),
-    row('address', attachAddress), attach,
-    el('h2', {}, 'Cluster'),
+    rows.address, attach,
+    clusterAnchor,
     addNode,
-    el('div', { class: 'row' }, el('span', {}, 'drop % (all)'), dropRate, dropApply),
-    row('suspicion on', suspicionToggle),
+    dropRow,
+    suspicionRow,
     stop,
-    error,
+    feedback.element,
   );
+  return {
+    clusterAnchor,
+    addNode: () => addNode.click(),
+    showSuspicion(mode) {
+      suspicionToggle.disabled = mode === null;
+      if (mode === null) {
+        suspicionToggle.checked = false;
+        suspicionState.textContent = 'no cluster';
+        return;
+      }
+      suspicionToggle.checked = mode.enabled;
+      suspicionState.textContent = mode.settled ? (mode.enabled ? 'on' : 'off') : `${mode.enabled ? 'on' : 'off'}, spreading…`;
+    },
+  };
 }

@@ -1,10 +1,11 @@
 // The graph, the convergence matrix and the inspector over one MembershipState — the same for the live view and for
 // replay (which folds recorded events into its own state and calls update() after each seek or step). Nothing here
-// reads the host: `nodes` (the host's process states) comes in when live, and actions go out through `onAction`.
+// reads the host: `nodes` (the host's process states) comes in when live, and actions go out through `live`.
 import { el } from './dom.ts';
 import { GraphView } from './graph-view.ts';
 import { MatrixView } from './matrix-view.ts';
 import { Inspector } from './inspector.ts';
+import type { LiveControls } from './inspector.ts';
 import { slotAt } from '../model/ring-layout.ts';
 import { buildSlots, sameAddresses, slotLabel } from '../model/node-slots.ts';
 import type { Slot } from '../model/node-slots.ts';
@@ -28,8 +29,8 @@ export interface ClusterFrame {
 }
 
 export interface ClusterViewOptions {
-  /** Live only: makes the inspector's buttons and the keyboard act on nodes. */
-  readonly onAction?: (action: NodeAction, address: Address) => void;
+  /** Live only: makes the inspector's buttons, drop control and the keyboard act on nodes. */
+  readonly live?: LiveControls;
 }
 
 export interface SlotSnapshot {
@@ -70,7 +71,7 @@ export class ClusterView {
     this.packetToggle.addEventListener('change', () => this.refresh());
     this.tooltip = parts.tooltip;
     this.aside = parts.aside;
-    this.inspector = new Inspector(parts.inspectorRoot, options.onAction);
+    this.inspector = new Inspector(parts.inspectorRoot, options.live);
     this.observerSelect.addEventListener('change', () => this.refresh());
     const graphCanvas = graph.app.canvas;
     graphCanvas.addEventListener('pointermove', (e) => this.hoverGraph(e));
@@ -122,6 +123,11 @@ export class ClusterView {
     this.selectedAddress = address;
     this.inspectorKey = '';
     this.refresh();
+  }
+
+  /** Acts on the selected node as the inspector's button would (live only). */
+  act(action: NodeAction): void {
+    this.inspector.act(action);
   }
 
   /** Brings the views up to date with `frame` and draws what changed. Returns whether anything was drawn. */

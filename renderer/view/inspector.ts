@@ -1,11 +1,19 @@
 // The inspector: everything about the selected node slot — id, version, incarnation, its process state, who
 // suspects it or considers it failed, its own membership list — and, live, the buttons that act on it.
 import { el } from './dom.ts';
+import type { Feedback } from './feedback.ts';
+import { parseDropPercent } from '../model/launch-form.ts';
 import { parseMemberId } from '../../node-runtime/protocol/member-id.ts';
 import type { MembershipState } from '../model/membership-state.ts';
 import type { Slot } from '../model/node-slots.ts';
 import type { DisplayStatus } from '../model/node-status.ts';
-import type { NodeAction, NodeStats } from '../../electron/host/api.ts';
+import type { HostRequest, NodeAction, NodeStats } from '../../electron/host/api.ts';
+
+/** What the live view acts through; replay has none (its inspector only reads). */
+export interface LiveControls {
+  readonly request: (request: HostRequest) => Promise<unknown>;
+  readonly feedback: Feedback;
+}
 
 const LIST_LIMIT = 300;
 const ACTIONS: readonly { action: NodeAction; label: string; key: string }[] = [
@@ -19,34 +27,55 @@ const ACTIONS: readonly { action: NodeAction; label: string; key: string }[] = [
 export class Inspector {
   private readonly body = el('div', { class: 'inspector-body' });
   private readonly buttons = new Map<NodeAction, HTMLButtonElement>();
+  private readonly bar = el('div', { class: 'actions' });
+  private readonly drop = el('input', { testid: 'inspector-drop', type: 'number', min: '0', max: '100', step: 'any', placeholder: '0–100' });
+  private readonly dropApply = el('button', { testid: 'inspector-drop-apply' }, 'Set');
+  private address: string | undefined;
 
-  constructor(root: HTMLElement, onAction: ((action: NodeAction, address: string) => void) | undefined) {
+  constructor(root: HTMLElement, private readonly live: LiveControls | undefined) {
     root.append(el('h2', {}, 'Inspector'));
-    if (onAction) {
-      const bar = el('div', { class: 'actions' });
+    if (live) {
       for (const a of ACTIONS) {
         const b = el('button', { testid: `action-${a.action}`, title: a.key ? `shortcut: ${a.key}` : '' }, a.label);
         b.disabled = true;
-        b.addEventListener('click', () => {
-          const address = b.dataset.address;
-          if (address) onAction(a.action, address);
-        });
+        b.addEventListener('click', () => this.act(a.action));
         this.buttons.set(a.action, b);
-        bar.append(b);
+        this.bar.append(b);
       }
-      root.append(bar);
+      const dropRow = el('label', { class: 'drop-row' }, el('span', {}, 'drop %'), this.drop, this.dropApply);
+      this.drop.addEventListener('input', () => live.feedback.clear(dropRow));
+      this.dropApply.addEventListener('click', () => {
+        const address = this.address;
+        if (address === undefined) return;
+        const r = parseDropPercent(this.drop.value);
+        if (!r.ok) return live.feedback.error(r.error, dropRow);
+        live.feedback.run(dropRow, () => live.request({ type: 'set-drop', rate: r.value, address }),
+          () => `drop rate ${+(r.value * 100).toFixed(2)} % set on ${address}`);
+      });
+      root.append(this.bar, dropRow);
     }
     root.append(this.body);
     this.show(undefined, undefined, undefined, undefined);
   }
 
+  /** Acts on the shown node as its button would (the keyboard shortcuts come here); a refusal shows beside the buttons. */
+  act(action: NodeAction): void {
+    const address = this.address;
+    const b = this.buttons.get(action);
+    if (!this.live || address === undefined || !b || b.disabled) return;
+    const live = this.live;
+    live.feedback.run(this.bar, () => live.request({ type: 'node-action', action, address }));
+  }
+
   show(slot: Slot | undefined, state: MembershipState | undefined, status: DisplayStatus | undefined, stats: NodeStats | undefined): void {
-    for (const [action, b] of this.buttons) {
-      b.disabled = !slot || !canAct(action, slot);
-      if (slot) b.dataset.address = slot.address;
-    }
+    if (slot?.address !== this.address) this.live?.feedback.clear(this.bar);
+    this.address = slot?.address;
+    for (const [action, b] of this.buttons) b.disabled = !slot || !canAct(action, slot);
+    this.drop.disabled = this.dropApply.disabled = slot?.run !== 'running';
     if (!slot || !state) {
-      this.body.replaceChildren(el('p', { class: 'hint' }, 'Click a node on the ring or a cell of the matrix. Keys on the selected node: k kill, l pause, K revive, j join a new node.'));
+      this.body.replaceChildren(el('p', { class: 'hint' }, this.live
+        ? 'Click a node on the ring or a cell of the matrix. Keys on the selected node: k kill, l pause, K revive, j join a new node.'
+        : 'Click a node on the ring or a cell of the matrix.'));
       return;
     }
     const id = slot.id;

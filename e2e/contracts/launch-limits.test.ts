@@ -1,0 +1,30 @@
+// The launch panel's checks (renderer) and the host's request schema (electron) must agree: one set of limits, so a
+// launch the panel accepts is never refused by the host as "malformed request", and the reverse.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseLaunchForm } from '../../renderer/model/launch-form.ts';
+import type { LaunchFields } from '../../renderer/model/launch-form.ts';
+import { parseHostRequest } from '../../electron/host/host-request-schema.ts';
+import { perTiming } from '../../node-runtime/protocol/presets.ts';
+
+const base: LaunchFields = { nodes: '8', mode: 'process', preset: 'default', suspicion: false, drop: '0', timings: perTiming(() => '') };
+const timings = (t: Partial<LaunchFields['timings']>): LaunchFields['timings'] => ({ ...base.timings, ...t });
+
+test('the panel\'s limits are the host\'s: what the form accepts the schema accepts, and the reverse', () => {
+  const cases: Partial<LaunchFields>[] = [
+    {}, { nodes: '64' }, { nodes: '65' }, { nodes: '65', mode: 'embedded' }, { nodes: '2000', mode: 'embedded' },
+    { nodes: '2001', mode: 'embedded' }, { preset: 'watch' }, { timings: timings({ fanout: '16' }) }, { timings: timings({ fanout: '17' }) },
+    { timings: timings({ suspectTimeoutMs: '100' }) }, { preset: 'watch', timings: timings({ suspectTimeoutMs: '900' }) },
+    { timings: timings({ cleanupTimeoutMs: '3600000' }) },
+  ];
+  for (const c of cases) {
+    const form = parseLaunchForm({ ...base, ...c });
+    // What the form would have sent, had it accepted: the same values, unchecked.
+    const options = form.ok ? form.value : {
+      nodes: Number(c.nodes ?? 8), mode: c.mode ?? 'process', suspicion: false, dropRate: 0,
+      ...(c.preset ? { preset: c.preset } : {}),
+      ...(c.timings ? { timings: Object.fromEntries(Object.entries(c.timings).filter(([, v]) => v !== '').map(([k, v]) => [k, Number(v)])) } : {}),
+    };
+    assert.equal(parseHostRequest({ type: 'launch', options }) !== undefined, form.ok, JSON.stringify(c));
+  }
+});

@@ -1,0 +1,59 @@
+// Timing presets and the timings a user may set: one table for the CLI (`--preset`, `--gossip-ms` …), the app's launch
+// panel and the host's request schema, so all three offer the same choices with the same words and bounds
+// (config.ts SETTINGS). New protocol families add their presets here.
+import { configForGroupSize } from './config.ts';
+import type { ProtocolConfig } from './config.ts';
+
+/** The timings a user sets; the rest of ProtocolConfig is derived or fixed. */
+export const TIMING_KEYS = ['gossipIntervalMs', 'fanout', 'failTimeoutMs', 'suspectTimeoutMs', 'cleanupTimeoutMs'] as const;
+export type TimingKey = (typeof TIMING_KEYS)[number];
+export type Timings = { readonly [K in TimingKey]?: number };
+
+/** A record with one entry per user timing (a flag, a field, a schema each). */
+export function perTiming<T>(make: (key: TimingKey) => T): Record<TimingKey, T> {
+  return Object.fromEntries(TIMING_KEYS.map((key) => [key, make(key)])) as Record<TimingKey, T>;
+}
+
+/** Each user timing's CLI flag and what it does (help lines and the panel's titles). */
+export const TIMING_FLAGS: { readonly [K in TimingKey]: { readonly flag: string; readonly help: string } } = {
+  gossipIntervalMs: { flag: 'gossip-ms', help: 'how often a node bumps its heartbeat and gossips its list' },
+  fanout: { flag: 'fanout', help: 'members each gossip round goes to' },
+  failTimeoutMs: { flag: 'fail-ms', help: 'silence before a member is failed (or suspected, with suspicion on)' },
+  suspectTimeoutMs: { flag: 'suspect-ms', help: 'an unrefuted suspicion becomes a failure after this' },
+  cleanupTimeoutMs: { flag: 'cleanup-ms', help: 'a failed or left member stays listed this long' },
+};
+
+export interface Preset {
+  readonly summary: string;
+  /** Over the defaults; the `default` preset is empty (and scaled to the group's size, see launchConfig). */
+  readonly timings: Timings;
+}
+
+export const PRESETS = {
+  default: { summary: 'fast: detection in ~1.5 s (~2.5 s with suspicion)', timings: {} },
+  // 4× the default round and fail timeout, so each step is visible on screen: a paused node is suspected after 6 s,
+  // the suspicion reaches everyone in ~3 rounds (3 s), and the suspect timeout (6×, not 4×) leaves a person ~3 s
+  // after that to resume it and watch the refutation spread before anyone fails it.
+  watch: {
+    summary: 'human speed: 4× slower, to pause a node and watch suspicion and refutation',
+    timings: { gossipIntervalMs: 1000, failTimeoutMs: 6000, suspectTimeoutMs: 6000, cleanupTimeoutMs: 20_000 },
+  },
+} as const satisfies Record<string, Preset>;
+
+export type PresetName = keyof typeof PRESETS;
+export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
+
+export function isPresetName(name: string): name is PresetName {
+  return Object.hasOwn(PRESETS, name);
+}
+
+/**
+ * The protocol settings of a launch: the preset, then the user's timings over it. The default preset of a group
+ * larger than SMALL_GROUP starts from the timings scaled to its size (configForGroupSize) instead of the defaults.
+ * Not yet checked: resolveConfig / checkConfig say what is wrong, in the user's words.
+ */
+export function launchConfig(preset: PresetName, timings: Timings, groupSize = 0): Partial<ProtocolConfig> {
+  const base = preset === 'default' ? configForGroupSize(groupSize) : PRESETS[preset].timings;
+  const given = Object.fromEntries(Object.entries(timings).filter(([, v]) => v !== undefined));
+  return { ...base, ...given };
+}
