@@ -15,6 +15,7 @@ import { formatHelp, numberFlag, parseFlags, portFlag, stringFlag } from './flag
 import type { FlagSpecs } from './flags.ts';
 import { SHARED_NODE_FLAGS, nodeOptionsFromFlags, sharedFlagArgs } from './node-flags.ts';
 import { spawnNode } from './spawn-node.ts';
+import { KEY_ENV, KEY_FLAGS, keyringFromFlags } from './key-flags.ts';
 import { UserError } from '../user-error.ts';
 import type { CliCommand } from './commands.ts';
 
@@ -25,6 +26,7 @@ const FLAGS: FlagSpecs = {
   quiet: { type: 'boolean', help: "do not print the introducer's membership events once the cluster is up" },
   seed: { type: 'string', value: 'N', help: 'node i gets seed N+i (default: random)' },
   ...SHARED_NODE_FLAGS,
+  key: KEY_FLAGS.key!,
 };
 
 const USAGE = 'hearsay cluster --nodes N [--base-port 3000] [--log-dir DIR] [node flags]';
@@ -63,6 +65,9 @@ export const clusterCommand: CliCommand = {
     const seed = numberFlag(values, 'seed', { min: 0, max: 2 ** 32 - 1, integer: true });
     const logDir = stringFlag(values, 'log-dir') ?? path.join('logs', `cluster-${timestamp()}`);
     const shared = sharedFlagArgs(values);
+    const keyring = keyringFromFlags(values);
+    // Children get the key through the environment: argv would show it in ps.
+    const key = stringFlag(values, 'key') ?? process.env[KEY_ENV];
     const host = '127.0.0.1';
     const introducer = formatAddress(host, basePort);
 
@@ -74,7 +79,7 @@ export const clusterCommand: CliCommand = {
       const args = ['--host', host, '--port', String(port), '--log-dir', path.join(logDir, addressFileStem(address)), ...shared];
       if (i > 0) args.push('--join', introducer);
       if (seed !== undefined) args.push('--seed', String((seed + i) % 2 ** 32));
-      const child: Child = { address, proc: spawnNode(args), lastError: '', exited: false };
+      const child: Child = { address, proc: spawnNode(args, { key }), lastError: '', exited: false };
       readline.createInterface({ input: child.proc.stderr! }).on('line', (line) => {
         child.lastError = line;
         process.stderr.write(`[${address}] ${line}\n`);
@@ -104,10 +109,10 @@ export const clusterCommand: CliCommand = {
     process.once('SIGTERM', () => onSignal());
     try {
       const first = start(0);
-      await untilReady(() => controlRequest(introducer, 'list_self', [], { timeoutMs: 1000 }).then(() => true), [first], stopped);
+      await untilReady(() => controlRequest(introducer, 'list_self', [], { timeoutMs: 1000, keyring }).then(() => true), [first], stopped);
       for (let i = 1; i < n; i++) start(i);
       const members = await untilReady(async () => {
-        const list = await controlRequest(introducer, 'list_mem', [], { timeoutMs: 1000 }) as ListMemResult;
+        const list = await controlRequest(introducer, 'list_mem', [], { timeoutMs: 1000, keyring }) as ListMemResult;
         return list.members.filter((m) => m.status === 'alive').length >= n ? list : undefined;
       }, children, stopped);
       process.stdout.write(`${renderHuman('list_mem', members)}\n`);
@@ -115,6 +120,7 @@ export const clusterCommand: CliCommand = {
         `hearsay ctl ${introducer} list_mem; Ctrl-C stops all\n`);
       if (values.quiet !== true) {
         watcher = subscribe(introducer, {
+          keyring,
           onMessage: (m) => { if (m.type === 'event') process.stdout.write(`${describeEvent(m)}\n`); },
           onClose: () => undefined,
         });

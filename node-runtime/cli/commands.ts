@@ -4,6 +4,7 @@ import { clusterCommand } from './cluster-command.ts';
 import { ctlCommand } from './ctl-command.ts';
 import { dgrepCommand } from './dgrep-command.ts';
 import { genLogsCommand } from './gen-logs-command.ts';
+import { keygenCommand } from './keygen-command.ts';
 import { nodeCommand } from './node-command.ts';
 
 export interface CliCommand {
@@ -20,4 +21,5 @@ export const COMMANDS: Record<string, CliCommand> = {
   cluster: clusterCommand,
   dgrep: dgrepCommand,
   'gen-logs': genLogsCommand,
+  keygen: keygenCommand,
 };

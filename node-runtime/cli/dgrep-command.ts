@@ -9,12 +9,14 @@ import type { GrepQuery } from '../grep/grep-args.ts';
 import { checkAddress, formatHelp, numberFlag } from './flags.ts';
 import type { FlagSpecs } from './flags.ts';
 import { UserError } from '../user-error.ts';
+import { KEY_FLAGS, keyringFromFlags } from './key-flags.ts';
 import type { CliCommand } from './commands.ts';
 
 const FLAGS: FlagSpecs = {
   via: { type: 'string', value: 'HOST:PORT', help: 'ask this member for the membership', default: '127.0.0.1:3000' },
   timeout: { type: 'string', value: 'S', help: 'deadline for the whole query; silent nodes are reported after it', default: '10' },
   json: { type: 'boolean', help: 'one JSON object per line: line/count records, then node records, then a total' },
+  ...KEY_FLAGS,
 };
 
 const USAGE = 'hearsay dgrep [grep options] PATTERN [--via HOST:PORT] [--timeout S] [--json]';
@@ -46,6 +48,7 @@ export const dgrepCommand: CliCommand = {
     const via = checkAddress(typeof flags.via === 'string' ? flags.via : '127.0.0.1:3000', '--via');
     const timeoutS = numberFlag(flags, 'timeout', { min: 0.1, max: 600 }) ?? 10;
     const json = flags.json === true;
+    const keyring = keyringFromFlags(flags);
     const abort = new AbortController();
     const onSigint = (): void => abort.abort();
     process.once('SIGINT', onSigint);
@@ -58,7 +61,7 @@ export const dgrepCommand: CliCommand = {
     let report: DgrepReport;
     try {
       report = await dgrep(via, {
-        args: grepArgs, timeoutMs: timeoutS * 1000, signal: abort.signal, output: process.stdout,
+        args: grepArgs, timeoutMs: timeoutS * 1000, signal: abort.signal, output: process.stdout, keyring,
         render: json ? jsonRenderer({ counting: query.flags.includes('c'), numbered: query.flags.includes('n') }) : renderText,
       });
     } finally {
@@ -111,7 +114,7 @@ function splitArgs(argv: readonly string[]): { flags: Record<string, string | bo
       flags.help = true;
     } else if (arg === '--json') {
       flags.json = true;
-    } else if (name === 'via' || name === 'timeout') {
+    } else if (name === 'via' || name === 'timeout' || name === 'key' || name === 'keyring-file') {
       if (eq >= 0) flags[name] = arg.slice(eq + 1);
       else if (i + 1 < argv.length) flags[name] = argv[++i];
       else throw new UserError('usage', `--${name} needs a value (see --help)`);

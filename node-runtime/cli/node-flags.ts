@@ -7,6 +7,7 @@ import type { TimingKey } from '../protocol/presets.ts';
 import { addressFlag, choiceFlag, numberFlag, portFlag, stringFlag } from './flags.ts';
 import type { FlagSpecs, FlagValues } from './flags.ts';
 import { UserError } from '../user-error.ts';
+import { KEY_FLAGS, keyringFromFlags } from './key-flags.ts';
 
 /** Flags `hearsay cluster` forwards unchanged to each node. */
 export const SHARED_NODE_FLAGS: FlagSpecs = {
@@ -31,6 +32,7 @@ export const NODE_FLAGS: FlagSpecs = {
   'log-dir': { type: 'string', value: 'DIR', help: 'append membership events to DIR/<host>_<port>.jsonl' },
   ...SHARED_NODE_FLAGS,
   seed: { type: 'string', value: 'N', help: 'seed of the gossip target choice (default: random)' },
+  ...KEY_FLAGS,
   'exit-with-stdin': { type: 'boolean', help: 'stop when stdin closes (hearsay cluster uses it so no child outlives it)' },
 };
 
@@ -67,6 +69,7 @@ export function nodeOptionsFromFlags(values: FlagValues): NodeFlagOptions {
     controlOpen: values['control-open'] === true,
     seed: numberFlag(values, 'seed', { min: 0, max: 2 ** 32 - 1, integer: true }),
     joinTimeoutMs: joinTimeoutS * 1000,
+    keyring: keyringFromFlags(values),
     exitWithStdin: values['exit-with-stdin'] === true,
   };
 }

@@ -7,7 +7,8 @@ import { EVENT_KINDS } from '../protocol/events.ts';
 import type { MembershipEvent } from '../protocol/events.ts';
 import type { Address, MemberId } from '../protocol/member-id.ts';
 import { parseJson, readLines, writeLine } from '../transport/json-lines.ts';
-import { connect, RequestError, requestLine } from '../transport/request-line.ts';
+import type { Keyring } from '../transport/keyring.ts';
+import { connect, helloFor, RequestError, requestLine } from '../transport/request-line.ts';
 import type { MemberJson } from './commands.ts';
 import type { NodeStats } from '../node/membership-node.ts';
 
@@ -31,6 +32,7 @@ const StreamSchema = v.variant('type', [
     windowMs: v.number(), bytesIn: v.number(), bytesOut: v.number(), dropped: v.number(), malformed: v.number(),
     // Absent from nodes older than these counters.
     sendErrors: v.optional(v.number(), 0), logError: v.optional(v.nullable(v.string()), null),
+    unauthenticated: v.optional(v.number(), 0),
   }),
 ]);
 
@@ -47,11 +49,11 @@ export async function controlRequest(
   address: Address,
   command: string,
   args: readonly string[] = [],
-  opts: { timeoutMs?: number } = {},
+  opts: { timeoutMs?: number; keyring?: Keyring } = {},
 ): Promise<unknown> {
   let raw: unknown;
   try {
-    raw = await requestLine(address, { v: 1, type: 'ctl', command, args }, opts.timeoutMs ?? DEFAULT_CONTROL_TIMEOUT_MS);
+    raw = await requestLine(address, { v: 1, type: 'ctl', command, args }, opts.timeoutMs ?? DEFAULT_CONTROL_TIMEOUT_MS, opts.keyring);
   } catch (err) {
     throw new UserError(isUnreachable(err) ? 'unreachable' : 'refused', (err as Error).message);
   }
@@ -70,7 +72,7 @@ export interface Subscription {
  *  counted in `malformed` and skipped. */
 export function subscribe(
   address: Address,
-  handlers: { onMessage: (m: StreamMessage) => void; onClose?: (error?: Error) => void; timeoutMs?: number },
+  handlers: { onMessage: (m: StreamMessage) => void; onClose?: (error?: Error) => void; timeoutMs?: number; keyring?: Keyring },
 ): Subscription & { readonly malformed: number } {
   let socket: net.Socket | undefined;
   let closed = false;
@@ -94,7 +96,7 @@ export function subscribe(
     });
     s.on('error', (err) => finish(new UserError('unreachable', `${address}: ${err.message}`)));
     s.on('close', () => finish(closed ? undefined : new UserError('unreachable', `${address} closed the stream`)));
-    writeLine(s, { v: 1, type: 'subscribe' });
+    writeLine(s, helloFor({ v: 1, type: 'subscribe' }, handlers.keyring));
   }, (err: Error) => finish(new UserError('unreachable', err.message)));
   return {
     close: () => finish(),

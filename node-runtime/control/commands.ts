@@ -4,6 +4,7 @@
 import type { MembershipNode } from '../node/membership-node.ts';
 import { addressOf, parseMemberId } from '../protocol/member-id.ts';
 import { UserError } from '../user-error.ts';
+import type { KeyringListing } from '../transport/keyring.ts';
 
 export interface CommandSpec {
   readonly name: string;
@@ -31,7 +32,7 @@ export interface SuspicionResult { readonly enabled: boolean; readonly epoch: nu
 export interface BandwidthResult {
   readonly bytesInPerSec: number; readonly bytesOutPerSec: number; readonly windowMs: number;
   readonly bytesIn: number; readonly bytesOut: number; readonly dropped: number; readonly malformed: number;
-  readonly sendErrors: number; readonly logError: string | null;
+  readonly unauthenticated: number; readonly sendErrors: number; readonly logError: string | null;
 }
 
 export function memberJson(node: MembershipNode): MemberJson[] {
@@ -174,7 +175,23 @@ const table: CommandSpec[] = [
     },
     human: (r: BandwidthResult) =>
       `in ${r.bytesInPerSec} B/s, out ${r.bytesOutPerSec} B/s (over ${r.windowMs / 1000} s); dropped ${r.dropped}, ` +
-      `malformed ${r.malformed}, send errors ${r.sendErrors}${r.logError === null ? '' : `; log stopped: ${r.logError}`}`,
+      `malformed ${r.malformed}, unauthenticated ${r.unauthenticated}, send errors ${r.sendErrors}${r.logError === null ? '' : `; log stopped: ${r.logError}`}`,
+  },
+  {
+    name: 'keyring', usage: 'keyring list|install KEY|use KEY|remove KEY',
+    summary: 'the cluster keys (fingerprints); rotate: install everywhere, use everywhere, remove the old',
+    run: (node, args): KeyringListing => {
+      const keyring = node.keyring();
+      if (!keyring) throw new UserError('state', 'this node runs without a cluster key (start it with HEARSAY_KEY, --key or --keyring-file)');
+      const [action, key, ...rest] = args;
+      if (action === 'list' && key === undefined) return keyring.list();
+      if (key === undefined || rest.length > 0) throw new UserError('usage', 'usage: keyring list|install KEY|use KEY|remove KEY');
+      if (action === 'install') return keyring.install(key);
+      if (action === 'use') return keyring.use(key);
+      if (action === 'remove') return keyring.remove(key);
+      throw new UserError('usage', 'usage: keyring list|install KEY|use KEY|remove KEY');
+    },
+    human: (r: KeyringListing) => r.keys.map((k) => `${k}${k === r.primary ? '  (primary: seals what this node sends)' : ''}`).join('\n'),
   },
   {
     name: 'help', usage: 'help', summary: 'this list',

@@ -9,6 +9,7 @@ import { UserError } from '../user-error.ts';
 import { addressOf, parseAddress } from '../protocol/member-id.ts';
 import type { Address } from '../protocol/member-id.ts';
 import { parseGrepArgs, queryArgs } from './grep-args.ts';
+import type { Keyring } from '../transport/keyring.ts';
 import { grepNode, nodeTimeoutMs } from './grep-client.ts';
 import type { NodeOutcome } from './grep-client.ts';
 import { LineSplitter } from './dgrep-output.ts';
@@ -49,6 +50,8 @@ export interface QueryOptions {
   readonly signal?: AbortSignal;
   readonly output: Writable;
   readonly render: Render;
+  /** A keyed cluster's ring: the list_mem and grep hellos are sealed with it. */
+  readonly keyring?: Keyring;
 }
 
 const ListMemSchema = v.object({
@@ -58,8 +61,8 @@ const ListMemSchema = v.object({
 
 /** The members `via` believes alive or suspect (a suspect may just be slow: ask it too), itself included, one per
  *  address. Rejects with a UserError when `via` cannot be asked. */
-export async function liveMembers(via: Address, timeoutMs: number): Promise<DgrepTarget[]> {
-  const parsed = v.safeParse(ListMemSchema, await controlRequest(via, 'list_mem', [], { timeoutMs }));
+export async function liveMembers(via: Address, timeoutMs: number, keyring?: Keyring): Promise<DgrepTarget[]> {
+  const parsed = v.safeParse(ListMemSchema, await controlRequest(via, 'list_mem', [], { timeoutMs, keyring }));
   if (!parsed.success) throw new UserError('refused', `malformed list_mem reply from ${via}`);
   const targets = new Map<Address, DgrepTarget>([[addressOf(parsed.output.self), { address: addressOf(parsed.output.self), id: parsed.output.self }]]);
   for (const m of parsed.output.members) {
@@ -78,7 +81,7 @@ function byAddress(a: DgrepTarget, b: DgrepTarget): number {
 export async function dgrep(via: Address, opts: QueryOptions): Promise<DgrepReport> {
   const started = Date.now();
   parseGrepArgs(opts.args); // refuse a bad option before touching the network
-  const targets = await liveMembers(via, opts.timeoutMs);
+  const targets = await liveMembers(via, opts.timeoutMs, opts.keyring);
   return queryNodes(targets, { ...opts, timeoutMs: Math.max(1, opts.timeoutMs - (Date.now() - started)) });
 }
 
@@ -103,7 +106,9 @@ export async function queryNodes(targets: readonly DgrepTarget[], opts: QueryOpt
   };
   const reports = await Promise.all(targets.map(async (target): Promise<NodeReport> => {
     const splitter = new LineSplitter((lines) => write(target.address, lines));
-    const query = grepNode(target.address, hello, { deadline, signal: opts.signal, onData: (p) => splitter.push(p) });
+    const query = grepNode(target.address, hello, {
+      deadline, signal: opts.signal, onData: (p) => splitter.push(p), keyring: opts.keyring,
+    });
     queries.push(query);
     if (blocked) query.pause();
     const outcome = await query.done;

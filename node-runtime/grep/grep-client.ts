@@ -3,7 +3,8 @@
 // deadline, cancelled). Never rejects: a node's failure is a result, so the others' answers still count.
 import type net from 'node:net';
 import type { Address } from '../protocol/member-id.ts';
-import { connect, describeSocketError, RequestError } from '../transport/request-line.ts';
+import type { Keyring } from '../transport/keyring.ts';
+import { connect, describeSocketError, helloFor, RequestError } from '../transport/request-line.ts';
 import { writeLine } from '../transport/json-lines.ts';
 import { FrameDecoder } from './grep-frames.ts';
 import type { GrepTrailer } from './grep-frames.ts';
@@ -27,6 +28,7 @@ export function grepNode(address: Address, hello: GrepHello, opts: {
   readonly deadline: number;
   readonly signal?: AbortSignal;
   readonly onData: (payload: Buffer) => void;
+  readonly keyring?: Keyring;
 }): NodeQuery {
   let socket: net.Socket | undefined;
   let paused = false;
@@ -70,7 +72,7 @@ export function grepNode(address: Address, hello: GrepHello, opts: {
       : { ok: false, reason: 'connection closed before the end of the answer' }));
     s.on('error', (err: NodeJS.ErrnoException) => finish({ ok: false, reason: describeSocketError(err) }));
     s.on('close', () => finish({ ok: false, reason: 'connection closed before the end of the answer' }));
-    writeLine(s, hello);
+    writeLine(s, helloFor(hello, opts.keyring));
   }, (err: Error) => finish({ ok: false, reason: err instanceof RequestError ? err.detail : err.message }));
 
   return {

@@ -4,6 +4,7 @@
 // many-per-process by the app's host, so it never exits the process, writes to stdout or keeps global state
 // (beyond the per-process version clock).
 import crypto from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MembershipCore } from '../protocol/core.ts';
 import type { MemberView, Output, JoinSnapshot } from '../protocol/core.ts';
 import { resolveConfig } from '../protocol/config.ts';
@@ -17,6 +18,7 @@ import { UserError } from '../user-error.ts';
 import { JsonlLog } from '../log/jsonl-log.ts';
 import { TcpListener } from '../transport/tcp-listener.ts';
 import { UdpTransport } from '../transport/udp-transport.ts';
+import type { Keyring } from '../transport/keyring.ts';
 import { requestJoin } from './tcp-join.ts';
 import { RequestError } from '../transport/request-line.ts';
 import { nextVersion } from './version-clock.ts';
@@ -38,6 +40,9 @@ export interface MembershipNodeOptions {
   readonly joinTimeoutMs?: number;
   /** Called after each failed join attempt that will be retried. */
   readonly onJoinRetry?: (info: JoinRetryInfo) => void;
+  /** The cluster key ring: every datagram sealed, every TCP hello authenticated. Without it nothing is (loopback
+   *  default; docs/protocol.md "Security"). */
+  readonly keyring?: Keyring;
 }
 
 export interface JoinRetryInfo {
@@ -58,6 +63,8 @@ export interface NodeStats {
   readonly dropped: number;
   /** Malformed datagrams plus malformed TCP hellos. */
   readonly malformed: number;
+  /** Keyed node: datagrams and TCP hellos that failed authentication (forged, unkeyed, another cluster's, replayed). */
+  readonly unauthenticated: number;
   /** UDP sends that failed locally (socket error, unusable address): gossip tolerates the loss, so only counted. */
   readonly sendErrors: number;
   /** Why the log stopped (disk full, file removed…), or null while it is written (or there is none). */
@@ -96,6 +103,8 @@ export class MembershipNode {
   private readonly retired = { dropped: 0, malformed: 0 };
   private pausedDiscarded = 0;
   private rejoining = false;
+  /** Aborted by stop and crash: ends a join backoff at once. */
+  private readonly stopping = new AbortController();
 
   private constructor(
     private readonly opts: MembershipNodeOptions,
@@ -126,13 +135,14 @@ export class MembershipNode {
     if (opts.dropRate !== undefined && !(opts.dropRate >= 0 && opts.dropRate <= 1)) {
       throw new UserError('usage', `drop rate ${opts.dropRate} is not within 0..1`);
     }
-    const tcp = await TcpListener.listen(opts.host, opts.port, { controlOpen: opts.controlOpen ?? false })
+    const tcp = await TcpListener.listen(opts.host, opts.port, { controlOpen: opts.controlOpen ?? false, keyring: opts.keyring })
       .catch((err: NodeJS.ErrnoException) => { throw bindError(err, 'TCP', opts.host, opts.port); });
     let udp: UdpTransport;
     // Datagrams can arrive before the node object exists; they go nowhere until it does.
     const target: { node?: MembershipNode } = {};
     try {
-      udp = await UdpTransport.bind(opts.host, opts.port, (from, bytes) => target.node?.onDatagram(from, bytes), monotonicNow);
+      udp = await UdpTransport.bind(
+        opts.host, opts.port, (from, bytes) => target.node?.onDatagram(from, bytes), monotonicNow, opts.keyring);
     } catch (err) {
       await tcp.close();
       throw bindError(err as NodeJS.ErrnoException, 'UDP', opts.host, opts.port);
@@ -196,6 +206,11 @@ export class MembershipNode {
 
   hasLeft(): boolean {
     return this.core.hasLeft();
+  }
+
+  /** The key ring of a keyed cluster (changed in place by install/use/remove), else undefined. */
+  keyring(): Keyring | undefined {
+    return this.opts.keyring;
   }
 
   /** Cluster-wide: the change spreads by gossip. */
@@ -280,6 +295,7 @@ export class MembershipNode {
       bytesOut: this.udp.bytesOut.totalBytes,
       dropped: this.retired.dropped + counters.dropped + this.pausedDiscarded,
       malformed: this.retired.malformed + counters.malformed + this.tcp.counters().malformed,
+      unauthenticated: this.udp.rejected + this.tcp.counters().unauthenticated,
       sendErrors: this.udp.sendErrors,
       logError: this.log?.error?.message ?? null,
     };
@@ -314,7 +330,7 @@ export class MembershipNode {
     const self = this.core.self;
     let snapshot: JoinSnapshot;
     try {
-      snapshot = await requestJoin(introducer, self, timeoutMs);
+      snapshot = await requestJoin(introducer, self, timeoutMs, this.opts.keyring);
     } catch (err) {
       const refused = err instanceof RequestError && (err.code === 'refused' || err.code === 'malformed');
       const reason = err instanceof RequestError ? err.detail : (err as Error).message;
@@ -325,7 +341,8 @@ export class MembershipNode {
     this.pump(this.core.command(monotonicNow(), { kind: 'joined', snapshot }));
   }
 
-  /** Retries with exponential backoff until joined or `timeoutMs` has passed (then rejects with the last error). */
+  /** Retries with exponential backoff until joined or `timeoutMs` has passed (then rejects with the last error, of
+   *  its kind). A stop or crash ends the wait at once: nothing keeps a stopping process alive. */
   private async joinWithRetry(timeoutMs: number, onRetry?: (info: JoinRetryInfo) => void): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let backoff = JOIN_BACKOFF_FIRST_MS;
@@ -334,12 +351,18 @@ export class MembershipNode {
         await this.joinOnce(Math.min(JOIN_REQUEST_TIMEOUT_MS, Math.max(deadline - Date.now(), 100)));
         return;
       } catch (err) {
+        const code = err instanceof UserError ? err.code : 'unreachable';
+        if (this.stopping.signal.aborted) throw new UserError('state', `node ${this.address} stopped while joining`);
         const retryInMs = Math.min(backoff, deadline - Date.now());
-        if (retryInMs <= 0 || this.runState === 'stopped' || this.runState === 'crashed') {
-          throw new UserError('unreachable', `${(err as Error).message}; gave up after ${attempt} attempt(s) in ${Math.round(timeoutMs / 1000)} s`);
+        if (retryInMs <= 0) {
+          throw new UserError(code, `${(err as Error).message}; gave up after ${attempt} attempt(s) in ${Math.round(timeoutMs / 1000)} s`);
         }
         onRetry?.({ attempt, error: (err as Error).message, retryInMs });
-        await new Promise((resolve) => setTimeout(resolve, retryInMs));
+        try {
+          await sleep(retryInMs, undefined, { signal: this.stopping.signal });
+        } catch {
+          throw new UserError('state', `node ${this.address} stopped while joining`);
+        }
         backoff = Math.min(backoff * 2, JOIN_BACKOFF_MAX_MS);
       }
     }
@@ -353,7 +376,7 @@ export class MembershipNode {
     void this.joinWithRetry(Number.POSITIVE_INFINITY, ({ attempt, error, retryInMs }) =>
       this.notify(`join attempt ${attempt} failed: ${error}; retrying in ${(retryInMs / 1000).toFixed(1)} s`))
       .then(() => this.notify(`${this.core.self} joined through ${this.introducer}`))
-      .catch((err: Error) => this.notify(`rejoin abandoned: ${err.message}`))
+      .catch((err: Error) => { if (!this.stopping.signal.aborted) this.notify(`rejoin abandoned: ${err.message}`); })
       .finally(() => { this.rejoining = false; });
   }
 
@@ -413,6 +436,7 @@ export class MembershipNode {
   }
 
   private async shutdown(): Promise<void> {
+    this.stopping.abort();
     clearTimeout(this.timer);
     this.timer = undefined;
     await Promise.all([this.udp.close(), this.tcp.close(), this.log?.close()]);

@@ -5,7 +5,9 @@ import * as v from 'valibot';
 import type { JoinSnapshot } from '../protocol/core.ts';
 import { parseMemberId } from '../protocol/member-id.ts';
 import type { Address, MemberId } from '../protocol/member-id.ts';
+import type { Keyring } from '../transport/keyring.ts';
 import { RequestError, requestLine } from '../transport/request-line.ts';
+import { openLine } from '../transport/sealed-hello.ts';
 
 export const MemberIdSchema = v.pipe(v.string(), v.check((s) => parseMemberId(s) !== undefined, 'not a member id'));
 
@@ -19,14 +21,15 @@ const SnapshotSchema = v.object({
   suspicion: v.object({ enabled: v.boolean(), epoch: v.pipe(v.number(), v.integer(), v.minValue(0)) }),
 });
 
-const JoinReplySchema = v.variant('ok', [
-  v.object({ ok: v.literal(true), snapshot: SnapshotSchema }),
-  v.object({ ok: v.literal(false), error: v.string() }),
-]);
+const RefusalSchema = v.object({ ok: v.literal(false), error: v.string() });
+const JoinReplySchema = v.variant('ok', [v.object({ ok: v.literal(true), snapshot: SnapshotSchema }), RefusalSchema]);
 
 /** Asks the introducer to admit `id`; resolves with its membership list or rejects with a one-line RequestError. */
-export async function requestJoin(introducer: Address, id: MemberId, timeoutMs: number): Promise<JoinSnapshot> {
-  const reply = v.safeParse(JoinReplySchema, await requestLine(introducer, { v: 1, type: 'join', id }, timeoutMs));
+export async function requestJoin(introducer: Address, id: MemberId, timeoutMs: number, keyring?: Keyring): Promise<JoinSnapshot> {
+  const raw = await requestLine(introducer, { v: 1, type: 'join', id }, timeoutMs, keyring);
+  // In a keyed cluster only a sealed reply is believed; an unsealed refusal still says why (it can only deny).
+  const opened = keyring ? openLine(raw, keyring) ?? (v.is(RefusalSchema, raw) ? raw : undefined) : raw;
+  const reply = v.safeParse(JoinReplySchema, opened);
   if (!reply.success) throw new RequestError(`malformed join reply from ${introducer}`, 'malformed');
   if (!reply.output.ok) {
     throw new RequestError(`${introducer} refused the join: ${reply.output.error}`, 'refused', `refused: ${reply.output.error}`);

@@ -4,6 +4,8 @@ import net from 'node:net';
 import { parseAddress } from '../protocol/member-id.ts';
 import type { Address } from '../protocol/member-id.ts';
 import { parseJson, readLines, writeLine } from './json-lines.ts';
+import type { Keyring } from './keyring.ts';
+import { sealHello } from './sealed-hello.ts';
 
 export class RequestError extends Error {
   /** `detail`: what went wrong without naming the peer, for callers that name it themselves. */
@@ -56,9 +58,9 @@ export function describeSocketError(err: NodeJS.ErrnoException): string {
   }
 }
 
-/** Sends `hello` and resolves with the first reply line parsed as JSON (not yet validated), within `timeoutMs`
- *  counted from the start of the connection. */
-export async function requestLine(address: Address, hello: unknown, timeoutMs: number): Promise<unknown> {
+/** Sends `hello` (sealed with `keyring`'s primary key when given) and resolves with the first reply line parsed as
+ *  JSON (not yet validated), within `timeoutMs` counted from the start of the connection. */
+export async function requestLine(address: Address, hello: object, timeoutMs: number, keyring?: Keyring): Promise<unknown> {
   const deadline = Date.now() + timeoutMs;
   const socket = await connect(address, timeoutMs);
   return new Promise((resolve, reject) => {
@@ -80,6 +82,11 @@ export async function requestLine(address: Address, hello: unknown, timeoutMs: n
     socket.on('error', (err: NodeJS.ErrnoException) =>
       finish(new RequestError(`${address}: ${describeSocketError(err)}`, 'closed', describeSocketError(err))));
     socket.on('close', () => finish(new RequestError(`${address} closed the connection without a reply`, 'closed')));
-    writeLine(socket, hello);
+    writeLine(socket, helloFor(hello, keyring));
   });
+}
+
+/** What a client writes as its hello: sealed in a keyed cluster, as is otherwise. */
+export function helloFor(hello: object, keyring: Keyring | undefined): unknown {
+  return keyring ? sealHello(hello, keyring) : hello;
 }

@@ -1,9 +1,12 @@
 // The node's one TCP listener, on the same host:port as its UDP socket. Every connection opens with one JSON line,
 // the hello `{"v":1,"type":…}`, and is handed to the handler registered for that type (join, ctl, subscribe, grep).
-// Control types answer loopback peers only unless the node runs with --control-open; `join` is public.
+// Control types answer loopback peers only unless the node runs with --control-open; `join` is public. With a
+// keyring every hello must be sealed (sealed-hello.ts); anything else is counted as unauthenticated and refused.
 import net from 'node:net';
 import * as v from 'valibot';
 import { MAX_LINE_BYTES, parseJson, writeLine } from './json-lines.ts';
+import type { Keyring } from './keyring.ts';
+import { HelloOpener } from './sealed-hello.ts';
 
 export const HelloSchema = v.looseObject({ v: v.literal(1), type: v.pipe(v.string(), v.maxLength(32)) });
 export type Hello = v.InferOutput<typeof HelloSchema>;
@@ -18,6 +21,8 @@ export interface ListenerCounters {
   readonly malformed: number;
   /** Control hellos from a non-loopback peer without --control-open. */
   readonly refused: number;
+  /** Keyed node: hellos that were not sealed, not opened by any key, stale or replayed. */
+  readonly unauthenticated: number;
 }
 
 const HELLO_TIMEOUT_MS = 5000;
@@ -30,16 +35,18 @@ export function isLoopback(address: string | undefined): boolean {
 export class TcpListener {
   private readonly handlers = new Map<string, { handler: HelloHandler; public: boolean }>();
   private readonly sockets = new Set<net.Socket>();
-  private stats = { connections: 0, malformed: 0, refused: 0 };
+  private stats = { connections: 0, malformed: 0, refused: 0, unauthenticated: 0 };
+  private readonly opener: HelloOpener | undefined;
 
-  private constructor(private readonly server: net.Server, private readonly controlOpen: boolean) {
+  private constructor(private readonly server: net.Server, private readonly controlOpen: boolean, keyring?: Keyring) {
+    this.opener = keyring && new HelloOpener(keyring);
     server.on('connection', (socket) => this.accept(socket));
   }
 
   /** Listens on host:port; rejects with the server error (EADDRINUSE for a busy port). */
-  static async listen(host: string, port: number, opts: { controlOpen?: boolean } = {}): Promise<TcpListener> {
+  static async listen(host: string, port: number, opts: { controlOpen?: boolean; keyring?: Keyring } = {}): Promise<TcpListener> {
     const server = net.createServer();
-    const listener = new TcpListener(server, opts.controlOpen ?? false);
+    const listener = new TcpListener(server, opts.controlOpen ?? false, opts.keyring);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen({ host, port, exclusive: true }, () => {
@@ -109,7 +116,18 @@ export class TcpListener {
   }
 
   private dispatch(line: string, socket: net.Socket): void {
-    const parsed = v.safeParse(HelloSchema, parseJson(line));
+    let value = parseJson(line);
+    if (this.opener) {
+      const opened = this.opener.open(value);
+      if (!opened.ok) {
+        this.stats.unauthenticated++;
+        writeLine(socket, { ok: false, error: opened.error });
+        socket.end();
+        return;
+      }
+      value = opened.hello;
+    }
+    const parsed = v.safeParse(HelloSchema, value);
     const entry = parsed.success ? this.handlers.get(parsed.output.type) : undefined;
     if (!parsed.success || !entry) {
       this.stats.malformed++;
