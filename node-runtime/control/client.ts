@@ -11,6 +11,8 @@ import type { Keyring } from '../transport/keyring.ts';
 import { connect, helloFor, RequestError, requestLine } from '../transport/request-line.ts';
 import type { MemberJson } from './commands.ts';
 import type { NodeStats } from '../node/membership-node.ts';
+import type { Trace } from '../protocol/trace.ts';
+import { MAX_ENTRIES } from '../protocol/codec.ts';
 
 const ReplySchema = v.variant('ok', [
   v.object({ ok: v.literal(true), result: v.unknown() }),
@@ -21,11 +23,27 @@ const MemberSchema = v.object({
   id: v.string(), address: v.string(), status: v.string(), heartbeat: v.number(), incarnation: v.number(),
 });
 
+/** A node sends at most 25 per batch (services/ctl-service.ts); more is not a node of ours. */
+const MAX_TRACES = 1000;
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+const endpoint = v.pipe(v.string(), v.maxLength(300));
+const cause = v.picklist(['drop', 'blocked', 'loss'] as const);
+const TraceSchema = v.variant('type', [
+  v.object({
+    type: v.literal('send'), kind: v.picklist(['gossip', 'failed-notice'] as const), from: endpoint, to: endpoint, bytes: count,
+    news: v.pipe(v.array(v.object({
+      member: endpoint, status: v.picklist(['alive', 'suspect', 'failed', 'left'] as const), incarnation: count,
+    })), v.maxLength(MAX_ENTRIES)),
+    dropped: v.optional(cause),
+  }),
+  v.object({ type: v.literal('drop'), from: endpoint, to: endpoint, bytes: count, cause }),
+]);
+
 const StreamSchema = v.variant('type', [
   v.object({ type: v.literal('hello'), self: v.string(), members: v.array(MemberSchema) }),
   v.object({
     type: v.literal('event'), ts: v.number(), node: v.string(), event: v.picklist(EVENT_KINDS), member: v.string(),
-    incarnation: v.optional(v.number()), reason: v.optional(v.string()),
+    incarnation: v.optional(v.number()), reason: v.optional(v.string()), via: v.optional(v.string()),
   }),
   v.object({
     type: v.literal('stats'), address: v.string(), bytesInPerSec: v.number(), bytesOutPerSec: v.number(),
@@ -33,13 +51,16 @@ const StreamSchema = v.variant('type', [
     // Absent from nodes older than these counters.
     sendErrors: v.optional(v.number(), 0), logError: v.optional(v.nullable(v.string()), null),
     unauthenticated: v.optional(v.number(), 0),
+    blockedIn: v.optional(v.number(), 0), blockedOut: v.optional(v.number(), 0),
   }),
+  v.object({ type: v.literal('traces'), traces: v.pipe(v.array(TraceSchema), v.maxLength(MAX_TRACES)), unsampled: count }),
 ]);
 
 export type StreamMessage =
   | { readonly type: 'hello'; readonly self: MemberId; readonly members: MemberJson[] }
   | ({ readonly type: 'event' } & MembershipEvent)
-  | ({ readonly type: 'stats' } & NodeStats);
+  | ({ readonly type: 'stats' } & NodeStats)
+  | { readonly type: 'traces'; readonly traces: Trace[]; readonly unsampled: number };
 
 export const DEFAULT_CONTROL_TIMEOUT_MS = 5000;
 
@@ -67,12 +88,12 @@ export interface Subscription {
   close(): void;
 }
 
-/** Streams the node's `hello`, then its events and stats. `onClose` runs once: without an error only after
+/** Streams the node's `hello`, then its events and stats (and with `trace`, sampled message traces). `onClose` runs once: without an error only after
  *  `close()`; with one when the connection failed, was refused or ended (the node stopped). Malformed lines are
  *  counted in `malformed` and skipped. */
 export function subscribe(
   address: Address,
-  handlers: { onMessage: (m: StreamMessage) => void; onClose?: (error?: Error) => void; timeoutMs?: number; keyring?: Keyring },
+  handlers: { onMessage: (m: StreamMessage) => void; onClose?: (error?: Error) => void; timeoutMs?: number; keyring?: Keyring; trace?: boolean },
 ): Subscription & { readonly malformed: number } {
   let socket: net.Socket | undefined;
   let closed = false;
@@ -96,7 +117,7 @@ export function subscribe(
     });
     s.on('error', (err) => finish(new UserError('unreachable', `${address}: ${err.message}`)));
     s.on('close', () => finish(closed ? undefined : new UserError('unreachable', `${address} closed the stream`)));
-    writeLine(s, helloFor({ v: 1, type: 'subscribe' }, handlers.keyring));
+    writeLine(s, helloFor({ v: 1, type: 'subscribe', ...(handlers.trace ? { trace: true } : {}) }, handlers.keyring));
   }, (err: Error) => finish(new UserError('unreachable', err.message)));
   return {
     close: () => finish(),

@@ -2,7 +2,7 @@
 // through `runCommand`): each entry computes the JSON result (`ctl --json`, docs/control-channel.md — keep the
 // shapes stable) and renders it for people.
 import type { MembershipNode } from '../node/membership-node.ts';
-import { addressOf, parseMemberId } from '../protocol/member-id.ts';
+import { addressOf, formatAddress, parseAddress, parseMemberId } from '../protocol/member-id.ts';
 import { UserError } from '../user-error.ts';
 import type { KeyringListing } from '../transport/keyring.ts';
 
@@ -33,6 +33,24 @@ export interface BandwidthResult {
   readonly bytesInPerSec: number; readonly bytesOutPerSec: number; readonly windowMs: number;
   readonly bytesIn: number; readonly bytesOut: number; readonly dropped: number; readonly malformed: number;
   readonly unauthenticated: number; readonly sendErrors: number; readonly logError: string | null;
+  readonly blockedIn: number; readonly blockedOut: number;
+}
+export interface BlockedResult { readonly blocked: readonly string[] }
+
+/** More peers than any group here has: a bound on what one command may put on the block list. */
+const MAX_BLOCKED = 4096;
+
+function parseAddresses(args: readonly string[]): string[] {
+  if (args.length > MAX_BLOCKED) throw new UserError('usage', `partition takes at most ${MAX_BLOCKED} addresses`);
+  return args.map((a) => {
+    const parsed = parseAddress(a);
+    if (parsed === undefined) throw new UserError('usage', `'${a}' is not a HOST:PORT address`);
+    return formatAddress(parsed.host, parsed.port);
+  });
+}
+
+function blockedHuman(r: BlockedResult): string {
+  return r.blocked.length === 0 ? 'not partitioned: no peer blocked' : `cut off from ${r.blocked.length} peer(s): ${r.blocked.join(' ')}`;
 }
 
 export function memberJson(node: MembershipNode): MemberJson[] {
@@ -167,6 +185,23 @@ const table: CommandSpec[] = [
     human: (r: { dropRate: number }) => `drop rate ${r.dropRate} (${+(r.dropRate * 100).toFixed(2)}% of received datagrams)`,
   },
   {
+    name: 'partition', usage: 'partition [ADDR…]', summary: 'cut this node off from these peers, both ways (no ADDR: show the list)',
+    run: (node, args): BlockedResult => {
+      if (args.length > 0) node.setBlocked(parseAddresses(args));
+      return { blocked: node.blocked() };
+    },
+    human: blockedHuman,
+  },
+  {
+    name: 'heal', usage: 'heal', summary: 'undo partition: no peer blocked',
+    run: (node, args): BlockedResult => {
+      noArgs('heal', args);
+      node.setBlocked([]);
+      return { blocked: node.blocked() };
+    },
+    human: blockedHuman,
+  },
+  {
     name: 'bandwidth', usage: 'bandwidth', summary: 'UDP bytes/s in and out, averaged over a sliding window',
     run: (node, args): BandwidthResult => {
       noArgs('bandwidth', args);
@@ -175,6 +210,7 @@ const table: CommandSpec[] = [
     },
     human: (r: BandwidthResult) =>
       `in ${r.bytesInPerSec} B/s, out ${r.bytesOutPerSec} B/s (over ${r.windowMs / 1000} s); dropped ${r.dropped}, ` +
+      `blocked ${r.blockedIn} in / ${r.blockedOut} out, ` +
       `malformed ${r.malformed}, unauthenticated ${r.unauthenticated}, send errors ${r.sendErrors}${r.logError === null ? '' : `; log stopped: ${r.logError}`}`,
   },
   {

@@ -174,4 +174,30 @@ describe('MembershipNode (embedded)', () => {
     assert.ok(retries.length >= 1);
     assert.equal(logOf(21250).at(-1)?.event, 'stop');
   });
+  it('partition cuts a node off both ways (counted, traced), heal reconverges; via names who told whom', async () => {
+    const intro = await start(21270);
+    const b = await start(21271, { join: intro.address });
+    const c = await start(21272, { join: intro.address });
+    const others = (n: MembershipNode) => [intro, b, c].filter((x) => x !== n);
+    const converged = () => [intro, b, c].every((n) => others(n).every((o) => statusIn(n, o.id) === 'alive'));
+    await waitFor(converged, { timeoutMs: 5000, what: 'three alive' });
+    // b heard of c from a datagram, not over TCP: the log names the member that told it.
+    assert.ok(logOf(21271).some((e) => e.event === 'join' && e.member === c.id && e.via !== undefined && [intro.id, c.id].includes(e.via)));
+
+    const traces: StreamMessage[] = [];
+    const sub = subscribe(c.address, { onMessage: (m) => m.type === 'traces' && traces.push(m), trace: true });
+    after(() => sub.close());
+    assert.deepEqual(await runCommand(c, 'partition', [intro.address, b.address]), { blocked: [intro.address, b.address] });
+    await waitFor(() => others(c).every((o) => statusIn(c, o.id) === 'failed') && others(c).every((o) => statusIn(o, c.id) === 'failed'),
+      { timeoutMs: 5000, what: 'the two sides fail each other' });
+    const stats = c.stats();
+    assert.ok(stats.blockedIn > 0 && stats.blockedOut > 0, JSON.stringify(stats));
+    const all = traces.flatMap((m) => (m.type === 'traces' ? m.traces : []));
+    assert.ok(all.some((t) => t.type === 'send' && t.from === c.address && t.dropped === 'blocked'));
+    assert.ok(all.some((t) => t.type === 'drop' && t.to === c.address && t.cause === 'blocked'));
+
+    assert.deepEqual(await runCommand(c, 'heal', []), { blocked: [] });
+    await waitFor(converged, { timeoutMs: 10_000, what: 'healed: all alive again (under new versions)' });
+    await assert.rejects(runCommand(c, 'partition', ['nowhere']), (e: UserError) => e.code === 'usage');
+  });
 });

@@ -12,6 +12,7 @@ import type { ProtocolConfig } from '../protocol/config.ts';
 import { createRng } from '../protocol/rng.ts';
 import type { Rng } from '../protocol/rng.ts';
 import type { MembershipEvent } from '../protocol/events.ts';
+import type { Trace } from '../protocol/trace.ts';
 import { formatAddress, formatMemberId, parseMemberId } from '../protocol/member-id.ts';
 import type { Address, MemberId } from '../protocol/member-id.ts';
 import { UserError } from '../user-error.ts';
@@ -61,6 +62,9 @@ export interface NodeStats {
   readonly bytesOut: number;
   /** Datagrams dropped by the receiver-side drop rate, plus those discarded while paused. */
   readonly dropped: number;
+  /** Datagrams from, and to, addresses on the block list (a partition). */
+  readonly blockedIn: number;
+  readonly blockedOut: number;
   /** Malformed datagrams plus malformed TCP hellos. */
   readonly malformed: number;
   /** Keyed node: datagrams and TCP hellos that failed authentication (forged, unkeyed, another cluster's, replayed). */
@@ -80,6 +84,8 @@ type Listeners = {
   event: (e: MembershipEvent) => void;
   /** A human-readable line about the runtime itself (join retries, rejoin under a new version). */
   notice: (line: string) => void;
+  /** Every datagram sent or refused (protocol/trace.ts); the core traces only while someone listens. */
+  trace: (t: Trace) => void;
 };
 
 const JOIN_REQUEST_TIMEOUT_MS = 3000;
@@ -99,8 +105,10 @@ export class MembershipNode {
   private timer: NodeJS.Timeout | undefined;
   private armedAt = 0;
   private runState: NodeState = 'running';
-  private readonly listeners: { [K in keyof Listeners]: Set<Listeners[K]> } = { event: new Set(), notice: new Set() };
-  private readonly retired = { dropped: 0, malformed: 0 };
+  private readonly listeners: { [K in keyof Listeners]: Set<Listeners[K]> } = { event: new Set(), notice: new Set(), trace: new Set() };
+  private readonly retired = { dropped: 0, malformed: 0, blockedIn: 0, blockedOut: 0 };
+  /** The block list (partition), kept across rebirths: it is this process's network, not one run's state. */
+  private blockList: readonly Address[] = [];
   private pausedDiscarded = 0;
   private rejoining = false;
   /** Aborted by stop and crash: ends a join backoff at once. */
@@ -181,11 +189,23 @@ export class MembershipNode {
 
   on<K extends keyof Listeners>(type: K, listener: Listeners[K]): () => void {
     this.listeners[type].add(listener);
+    if (type === 'trace' && this.listeners.trace.size === 1) this.pump(this.core.command(monotonicNow(), { kind: 'set-trace', enabled: true }));
     return () => this.off(type, listener);
   }
 
   off<K extends keyof Listeners>(type: K, listener: Listeners[K]): void {
-    this.listeners[type].delete(listener);
+    if (!this.listeners[type].delete(listener)) return;
+    if (type === 'trace' && this.listeners.trace.size === 0) this.pump(this.core.command(monotonicNow(), { kind: 'set-trace', enabled: false }));
+  }
+
+  /** Cuts this node off from these addresses, both ways (replaces the list; empty heals). */
+  setBlocked(addresses: readonly Address[]): void {
+    this.blockList = [...new Set(addresses)];
+    this.pump(this.core.command(monotonicNow(), { kind: 'set-blocked', addresses: this.blockList }));
+  }
+
+  blocked(): readonly Address[] {
+    return this.blockList;
   }
 
   members(): MemberView[] {
@@ -294,6 +314,8 @@ export class MembershipNode {
       bytesIn: this.udp.bytesIn.totalBytes,
       bytesOut: this.udp.bytesOut.totalBytes,
       dropped: this.retired.dropped + counters.dropped + this.pausedDiscarded,
+      blockedIn: this.retired.blockedIn + counters.blockedIn,
+      blockedOut: this.retired.blockedOut + counters.blockedOut,
       malformed: this.retired.malformed + counters.malformed + this.tcp.counters().malformed,
       unauthenticated: this.udp.rejected + this.tcp.counters().unauthenticated,
       sendErrors: this.udp.sendErrors,
@@ -310,7 +332,9 @@ export class MembershipNode {
       suspicion,
       dropRate,
       introducer: this.introducer,
+      trace: this.listeners.trace.size > 0,
     });
+    if (this.blockList.length > 0) this.core.command(monotonicNow(), { kind: 'set-blocked', addresses: this.blockList });
     this.pump(this.core.start(monotonicNow()));
   }
 
@@ -321,6 +345,8 @@ export class MembershipNode {
     const counters = old.counters();
     this.retired.dropped += counters.dropped;
     this.retired.malformed += counters.malformed;
+    this.retired.blockedIn += counters.blockedIn;
+    this.retired.blockedOut += counters.blockedOut;
     this.boot(old.suspicion().enabled, old.dropRate());
     this.notify(`${old.self} ${reason}: restarted as ${this.core.self}`);
   }
@@ -393,6 +419,7 @@ export class MembershipNode {
     if (this.runState === 'stopped' || this.runState === 'crashed') return;
     for (const s of out.send) this.udp.send(s.to, s.bytes);
     for (const e of out.events) this.emit(e);
+    if (out.trace !== undefined) for (const t of out.trace) for (const listener of this.listeners.trace) listener(t);
     if (out.selfDeclaredFailed) {
       // Deferred so the output being pumped finishes before the core is replaced.
       setImmediate(() => {

@@ -41,3 +41,38 @@ export function newsOf(st: CoreState, now: number): News[] {
   }
   return news;
 }
+
+/** A rate limit for a trace stream: keeps up to `perBatch` traces per batch, plain heartbeats at most half of them, so
+ *  news and drops always find room; counts the rest. The node's subscribe stream, the host and the demo batch with it. */
+export class TraceSampler {
+  private kept: Trace[] = [];
+  private plainKept = 0;
+  private unsampled = 0;
+
+  constructor(private readonly perBatch: number) {}
+
+  add(t: Trace): void {
+    const plain = t.type === 'send' && t.news.length === 0 && t.dropped === undefined;
+    if (this.kept.length >= this.perBatch || (plain && this.plainKept >= this.perBatch / 2)) {
+      this.unsampled++;
+      return;
+    }
+    if (plain) this.plainKept++;
+    this.kept.push(t);
+  }
+
+  /** Counts left out upstream (a node's sampler) are carried on. */
+  addUnsampled(n: number): void {
+    this.unsampled += n;
+  }
+
+  /** The batch so far, and a fresh one begun; undefined when there is nothing to say. */
+  take(): { traces: Trace[]; unsampled: number } | undefined {
+    if (this.kept.length === 0 && this.unsampled === 0) return undefined;
+    const batch = { traces: this.kept, unsampled: this.unsampled };
+    this.kept = [];
+    this.plainKept = 0;
+    this.unsampled = 0;
+    return batch;
+  }
+}

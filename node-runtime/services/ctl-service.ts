@@ -7,6 +7,7 @@ import { UserError } from '../user-error.ts';
 import { writeLine } from '../transport/json-lines.ts';
 import type { Hello, TcpListener } from '../transport/tcp-listener.ts';
 import { memberJson, runCommand } from '../control/commands.ts';
+import { TraceSampler } from '../protocol/trace.ts';
 
 const CtlHelloSchema = v.object({
   v: v.literal(1),
@@ -15,13 +16,23 @@ const CtlHelloSchema = v.object({
   args: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(1024))), v.maxLength(16)), []),
 });
 
+const SubscribeHelloSchema = v.object({ v: v.literal(1), type: v.literal('subscribe'), trace: v.optional(v.boolean(), false) });
+
+/** Traces go out in batches this often, at most TRACES_PER_BATCH each (news and drops first): a sample, with a count
+ *  of what was left out, so a watcher of a busy node is not flooded. */
+const TRACE_BATCH_MS = 100;
+const TRACES_PER_BATCH = 25;
+
 /** A watcher that stops reading is cut off rather than buffered without bound. */
 const MAX_SUBSCRIBER_BACKLOG = 8 << 20;
 const STATS_INTERVAL_MS = 1000;
 
 export function serveControl(node: MembershipNode, listener: TcpListener): void {
   listener.handle('ctl', (hello, socket) => void serveCtl(hello, socket, node, () => listener.countMalformed()));
-  listener.handle('subscribe', (_hello, socket) => serveSubscribe(socket, node));
+  listener.handle('subscribe', (hello, socket) => {
+    const parsed = v.safeParse(SubscribeHelloSchema, hello);
+    serveSubscribe(socket, node, parsed.success && parsed.output.trace);
+  });
 }
 
 async function serveCtl(hello: Hello, socket: net.Socket, node: MembershipNode, onMalformed: () => void): Promise<void> {
@@ -41,7 +52,7 @@ async function serveCtl(hello: Hello, socket: net.Socket, node: MembershipNode, 
   socket.end();
 }
 
-function serveSubscribe(socket: net.Socket, node: MembershipNode): void {
+function serveSubscribe(socket: net.Socket, node: MembershipNode, trace: boolean): void {
   const send = (message: unknown): void => {
     if (socket.writableLength > MAX_SUBSCRIBER_BACKLOG) socket.destroy();
     else writeLine(socket, message);
@@ -49,12 +60,28 @@ function serveSubscribe(socket: net.Socket, node: MembershipNode): void {
   send({ type: 'hello', self: node.id, members: memberJson(node) });
   const unsubscribe = node.on('event', (e) => send({ type: 'event', ...e }));
   const timer = setInterval(() => send({ type: 'stats', ...node.stats() }), STATS_INTERVAL_MS);
+  const stopTrace = trace ? streamTraces(node, send) : () => undefined;
   socket.on('close', () => {
     unsubscribe();
     clearInterval(timer);
+    stopTrace();
   });
   // Read (and ignore) whatever the watcher sends, so its end is noticed.
   socket.on('data', () => undefined);
   socket.on('end', () => socket.end());
   socket.resume();
+}
+
+/** Samples the node's traces into batches (`{"type":"traces","traces":[…],"unsampled":n}`); returns the stop. */
+function streamTraces(node: MembershipNode, send: (message: unknown) => void): () => void {
+  const sampler = new TraceSampler(TRACES_PER_BATCH);
+  const off = node.on('trace', (t) => sampler.add(t));
+  const timer = setInterval(() => {
+    const batch = sampler.take();
+    if (batch) send({ type: 'traces', ...batch });
+  }, TRACE_BATCH_MS);
+  return () => {
+    off();
+    clearInterval(timer);
+  };
 }

@@ -6,7 +6,7 @@ import { Simulation } from '../../node-runtime/sim/simulation.ts';
 import type { NodeState } from '../../node-runtime/sim/simulation.ts';
 import { launchConfig } from '../../node-runtime/protocol/presets.ts';
 import type { MembershipEvent } from '../../node-runtime/protocol/events.ts';
-import type { Trace } from '../../node-runtime/protocol/trace.ts';
+import { TraceSampler } from '../../node-runtime/protocol/trace.ts';
 import type { Address } from '../../node-runtime/protocol/member-id.ts';
 import type {
   ClusterNode, HostActionRecord, HostApi, HostMessage, HostRequest, HostResponse, LaunchOptions, NodeAction, NodeRunState,
@@ -42,8 +42,7 @@ export class DemoHostApi implements HostApi {
   private run: Run | undefined;
   private readonly listeners = new Set<(m: HostMessage) => void>();
   private events: MembershipEvent[] = [];
-  private traces: Trace[] = [];
-  private unsampled = 0;
+  private readonly traces = new TraceSampler(TRACES_PER_TICK);
   private random = 0;
   private readonly timer: ReturnType<typeof setInterval>;
 
@@ -142,7 +141,7 @@ export class DemoHostApi implements HostApi {
       joinSpacingMs: Math.min(3000, options.nodes * 15) / options.nodes,
       recordEvents: false,
       onEvent: (e) => this.events.push(e),
-      onTrace: (t) => this.trace(t),
+      onTrace: (t) => this.traces.add(t),
     });
     this.run = {
       sim, options, stopped: new Set(), announced: [], restarts: [], lastChurn: now, lastStats: now, starting: true,
@@ -150,16 +149,6 @@ export class DemoHostApi implements HostApi {
     };
     this.emit({ type: 'session', session: `demo-${now}`, mode: 'embedded' });
     this.emit({ type: 'nodes', nodes: this.clusterNodes() });
-  }
-
-  /** Keeps every news-carrying or refused datagram while the tick's budget lasts, then samples plain heartbeats. */
-  private trace(t: Trace): void {
-    const plain = t.type === 'send' && t.news.length === 0 && t.dropped === undefined;
-    if (this.traces.length >= TRACES_PER_TICK || (plain && this.traces.length >= TRACES_PER_TICK / 2 && this.coin() < 0.5)) {
-      this.unsampled++;
-      return;
-    }
-    this.traces.push(t);
   }
 
   private act(run: Run, i: number, action: NodeAction, now: number): void {
@@ -220,11 +209,8 @@ export class DemoHostApi implements HostApi {
       this.emit({ type: 'events', events: this.events });
       this.events = [];
     }
-    if (this.traces.length > 0 || this.unsampled > 0) {
-      this.emit({ type: 'traces', traces: this.traces, unsampled: this.unsampled });
-      this.traces = [];
-      this.unsampled = 0;
-    }
+    const batch = this.traces.take();
+    if (batch) this.emit({ type: 'traces', ...batch });
   }
 
   private stats(run: Run, now: number): void {
