@@ -48,7 +48,8 @@ export interface NodeStats {
 export interface HostActionRecord {
   readonly ts: number;
   readonly action: 'kill' | 'pause' | 'resume' | 'leave' | 'restart' | 'add' | 'set-drop' | 'set-suspicion';
-  readonly address: Address;
+  /** The node acted on, or `*` for every node (set-drop without an address, set-suspicion). */
+  readonly address: Address | '*';
   /** The member id the action hit (before a restart: the old id). */
   readonly member?: MemberId;
   readonly value?: number | boolean;

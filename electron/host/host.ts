@@ -151,7 +151,10 @@ export class Host implements HostApi {
     try {
       await cluster.start();
     } catch (err) {
+      const recorder = this.recorder;
       await this.stopCluster();
+      // A launch or attach that failed leaves no empty recording folder behind (one with data stays).
+      recorder?.removeIfEmpty();
       throw err;
     }
     this.markNodes();

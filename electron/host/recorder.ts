@@ -65,6 +65,19 @@ export class Recorder {
     return problem;
   }
 
+  /** After close(): removes the session folder when nothing in it holds a byte (a launch that never ran). */
+  removeIfEmpty(): void {
+    const holdsData = (dir: string): boolean => fs.readdirSync(dir, { withFileTypes: true }).some((entry) => {
+      const full = path.join(dir, entry.name);
+      return entry.isDirectory() ? holdsData(full) : fs.statSync(full).size > 0;
+    });
+    try {
+      if (!holdsData(this.dir)) fs.rmSync(this.dir, { recursive: true, force: true });
+    } catch {
+      // Gone already, or unreadable: nothing to tidy.
+    }
+  }
+
   async close(): Promise<void> {
     const logs = [...this.observerLogs.values()].map((log) => log?.close());
     this.observerLogs.clear();

@@ -9,6 +9,7 @@ import { addressOf } from '../../node-runtime/protocol/member-id.ts';
 import { KIND_CODE } from '../model/replay/event-columns.ts';
 import type { EventFilter } from '../model/replay/event-filter.ts';
 import type { Failure } from '../model/replay/failure-analysis.ts';
+import { layoutLabels } from '../model/replay/label-layout.ts';
 import { formatReplayTime, formatSpeed, sliderFor, speedAt } from '../model/replay/playback.ts';
 import type { ReplayController } from '../model/replay/replay-controller.ts';
 import type { Recording } from '../model/replay/recording.ts';
@@ -25,16 +26,28 @@ export interface TimelineHandlers {
 const SCRUB_STEPS = 100_000;
 const LIST_BEFORE = 8;
 const LIST_AFTER = 14;
-const MAX_LABELS = 24;
+/** Rows of latency labels above the scrubber (the markers strip is 22 px: two rows of 10 px text). */
+const LABEL_LANES = 2;
+/** Estimated width of one character of a 10 px label, px (digits are tabular). */
+const LABEL_CHAR_PX = 6;
 
 const secs = (ms: number | undefined): string => (ms === undefined ? '—' : `${(ms / 1000).toFixed(2)} s`);
 
-/** `kill 127.0.0.1:3003 → first 1.20 s, all 2.31 s (9/9)` */
+/** `kill 127.0.0.1:3003 → first 1.20 s, all 2.31 s (9/9)`; a failure with no kill or pause on record has no start
+ *  to measure from, so only how long it took to reach everyone: `127.0.0.1:3003 failed, no kill or pause recorded → all
+ *  0.20 s after the first (9/9)`. */
 export function describeFailure(f: Failure): string {
-  const first = f.firstTs === undefined ? undefined : f.firstTs - f.fromTs;
   const all = f.allTs === undefined ? undefined : f.allTs - f.fromTs;
-  const from = f.cause === 'kill' ? 'kill' : 'failed (from last sign of life)';
-  return `${from} ${f.address} → first ${secs(first)}, all ${secs(all)} (${f.detected}/${f.expected})`;
+  if (f.cause === 'fail') return `${f.address} failed, no kill or pause recorded → all ${secs(all)} after the first (${f.detected}/${f.expected})`;
+  const first = f.firstTs === undefined ? undefined : f.firstTs - f.fromTs;
+  return `${f.cause} ${f.address} → first ${secs(first)}, all ${secs(all)} (${f.detected}/${f.expected})`;
+}
+
+/** The marker's short label: `+1.20 s/2.31 s` after a kill or pause, `⇢0.20 s` (first → all) otherwise. */
+function failureLabel(f: Failure): string {
+  const all = f.allTs === undefined ? undefined : f.allTs - f.fromTs;
+  if (f.cause === 'fail') return `⇢${secs(all)}`;
+  return f.firstTs === undefined ? '' : `+${secs(f.firstTs - f.fromTs)}/${secs(all)}`;
 }
 
 export class Timeline {
@@ -55,6 +68,8 @@ export class Timeline {
   readonly failuresPane = el('div', {}, el('h3', {}, 'Failures (detection latency)'), this.failures);
   private readonly skipped = el('div', { testid: 'replay-skipped', class: 'replay-skipped' });
   private recording: Recording | undefined;
+  /** The failure markers that carry a label, with their label text, for layoutLabels on load and resize. */
+  private labelled: { marker: HTMLElement; text: string; fraction: number }[] = [];
   private dragging = false;
   private listKey = '';
 
@@ -86,6 +101,7 @@ export class Timeline {
       kinds.append(el('label', {}, box, kind));
     }
     this.nodeFilter.addEventListener('change', () => this.emitFilter());
+    new ResizeObserver(() => this.layoutLabels()).observe(this.markers);
     this.root.append(
       el('div', { class: 'replay-load' }, this.progress, this.progressLabel),
       el('div', { class: 'replay-track' }, this.markers, this.scrubber),
@@ -118,11 +134,13 @@ export class Timeline {
     const at = (ts: number): string => `${(((ts - startTs) / span) * 100).toFixed(3)}%`;
     this.markers.replaceChildren();
     this.failures.replaceChildren();
-    recording.failures.forEach((f, n) => {
+    this.labelled = [];
+    recording.failures.forEach((f) => {
       const title = describeFailure(f);
-      // Labels only while they can be read; with many failures the list below carries the figures.
-      const latency = f.firstTs === undefined || recording.failures.length > MAX_LABELS ? '' : `+${secs(f.firstTs - f.fromTs)}/${secs(f.allTs === undefined ? undefined : f.allTs - f.fromTs)}`;
-      this.markers.append(el('span', { class: `marker ${f.cause}${n % 2 === 1 ? ' low' : ''}`, style: `left:${at(f.fromTs)}`, title, testid: 'replay-marker' }, latency));
+      const marker = el('span', { class: `marker ${f.cause}`, style: `left:${at(f.fromTs)}`, title, testid: 'replay-marker' });
+      this.markers.append(marker);
+      const text = failureLabel(f);
+      if (text !== '') this.labelled.push({ marker, text, fraction: (f.fromTs - startTs) / span });
       if (f.firstTs !== undefined) this.markers.append(el('span', { class: 'marker first', style: `left:${at(f.firstTs)}`, title: `first detection: ${title}` }));
       if (f.allTs !== undefined) this.markers.append(el('span', { class: 'marker all', style: `left:${at(f.allTs)}`, title: `all detected: ${title}` }));
       const item = el('li', {}, title);
@@ -130,6 +148,7 @@ export class Timeline {
       this.failures.append(item);
     });
     if (recording.failures.length === 0) this.failures.append(el('li', { class: 'hint' }, 'no failures in this recording'));
+    this.layoutLabels();
     for (const a of recording.actions) {
       if (a.action !== 'kill') this.markers.append(el('span', { class: `marker action ${a.action}`, style: `left:${at(a.ts)}`, title: `${a.action} ${a.address}` }));
     }
@@ -161,6 +180,20 @@ export class Timeline {
       row.addEventListener('click', () => this.on.seek(e.ts));
       return row;
     }));
+  }
+
+  /** Latency labels without overlap: in lanes, and folded into a `+n` count where too dense (the failures list
+   *  beside the matrix has every figure). */
+  private layoutLabels(): void {
+    const width = this.markers.clientWidth;
+    if (width === 0) return; // hidden: laid out when shown (the observer fires then)
+    const places = layoutLabels(this.labelled.map((l) => ({ x: l.fraction * width, width: l.text.length * LABEL_CHAR_PX + 4 })), LABEL_LANES);
+    this.labelled.forEach(({ marker, text }, i) => {
+      const p = places[i]!;
+      marker.textContent = p.lane === undefined ? '' : p.folded > 0 ? `${text} +${p.folded}` : text;
+      marker.classList.toggle('low', p.lane === 1);
+      marker.title = marker.title.split('\n')[0]! + (p.folded > 0 ? `\n+${p.folded} more failures close by (see the list)` : '');
+    });
   }
 
   private timeAt(value: number): number {

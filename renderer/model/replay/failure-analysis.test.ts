@@ -35,7 +35,7 @@ test('kill latency: first and last running observer; an observer killed before d
   ]);
 });
 
-test('without actions: each failed member, from its last sign of life; all stays open while someone has not seen it', async () => {
+test('without actions: each failed member, measured from its first detection (when it went silent is unknown); all stays open while someone has not seen it', async () => {
   const nodes = ['A', 'B', 'C'];
   const mesh = meshAt(0, nodes);
   const own = (n: string) => mesh.filter((r) => r[1] === n);
@@ -46,5 +46,28 @@ test('without actions: each failed member, from its last sign of life; all stays
   });
   assert.equal(failures.length, 1);
   const f = failures[0]!;
-  assert.deepEqual([f.member, f.cause, f.fromTs, f.firstTs, f.allTs, f.detected, f.expected], [id('C'), 'fail', 2000, 3500, undefined, 1, 2]);
+  assert.deepEqual([f.member, f.cause, f.fromTs, f.firstTs, f.allTs, f.detected, f.expected], [id('C'), 'fail', 3500, 3500, undefined, 1, 2]);
+});
+
+test('a failure after a recorded pause is measured from the pause; a resumed-then-failed one and a false one are not', async () => {
+  const nodes = ['A', 'B', 'C', 'D'];
+  const mesh = meshAt(0, nodes);
+  const own = (n: string) => mesh.filter((r) => r[1] === n);
+  const failures = await analyze({
+    'A.jsonl': log(...own('A'), [40_000, 'A', 'fail', 'C'], [50_000, 'A', 'fail', 'D']),
+    'B.jsonl': log(...own('B'), [40_300, 'B', 'fail', 'C'], [50_200, 'B', 'fail', 'D']),
+    'C.jsonl': log(...own('C'), [50_100, 'C', 'fail', 'D']),
+    'D.jsonl': log(...own('D'), [40_500, 'D', 'fail', 'C']),
+    'actions.jsonl': [
+      { ts: 38_000, action: 'pause', address: '127.0.0.1:3002', member: id('C') },
+      { ts: 45_000, action: 'pause', address: '127.0.0.1:3003', member: id('D') },
+      { ts: 46_000, action: 'resume', address: '127.0.0.1:3003', member: id('D') },
+      { ts: 47_000, action: 'set-drop', address: '*', value: 0.5 },
+    ].map((a) => JSON.stringify(a) + '\n').join(''),
+  });
+  assert.deepEqual(failures.map((f) => [f.member, f.cause, f.fromTs, f.firstTs, f.allTs, f.detected]), [
+    [id('C'), 'pause', 38_000, 40_000, 40_500, 3],
+    // Resumed before anyone failed it: this failure has no cause on record, and no 40 s "latency" from its join.
+    [id('D'), 'fail', 50_000, 50_000, 50_200, 3],
+  ]);
 });

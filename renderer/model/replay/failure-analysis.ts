@@ -1,6 +1,7 @@
 // Failures in a recording and how long the cluster took to see them: for each kill in actions.jsonl, and for each
-// member that some observer marked failed without a recorded kill (a pause, a crash in a recording without actions,
-// a false positive), the first observer's and the last observer's detection. Shown as timeline markers.
+// member that some observer marked failed without a recorded kill — after a recorded pause, or with no cause on
+// record (a crash in a recording without actions, a false positive) — the first and the last observer's detection.
+// Shown as timeline markers.
 import { addressOf } from '../../../node-runtime/protocol/member-id.ts';
 import type { Address, MemberId } from '../../../node-runtime/protocol/member-id.ts';
 import type { HostActionRecord } from '../../../electron/host/api.ts';
@@ -12,11 +13,11 @@ import type { EventColumns, Interner } from './event-columns.ts';
 export interface Failure {
   readonly member: MemberId;
   readonly address: Address;
-  /** `kill`: a host kill action; `fail`: marked failed with no kill on record. */
-  readonly cause: 'kill' | 'fail';
+  /** `kill` or `pause`: a host action the failure followed; `fail`: marked failed with neither on record. */
+  readonly cause: FailureCause;
   /**
-   * Where latency is measured from: the kill; without one, the member's last sign of life in the logs (its own last
-   * log line, or the last `join`/`alive` about it) — the logs hold no heartbeats, so that latency is an upper bound.
+   * Where latency is measured from: the kill or pause. With neither, the first detection itself: the logs hold no
+   * heartbeats, so when the member really went silent is unknown, and only the spread (first → all) is measured.
    */
   readonly fromTs: number;
   /** First observer's fail (or remove) after fromTs. */
@@ -30,9 +31,11 @@ export interface Failure {
   readonly expected: number;
 }
 
+export type FailureCause = 'kill' | 'pause' | 'fail';
+
 interface Pending {
   readonly m: number;
-  readonly cause: 'kill' | 'fail';
+  readonly cause: FailureCause;
   readonly fromTs: number;
   /** Events applied in the state at fromTs. */
   readonly position: number;
@@ -55,13 +58,10 @@ export class FailureAnalysis {
 
   constructor(private readonly c: EventColumns, private readonly interner: Interner, actions: readonly HostActionRecord[]) {
     const ids = interner.ids;
-    const { FAIL, REMOVE, START, STOP, JOIN, ALIVE } = {
-      FAIL: KIND_CODE.fail, REMOVE: KIND_CODE.remove, START: KIND_CODE.start, STOP: KIND_CODE.stop, JOIN: KIND_CODE.join, ALIVE: KIND_CODE.alive,
-    };
+    const { FAIL, REMOVE, START, STOP } = { FAIL: KIND_CODE.fail, REMOVE: KIND_CODE.remove, START: KIND_CODE.start, STOP: KIND_CODE.stop };
     const startTs = new Float64Array(ids.length).fill(NaN);
     const endTs = (this.endTs = new Float64Array(ids.length).fill(Infinity));
     const firstFail = new Float64Array(ids.length).fill(NaN);
-    const lastLife = new Float64Array(ids.length).fill(NaN);
     for (let i = 0; i < c.length; i++) {
       const o = c.observer[i]!;
       const m = c.member[i]!;
@@ -70,8 +70,6 @@ export class FailureAnalysis {
       if (o === m) {
         if (k === START && Number.isNaN(startTs[m]!)) startTs[m] = ts;
         if (k === STOP) endTs[m] = Math.min(endTs[m]!, ts);
-        // An inferred stop (line 0) is no sign of life: the process was gone by then.
-        if (Number.isNaN(firstFail[m]!) && c.line[i] !== 0) lastLife[m] = ts;
         continue;
       }
       if (k === FAIL || k === REMOVE) {
@@ -79,8 +77,6 @@ export class FailureAnalysis {
         if (!list) this.detections.set(m, (list = []));
         list.push(i);
         if (k === FAIL && Number.isNaN(firstFail[m]!)) firstFail[m] = ts;
-      } else if ((k === JOIN || k === ALIVE) && Number.isNaN(firstFail[m]!)) {
-        lastLife[m] = ts;
       }
     }
 
@@ -94,23 +90,42 @@ export class FailureAnalysis {
       return best;
     };
     const killed = new Map<number, number>();
-    for (const a of actions) {
-      if (a.action !== 'kill') continue;
+    /** Per member, the time of the pause still in effect (no resume since), while actions are walked in order. */
+    const pausedSince = new Map<number, number>();
+    /** Per member, the pause its first failure followed. */
+    const pausedAtFail = new Map<number, number>();
+    for (const a of [...actions].sort((x, y) => x.ts - y.ts)) {
+      if (a.action !== 'kill' && a.action !== 'pause' && a.action !== 'resume') continue;
       const m = a.member !== undefined ? interner.indexOfId(a.member) : runningAt(a.address, a.ts);
-      if (m === undefined || killed.has(m)) continue;
-      killed.set(m, a.ts);
-      endTs[m] = Math.min(endTs[m]!, a.ts);
+      if (m === undefined) continue;
+      if (a.action === 'kill') {
+        if (killed.has(m)) continue;
+        killed.set(m, a.ts);
+        endTs[m] = Math.min(endTs[m]!, a.ts);
+      } else if (a.action === 'pause') {
+        if (!pausedSince.has(m)) pausedSince.set(m, a.ts);
+      } else {
+        const since = pausedSince.get(m);
+        pausedSince.delete(m);
+        if (since !== undefined && firstFail[m]! >= since && firstFail[m]! <= a.ts) pausedAtFail.set(m, since);
+      }
     }
+    for (const [m, since] of pausedSince) if (firstFail[m]! >= since) pausedAtFail.set(m, since);
 
-    const add = (m: number, cause: 'kill' | 'fail', fromTs: number): void => {
-      this.pending.push({ m, cause, fromTs, position: positionAt(c, fromTs) });
+    const add = (m: number, cause: FailureCause, fromTs: number): void => {
+      let position = positionAt(c, fromTs);
+      // Measured from the first detection: who watched is decided just before it, so its detector counts.
+      if (cause === 'fail') while (position > 0 && c.ts[position - 1]! >= fromTs) position--;
+      this.pending.push({ m, cause, fromTs, position });
     };
     for (const [m, ts] of killed) add(m, 'kill', ts);
     for (let m = 0; m < ids.length; m++) {
       if (Number.isNaN(firstFail[m]!)) continue;
       const kill = killed.get(m);
       if (kill !== undefined && kill <= firstFail[m]!) continue;
-      add(m, 'fail', Number.isNaN(lastLife[m]!) ? firstFail[m]! : lastLife[m]!);
+      const paused = pausedAtFail.get(m);
+      if (paused !== undefined) add(m, 'pause', paused);
+      else add(m, 'fail', firstFail[m]!);
     }
     this.pending.sort((a, b) => a.fromTs - b.fromTs);
     this.positions = [...new Set(this.pending.map((p) => p.position))];

@@ -17,6 +17,8 @@ export type SkipReason =
   | 'unknown-action'; // actions.jsonl: an action this version does not know
 
 const ACTIONS: readonly string[] = ['kill', 'pause', 'resume', 'leave', 'restart', 'add', 'set-drop', 'set-suspicion'];
+/** Actions the host may take on the whole cluster at once, recorded with the address `*`. */
+const CLUSTER_WIDE: readonly string[] = ['set-drop', 'set-suspicion'];
 /** Incarnations are stored in a Uint32Array column; this value means "absent". */
 export const NO_INCARNATION = 0xffffffff;
 
@@ -60,7 +62,8 @@ export function checkAction(json: unknown): HostActionRecord | SkipReason {
   }
   if (value !== undefined && typeof value !== 'number' && typeof value !== 'boolean') return 'bad-field';
   if (!ACTIONS.includes(action)) return 'unknown-action';
-  if (parseAddress(address) === undefined || (member !== undefined && !isMemberId(member))) return 'bad-id';
+  const everyNode = address === '*' && CLUSTER_WIDE.includes(action);
+  if ((!everyNode && parseAddress(address) === undefined) || (member !== undefined && !isMemberId(member))) return 'bad-id';
   return json as unknown as HostActionRecord;
 }
 

@@ -88,15 +88,17 @@ test('files merge by ts, ties to the earlier file; skew between hosts is reporte
 
 test('actions.jsonl is read as host actions; other files are ignored and listed; progress reaches the total', async () => {
   const actions = '{"ts":5,"action":"kill","address":"127.0.0.1:3001","member":"127.0.0.1:3001@2"}\n' +
-    '{"ts":6,"action":"explode","address":"127.0.0.1:3001"}\n{"ts":7,"action":"pause","address":"nope"}\n';
+    '{"ts":6,"action":"explode","address":"127.0.0.1:3001"}\n{"ts":7,"action":"pause","address":"nope"}\n' +
+    // Cluster-wide actions name every node as `*`; only they may.
+    '{"ts":8,"action":"set-drop","address":"*","value":0.5}\n{"ts":9,"action":"set-suspicion","address":"*","value":true}\n' +
+    '{"ts":10,"action":"kill","address":"*"}\n';
   const seen: number[] = [];
   const r = await loadRecording(
     [textSource('actions.jsonl', actions), textSource('a.jsonl', line(1, A, 'start', A)), textSource('README.md', '# hi')],
     { onProgress: (p) => seen.push(p.done / p.total) },
   );
-  assert.equal(r.actions.length, 1);
-  assert.equal(r.actions[0]!.action, 'kill');
-  assert.deepEqual(skipped(r), { 'unknown-action': 1, 'bad-id': 1 });
+  assert.deepEqual(r.actions.map((a) => a.action), ['kill', 'set-drop', 'set-suspicion']);
+  assert.deepEqual(skipped(r), { 'unknown-action': 1, 'bad-id': 2 });
   assert.deepEqual(r.report.ignoredFiles, ['README.md']);
   assert.equal(seen.at(-1), 1);
   assert.ok(seen.every((x, i) => i === 0 || x >= seen[i - 1]!), 'progress never goes back');
