@@ -3,6 +3,7 @@
 import { clusterCommand } from './cluster-command.ts';
 import { ctlCommand } from './ctl-command.ts';
 import { dgrepCommand } from './dgrep-command.ts';
+import { experimentCommand } from './experiment-command.ts';
 import { genLogsCommand } from './gen-logs-command.ts';
 import { keygenCommand } from './keygen-command.ts';
 import { nodeCommand } from './node-command.ts';
@@ -22,4 +23,5 @@ export const COMMANDS: Record<string, CliCommand> = {
   dgrep: dgrepCommand,
   'gen-logs': genLogsCommand,
   keygen: keygenCommand,
+  experiment: experimentCommand,
 };

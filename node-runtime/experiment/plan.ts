@@ -1,0 +1,154 @@
+// What an experiment runs: its settings (from the CLI or the app) and the schedule they expand to — one unit per
+// (source, experiment, run, x, configuration), each measured on a fresh cluster or simulation, so both sources run
+// exactly the same steps and a cancelled experiment keeps whole points. The quick schedule fits ~2 minutes on a
+// 2-core machine; `full` is the report-sized one.
+import type { ExperimentName, SourceName } from './results.ts';
+import type { ProtocolVariant } from './protocols.ts';
+import type { Tuning } from './tuning.ts';
+
+export interface ExperimentSettings {
+  readonly experiments: readonly ExperimentName[];
+  /** Also run the comparisons at equal detection bound and equal bandwidth. */
+  readonly compare: boolean;
+  readonly protocols: readonly ProtocolVariant[];
+  readonly runs: number;
+  readonly sources: readonly SourceName[];
+  readonly full: boolean;
+  readonly seed: number;
+  /** Process clusters measured at once (each on its own port range). */
+  readonly parallel: number;
+  /** First port of the process clusters; slot i uses basePort + i × PORTS_PER_SLOT. */
+  readonly basePort: number;
+}
+
+export const PORTS_PER_SLOT = 32;
+
+export interface Schedule {
+  /** Group sizes for bandwidth, per source (the simulator goes further). */
+  readonly sizes: Readonly<Record<SourceName, readonly number[]>>;
+  /** Drop rates (fractions) for false positives. */
+  readonly drops: readonly number[];
+  /** Simultaneous failures (of `groupSize`) for detection. */
+  readonly failures: readonly number[];
+  readonly groupSize: number;
+  /** After every node lists every other: let start-up load pass before measuring (s). */
+  readonly settleS: number;
+  readonly bandwidthWindowS: number;
+  /** False-positive observation per run (s): the simulator observes far longer, at no cost in wall time. */
+  readonly fpWindowS: Readonly<Record<SourceName, number>>;
+  /** The comparisons' points: bandwidth at groupSize, detection of this many failures, false positives at this drop. */
+  readonly compareFailures: number;
+  readonly compareDrop: number;
+}
+
+export const QUICK: Schedule = {
+  sizes: { processes: [2, 5, 10], simulator: [2, 5, 10, 20, 50, 100] },
+  drops: [0, 0.01, 0.05, 0.1, 0.2, 0.3],
+  failures: [1, 3, 5],
+  groupSize: 10,
+  settleS: 1,
+  bandwidthWindowS: 2,
+  fpWindowS: { processes: 3, simulator: 600 },
+  compareFailures: 1,
+  compareDrop: 0.3,
+};
+
+export const FULL: Schedule = {
+  sizes: { processes: [2, 5, 10, 15, 20], simulator: [2, 5, 10, 15, 20, 50, 100, 200, 500, 1000] },
+  drops: [0, 0.01, 0.05, 0.1, 0.2, 0.3],
+  failures: [1, 2, 3, 4, 5],
+  groupSize: 10,
+  settleS: 2,
+  bandwidthWindowS: 5,
+  fpWindowS: { processes: 30, simulator: 3600 },
+  compareFailures: 1,
+  compareDrop: 0.3,
+};
+
+export function scheduleFor(settings: Pick<ExperimentSettings, 'full'>): Schedule {
+  return settings.full ? FULL : QUICK;
+}
+
+export interface Unit {
+  readonly experiment: ExperimentName;
+  readonly source: SourceName;
+  readonly variant: ProtocolVariant;
+  readonly tuning: 'default' | Tuning;
+  readonly x: number;
+  readonly run: number;
+  readonly seed: number;
+  readonly nodes: number;
+  readonly dropRate: number;
+  readonly failures: number;
+  /** Observation window (s): bandwidth and false positives measure over it, detection waits at most this long. */
+  readonly windowS: number;
+  readonly settleS: number;
+}
+
+/** Common random numbers: every configuration and both sources get the same seed for the same run and point. */
+function seedFor(base: number, experiment: ExperimentName, x: number, run: number): number {
+  const e = ['bandwidth', 'false-positives', 'detection'].indexOf(experiment);
+  return (base * 100_003 + e * 10_007 + Math.round(x * 100) * 101 + run) >>> 0;
+}
+
+/** Detection waits this long at most for every survivor to fail every victim. */
+export const DETECTION_WINDOW_S = 20;
+
+interface Point {
+  readonly experiment: ExperimentName;
+  readonly x: number;
+  readonly nodes: number;
+  readonly dropRate: number;
+  readonly failures: number;
+  readonly windowS: number;
+}
+
+function points(experiment: ExperimentName, s: Schedule, source: SourceName): Point[] {
+  const base = { experiment, nodes: s.groupSize, dropRate: 0, failures: 0 };
+  switch (experiment) {
+    case 'bandwidth':
+      return s.sizes[source].map((n) => ({ ...base, x: n, nodes: n, windowS: s.bandwidthWindowS }));
+    case 'false-positives':
+      return s.drops.map((d) => ({ ...base, x: d * 100, dropRate: d, windowS: s.fpWindowS[source] }));
+    case 'detection':
+      return s.failures.map((k) => ({ ...base, x: k, failures: k, windowS: DETECTION_WINDOW_S }));
+  }
+}
+
+/** The comparisons: each tuned configuration at one point of each experiment. */
+function comparePoints(s: Schedule, source: SourceName): Point[] {
+  const pick = (experiment: ExperimentName, x: number): Point => points(experiment, s, source).find((p) => p.x === x)
+    ?? { experiment, x, nodes: s.groupSize, dropRate: experiment === 'false-positives' ? x / 100 : 0,
+      failures: experiment === 'detection' ? x : 0,
+      windowS: experiment === 'bandwidth' ? s.bandwidthWindowS : experiment === 'detection' ? DETECTION_WINDOW_S : s.fpWindowS[source] };
+  return [pick('bandwidth', s.groupSize), pick('detection', s.compareFailures), pick('false-positives', s.compareDrop * 100)];
+}
+
+/**
+ * Every unit, in the order they run: simulator first (fast: the plots fill at once), then processes; within a
+ * source experiment by experiment, and run by run across all points and configurations, so a cancelled run still
+ * has every point with fewer repetitions.
+ */
+export function planUnits(settings: ExperimentSettings, tuned: ReadonlyMap<Tuning, readonly ProtocolVariant[]>): Unit[] {
+  const s = scheduleFor(settings);
+  const units: Unit[] = [];
+  const sources = [...settings.sources].sort((a, b) => Number(b === 'simulator') - Number(a === 'simulator'));
+  for (const source of sources) {
+    const groups: { tuning: 'default' | Tuning; variants: readonly ProtocolVariant[]; points: Point[] }[] =
+      settings.experiments.map((e) => ({ tuning: 'default' as const, variants: settings.protocols, points: points(e, s, source) }));
+    for (const [tuning, variants] of tuned) groups.push({ tuning, variants, points: comparePoints(s, source) });
+    for (const group of groups) {
+      for (let run = 0; run < settings.runs; run++) {
+        for (const p of group.points) {
+          for (const variant of group.variants) {
+            units.push({
+              ...p, source, variant, tuning: group.tuning, run, settleS: s.settleS,
+              seed: seedFor(settings.seed, p.experiment, p.x, run),
+            });
+          }
+        }
+      }
+    }
+  }
+  return units;
+}

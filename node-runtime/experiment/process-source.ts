@@ -1,0 +1,113 @@
+// One experiment unit on real `hearsay node` processes on loopback: the same steps as the simulator's (start, every
+// node lists every other, settle, measure). Bytes come from each node's own counters (UDP payload, as the simulator
+// counts), failures and their times from the nodes' JSONL logs. Every process is killed and its logs removed when
+// the unit ends, however it ends.
+import fs from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { UserError } from '../cli/user-error.ts';
+import { controlRequest } from '../control/client.ts';
+import type { BandwidthResult } from '../control/commands.ts';
+import { NodeGroup } from '../node/testing/node-process.ts';
+import type { NodeProcess } from '../node/testing/node-process.ts';
+import { nodeArgs } from './protocols.ts';
+import type { Unit } from './plan.ts';
+import type { ResultRow } from './results.ts';
+import { chooseVictims, detectionTimes } from './victims.ts';
+
+const START_TIMEOUT_MS = 60_000;
+const POLL_MS = 50;
+
+export interface ProcessSlot {
+  readonly basePort: number;
+  /** A fresh directory for the unit's node logs; removed afterwards. */
+  readonly logDir: string;
+}
+
+/** Starts the group; a node that exits during start-up (busy port, bad flag) is a UserError naming it. */
+async function startGroup(group: NodeGroup, basePort: number, n: number, signal: AbortSignal): Promise<NodeProcess[]> {
+  let nodes: NodeProcess[] | undefined;
+  let failure: unknown;
+  void group.startCluster(basePort, n, START_TIMEOUT_MS).then((x) => { nodes = x; }, (err: unknown) => { failure = err; });
+  for (;;) {
+    const dead = group.nodes.find((x) => !x.running);
+    if (dead) {
+      const why = dead.stderr.findLast((l) => l.trim() !== '')?.replace(/^hearsay: /, '') ?? 'exited';
+      throw new UserError(`node ${dead.address} stopped while the group formed: ${why}`);
+    }
+    if (nodes) return nodes;
+    if (failure) throw new UserError(`a group of ${n} on ports ${basePort}.. did not form: ${(failure as Error).message}`);
+    await sleep(POLL_MS, undefined, { signal });
+  }
+}
+
+async function bytesOut(nodes: readonly NodeProcess[]): Promise<number[]> {
+  return Promise.all(nodes.map(async (n) =>
+    ((await controlRequest(n.address, 'bandwidth', [], { timeoutMs: 5000 })) as BandwidthResult).bytesOut));
+}
+
+export async function runProcessUnit(unit: Unit, slot: ProcessSlot, signal: AbortSignal): Promise<ResultRow> {
+  const wallStart = performance.now();
+  fs.mkdirSync(slot.logDir, { recursive: true });
+  const group = new NodeGroup(slot.logDir, nodeArgs(unit.variant, unit.dropRate));
+  try {
+    const nodes = await startGroup(group, slot.basePort, unit.nodes, signal);
+    await sleep(unit.settleS * 1000, undefined, { signal }); // lets start-up load pass: by design, not synchronisation
+    const row = {
+      experiment: unit.experiment, source: unit.source, protocol: unit.variant.name, tuning: unit.tuning, x: unit.x,
+      run: unit.run, seed: unit.seed, nodes: unit.nodes, dropRate: unit.dropRate,
+      bytesPerSecPerNode: null, falseFails: null, nodeHours: null, firstMs: [], allMs: [], missed: 0,
+    };
+    const t0 = Date.now();
+    const wallSeconds = (): number => (performance.now() - wallStart) / 1000;
+    switch (unit.experiment) {
+      case 'bandwidth': {
+        const before = await bytesOut(nodes);
+        const from = Date.now();
+        await sleep(unit.windowS * 1000, undefined, { signal }); // the observation window
+        const after = await bytesOut(nodes);
+        const seconds = (Date.now() - from) / 1000;
+        const total = after.reduce((a, b, i) => a + b - before[i]!, 0);
+        return { ...row, seconds, bytesPerSecPerNode: total / unit.nodes / seconds, wallSeconds: wallSeconds() };
+      }
+      case 'false-positives': {
+        await sleep(unit.windowS * 1000, undefined, { signal }); // the observation window
+        const t1 = Date.now();
+        const falseFails = nodes.flatMap((n) => n.events()).filter((e) => e.event === 'fail' && e.ts >= t0 && e.ts <= t1).length;
+        const seconds = (t1 - t0) / 1000;
+        return { ...row, seconds, falseFails, nodeHours: (unit.nodes * seconds) / 3600, wallSeconds: wallSeconds() };
+      }
+      case 'detection': {
+        const victims = chooseVictims(unit.seed, unit.nodes, unit.failures);
+        const ids = await Promise.all(nodes.map((n) => n.id()));
+        const victimIds = victims.map((i) => ids[i]!);
+        const survivorNodes = nodes.filter((_, i) => !victims.includes(i));
+        const survivors = new Set(survivorNodes.map((n) => ids[nodes.indexOf(n)]!));
+        const killedAt = Date.now();
+        for (const v of victims) nodes[v]!.signal('SIGKILL');
+        const failAt = new Map<string, Map<string, number>>();
+        const collect = (): boolean => {
+          failAt.clear();
+          for (const id of victimIds) failAt.set(id, new Map());
+          let seen = 0;
+          for (const node of survivorNodes) {
+            for (const e of node.events()) {
+              const times = e.event === 'fail' ? failAt.get(e.member) : undefined;
+              if (times && !times.has(e.node)) {
+                times.set(e.node, e.ts - killedAt);
+                seen++;
+              }
+            }
+          }
+          return seen === victimIds.length * survivors.size;
+        };
+        const deadline = killedAt + unit.windowS * 1000;
+        while (!collect() && Date.now() < deadline) await sleep(POLL_MS, undefined, { signal });
+        const seconds = (Date.now() - killedAt) / 1000;
+        return { ...row, seconds, ...detectionTimes(victimIds, survivors, failAt), wallSeconds: wallSeconds() };
+      }
+    }
+  } finally {
+    await group.killAll();
+    fs.rmSync(slot.logDir, { recursive: true, force: true });
+  }
+}

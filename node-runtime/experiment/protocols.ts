@@ -1,0 +1,82 @@
+// The protocol configurations an experiment compares, by the course's names: {gossip, ping} × {suspicion or not}.
+// Everything else in node-runtime/experiment is generic over a configuration: a family, suspicion on or off, and
+// timing overrides — the same settings given to simulated cores and to `hearsay node` flags, so both sources run
+// exactly the same protocol.
+import { TIMING_FLAGS } from '../cli/node-flags.ts';
+import { UserError } from '../cli/user-error.ts';
+import { resolveConfig } from '../protocol/config.ts';
+import type { ProtocolConfig } from '../protocol/config.ts';
+
+export const PROTOCOL_NAMES = ['gossip', 'gossip+s', 'ping', 'ping+s'] as const;
+export type ProtocolName = (typeof PROTOCOL_NAMES)[number];
+export type ProtocolFamily = 'gossip' | 'ping';
+
+/** Families the core implements. `ping` (SWIM + Lifeguard) arrives with issue 10. */
+export const AVAILABLE_FAMILIES: readonly ProtocolFamily[] = ['gossip'];
+
+export interface ProtocolVariant {
+  readonly name: ProtocolName;
+  readonly family: ProtocolFamily;
+  readonly suspicion: boolean;
+  /** Timing overrides on top of the defaults for the group's size (empty: defaults). */
+  readonly timings: Partial<ProtocolConfig>;
+}
+
+export function variant(name: ProtocolName, timings: Partial<ProtocolConfig> = {}): ProtocolVariant {
+  return { name, family: name.startsWith('ping') ? 'ping' : 'gossip', suspicion: name.endsWith('+s'), timings };
+}
+
+/** `gossip,gossip+s` → variants; an unknown or not-yet-built protocol is a UserError. */
+export function parseProtocols(text: string): ProtocolVariant[] {
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new UserError('--protocols needs at least one of gossip, gossip+s, ping, ping+s');
+  const out: ProtocolVariant[] = [];
+  for (const name of names) {
+    if (!(PROTOCOL_NAMES as readonly string[]).includes(name)) {
+      throw new UserError(`--protocols: unknown protocol '${name}' (expected gossip, gossip+s, ping or ping+s)`);
+    }
+    const v = variant(name as ProtocolName);
+    if (!AVAILABLE_FAMILIES.includes(v.family)) {
+      throw new UserError(`--protocols: '${name}' needs the ${v.family} family, which this build does not have yet`);
+    }
+    if (!out.some((o) => o.name === v.name)) out.push(v);
+  }
+  return out;
+}
+
+/** Default protocols: every configuration this build has. */
+export function defaultProtocols(): ProtocolVariant[] {
+  return PROTOCOL_NAMES.map((n) => variant(n)).filter((v) => AVAILABLE_FAMILIES.includes(v.family));
+}
+
+/** The timing settings a node takes as flags: the ones tuning may scale, so both sources can run the result. */
+const SCALABLE = Object.entries(TIMING_FLAGS).filter(([, key]) => key.endsWith('Ms'));
+
+/** Every scalable timing of `base` (defaults filled in) times `factor`, rounded to 10 ms; valid or a UserError. */
+export function scaleTimings(base: Partial<ProtocolConfig>, factor: number): Partial<ProtocolConfig> {
+  const full = resolveConfig(base);
+  const scaled: Partial<Record<keyof ProtocolConfig, number>> = { ...base };
+  for (const [, key] of SCALABLE) scaled[key] = Math.max(10, Math.round((full[key] * factor) / 10) * 10);
+  try {
+    resolveConfig(scaled);
+  } catch (err) {
+    throw new UserError(`timings scaled by ${factor.toFixed(2)} are invalid: ${(err as Error).message}`);
+  }
+  return scaled;
+}
+
+/** The `hearsay node` flags for a variant's protocol settings (family flags join when the ping family lands). */
+export function nodeArgs(v: ProtocolVariant, dropRate: number): string[] {
+  const args = ['--suspicion', v.suspicion ? 'on' : 'off', '--drop', String(dropRate)];
+  for (const [flag, key] of Object.entries(TIMING_FLAGS)) {
+    const value = v.timings[key];
+    if (value !== undefined) args.push(`--${flag}`, String(value));
+  }
+  return args;
+}
+
+/** One line naming a variant's settings, for reports. */
+export function describeTimings(v: ProtocolVariant): string {
+  const entries = Object.entries(v.timings);
+  return entries.length === 0 ? 'defaults' : entries.map(([k, x]) => `${k}=${String(x)}`).join(', ');
+}

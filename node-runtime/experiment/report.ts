@@ -1,0 +1,154 @@
+// report.md beside results.json: the plots (SVG, PNG where Chromium is at hand) with the exact settings, schedule,
+// machine and date, a table under each plot, where the two sources agree (and where not, and why), and the two
+// comparisons with the tuning that was computed for them.
+import fs from 'node:fs';
+import path from 'node:path';
+import { agreements, buildPlots, comparisons } from './aggregate.ts';
+import type { Agreement, Plot } from './aggregate.ts';
+import { findChromium, svgToPng } from './png.ts';
+import { readResults } from './result-files.ts';
+import type { ResultsFile } from './result-files.ts';
+import { renderSvg } from './svg-plot.ts';
+
+/** Where both sources cover a point they should agree within this fraction. */
+export const AGREEMENT = 0.1;
+const PLOT_SIZE = { width: 760, height: 440 };
+
+function fmt(x: number | undefined, digits = 2): string {
+  return x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits);
+}
+
+function timingsText(t: Record<string, number>): string {
+  const e = Object.entries(t);
+  return e.length === 0 ? 'defaults' : e.map(([k, v]) => `${k} ${v}`).join(', ');
+}
+
+function plotTable(plot: Plot): string[] {
+  const hasP99 = plot.series.some((s) => s.points.some((p) => p.p99 !== undefined));
+  const lines = [
+    `| configuration | source | ${plot.xLabel} | mean | sd | runs${hasP99 ? ' | p99' : ''} |`,
+    `|---|---|---|---|---|---${hasP99 ? '|---' : ''}|`,
+  ];
+  const digits = plot.id === 'bandwidth' ? 0 : 2;
+  for (const s of plot.series) {
+    for (const p of s.points) {
+      lines.push(`| ${s.protocol} | ${s.source} | ${p.x} | ${fmt(p.mean, digits)} | ${fmt(p.stddev, digits)} | ${p.runs}${hasP99 ? ` | ${fmt(p.p99)}` : ''} |`);
+    }
+  }
+  return lines;
+}
+
+/** Why the sources may differ at a point, by plot: the known, structural reasons. */
+const WHY: Record<Agreement['plot'], string> = {
+  bandwidth: 'the simulator counts the same codec\'s bytes; a difference is start-up traffic or a rejoin inside the window',
+  'false-positives': 'rare events: a few false failures in a short process window against hours simulated; real timers also run late under CPU load, which the simulator\'s clock never does',
+  'detection-first': 'real timers fire late under load and read logs by polling (50 ms); the simulator has no scheduling delay',
+  'detection-all': 'real timers fire late under load and read logs by polling (50 ms); the simulator has no scheduling delay',
+};
+
+function agreementSection(list: readonly Agreement[]): string[] {
+  if (list.length === 0) return ['No point was measured by both sources.'];
+  const lines = [
+    `Where both sources measured a point (same schedule), the simulator's mean against the processes'. Within ±${AGREEMENT * 100} % counts as agreement.`,
+    '',
+    '| plot | configuration | x | processes | simulator | difference | agrees |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const a of list) {
+    const both0 = a.processes === 0 && a.simulator === 0;
+    const ok = both0 || (Number.isFinite(a.difference) && Math.abs(a.difference) <= AGREEMENT);
+    lines.push(`| ${a.plot} | ${a.protocol} | ${a.x} | ${fmt(a.processes)} | ${fmt(a.simulator)} | ${both0 ? '0 = 0' : Number.isFinite(a.difference) ? `${(a.difference * 100).toFixed(1)} %` : 'n/a (processes 0)'} | ${ok ? 'yes' : '**no**'} |`);
+  }
+  const off = list.filter((a) => !(a.processes === 0 && a.simulator === 0) && !(Math.abs(a.difference) <= AGREEMENT));
+  const agreeing = list.length - off.length;
+  lines.push('', `${agreeing} of ${list.length} shared points agree within ${AGREEMENT * 100} %.`);
+  if (off.length > 0) {
+    lines.push('', 'Where they do not, and why:');
+    for (const plot of [...new Set(off.map((a) => a.plot))]) {
+      const here = off.filter((a) => a.plot === plot);
+      lines.push(`- **${plot}** (${here.map((a) => `${a.protocol} x=${a.x}`).join(', ')}): ${WHY[plot]}.`);
+    }
+  }
+  return lines;
+}
+
+function tuningSection(file: ResultsFile): string[] {
+  if (file.tunings.length === 0) return [];
+  const lines = ['## Comparisons: equal detection bound, equal bandwidth', '',
+    'Each configuration\'s timings (every timing a node takes as a flag) are scaled by one factor: its rounds per timeout stay the same, its detection time scales by ~the factor and its bandwidth by ~its inverse. The factor comes from the simulator (N = ' +
+    `${String(file.schedule.groupSize)}; detection bound = p99 of the first detection over 30 crashes, bandwidth over 60 s), measured at the defaults and corrected once at the scaled timings.`, ''];
+  for (const t of file.tunings) {
+    const unit = t.tuning === 'equal-detection' ? 'ms (detection bound, first p99)' : 'B/s per node';
+    lines.push(`### ${t.tuning}: target ${fmt(t.target, 0)} ${unit}`, '',
+      '| configuration | factor | timings | bound before → after (ms) | B/s before → after |', '|---|---|---|---|---|');
+    for (const v of t.variants) {
+      lines.push(`| ${v.variant.name} | ${fmt(v.factor)} | ${timingsText(v.variant.timings)} | ${fmt(v.before.detectionMs, 0)} → ${fmt(v.after.detectionMs, 0)} | ${fmt(v.before.bytesPerSec, 0)} → ${fmt(v.after.bytesPerSec, 0)} |`);
+    }
+    lines.push('');
+  }
+  const rows = comparisons(file.rows);
+  if (rows.length > 0) {
+    lines.push('Measured with the tuned timings (mean over runs; detection of one crash in 10):', '',
+      '| tuning | configuration | source | B/s per node | first mean / p99 (s) | all mean / p99 (s) | false failures per node-hour |',
+      '|---|---|---|---|---|---|---|');
+    for (const r of rows) {
+      lines.push(`| ${r.tuning} | ${r.protocol} | ${r.source} | ${fmt(r.bandwidth, 0)} | ${fmt(r.firstMean)} / ${fmt(r.firstP99)} | ${fmt(r.allMean)} / ${fmt(r.allP99)} | ${fmt(r.fpPerNodeHour)} at ${fmt(r.fpDrop, 0)} % drop |`);
+    }
+    lines.push('');
+  }
+  return lines;
+}
+
+/** Writes the plots and report.md for `<dir>/results.json`; returns the files written (names in dir). */
+export async function writeReport(dir: string): Promise<string[]> {
+  const file = readResults(dir);
+  const plots = buildPlots(file.rows);
+  const written: string[] = [];
+  const browser = findChromium();
+  let pngNote = browser ? '' : 'PNG copies: no Chromium found (set HEARSAY_CHROMIUM), SVG only.';
+  const images = new Map<string, string>();
+  for (const plot of plots) {
+    const svg = `${plot.id}.svg`;
+    fs.writeFileSync(path.join(dir, svg), renderSvg(plot));
+    written.push(svg);
+    images.set(plot.id, svg);
+    if (browser) {
+      const png = `${plot.id}.png`;
+      const ok = await svgToPng(browser, path.join(dir, svg), path.join(dir, png), PLOT_SIZE.width, PLOT_SIZE.height);
+      if (ok === true) written.push(png);
+      else pngNote = `PNG copies failed: ${ok}`;
+    }
+  }
+  const s = file.settings;
+  const m = file.machine;
+  const md = [
+    `# Membership experiments — ${file.startedAt.slice(0, 19).replace('T', ' ')} UTC`, '',
+    `Status: **${file.status}**${file.reason ? ` (${file.reason})` : ''}; ${file.rows.length} of ${file.units} runs measured` +
+      `${file.finishedAt ? `, finished ${file.finishedAt.slice(0, 19).replace('T', ' ')} UTC` : ''}.`, '',
+    '## Settings', '',
+    `- command: \`hearsay experiment ${commandLine(file)}\``,
+    `- experiments: ${s.experiments.join(', ')}${s.compare ? ', comparisons' : ''}; schedule: ${s.full ? 'full' : 'quick'}; runs per point: ${s.runs}; seed ${s.seed}`,
+    `- sources: ${s.sources.join(', ')}; process clusters at once: ${s.parallel}, from port ${s.basePort}`,
+    `- configurations: ${s.protocols.map((p) => `${p.name} (${p.family}, suspicion ${p.suspicion ? 'on' : 'off'}, ${timingsText(p.timings)})`).join('; ')}`,
+    `- schedule: \`${JSON.stringify(file.schedule)}\``,
+    `- machine: ${m.cpus}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}`, '',
+    'Every run starts a fresh group (processes on loopback, or a simulation), waits until every member lists every other, ' +
+      `settles, then measures. Bytes are UDP payload sent per node. False positives: every \`fail\` logged while nothing failed. ` +
+      'Detection: k members crashed at once (kill -9 / simulated crash; never the introducer); per victim the time to its first ' +
+      'and to its last surviving observer\'s `fail`. Plots: mean over runs with ± 1 standard deviation; for detection also p99 over every victim.', '',
+    ...(pngNote ? [pngNote, ''] : []),
+    ...plots.flatMap((p) => [`## ${p.title}`, '', `![${p.title}](${images.get(p.id)!})`, '', ...plotTable(p), '']),
+    '## Processes and simulator', '', ...agreementSection(agreements(plots)), '',
+    ...tuningSection(file),
+  ];
+  fs.writeFileSync(path.join(dir, 'report.md'), `${md.join('\n')}\n`);
+  written.push('report.md');
+  return written;
+}
+
+function commandLine(file: ResultsFile): string {
+  const s = file.settings;
+  const which = s.experiments.length === 3 && s.compare ? 'all' : [...s.experiments, ...(s.compare ? ['compare'] : [])].join(',');
+  return `${which} --protocols ${s.protocols.map((p) => p.name).join(',')} --runs ${s.runs} --source ${s.sources.length === 2 ? 'both' : s.sources[0]}` +
+    `${s.full ? ' --full' : ''} --seed ${s.seed} --parallel ${s.parallel} --base-port ${s.basePort}`;
+}

@@ -1,0 +1,188 @@
+// Runs an experiment: tunes the configurations for the comparisons (in the simulator), expands the schedule into
+// units, runs the simulator's units one by one and the processes' units `parallel` at a time, appends every row to
+// the result files as it arrives, and writes the report at the end — also when cancelled (the AbortSignal) or
+// stopped by an error, with what finished. The CLI and the app's host both call it.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { percentile } from './stats.ts';
+import { planUnits } from './plan.ts';
+import type { ExperimentSettings, Unit } from './plan.ts';
+import { PORTS_PER_SLOT, scheduleFor } from './plan.ts';
+import { runProcessUnit } from './process-source.ts';
+import type { ProtocolVariant } from './protocols.ts';
+import { csvHeader, csvRow } from './results.ts';
+import type { ResultRow } from './results.ts';
+import { writeReport } from './report.ts';
+import { simulateUnit } from './sim-source.ts';
+import { TUNINGS, tune } from './tuning.ts';
+import type { Tuning, TuningMeasurement, TuningResult } from './tuning.ts';
+import { machineDescription, serializeSettings, serializeTuning } from './result-files.ts';
+import type { ResultsFile } from './result-files.ts';
+
+export interface ExperimentProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly elapsedMs: number;
+  /** Estimated time left; null until the first unit has finished. */
+  readonly etaMs: number | null;
+  /** What runs now, e.g. `processes detection gossip+s x=3 run 2/5`. */
+  readonly current: string;
+}
+
+export interface RunHooks {
+  readonly signal: AbortSignal;
+  readonly onProgress?: (p: ExperimentProgress) => void;
+  readonly onRow?: (row: ResultRow, p: ExperimentProgress) => void;
+  readonly onTuning?: (t: TuningResult) => void;
+}
+
+export interface ExperimentOutcome {
+  readonly dir: string;
+  readonly rows: readonly ResultRow[];
+  readonly status: 'finished' | 'cancelled' | 'failed';
+  /** Why it stopped early (a cancel or the first error). */
+  readonly reason?: string;
+  readonly files: readonly string[];
+}
+
+/** The detection bound and bandwidth the tuning aims at, measured in the simulator at the comparisons' group size. */
+function simulatorMeasure(settings: ExperimentSettings, signal: AbortSignal): (v: ProtocolVariant) => Promise<TuningMeasurement> {
+  const s = scheduleFor(settings);
+  const base = { source: 'simulator' as const, tuning: 'default' as const, nodes: s.groupSize, dropRate: 0, settleS: s.settleS };
+  return async (variant) => {
+    const bw = await simulateUnit({ ...base, variant, experiment: 'bandwidth', x: s.groupSize, run: 0, seed: settings.seed, failures: 0, windowS: 60 }, signal);
+    const first: number[] = [];
+    for (let run = 0; run < TUNING_KILLS; run++) {
+      const d = await simulateUnit({ ...base, variant, experiment: 'detection', x: 1, run, seed: settings.seed + run, failures: 1, windowS: 20 }, signal);
+      first.push(...d.firstMs);
+    }
+    return { detectionMs: percentile(first, 99), bytesPerSec: bw.bytesPerSecPerNode ?? Number.NaN };
+  };
+}
+
+/** Crashes simulated per measurement of a detection bound. */
+const TUNING_KILLS = 30;
+
+function describe(unit: Unit, runs: number): string {
+  const tuned = unit.tuning === 'default' ? '' : ` (${unit.tuning})`;
+  return `${unit.source} ${unit.experiment} ${unit.variant.name}${tuned} x=${unit.x} run ${unit.run + 1}/${runs}`;
+}
+
+/** Rough wall seconds of a unit, for the ETA (corrected by how fast units actually went). */
+function estimateSeconds(unit: Unit, parallel: number): number {
+  if (unit.source === 'processes') {
+    const work = unit.experiment === 'detection' ? 4 : unit.windowS;
+    return (2 + 0.1 * unit.nodes + unit.settleS + work) / parallel;
+  }
+  const virtualS = 5 + unit.settleS + (unit.experiment === 'detection' ? 5 : unit.windowS);
+  return 2e-6 * unit.nodes * unit.nodes * virtualS + 0.01;
+}
+
+export async function runExperiment(settings: ExperimentSettings, outDir: string, hooks: RunHooks): Promise<ExperimentOutcome> {
+  fs.mkdirSync(outDir, { recursive: true });
+  const startedAt = new Date();
+  const started = performance.now();
+  const rows: ResultRow[] = [];
+  const tunings: TuningResult[] = [];
+  let status: ExperimentOutcome['status'] = 'finished';
+  let reason: string | undefined;
+  let units: Unit[] = [];
+  const jsonFile = path.join(outDir, 'results.json');
+  const csvFile = path.join(outDir, 'results.csv');
+  const save = (finishedAt: Date | null): void => {
+    const file: ResultsFile = {
+      version: 1, startedAt: startedAt.toISOString(), finishedAt: finishedAt?.toISOString() ?? null,
+      status: finishedAt ? status : 'running', ...(reason !== undefined && { reason }),
+      settings: serializeSettings(settings), schedule: { ...scheduleFor(settings) }, machine: machineDescription(),
+      units: units.length, tunings: tunings.map(serializeTuning), rows,
+    };
+    fs.writeFileSync(`${jsonFile}.tmp`, `${JSON.stringify(file, null, 1)}\n`);
+    fs.renameSync(`${jsonFile}.tmp`, jsonFile);
+  };
+  fs.writeFileSync(csvFile, `${csvHeader()}\n`);
+  save(null);
+
+  let estDone = 0;
+  let estTotal = 0;
+  let done = 0;
+  const progress = (current: string): ExperimentProgress => {
+    const elapsedMs = performance.now() - started;
+    const rate = estDone > 0 ? elapsedMs / estDone : null;
+    return { done, total: units.length, elapsedMs, etaMs: rate === null ? null : Math.max(0, (estTotal - estDone) * rate), current };
+  };
+
+  try {
+    const tuned = new Map<Tuning, readonly ProtocolVariant[]>();
+    if (settings.compare) {
+      hooks.onProgress?.({ done: 0, total: 0, elapsedMs: 0, etaMs: null, current: 'tuning the configurations (simulator)' });
+      const measure = simulatorMeasure(settings, hooks.signal);
+      for (const t of TUNINGS) {
+        const result = await tune(t, settings.protocols, measure);
+        tunings.push(result);
+        tuned.set(t, result.variants.map((x) => x.variant));
+        hooks.onTuning?.(result);
+      }
+    }
+    units = planUnits(settings, tuned);
+    const estimates = new Map(units.map((u) => [u, estimateSeconds(u, settings.parallel)]));
+    for (const e of estimates.values()) estTotal += e;
+    save(null);
+    const finish = (unit: Unit, row: ResultRow): void => {
+      rows.push(row);
+      done++;
+      estDone += estimates.get(unit)!;
+      fs.appendFileSync(csvFile, `${csvRow(row)}\n`);
+      save(null);
+      hooks.onRow?.(row, progress(describe(unit, settings.runs)));
+    };
+
+    const simUnits = units.filter((u) => u.source === 'simulator');
+    for (const unit of simUnits) {
+      hooks.onProgress?.(progress(describe(unit, settings.runs)));
+      finish(unit, await simulateUnit(unit, hooks.signal));
+    }
+    const queue = units.filter((u) => u.source === 'processes');
+    const logRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-experiment-'));
+    // A failing worker stops the others (they see the abort), and the first error is the one reported.
+    const stop = new AbortController();
+    const onAbort = (): void => stop.abort(hooks.signal.reason);
+    hooks.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      let next = 0;
+      const worker = async (slot: number): Promise<void> => {
+        while (next < queue.length) {
+          stop.signal.throwIfAborted();
+          const unit = queue[next++]!;
+          hooks.onProgress?.(progress(describe(unit, settings.runs)));
+          const row = await runProcessUnit(unit, {
+            basePort: settings.basePort + slot * PORTS_PER_SLOT, logDir: path.join(logRoot, `slot-${slot}`),
+          }, stop.signal);
+          finish(unit, row);
+        }
+      };
+      const results = await Promise.allSettled(
+        Array.from({ length: Math.min(settings.parallel, queue.length) }, (_, i) => worker(i).catch((err: unknown) => {
+          if (!stop.signal.aborted) stop.abort(err);
+          throw err;
+        })),
+      );
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw stop.signal.reason ?? failed.reason;
+    } finally {
+      hooks.signal.removeEventListener('abort', onAbort);
+      fs.rmSync(logRoot, { recursive: true, force: true });
+    }
+  } catch (err) {
+    if (hooks.signal.aborted) {
+      status = 'cancelled';
+      reason = 'cancelled';
+    } else {
+      status = 'failed';
+      reason = err instanceof Error ? err.message : String(err);
+    }
+  }
+  save(new Date());
+  const files = await writeReport(outDir);
+  return { dir: outDir, rows, status, ...(reason !== undefined && { reason }), files };
+}

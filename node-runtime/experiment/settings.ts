@@ -1,0 +1,53 @@
+// Experiment settings from what a user gave (CLI flags, or the app's form through the host): every mistake is one
+// UserError naming the setting, before anything starts.
+import { UserError } from '../cli/user-error.ts';
+import type { ExperimentSettings } from './plan.ts';
+import { PORTS_PER_SLOT } from './plan.ts';
+import { defaultProtocols, parseProtocols } from './protocols.ts';
+import { EXPERIMENTS } from './results.ts';
+import type { ExperimentName, SourceName } from './results.ts';
+
+export const EXPERIMENT_CHOICES = [...EXPERIMENTS, 'compare', 'all'] as const;
+export type ExperimentChoice = (typeof EXPERIMENT_CHOICES)[number];
+export const SOURCE_CHOICES = ['processes', 'simulator', 'both'] as const;
+
+export interface ExperimentOptions {
+  readonly experiment: string;
+  readonly protocols?: string | undefined;
+  readonly runs?: number | undefined;
+  readonly source?: string | undefined;
+  readonly full?: boolean | undefined;
+  readonly parallel?: number | undefined;
+  readonly basePort?: number | undefined;
+  readonly seed?: number | undefined;
+}
+
+export const DEFAULTS = { runs: 5, parallel: 4, basePort: 31_000, seed: 1 } as const;
+
+export function settingsFromOptions(o: ExperimentOptions): ExperimentSettings {
+  if (!(EXPERIMENT_CHOICES as readonly string[]).includes(o.experiment)) {
+    throw new UserError(`unknown experiment '${o.experiment}' (expected ${EXPERIMENT_CHOICES.join(', ')})`);
+  }
+  const source = o.source ?? 'both';
+  if (!(SOURCE_CHOICES as readonly string[]).includes(source)) {
+    throw new UserError(`--source ${source}: expected processes, simulator or both`);
+  }
+  const parallel = o.parallel ?? DEFAULTS.parallel;
+  const basePort = o.basePort ?? DEFAULTS.basePort;
+  if (basePort < 1024 || basePort + parallel * PORTS_PER_SLOT - 1 > 65535) {
+    throw new UserError(`--base-port ${basePort}: ${parallel} clusters need ports ${basePort}..${basePort + parallel * PORTS_PER_SLOT - 1}, within 1024..65535`);
+  }
+  const choice = o.experiment as ExperimentChoice;
+  const experiments: ExperimentName[] = choice === 'all' ? [...EXPERIMENTS] : choice === 'compare' ? [] : [choice];
+  return {
+    experiments,
+    compare: choice === 'all' || choice === 'compare',
+    protocols: o.protocols === undefined ? defaultProtocols() : parseProtocols(o.protocols),
+    runs: o.runs ?? DEFAULTS.runs,
+    sources: (source === 'both' ? ['simulator', 'processes'] : [source]) as SourceName[],
+    full: o.full ?? false,
+    seed: o.seed ?? DEFAULTS.seed,
+    parallel,
+    basePort,
+  };
+}
