@@ -15,7 +15,9 @@ const FLAGS: FlagSpecs = {
   runs: { type: 'string', value: 'N', help: 'runs per point (error bars: mean ± sd over them)', default: '5' },
   source: { type: 'string', value: 'WHERE', help: 'processes (real nodes on loopback), simulator, or both', default: 'both' },
   out: { type: 'string', value: 'DIR', help: 'write results, plots and report.md here', default: 'logs/experiments/<time>' },
-  full: { type: 'boolean', help: 'the report-sized schedule (all points, longer windows: ~30 min) instead of the quick one (~2 min)' },
+  full: { type: 'boolean', help: 'the report-sized schedule (every point, longer windows; ~30 min without the 1,000-node simulations)' },
+  tiny: { type: 'boolean', help: 'one point per experiment in small groups (seconds): a first look, and the tests' },
+  'max-nodes': { type: 'string', value: 'N', help: 'leave out group sizes above N (a simulated 1,000 takes minutes per run)' },
   parallel: { type: 'string', value: 'K', help: 'process clusters measured at once, each on its own ports', default: '4' },
   'base-port': { type: 'string', value: 'PORT', help: 'first port for process clusters (32 per cluster)', default: '31000' },
   seed: { type: 'string', value: 'N', help: 'seed of the simulator and of the choice of victims', default: '1' },
@@ -62,13 +64,15 @@ export const experimentCommand: CliCommand = {
       process.stdout.write(`${formatHelp(USAGE, DESCRIPTION, FLAGS)}\n`);
       return 0;
     }
+    if (values.full === true && values.tiny === true) throw new UserError('--full and --tiny exclude each other');
     if (positionals.length > 1) throw new UserError(`one experiment at a time (got ${positionals.join(' ')}; see --help)`);
     const settings = settingsFromOptions({
       experiment: positionals[0] ?? 'all',
       protocols: stringFlag(values, 'protocols'),
       runs: numberFlag(values, 'runs', { min: 1, max: 1000, integer: true }),
       source: stringFlag(values, 'source'),
-      full: values.full === true,
+      schedule: values.full === true ? 'full' : values.tiny === true ? 'tiny' : 'quick',
+      maxNodes: numberFlag(values, 'max-nodes', { min: 2, max: 100_000, integer: true }),
       parallel: numberFlag(values, 'parallel', { min: 1, max: 16, integer: true }),
       basePort: portFlag(values, 'base-port'),
       seed: numberFlag(values, 'seed', { min: 0, max: 2 ** 31 - 1, integer: true }),

@@ -13,7 +13,10 @@ export interface ExperimentSettings {
   readonly protocols: readonly ProtocolVariant[];
   readonly runs: number;
   readonly sources: readonly SourceName[];
-  readonly full: boolean;
+  /** tiny (seconds: tests, a first look), quick (~2 minutes) or full (the report). */
+  readonly schedule: ScheduleName;
+  /** Leave out group sizes above this (the simulator's 1,000 takes minutes per run). */
+  readonly maxNodes: number;
   readonly seed: number;
   /** Process clusters measured at once (each on its own port range). */
   readonly parallel: number;
@@ -26,10 +29,10 @@ export const PORTS_PER_SLOT = 32;
 export interface Schedule {
   /** Group sizes for bandwidth, per source (the simulator goes further). */
   readonly sizes: Readonly<Record<SourceName, readonly number[]>>;
-  /** Drop rates (fractions) for false positives. */
-  readonly drops: readonly number[];
-  /** Simultaneous failures (of `groupSize`) for detection. */
-  readonly failures: readonly number[];
+  /** Drop rates (fractions) for false positives, per source. */
+  readonly drops: Readonly<Record<SourceName, readonly number[]>>;
+  /** Simultaneous failures (of `groupSize`) for detection, per source. */
+  readonly failures: Readonly<Record<SourceName, readonly number[]>>;
   readonly groupSize: number;
   /** After every node lists every other: let start-up load pass before measuring (s). */
   readonly settleS: number;
@@ -39,34 +42,62 @@ export interface Schedule {
   /** The comparisons' points: bandwidth at groupSize, detection of this many failures, false positives at this drop. */
   readonly compareFailures: number;
   readonly compareDrop: number;
+  /** The sources the comparisons run on. */
+  readonly compareOn: readonly SourceName[];
 }
 
+const DROPS = [0, 0.01, 0.05, 0.1, 0.2, 0.3];
+
+/** Quick: every point in the simulator; real processes at a few of them (each costs a group start-up, seconds on a
+ *  loaded 2-core machine), and the comparisons in the simulator only. */
 export const QUICK: Schedule = {
-  sizes: { processes: [2, 5, 10], simulator: [2, 5, 10, 20, 50, 100] },
-  drops: [0, 0.01, 0.05, 0.1, 0.2, 0.3],
-  failures: [1, 3, 5],
+  sizes: { processes: [2, 10], simulator: [2, 5, 10, 20, 50, 100] },
+  drops: { processes: [0.1, 0.3], simulator: DROPS },
+  failures: { processes: [1, 3], simulator: [1, 2, 3, 4, 5] },
   groupSize: 10,
   settleS: 1,
   bandwidthWindowS: 2,
-  fpWindowS: { processes: 3, simulator: 600 },
+  fpWindowS: { processes: 3, simulator: 300 },
   compareFailures: 1,
   compareDrop: 0.3,
+  compareOn: ['simulator'],
 };
 
 export const FULL: Schedule = {
   sizes: { processes: [2, 5, 10, 15, 20], simulator: [2, 5, 10, 15, 20, 50, 100, 200, 500, 1000] },
-  drops: [0, 0.01, 0.05, 0.1, 0.2, 0.3],
-  failures: [1, 2, 3, 4, 5],
+  drops: { processes: DROPS, simulator: DROPS },
+  failures: { processes: [1, 2, 3, 4, 5], simulator: [1, 2, 3, 4, 5] },
   groupSize: 10,
   settleS: 2,
   bandwidthWindowS: 5,
   fpWindowS: { processes: 30, simulator: 3600 },
   compareFailures: 1,
   compareDrop: 0.3,
+  compareOn: ['simulator', 'processes'],
 };
 
-export function scheduleFor(settings: Pick<ExperimentSettings, 'full'>): Schedule {
-  return settings.full ? FULL : QUICK;
+/** Seconds: one point per experiment, small groups, for tests and a first look. */
+export const TINY: Schedule = {
+  sizes: { processes: [3], simulator: [3, 5] },
+  drops: { processes: [0.3], simulator: [0, 0.3] },
+  failures: { processes: [1], simulator: [1, 2] },
+  groupSize: 4,
+  settleS: 0.5,
+  bandwidthWindowS: 1,
+  fpWindowS: { processes: 1, simulator: 60 },
+  compareFailures: 1,
+  compareDrop: 0.3,
+  compareOn: ['simulator'],
+};
+
+export const SCHEDULE_NAMES = ['tiny', 'quick', 'full'] as const;
+export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
+const SCHEDULES: Record<ScheduleName, Schedule> = { tiny: TINY, quick: QUICK, full: FULL };
+
+export function scheduleFor(settings: Pick<ExperimentSettings, 'schedule' | 'maxNodes'>): Schedule {
+  const s = SCHEDULES[settings.schedule];
+  const cap = (xs: readonly number[]): number[] => xs.filter((n) => n <= settings.maxNodes);
+  return { ...s, sizes: { processes: cap(s.sizes.processes), simulator: cap(s.sizes.simulator) } };
 }
 
 export interface Unit {
@@ -109,9 +140,9 @@ function points(experiment: ExperimentName, s: Schedule, source: SourceName): Po
     case 'bandwidth':
       return s.sizes[source].map((n) => ({ ...base, x: n, nodes: n, windowS: s.bandwidthWindowS }));
     case 'false-positives':
-      return s.drops.map((d) => ({ ...base, x: d * 100, dropRate: d, windowS: s.fpWindowS[source] }));
+      return s.drops[source].map((d) => ({ ...base, x: d * 100, dropRate: d, windowS: s.fpWindowS[source] }));
     case 'detection':
-      return s.failures.map((k) => ({ ...base, x: k, failures: k, windowS: DETECTION_WINDOW_S }));
+      return s.failures[source].map((k) => ({ ...base, x: k, failures: k, windowS: DETECTION_WINDOW_S }));
   }
 }
 
@@ -136,7 +167,7 @@ export function planUnits(settings: ExperimentSettings, tuned: ReadonlyMap<Tunin
   for (const source of sources) {
     const groups: { tuning: 'default' | Tuning; variants: readonly ProtocolVariant[]; points: Point[] }[] =
       settings.experiments.map((e) => ({ tuning: 'default' as const, variants: settings.protocols, points: points(e, s, source) }));
-    for (const [tuning, variants] of tuned) groups.push({ tuning, variants, points: comparePoints(s, source) });
+    if (s.compareOn.includes(source)) for (const [tuning, variants] of tuned) groups.push({ tuning, variants, points: comparePoints(s, source) });
     for (const group of groups) {
       for (let run = 0; run < settings.runs; run++) {
         for (const p of group.points) {

@@ -100,12 +100,12 @@ function tuningSection(file: ResultsFile): string[] {
 }
 
 /** Writes the plots and report.md for `<dir>/results.json`; returns the files written (names in dir). */
-export async function writeReport(dir: string): Promise<string[]> {
+export async function writeReport(dir: string, opts: { png: boolean }): Promise<string[]> {
   const file = readResults(dir);
   const plots = buildPlots(file.rows);
   const written: string[] = [];
-  const browser = findChromium();
-  let pngNote = browser ? '' : 'PNG copies: no Chromium found (set HEARSAY_CHROMIUM), SVG only.';
+  const browser = opts.png ? findChromium() : undefined;
+  let pngNote = browser ? '' : opts.png ? 'PNG copies: no Chromium found (set HEARSAY_CHROMIUM), SVG only.' : '';
   const images = new Map<string, string>();
   for (const plot of plots) {
     const svg = `${plot.id}.svg`;
@@ -127,7 +127,7 @@ export async function writeReport(dir: string): Promise<string[]> {
       `${file.finishedAt ? `, finished ${file.finishedAt.slice(0, 19).replace('T', ' ')} UTC` : ''}.`, '',
     '## Settings', '',
     `- command: \`hearsay experiment ${commandLine(file)}\``,
-    `- experiments: ${s.experiments.join(', ')}${s.compare ? ', comparisons' : ''}; schedule: ${s.full ? 'full' : 'quick'}; runs per point: ${s.runs}; seed ${s.seed}`,
+    `- experiments: ${s.experiments.join(', ')}${s.compare ? ', comparisons' : ''}; schedule: ${s.schedule}${s.maxNodes < Number.MAX_SAFE_INTEGER ? ` (groups ≤ ${s.maxNodes})` : ''}; runs per point: ${s.runs}; seed ${s.seed}`,
     `- sources: ${s.sources.join(', ')}; process clusters at once: ${s.parallel}, from port ${s.basePort}`,
     `- configurations: ${s.protocols.map((p) => `${p.name} (${p.family}, suspicion ${p.suspicion ? 'on' : 'off'}, ${timingsText(p.timings)})`).join('; ')}`,
     `- schedule: \`${JSON.stringify(file.schedule)}\``,
@@ -150,5 +150,5 @@ function commandLine(file: ResultsFile): string {
   const s = file.settings;
   const which = s.experiments.length === 3 && s.compare ? 'all' : [...s.experiments, ...(s.compare ? ['compare'] : [])].join(',');
   return `${which} --protocols ${s.protocols.map((p) => p.name).join(',')} --runs ${s.runs} --source ${s.sources.length === 2 ? 'both' : s.sources[0]}` +
-    `${s.full ? ' --full' : ''} --seed ${s.seed} --parallel ${s.parallel} --base-port ${s.basePort}`;
+    `${s.schedule === 'quick' ? '' : ` --${s.schedule}`}${s.maxNodes < Number.MAX_SAFE_INTEGER ? ` --max-nodes ${s.maxNodes}` : ''} --seed ${s.seed} --parallel ${s.parallel} --base-port ${s.basePort}`;
 }

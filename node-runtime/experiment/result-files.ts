@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as v from 'valibot';
 import { UserError } from '../cli/user-error.ts';
+import { SCHEDULE_NAMES } from './plan.ts';
 import type { ExperimentSettings } from './plan.ts';
 import { EXPERIMENTS, ResultRowSchema, SOURCES } from './results.ts';
 import { PROTOCOL_NAMES } from './protocols.ts';
@@ -25,7 +26,8 @@ const SettingsSchema = v.object({
   protocols: v.array(VariantSchema),
   runs: v.pipe(v.number(), v.integer(), v.minValue(1)),
   sources: v.array(v.picklist(SOURCES)),
-  full: v.boolean(),
+  schedule: v.picklist(SCHEDULE_NAMES),
+  maxNodes: v.pipe(v.number(), v.integer(), v.minValue(1)),
   seed: v.pipe(v.number(), v.integer(), v.minValue(0)),
   parallel: v.pipe(v.number(), v.integer(), v.minValue(1)),
   basePort: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535)),

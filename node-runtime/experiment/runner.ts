@@ -35,6 +35,8 @@ export interface RunHooks {
   readonly onProgress?: (p: ExperimentProgress) => void;
   readonly onRow?: (row: ResultRow, p: ExperimentProgress) => void;
   readonly onTuning?: (t: TuningResult) => void;
+  /** Render PNG copies of the plots where Chromium is found (default true). */
+  readonly png?: boolean;
 }
 
 export interface ExperimentOutcome {
@@ -183,6 +185,6 @@ export async function runExperiment(settings: ExperimentSettings, outDir: string
     }
   }
   save(new Date());
-  const files = await writeReport(outDir);
+  const files = await writeReport(outDir, { png: hooks.png ?? true });
   return { dir: outDir, rows, status, ...(reason !== undefined && { reason }), files };
 }

@@ -2,7 +2,8 @@
 // UserError naming the setting, before anything starts.
 import { UserError } from '../cli/user-error.ts';
 import type { ExperimentSettings } from './plan.ts';
-import { PORTS_PER_SLOT } from './plan.ts';
+import { PORTS_PER_SLOT, SCHEDULE_NAMES } from './plan.ts';
+import type { ScheduleName } from './plan.ts';
 import { defaultProtocols, parseProtocols } from './protocols.ts';
 import { EXPERIMENTS } from './results.ts';
 import type { ExperimentName, SourceName } from './results.ts';
@@ -16,7 +17,8 @@ export interface ExperimentOptions {
   readonly protocols?: string | undefined;
   readonly runs?: number | undefined;
   readonly source?: string | undefined;
-  readonly full?: boolean | undefined;
+  readonly schedule?: string | undefined;
+  readonly maxNodes?: number | undefined;
   readonly parallel?: number | undefined;
   readonly basePort?: number | undefined;
   readonly seed?: number | undefined;
@@ -32,6 +34,10 @@ export function settingsFromOptions(o: ExperimentOptions): ExperimentSettings {
   if (!(SOURCE_CHOICES as readonly string[]).includes(source)) {
     throw new UserError(`--source ${source}: expected processes, simulator or both`);
   }
+  const schedule = o.schedule ?? 'quick';
+  if (!(SCHEDULE_NAMES as readonly string[]).includes(schedule)) {
+    throw new UserError(`schedule '${schedule}': expected ${SCHEDULE_NAMES.join(', ')}`);
+  }
   const parallel = o.parallel ?? DEFAULTS.parallel;
   const basePort = o.basePort ?? DEFAULTS.basePort;
   if (basePort < 1024 || basePort + parallel * PORTS_PER_SLOT - 1 > 65535) {
@@ -45,7 +51,8 @@ export function settingsFromOptions(o: ExperimentOptions): ExperimentSettings {
     protocols: o.protocols === undefined ? defaultProtocols() : parseProtocols(o.protocols),
     runs: o.runs ?? DEFAULTS.runs,
     sources: (source === 'both' ? ['simulator', 'processes'] : [source]) as SourceName[],
-    full: o.full ?? false,
+    schedule: schedule as ScheduleName,
+    maxNodes: o.maxNodes ?? Number.MAX_SAFE_INTEGER,
     seed: o.seed ?? DEFAULTS.seed,
     parallel,
     basePort,

@@ -37,7 +37,11 @@ export async function simulateUnit(unit: Unit, signal: AbortSignal): Promise<Res
     }
     return until?.() ?? false;
   };
+  // Checking every list is O(N²): at most every 250 virtual ms.
+  let checkedAt = Number.NEGATIVE_INFINITY;
   const formed = (): boolean => {
+    if (sim.now - checkedAt < 250) return false;
+    checkedAt = sim.now;
     for (let i = 0; i < sim.size; i++) {
       if (sim.view(i).filter((m) => m.status === 'alive').length < unit.nodes) return false;
     }
