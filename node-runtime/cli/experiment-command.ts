@@ -7,7 +7,7 @@ import { settingsFromOptions } from '../experiment/settings.ts';
 import type { TuningResult } from '../experiment/tuning.ts';
 import { formatHelp, numberFlag, parseFlags, portFlag, stringFlag } from './flags.ts';
 import type { FlagSpecs } from './flags.ts';
-import { UserError } from './user-error.ts';
+import { UserError } from '../user-error.ts';
 import type { CliCommand } from './commands.ts';
 
 const FLAGS: FlagSpecs = {
@@ -64,8 +64,8 @@ export const experimentCommand: CliCommand = {
       process.stdout.write(`${formatHelp(USAGE, DESCRIPTION, FLAGS)}\n`);
       return 0;
     }
-    if (values.full === true && values.tiny === true) throw new UserError('--full and --tiny exclude each other');
-    if (positionals.length > 1) throw new UserError(`one experiment at a time (got ${positionals.join(' ')}; see --help)`);
+    if (values.full === true && values.tiny === true) throw new UserError('usage', '--full and --tiny exclude each other');
+    if (positionals.length > 1) throw new UserError('usage', `one experiment at a time (got ${positionals.join(' ')}; see --help)`);
     const settings = settingsFromOptions({
       experiment: positionals[0] ?? 'all',
       protocols: stringFlag(values, 'protocols'),
@@ -117,6 +117,6 @@ export const experimentCommand: CliCommand = {
       process.stdout.write(`cancelled after ${where}\n`);
       return 130;
     }
-    throw new UserError(`experiment stopped: ${outcome.reason ?? 'unknown error'} (${where})`, 1);
+    throw new UserError('state', `experiment stopped: ${outcome.reason ?? 'unknown error'} (${where})`, 1);
   },
 };

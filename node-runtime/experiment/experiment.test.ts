@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { HEARSAY_BIN } from '../cli/spawn-node.ts';
-import { UserError } from '../cli/user-error.ts';
+import { UserError } from '../user-error.ts';
 import { buildPlots } from './aggregate.ts';
 import { runExperiment } from './runner.ts';
 import { readResults } from './result-files.ts';

@@ -4,7 +4,7 @@
 // the unit ends, however it ends.
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UserError } from '../cli/user-error.ts';
+import { UserError } from '../user-error.ts';
 import { controlRequest } from '../control/client.ts';
 import type { BandwidthResult } from '../control/commands.ts';
 import { NodeGroup } from '../node/testing/node-process.ts';
@@ -32,10 +32,10 @@ async function startGroup(group: NodeGroup, basePort: number, n: number, signal:
     const dead = group.nodes.find((x) => !x.running);
     if (dead) {
       const why = dead.stderr.findLast((l) => l.trim() !== '')?.replace(/^hearsay: /, '') ?? 'exited';
-      throw new UserError(`node ${dead.address} stopped while the group formed: ${why}`);
+      throw new UserError('busy', `node ${dead.address} stopped while the group formed: ${why}`);
     }
     if (nodes) return nodes;
-    if (failure) throw new UserError(`a group of ${n} on ports ${basePort}.. did not form: ${(failure as Error).message}`);
+    if (failure) throw new UserError('unreachable', `a group of ${n} on ports ${basePort}.. did not form: ${(failure as Error).message}`);
     await sleep(POLL_MS, undefined, { signal });
   }
 }

@@ -2,9 +2,9 @@
 // Everything else in node-runtime/experiment is generic over a configuration: a family, suspicion on or off, and
 // timing overrides — the same settings given to simulated cores and to `hearsay node` flags, so both sources run
 // exactly the same protocol.
-import { TIMING_FLAGS } from '../cli/node-flags.ts';
-import { UserError } from '../cli/user-error.ts';
+import { UserError } from '../user-error.ts';
 import { resolveConfig } from '../protocol/config.ts';
+import { TIMING_FLAGS, TIMING_KEYS } from '../protocol/presets.ts';
 import type { ProtocolConfig } from '../protocol/config.ts';
 
 export const PROTOCOL_NAMES = ['gossip', 'gossip+s', 'ping', 'ping+s'] as const;
@@ -29,15 +29,15 @@ export function variant(name: ProtocolName, timings: Partial<ProtocolConfig> = {
 /** `gossip,gossip+s` → variants; an unknown or not-yet-built protocol is a UserError. */
 export function parseProtocols(text: string): ProtocolVariant[] {
   const names = text.split(',').map((s) => s.trim()).filter(Boolean);
-  if (names.length === 0) throw new UserError('--protocols needs at least one of gossip, gossip+s, ping, ping+s');
+  if (names.length === 0) throw new UserError('usage', '--protocols needs at least one of gossip, gossip+s, ping, ping+s');
   const out: ProtocolVariant[] = [];
   for (const name of names) {
     if (!(PROTOCOL_NAMES as readonly string[]).includes(name)) {
-      throw new UserError(`--protocols: unknown protocol '${name}' (expected gossip, gossip+s, ping or ping+s)`);
+      throw new UserError('usage', `--protocols: unknown protocol '${name}' (expected gossip, gossip+s, ping or ping+s)`);
     }
     const v = variant(name as ProtocolName);
     if (!AVAILABLE_FAMILIES.includes(v.family)) {
-      throw new UserError(`--protocols: '${name}' needs the ${v.family} family, which this build does not have yet`);
+      throw new UserError('usage', `--protocols: '${name}' needs the ${v.family} family, which this build does not have yet`);
     }
     if (!out.some((o) => o.name === v.name)) out.push(v);
   }
@@ -50,17 +50,17 @@ export function defaultProtocols(): ProtocolVariant[] {
 }
 
 /** The timing settings a node takes as flags: the ones tuning may scale, so both sources can run the result. */
-const SCALABLE = Object.entries(TIMING_FLAGS).filter(([, key]) => key.endsWith('Ms'));
+const SCALABLE = TIMING_KEYS.filter((key) => key.endsWith('Ms'));
 
 /** Every scalable timing of `base` (defaults filled in) times `factor`, rounded to 10 ms; valid or a UserError. */
 export function scaleTimings(base: Partial<ProtocolConfig>, factor: number): Partial<ProtocolConfig> {
   const full = resolveConfig(base);
   const scaled: Partial<Record<keyof ProtocolConfig, number>> = { ...base };
-  for (const [, key] of SCALABLE) scaled[key] = Math.max(10, Math.round((full[key] * factor) / 10) * 10);
+  for (const key of SCALABLE) scaled[key] = Math.max(10, Math.round((full[key] * factor) / 10) * 10);
   try {
     resolveConfig(scaled);
   } catch (err) {
-    throw new UserError(`timings scaled by ${factor.toFixed(2)} are invalid: ${(err as Error).message}`);
+    throw new UserError('usage', `timings scaled by ${factor.toFixed(2)} are invalid: ${(err as Error).message}`);
   }
   return scaled;
 }
@@ -68,9 +68,9 @@ export function scaleTimings(base: Partial<ProtocolConfig>, factor: number): Par
 /** The `hearsay node` flags for a variant's protocol settings (family flags join when the ping family lands). */
 export function nodeArgs(v: ProtocolVariant, dropRate: number): string[] {
   const args = ['--suspicion', v.suspicion ? 'on' : 'off', '--drop', String(dropRate)];
-  for (const [flag, key] of Object.entries(TIMING_FLAGS)) {
+  for (const key of TIMING_KEYS) {
     const value = v.timings[key];
-    if (value !== undefined) args.push(`--${flag}`, String(value));
+    if (value !== undefined) args.push(`--${TIMING_FLAGS[key].flag}`, String(value));
   }
   return args;
 }

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as v from 'valibot';
-import { UserError } from '../cli/user-error.ts';
+import { UserError } from '../user-error.ts';
 import { SCHEDULE_NAMES } from './plan.ts';
 import type { ExperimentSettings } from './plan.ts';
 import { EXPERIMENTS, ResultRowSchema, SOURCES } from './results.ts';
@@ -88,12 +88,12 @@ export function readResults(dir: string): ResultsFile {
     json = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? `${file}: no such file` : `${file}: not JSON (${(err as Error).message.split('\n')[0]})`);
+    throw new UserError('file', code === 'ENOENT' ? `${file}: no such file` : `${file}: not JSON (${(err as Error).message.split('\n')[0]})`);
   }
   const parsed = v.safeParse(ResultsFileSchema, json);
   if (!parsed.success) {
     const issue = parsed.issues[0];
-    throw new UserError(`${file}: not an experiment result (${v.getDotPath(issue) ?? 'root'}: ${issue.message})`);
+    throw new UserError('file', `${file}: not an experiment result (${v.getDotPath(issue) ?? 'root'}: ${issue.message})`);
   }
   return parsed.output;
 }

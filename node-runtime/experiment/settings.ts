@@ -1,6 +1,6 @@
 // Experiment settings from what a user gave (CLI flags, or the app's form through the host): every mistake is one
 // UserError naming the setting, before anything starts.
-import { UserError } from '../cli/user-error.ts';
+import { UserError } from '../user-error.ts';
 import type { ExperimentSettings } from './plan.ts';
 import { PORTS_PER_SLOT, SCHEDULE_NAMES } from './plan.ts';
 import type { ScheduleName } from './plan.ts';
@@ -28,20 +28,20 @@ export const DEFAULTS = { runs: 5, parallel: 4, basePort: 31_000, seed: 1 } as c
 
 export function settingsFromOptions(o: ExperimentOptions): ExperimentSettings {
   if (!(EXPERIMENT_CHOICES as readonly string[]).includes(o.experiment)) {
-    throw new UserError(`unknown experiment '${o.experiment}' (expected ${EXPERIMENT_CHOICES.join(', ')})`);
+    throw new UserError('usage', `unknown experiment '${o.experiment}' (expected ${EXPERIMENT_CHOICES.join(', ')})`);
   }
   const source = o.source ?? 'both';
   if (!(SOURCE_CHOICES as readonly string[]).includes(source)) {
-    throw new UserError(`--source ${source}: expected processes, simulator or both`);
+    throw new UserError('usage', `--source ${source}: expected processes, simulator or both`);
   }
   const schedule = o.schedule ?? 'quick';
   if (!(SCHEDULE_NAMES as readonly string[]).includes(schedule)) {
-    throw new UserError(`schedule '${schedule}': expected ${SCHEDULE_NAMES.join(', ')}`);
+    throw new UserError('usage', `schedule '${schedule}': expected ${SCHEDULE_NAMES.join(', ')}`);
   }
   const parallel = o.parallel ?? DEFAULTS.parallel;
   const basePort = o.basePort ?? DEFAULTS.basePort;
   if (basePort < 1024 || basePort + parallel * PORTS_PER_SLOT - 1 > 65535) {
-    throw new UserError(`--base-port ${basePort}: ${parallel} clusters need ports ${basePort}..${basePort + parallel * PORTS_PER_SLOT - 1}, within 1024..65535`);
+    throw new UserError('usage', `--base-port ${basePort}: ${parallel} clusters need ports ${basePort}..${basePort + parallel * PORTS_PER_SLOT - 1}, within 1024..65535`);
   }
   const choice = o.experiment as ExperimentChoice;
   const experiments: ExperimentName[] = choice === 'all' ? [...EXPERIMENTS] : choice === 'compare' ? [] : [choice];
