@@ -20,6 +20,8 @@ export interface LaunchOptions {
   readonly timings?: Timings;
   /** Introducer port; nodes take the ports after it. Default 3000, or the first free range. */
   readonly basePort?: number;
+  /** Cluster key (base64, `hearsay keygen`): the nodes seal their gossip and authenticate hellos with it. */
+  readonly key?: string;
 }
 
 /** Where a node's process is, as the host manages it (not what the protocol thinks of it). */
@@ -59,7 +61,7 @@ export type NodeAction = 'kill' | 'pause' | 'resume' | 'leave' | 'restart';
 
 export type HostRequest =
   | { readonly type: 'launch'; readonly options: LaunchOptions }
-  | { readonly type: 'attach'; readonly address: Address }
+  | { readonly type: 'attach'; readonly address: Address; readonly key?: string }
   | { readonly type: 'stop-cluster' }
   | { readonly type: 'node-action'; readonly action: NodeAction; readonly address: Address }
   | { readonly type: 'add-node' }

@@ -6,6 +6,7 @@ import * as v from 'valibot';
 import { controlRequest } from '../../node-runtime/control/client.ts';
 import { UserError } from '../../node-runtime/user-error.ts';
 import { addressOf } from '../../node-runtime/protocol/member-id.ts';
+import type { Keyring } from '../../node-runtime/transport/keyring.ts';
 import type { Address, ClusterNode, MemberId, NodeAction, NodeRunState } from './api.ts';
 import type { Cluster, ClusterSink } from './cluster.ts';
 import { NodeWatch } from './node-watch.ts';
@@ -29,12 +30,12 @@ export class AttachedCluster implements Cluster {
   private readonly watched = new Map<Address, Watched>();
   private stopped = false;
 
-  constructor(private readonly address: Address, private readonly sink: ClusterSink) {}
+  constructor(private readonly address: Address, private readonly sink: ClusterSink, private readonly keyring?: Keyring) {}
 
   /** Resolves once every listed live member has sent its hello (those that cannot be reached are marked stopped). */
   async start(): Promise<void> {
     const { address } = this;
-    const parsed = v.safeParse(ListMemSchema, await controlRequest(address, 'list_mem', [], { timeoutMs: CONNECT_TIMEOUT_MS }));
+    const parsed = v.safeParse(ListMemSchema, await controlRequest(address, 'list_mem', [], { timeoutMs: CONNECT_TIMEOUT_MS, keyring: this.keyring }));
     if (!parsed.success) throw new UserError('refused', `${address} answered list_mem with something that is not a member list`);
     const live = parsed.output.members.filter((m) => m.status === 'alive' || m.status === 'suspect');
     const addresses = new Set([address, ...live.map((m) => addressOf(m.id))]);
@@ -50,7 +51,7 @@ export class AttachedCluster implements Cluster {
     const w = this.watched.get(address);
     if (!w) throw new UserError('state', `no node at ${address} in the attached cluster`);
     if (action !== 'leave') throw new UserError('state', `${address} was not launched by this app: it can leave, not ${action}`);
-    await controlRequest(address, 'leave');
+    await controlRequest(address, 'leave', [], { keyring: this.keyring });
     w.state = 'left';
     this.sink.nodesChanged();
     return { address, id: w.id, state: w.state, managed: false };
@@ -62,13 +63,13 @@ export class AttachedCluster implements Cluster {
 
   async setDrop(rate: number, address?: Address): Promise<void> {
     const targets = address === undefined ? this.live().map((w) => w.address) : [address];
-    await Promise.all(targets.map((a) => controlRequest(a, 'drop', [String(rate)])));
+    await Promise.all(targets.map((a) => controlRequest(a, 'drop', [String(rate)], { keyring: this.keyring })));
   }
 
   async setSuspicion(enabled: boolean): Promise<void> {
     const w = this.live()[0];
     if (!w) throw new UserError('state', 'no reachable node to switch suspicion on');
-    await controlRequest(w.address, enabled ? 'enable_sus' : 'disable_sus');
+    await controlRequest(w.address, enabled ? 'enable_sus' : 'disable_sus', [], { keyring: this.keyring });
   }
 
   /** Detaches: the nodes keep running. */
@@ -110,7 +111,7 @@ export class AttachedCluster implements Cluster {
         w.state = 'stopped';
         this.sink.nodesChanged();
       },
-    }, CONNECT_TIMEOUT_MS);
+    }, CONNECT_TIMEOUT_MS, this.keyring);
     w.watch.ready.catch(() => {
       if (this.watched.get(address) === w && w.state === 'starting') {
         w.state = 'stopped';

@@ -4,6 +4,7 @@
 import { UserError } from '../../node-runtime/user-error.ts';
 import type { MembershipNode } from '../../node-runtime/node/membership-node.ts';
 import { startNode } from '../../node-runtime/services/node-services.ts';
+import { keyringOf } from '../../node-runtime/transport/keyring.ts';
 import type { MembershipNodeOptions } from '../../node-runtime/node/membership-node.ts';
 import type { ProtocolConfig } from '../../node-runtime/protocol/config.ts';
 import { launchConfig } from '../../node-runtime/protocol/presets.ts';
@@ -88,6 +89,8 @@ export class EmbeddedCluster extends LocalCluster<Slot> {
     const opts: MembershipNodeOptions = {
       host: HOST, port: slot.port, join, logDir: this.ctx.logDir(slot.address), suspicion: this.options.suspicion,
       dropRate: this.options.dropRate, config: this.config, joinTimeoutMs: JOIN_TIMEOUT_MS,
+      // Each node its own ring, as separate processes would have: `keyring install` on one changes only that one.
+      keyring: this.options.key === undefined ? undefined : keyringOf(this.options.key),
     };
     this.setState(slot, 'starting');
     const deadline = Date.now() + REBIND_DEADLINE_MS;

@@ -4,6 +4,7 @@ import * as v from 'valibot';
 import { checkConfig, MAX_LOCAL_GROUP, SETTINGS } from '../../node-runtime/protocol/config.ts';
 import { parseAddress } from '../../node-runtime/protocol/member-id.ts';
 import { launchConfig, perTiming, PRESET_NAMES } from '../../node-runtime/protocol/presets.ts';
+import { isKey } from '../../node-runtime/transport/keyring.ts';
 import type { HostRequest } from './api.ts';
 
 const AddressSchema = v.pipe(
@@ -11,6 +12,7 @@ const AddressSchema = v.pipe(
   v.maxLength(300),
   v.check((s) => parseAddress(s) !== undefined, 'expected host:port'),
 );
+const KeySchema = v.pipe(v.string(), v.maxLength(100), v.check((s) => isKey(s), 'expected a cluster key (hearsay keygen)'));
 const RateSchema = v.pipe(v.number(), v.minValue(0), v.maxValue(1));
 // The bounds and consistency rules are the protocol's own (config.ts), the ones the launch panel checks first.
 const TimingsSchema = v.strictObject(perTiming((key) =>
@@ -25,6 +27,7 @@ const LaunchOptionsSchema = v.pipe(
     preset: v.optional(v.picklist(PRESET_NAMES)),
     timings: v.optional(TimingsSchema),
     basePort: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1024), v.maxValue(65535))),
+    key: v.optional(KeySchema),
   }),
   v.check((o) => o.nodes <= MAX_LOCAL_GROUP[o.mode], 'too many nodes for this mode'),
   v.check((o) => checkConfig(launchConfig(o.preset ?? 'default', o.timings ?? {}, o.nodes)) === undefined, 'inconsistent timings'),
@@ -32,7 +35,7 @@ const LaunchOptionsSchema = v.pipe(
 
 export const HostRequestSchema = v.variant('type', [
   v.strictObject({ type: v.literal('launch'), options: LaunchOptionsSchema }),
-  v.strictObject({ type: v.literal('attach'), address: AddressSchema }),
+  v.strictObject({ type: v.literal('attach'), address: AddressSchema, key: v.optional(KeySchema) }),
   v.strictObject({ type: v.literal('stop-cluster') }),
   v.strictObject({
     type: v.literal('node-action'),

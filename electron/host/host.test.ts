@@ -9,6 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { spawnNode } from '../../node-runtime/cli/spawn-node.ts';
+import { controlRequest } from '../../node-runtime/control/client.ts';
+import { generateKey } from '../../node-runtime/transport/keyring.ts';
 import { Host } from './host.ts';
 import { HostStream } from './host-stream.test-support.ts';
 import { ACTIONS_FILE } from './recorder.ts';
@@ -214,5 +216,28 @@ describe('a host that dies', () => {
     const deadline = Date.now() + 5000;
     while (pids.some(alive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     assert.ok(!pids.some(alive), 'no node outlives its host');
+  });
+});
+
+describe('keyed cluster', () => {
+  const launcher = newHost('keyed');
+  const attacher = newHost('keyed-attach');
+  after(async () => {
+    await attacher.host.close();
+    await launcher.host.close();
+  });
+
+  test('a launch with a key runs a keyed cluster; attach needs the key', async () => {
+    const key = generateKey();
+    const r = await launcher.host.request({
+      type: 'launch', options: { nodes: 3, mode: 'process', suspicion: false, dropRate: 0, basePort: 23270, key },
+    });
+    assert.ok(r.nodes.every((n) => n.state === 'running'));
+    await launcher.stream.waitFor('3 keyed nodes listing each other alive', 15_000, () => launcher.stream.converged(3));
+    await assert.rejects(controlRequest('127.0.0.1:23270', 'list_mem'), /requires authenticated hellos/);
+    await assert.rejects(attacher.host.request({ type: 'attach', address: '127.0.0.1:23270' }), /requires authenticated hellos/);
+    const attached = await attacher.host.request({ type: 'attach', address: '127.0.0.1:23270', key });
+    assert.equal(attached.nodes.length, 3);
+    await attacher.stream.waitFor('the attached view converged', 10_000, () => attacher.stream.converged(3));
   });
 });

@@ -7,6 +7,7 @@ import type {
   Address, HostActionRecord, HostApi, HostMessage, HostRequest, HostResponse, HostResponses, MembershipEvent,
   NodeStats,
 } from './api.ts';
+import { keyringOf } from '../../node-runtime/transport/keyring.ts';
 import { AttachedCluster } from './attach.ts';
 import type { Cluster, ClusterSink } from './cluster.ts';
 import { EmbeddedCluster } from './embedded-cluster.ts';
@@ -93,7 +94,8 @@ export class Host implements HostApi {
       }
       case 'attach': {
         await this.begin('attached');
-        await this.run(new AttachedCluster(request.address, this.sink(true)));
+        const keyring = request.key === undefined ? undefined : keyringOf(request.key);
+        await this.run(new AttachedCluster(request.address, this.sink(true), keyring));
         return { nodes: this.current().nodes() };
       }
       case 'stop-cluster':

@@ -4,6 +4,7 @@
 // control client; the watch reports them as they grow.
 import { subscribe } from '../../node-runtime/control/client.ts';
 import type { StreamMessage, Subscription } from '../../node-runtime/control/client.ts';
+import type { Keyring } from '../../node-runtime/transport/keyring.ts';
 import type { Address, MemberId, MembershipEvent, NodeStats } from './api.ts';
 import { snapshotEvents } from './snapshot-events.ts';
 
@@ -28,7 +29,12 @@ export class NodeWatch {
   readonly ready: Promise<MemberId>;
   private settle!: { resolve: (id: MemberId) => void; reject: (err: Error) => void };
 
-  constructor(readonly address: Address, private readonly sink: NodeWatchSink, connectTimeoutMs: number) {
+  constructor(
+    readonly address: Address,
+    private readonly sink: NodeWatchSink,
+    connectTimeoutMs: number,
+    private readonly keyring?: Keyring,
+  ) {
     this.ready = new Promise((resolve, reject) => { this.settle = { resolve, reject }; });
     this.ready.catch(() => { /* callers that do not await readiness must not see an unhandled rejection */ });
     this.connect(Date.now() + connectTimeoutMs);
@@ -50,6 +56,7 @@ export class NodeWatch {
     this.reportedMalformed = 0;
     this.subscription = subscribe(this.address, {
       timeoutMs: Math.max(deadline - Date.now(), 100),
+      keyring: this.keyring,
       onMessage: (m) => {
         if (m.type === 'hello') greeted = true;
         this.onMessage(m);

@@ -5,6 +5,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { controlRequest } from '../../node-runtime/control/client.ts';
 import { spawnNode } from '../../node-runtime/cli/spawn-node.ts';
+import { keyringOf } from '../../node-runtime/transport/keyring.ts';
+import type { Keyring } from '../../node-runtime/transport/keyring.ts';
 import { UserError } from '../../node-runtime/user-error.ts';
 import { launchConfig, TIMING_FLAGS, TIMING_KEYS } from '../../node-runtime/protocol/presets.ts';
 import type { Address, ClusterNode, LaunchOptions } from './api.ts';
@@ -58,6 +60,7 @@ export class ProcessCluster extends LocalCluster<Slot> {
   readonly mode = 'process';
   private stopping = false;
   private readonly flags: string[];
+  private readonly keyring: Keyring | undefined;
   private readonly killOnExit = (): void => {
     for (const slot of this.slots.values()) slot.child?.kill('SIGKILL');
   };
@@ -65,6 +68,7 @@ export class ProcessCluster extends LocalCluster<Slot> {
   constructor(options: LaunchOptions, ctx: ClusterContext) {
     super(options, ctx, START_CONCURRENCY);
     this.flags = nodeFlags(options);
+    this.keyring = options.key === undefined ? undefined : keyringOf(options.key);
     // Ctrl-C and normal exits kill the children at once; a host killed outright relies on the stdin pipe instead.
     process.on('exit', this.killOnExit);
   }
@@ -108,20 +112,20 @@ export class ProcessCluster extends LocalCluster<Slot> {
   }
 
   protected async leave(slot: Slot): Promise<void> {
-    await controlRequest(slot.address, 'leave');
+    await controlRequest(slot.address, 'leave', [], { keyring: this.keyring });
   }
 
   protected async setDropOn(slot: Slot, rate: number): Promise<void> {
-    await controlRequest(slot.address, 'drop', [String(rate)]);
+    await controlRequest(slot.address, 'drop', [String(rate)], { keyring: this.keyring });
   }
 
   protected async setSuspicionOn(slot: Slot, enabled: boolean): Promise<void> {
-    await controlRequest(slot.address, enabled ? 'enable_sus' : 'disable_sus');
+    await controlRequest(slot.address, enabled ? 'enable_sus' : 'disable_sus', [], { keyring: this.keyring });
   }
 
   protected async startSlot(slot: Slot, join: Address | undefined): Promise<void> {
     const child = asNode(() => spawnNode(['--host', HOST, '--port', String(slot.port), '--log-dir', this.ctx.logDir(slot.address),
-      ...(join ? ['--join', join] : []), ...this.flags]));
+      ...(join ? ['--join', join] : []), ...this.flags], { key: this.options.key }));
     // A failed start says why in one line on stderr (the CLI's contract); keep the last one for the error message.
     let lastError = '';
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -149,7 +153,7 @@ export class ProcessCluster extends LocalCluster<Slot> {
       stats: (stats) => this.ctx.sink.stats(stats),
       malformed: () => this.ctx.sink.malformed(),
       closed: () => undefined,
-    }, READY_TIMEOUT_MS);
+    }, READY_TIMEOUT_MS, this.keyring);
     slot.watch = watch;
     const died = exited(child).then(() => {
       throw new UserError('state', `node ${slot.address} did not start: ${lastError || 'it exited at once'}`);

@@ -1,6 +1,6 @@
 // The cluster key on the command line, for every command that talks to nodes (node, cluster, ctl, dgrep): a key
 // (`--key`, or HEARSAY_KEY, which `ps` does not show) or a keyring file. Without any, nothing is sealed.
-import { Keyring, parseKey } from '../transport/keyring.ts';
+import { Keyring, keyringOf } from '../transport/keyring.ts';
 import { UserError } from '../user-error.ts';
 import { stringFlag } from './flags.ts';
 import type { FlagSpecs, FlagValues } from './flags.ts';
@@ -18,5 +18,5 @@ export function keyringFromFlags(values: FlagValues, env: NodeJS.ProcessEnv = pr
   const file = stringFlag(values, 'keyring-file');
   if (key !== undefined && file !== undefined) throw new UserError('usage', 'give --key (or HEARSAY_KEY) or --keyring-file, not both');
   if (file !== undefined) return Keyring.fromFile(file);
-  return key === undefined || key === '' ? undefined : new Keyring([parseKey(key)]);
+  return key === undefined || key === '' ? undefined : keyringOf(key);
 }

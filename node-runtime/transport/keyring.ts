@@ -20,11 +20,15 @@ export function generateKey(): string {
 
 /** A key as users write it: base64 of exactly 32 bytes. */
 export function parseKey(text: string): Buffer {
-  const key = Buffer.from(text.trim(), 'base64');
-  if (key.length !== KEY_BYTES || key.toString('base64') !== text.trim()) {
+  if (!isKey(text.trim())) {
     throw new UserError('usage', `not a cluster key: expected base64 of ${KEY_BYTES} bytes (hearsay keygen makes one)`);
   }
-  return key;
+  return Buffer.from(text.trim(), 'base64');
+}
+
+export function isKey(text: string): boolean {
+  const key = Buffer.from(text, 'base64');
+  return key.length === KEY_BYTES && key.toString('base64') === text;
 }
 
 /** Short public name of a key (listing keys never shows them). */
@@ -145,6 +149,11 @@ export class Keyring {
     }
     return this.list();
   }
+}
+
+/** A ring of one key, from its text (what launch options and HEARSAY_KEY carry). */
+export function keyringOf(text: string): Keyring {
+  return new Keyring([parseKey(text)]);
 }
 
 function dedupe(keys: readonly Buffer[]): Buffer[] {
