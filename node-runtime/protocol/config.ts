@@ -20,6 +20,15 @@ export interface ProtocolConfig {
   readonly introducerProbeMs: number;
   /** A leaving member announces itself to at most this many live members (all of them in a small group). */
   readonly leaveFanout: number;
+  /** How far another member's clock may be ahead of this one's: a version (a start time) further in the future is
+   *  not a real run, and every counter's plausible ceiling allows this much (plausibility.ts). */
+  readonly maxClockSkewMs: number;
+  /** At most this many members listed; a new one beyond is refused (and counted). */
+  readonly maxMembers: number;
+  /** At most this many removed ids remembered; past it the oldest is forgotten early (and counted). */
+  readonly maxTombstones: number;
+  /** New members one sender may introduce per second; more are refused (and counted). */
+  readonly newMembersPerSenderPerSecond: number;
 }
 
 export const DEFAULT_CONFIG: ProtocolConfig = {
@@ -51,6 +60,18 @@ export const DEFAULT_CONFIG: ProtocolConfig = {
   introducerProbeMs: 1000,
   // A group of up to 32 hears a leave directly; a larger one gets it by gossip from 32 first-hand witnesses.
   leaveFanout: 32,
+  // Limits against hostile input (issue 9). Each is counted when hit (`CoreCounters.limits`, `ctl bandwidth`).
+  // Versions are epoch-ms start times: NTP keeps real clocks within well under a second; 10 minutes tolerates a
+  // badly set machine, and a forged version inside it only lists a phantom (it never supersedes a member: merge.ts).
+  maxClockSkewMs: 600_000,
+  // 10× the largest group one machine runs (~1,000 embedded nodes); ~1 KiB each, so ≤ ~10 MiB per observer.
+  maxMembers: 10_000,
+  // A tombstone is one map entry (~100 B): 10,000 cover a full list's worth of restarts within tombstoneMs; phantom
+  // floods beyond it only shorten the memory of the oldest removed ids.
+  maxTombstones: 10_000,
+  // A packet holds ~105 entries and a sender reaches one receiver a few times a second: even the start-up of 1,000
+  // members (every entry new) stays under it, while one stranger can no longer list 4,500 phantoms a second.
+  newMembersPerSenderPerSecond: 1000,
 };
 
 /** Each setting in the words a user knows (the CLI's errors and help, the launch panel's labels and messages all use
@@ -72,6 +93,10 @@ export const SETTINGS: { readonly [K in keyof ProtocolConfig]: SettingSpec } = {
   maxPacketBytes: { label: 'packet size', unit: 'bytes', min: 256, max: 65_507 },
   introducerProbeMs: { label: 'introducer probe interval', unit: 'ms', min: 10, max: 600_000 },
   leaveFanout: { label: 'leave fanout', unit: 'members', min: 1, max: 1024 },
+  maxClockSkewMs: { label: 'clock skew allowed', unit: 'ms', min: 0, max: 86_400_000 },
+  maxMembers: { label: 'member limit', unit: 'members', min: 2, max: 1_000_000 },
+  maxTombstones: { label: 'tombstone limit', unit: 'members', min: 16, max: 1_000_000 },
+  newMembersPerSenderPerSecond: { label: 'new members per sender per second', unit: 'members', min: 1, max: 1_000_000 },
 };
 
 /** A setting out of its bounds or inconsistent with another; `setting` names the one to change (the launch panel
@@ -196,3 +221,6 @@ export function configForGroupSize(n: number): Partial<ProtocolConfig> {
     cleanupTimeoutMs,
   };
 }
+
+/** The shortest round any valid config gossips at: a member's heartbeat cannot grow faster (plausibility.ts). */
+export const MIN_GOSSIP_INTERVAL_MS = SETTINGS.gossipIntervalMs.min;

@@ -25,6 +25,8 @@ function group(ports: number[], opts: Partial<CoreOptions> = {}): MembershipCore
   for (const c of rest) {
     c.start(0);
     intro!.command(0, { kind: 'admit', member: c.self });
+    // Its first datagram confirms it: the introducer lists it in snapshots and gossips to it from then on.
+    intro!.receive(0, addressOf(c.self), packet(c.self, [entry(c.self, 0, 0, 'alive')]));
   }
   for (const c of rest) c.command(0, { kind: 'joined', snapshot: intro!.snapshot() });
   return [intro!, ...rest];
@@ -183,7 +185,10 @@ test('a newer version at an address supersedes the old id; an older one is never
   const [a] = group([1000, 1001]);
   const newer = id(1001, 2);
   let out = a!.command(100, { kind: 'admit', member: newer });
-  assert.deepEqual(brief(out.events), ['100 join 1001@2 introducer', '100 fail 1001@1 superseded']);
+  // Admitted, it is only listed: anyone can ask to join under any id. Its first datagram proves it runs.
+  assert.deepEqual(brief(out.events), ['100 join 1001@2 introducer']);
+  out = a!.receive(150, '127.0.0.1:1001', packet(newer, [entry(newer, 1, 0, 'alive')]));
+  assert.deepEqual(brief(out.events), ['150 fail 1001@1 superseded']);
   out = a!.receive(200, '127.0.0.1:1002', packet(id(1002), [entry(id(1002), 1, 0, 'alive'), entry(id(1002, 0), 5, 0, 'alive')]));
   assert.deepEqual(brief(out.events), ['200 join 1002@1 gossip']);
 });
@@ -238,7 +243,8 @@ test('the receiver-side drop rate drops before decoding and counts it', () => {
   assert.equal(a!.dropRate(), 1);
   for (let i = 0; i < 5; i++) deliver(300, b!.tick(250 * (i + 1)), a!, b!);
   deliver(300, { send: [{ to: '127.0.0.1:1000', bytes: new Uint8Array([1]) }], events: [], nextWakeAt: 0 }, a!, b!);
-  assert.deepEqual(a!.counters(), { received: 6, dropped: 6, malformed: 0, sent: 0, blockedIn: 0, blockedOut: 0 });
+  // Received: the five rounds, the garbage, and the datagram that confirmed b in `group`.
+  assert.deepEqual({ ...a!.counters(), limits: undefined }, { received: 7, dropped: 6, malformed: 0, sent: 0, blockedIn: 0, blockedOut: 0, limits: undefined });
   assert.equal(a!.members().find((m) => m.id === b!.self)!.heartbeat, 0);
 });
 
@@ -246,10 +252,12 @@ test('a list too big for one datagram goes out as self, the news, and a rotating
   const a = core(1000);
   a.start(0);
   const ports = Array.from({ length: 300 }, (_, i) => 2000 + i);
-  for (const p of ports) a.command(0, { kind: 'admit', member: id(p) });
   const b = core(1001);
   b.start(0);
-  a.command(0, { kind: 'admit', member: b.self });
+  for (const m of [...ports.map((p) => id(p)), b.self]) {
+    a.command(0, { kind: 'admit', member: m });
+    a.receive(0, addressOf(m), packet(m, [entry(m, 0, 0, 'alive')]));
+  }
   const seen = new Set<string>();
   for (let round = 1; round <= 10; round++) {
     const out = a.tick(round * C.gossipIntervalMs);

@@ -5,6 +5,7 @@
 // CONTRACT (the runtime, host and simulator code against this; the implementation fills it in):
 import type { MembershipEvent, MemberStatus } from './events.ts';
 import type { Address, MemberId } from './member-id.ts';
+import { addressOf } from './member-id.ts';
 import type { ProtocolConfig } from './config.ts';
 import { resolveConfig } from './config.ts';
 import type { Rng } from './rng.ts';
@@ -15,7 +16,10 @@ import type { CoreState } from './state.ts';
 import { emit, newEntry } from './state.ts';
 import { deathNotice, expire, forgiveLostTime, isZombie } from './failure.ts';
 import { buildPacket, gossipRound } from './gossip.ts';
-import { mergeEntry } from './merge.ts';
+import { confirm, mergeEntry } from './merge.ts';
+import type { LimitHits } from './plausibility.ts';
+import { noHits, plausibleMember, plausibleMode } from './plausibility.ts';
+import { NewMemberLimit } from './new-member-limit.ts';
 import { hearMode, switchSuspicion } from './suspicion.ts';
 import { admit, joined, snapshot } from './join.ts';
 import { leave } from './leave.ts';
@@ -89,6 +93,8 @@ export interface CoreCounters {
   /** Datagrams from, and to, addresses on the block list. */
   readonly blockedIn: number;
   readonly blockedOut: number;
+  /** What each limit against hostile input refused (plausibility.ts). */
+  readonly limits: Readonly<LimitHits>;
 }
 
 /** An inert core (left, or declared failed) still answers with a finite wake-up, so a runtime that arms a timer
@@ -112,12 +118,15 @@ export class MembershipCore {
   constructor(opts: CoreOptions) {
     const self = newEntry({ id: opts.self, heartbeat: 0, incarnation: 0 }, 0);
     if (self === undefined) throw new Error(`invalid member id ${JSON.stringify(opts.self)}`);
-    const list = new MemberList();
+    self.confirmed = true;
+    const config = resolveConfig(opts.config);
+    const hits = noHits();
+    const list = new MemberList(config.maxTombstones, config.maxMembers + config.maxTombstones, hits);
     list.add(self);
     this.self = opts.self;
     this.st = {
       self,
-      config: resolveConfig(opts.config),
+      config,
       rng: opts.rng,
       list,
       introducer: opts.introducer,
@@ -131,6 +140,9 @@ export class MembershipCore {
       nextExpiryAt: 0,
       wholeTooBig: Number.POSITIVE_INFINITY,
       rotation: 0,
+      announce: false,
+      hits,
+      newMembers: new NewMemberLimit(config.newMembersPerSenderPerSecond),
     };
     this.drop = validRate(opts.dropRate ?? 0) ?? 0;
     this.tracing = opts.trace ?? false;
@@ -140,6 +152,7 @@ export class MembershipCore {
   start(now: number): Output {
     const st = this.st;
     st.self.lastHeardAt = st.self.statusSince = st.self.changedAt = now;
+    st.list.noteVersion(st.self.address, st.self.version, now, now + st.config.tombstoneMs);
     st.nextGossipAt = this.nextWakeAt = now + st.config.gossipIntervalMs;
     st.nextProbeAt = now + st.config.introducerProbeMs;
     emit(st, now, 'start', st.self);
@@ -182,16 +195,34 @@ export class MembershipCore {
       return this.finish(now, []);
     }
     const { kind, sender, mode, entries } = decoded.msg;
+    // A sender speaks only for the address it sends from: a datagram naming another (a forged or replayed packet) is
+    // dropped, so a stranger can neither act as a member nor have an answer sent elsewhere.
+    if (addressOf(sender.id) !== from) {
+      st.hits.spoofed++;
+      return this.finish(now, []);
+    }
+    if (!plausibleMember(st.config, now, sender)) {
+      st.hits.implausible++;
+      return this.finish(now, []);
+    }
     if (kind === 'failed-notice') {
-      if (entries.some((w) => w.id === st.self.id && w.status === 'failed')) st.declaredFailed = true;
+      // Only from a member this one has known: a stranger's notice would force a restart with one datagram.
+      const known = st.list.get(sender.id) !== undefined || st.list.isTombstoned(sender.id);
+      if (known && entries.some((w) => w.id === st.self.id && w.status === 'failed')) st.declaredFailed = true;
       return this.finish(now, []);
     }
     if (isZombie(st, sender)) return this.finish(now, [{ to: from, bytes: deathNotice(st, sender) }], 'failed-notice');
     st.via = sender.id;
-    hearMode(st, now, mode);
+    if (plausibleMode(st.config, now, mode)) hearMode(st, now, mode);
+    else st.hits.implausible++;
+    // The datagram came from the sender's own address: it exists (confirmed as soon as its entry, which comes first,
+    // is merged). The introducer gossips only members it has confirmed (gossip.ts), as its join snapshot does: what
+    // it lists exists too.
+    const vouched = from === st.introducer;
     for (const w of entries) {
       mergeEntry(st, now, w, 'gossip', from);
       if (st.declaredFailed) break;
+      if (vouched || w.id === sender.id) confirmListed(st, now, w.id);
     }
     st.via = undefined;
     if (st.refuteTo.length === 0 || st.declaredFailed) return this.finish(now, []);
@@ -265,7 +296,7 @@ export class MembershipCore {
   }
 
   counters(): CoreCounters {
-    return { ...this.count };
+    return { ...this.count, limits: { ...this.st.hits } };
   }
 
   hasLeft(): boolean {
@@ -309,6 +340,11 @@ export class MembershipCore {
     }
     return trace;
   }
+}
+
+function confirmListed(st: CoreState, now: number, id: MemberId): void {
+  const e = st.list.get(id);
+  if (e !== undefined) confirm(st, now, e);
 }
 
 function validRate(rate: number): number | undefined {

@@ -8,9 +8,12 @@ import { isLive } from './member-list.ts';
 import type { Address } from './member-id.ts';
 import { bumpHeartbeat, chooseTargets } from './heartbeat.ts';
 
+/** The introducer (a member that joined through nobody) lists only members it has confirmed: the others trust its
+ *  gossip, as they trust its join snapshot, to tell them whom they may send to (member-list.ts). */
 export function buildPacket(st: CoreState, now: number): Uint8Array {
+  const vouches = st.introducer === undefined;
   const others: Entry[] = [];
-  for (const e of st.list.values()) if (e !== st.self) others.push(e);
+  for (const e of st.list.values()) if (e !== st.self && (e.confirmed || !vouches)) others.push(e);
   // Entries only grow (heartbeats, newer versions): once n others did not fit, n or more will not either.
   if (others.length < st.wholeTooBig) {
     const whole = newPacket(st);
@@ -51,7 +54,10 @@ function newPacket(st: CoreState): PacketBuilder {
 export function gossipRound(st: CoreState, now: number): Send[] {
   bumpHeartbeat(st, now);
   st.nextGossipAt = now + st.config.gossipIntervalMs;
-  const to = chooseTargets(st, st.config.fanout).map((e) => e.address);
+  // A member that just joined announces itself to all it knows (up to leaveFanout): until its datagram proves it
+  // exists, nobody else may send to it (member-list.ts `confirmed`).
+  const to = chooseTargets(st, now, st.announce ? st.config.leaveFanout : st.config.fanout).map((e) => e.address);
+  st.announce = false;
   if (st.introducer !== undefined && now >= st.nextProbeAt) {
     st.nextProbeAt = now + st.config.introducerProbeMs;
     if (!liveAt(st, st.introducer)) to.push(st.introducer);

@@ -18,19 +18,35 @@ export function hearHeartbeat(e: Entry, heartbeat: number, now: number): void {
   }
 }
 
-/** Up to `k` distinct random live members other than self. Suspects are included: they must hear their suspicion
- *  to refute it. */
-export function chooseTargets(st: CoreState, k: number): Entry[] {
-  const pool: Entry[] = [];
-  for (const e of st.list.values()) if (e !== st.self && isLive(e.status)) pool.push(e);
-  const n = Math.min(k, pool.length);
-  // Partial Fisher-Yates: the first n slots become a uniform sample.
+/** Up to `k` distinct random live, confirmed members other than self (never an address that has not spoken:
+ *  member-list.ts). Suspects are included: they must hear their suspicion to refute it. When most of the list has
+ *  gone quiet (no heartbeat increase within a third of T_fail) — a crash wave: dead but not yet failed — all but one
+ *  target are drawn from the members heard from lately, the last from every live member: gossip spent on the dead had
+ *  slowed the survivors' heartbeats past T_fail (issue 9: 0.9 % of simulated 5-of-10 crash waves failed a survivor,
+ *  0 of 2,000 since). With most members fresh the choice is uniform: preferring the fresh there starved members
+ *  behind heavy loss of the gossip they refute by (false failures at 30 % loss with suspicion on). */
+export function chooseTargets(st: CoreState, now: number, k: number): Entry[] {
+  const fresh: Entry[] = [];
+  const quiet: Entry[] = [];
+  const recent = now - st.config.failTimeoutMs / 3;
+  for (const e of st.list.values()) {
+    if (e === st.self || !isLive(e.status) || !e.confirmed) continue;
+    (e.lastHeardAt >= recent ? fresh : quiet).push(e);
+  }
+  const n = Math.min(k, fresh.length + quiet.length);
+  const fromFresh = quiet.length < fresh.length ? 0 : Math.max(0, Math.min(fresh.length, n - 1));
+  sample(st, fresh, fromFresh);
+  const rest = [...fresh.slice(fromFresh), ...quiet];
+  sample(st, rest, n - fromFresh);
+  return [...fresh.slice(0, fromFresh), ...rest.slice(0, n - fromFresh)];
+}
+
+/** Partial Fisher-Yates: the first n slots of `pool` become a uniform sample of it. */
+function sample(st: CoreState, pool: Entry[], n: number): void {
   for (let i = 0; i < n; i++) {
     const j = i + randomIndex(st.rng, pool.length - i);
     const t = pool[i]!;
     pool[i] = pool[j]!;
     pool[j] = t;
   }
-  pool.length = n;
-  return pool;
 }

@@ -14,5 +14,5 @@ export function leave(st: CoreState, now: number): Send[] {
   const packet = new PacketBuilder(st.self, st.mode, st.config.maxPacketBytes);
   packet.add(st.self);
   const bytes = packet.encode();
-  return chooseTargets(st, st.config.leaveFanout).map((e) => ({ to: e.address, bytes }));
+  return chooseTargets(st, now, st.config.leaveFanout).map((e) => ({ to: e.address, bytes }));
 }

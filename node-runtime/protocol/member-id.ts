@@ -32,6 +32,14 @@ export function parseMemberId(id: string): ParsedMemberId | undefined {
   return { host, port, version };
 }
 
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** An IPv4 dotted quad or an IPv6 literal: hosts on the wire are never names, so no datagram makes a member resolve
+ *  a name its sender picked (issue 9). */
+export function isIpLiteral(host: string): boolean {
+  return IPV4.test(host) || (host.includes(':') && /^[0-9A-Fa-f:.]{2,45}$/.test(host));
+}
+
 export function addressOf(id: MemberId): Address {
   const at = id.lastIndexOf('@');
   return at < 0 ? id : id.slice(0, at);

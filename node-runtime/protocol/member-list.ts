@@ -1,8 +1,11 @@
 // One observer's membership list: the entries, the tombstones of removed ids, and the newest version seen per
-// address. Holds state and the precedence rule; the mechanisms that change it live in their own files.
+// address. Holds state and the precedence rule; the mechanisms that change it live in their own files. Everything a
+// peer can grow is bounded (issue 9): entries by maxMembers (merge.ts refuses), tombstones by maxTombstones (the
+// oldest go first), remembered versions by both (pruned once their address is neither listed nor tombstoned).
 import type { MemberStatus } from './events.ts';
 import type { Address, MemberId } from './member-id.ts';
 import type { WireEntry } from './codec.ts';
+import type { LimitHits } from './plausibility.ts';
 
 export interface Entry extends WireEntry {
   readonly address: Address;
@@ -15,6 +18,10 @@ export interface Entry extends WireEntry {
   statusSince: number;
   /** `now` when status or incarnation last changed: such news goes first into a bounded packet (gossip.ts). */
   changedAt: number;
+  /** This observer has proof the member exists: a datagram from it (its own address and id), or the introducer's
+   *  join snapshot. Only confirmed members are sent to, and only they supersede older versions (merge.ts), so a
+   *  forged entry never turns the group into a reflector or locks an address out. */
+  confirmed: boolean;
 }
 
 const RANK: Record<MemberStatus, number> = { alive: 0, suspect: 1, failed: 2, left: 2 };
@@ -33,10 +40,25 @@ export class MemberList {
   private readonly entries = new Map<MemberId, Entry>();
   /** id → when its tombstone expires. Insertion order is expiry order (a constant added to a clock that only grows). */
   private readonly tombstones = new Map<MemberId, number>();
-  private readonly newest = new Map<Address, number>();
+  /** address → newest confirmed version there, kept (at least) tombstoneMs past its last note; insertion order is
+   *  expiry order as for tombstones. */
+  private readonly newest = new Map<Address, { version: number; until: number; noted: number }>();
+  /** Listed entries per address (nearly always one): a remembered version is not pruned while its address is
+   *  listed, and a newer version supersedes without a scan of the list. */
+  private readonly listedAt = new Map<Address, Entry[]>();
+
+  constructor(private readonly maxTombstones: number, private readonly maxVersions: number, private readonly hits: LimitHits) {}
 
   get size(): number {
     return this.entries.size;
+  }
+
+  get tombstoneCount(): number {
+    return this.tombstones.size;
+  }
+
+  get versionCount(): number {
+    return this.newest.size;
   }
 
   get(id: MemberId): Entry | undefined {
@@ -49,26 +71,43 @@ export class MemberList {
 
   add(entry: Entry): void {
     this.entries.set(entry.id, entry);
-    this.noteVersion(entry.address, entry.version);
+    const here = this.listedAt.get(entry.address);
+    if (here === undefined) this.listedAt.set(entry.address, [entry]);
+    else here.push(entry);
   }
 
   /** Drops the entry and remembers its id until `until`. */
   remove(id: MemberId, until: number): void {
+    const e = this.entries.get(id);
+    if (e === undefined) return;
     this.entries.delete(id);
+    const left = this.listedAt.get(e.address)!.filter((x) => x !== e);
+    if (left.length === 0) this.listedAt.delete(e.address);
+    else this.listedAt.set(e.address, left);
     this.tombstone(id, until);
   }
 
   tombstone(id: MemberId, until: number): void {
     this.tombstones.delete(id);
     this.tombstones.set(id, until);
+    if (this.tombstones.size <= this.maxTombstones) return;
+    this.tombstones.delete(this.tombstones.keys().next().value!);
+    this.hits.tombstonesEvicted++;
   }
 
   isTombstoned(id: MemberId): boolean {
     return this.tombstones.has(id);
   }
 
-  /** Forgets expired tombstones; returns when the next one expires (Infinity: none). */
+  /** Forgets expired tombstones and remembered versions of addresses no longer listed; returns when the next
+   *  tombstone expires (Infinity: none). */
   expireTombstones(now: number): number {
+    for (const [address, v] of this.newest) {
+      if (v.until > now) break;
+      this.newest.delete(address);
+      // Still listed: keep it, moved to the back.
+      if (this.listedAt.has(address)) this.newest.set(address, { version: v.version, until: now + (v.until - v.noted), noted: now });
+    }
     for (const [id, until] of this.tombstones) {
       if (until > now) return until;
       this.tombstones.delete(id);
@@ -76,12 +115,24 @@ export class MemberList {
     return Number.POSITIVE_INFINITY;
   }
 
-  /** The highest version ever seen at the address (a process binds its port alone, so older ones are dead). */
-  newestVersion(address: Address): number | undefined {
-    return this.newest.get(address);
+  /** The entries listed at `address`. */
+  at(address: Address): readonly Entry[] {
+    return this.listedAt.get(address) ?? [];
   }
 
-  noteVersion(address: Address, version: number): void {
-    if (version > (this.newest.get(address) ?? -1)) this.newest.set(address, version);
+  /** The highest confirmed version seen at the address (a process binds its port alone, so older ones are dead). */
+  newestVersion(address: Address): number | undefined {
+    return this.newest.get(address)?.version;
+  }
+
+  /** Remembers a confirmed version at `address` until at least `until`. */
+  noteVersion(address: Address, version: number, now: number, until: number): void {
+    const known = this.newest.get(address);
+    if (known !== undefined && known.version >= version) return;
+    this.newest.delete(address);
+    this.newest.set(address, { version, until, noted: now });
+    if (this.newest.size <= this.maxVersions) return;
+    this.newest.delete(this.newest.keys().next().value!);
+    this.hits.tombstonesEvicted++;
   }
 }

@@ -8,6 +8,8 @@ import type { WireEntry, WireMode } from './codec.ts';
 import type { Entry, MemberList } from './member-list.ts';
 import type { Rng } from './rng.ts';
 import { wireIds } from './wire-ids.ts';
+import type { LimitHits } from './plausibility.ts';
+import type { NewMemberLimit } from './new-member-limit.ts';
 
 export interface CoreState {
   readonly self: Entry;
@@ -33,6 +35,11 @@ export interface CoreState {
   wholeTooBig: number;
   /** Where the rotating window of a packet that cannot hold the whole list starts (gossip.ts). */
   rotation: number;
+  /** Set by a join: the next round goes to every known member (gossip.ts). */
+  announce: boolean;
+  /** What the limits against hostile input refused (plausibility.ts). */
+  readonly hits: LimitHits;
+  readonly newMembers: NewMemberLimit;
 }
 
 const KIND_OF: Record<MemberStatus, EventKind> = { alive: 'alive', suspect: 'suspect', failed: 'fail', left: 'leave' };
@@ -77,5 +84,6 @@ export function newEntry(w: Pick<WireEntry, 'id' | 'heartbeat' | 'incarnation'>,
     lastHeardAt: now,
     statusSince: now,
     changedAt: now,
+    confirmed: false,
   };
 }

@@ -3,7 +3,7 @@
 // the member lists key their entries by the same strings (state.ts), so a lookup compares by reference and reuses the
 // hash. Shared by every core of a process (an embedded cluster holds each id once), deterministic, and bounded: past
 // MAX_IDS it starts over (an id built before is still a correct id, only no longer shared).
-import { formatMemberId, parseMemberId } from './member-id.ts';
+import { formatMemberId, isIpLiteral, parseMemberId } from './member-id.ts';
 import type { MemberId } from './member-id.ts';
 
 const MAX_IDS = 1 << 16;
@@ -14,10 +14,10 @@ export class WireIds {
   /** Hosts and ids held. */
   private size = 0;
 
-  /** Whether `host` makes canonical ids: `parseMemberId` reads exactly this host back. */
+  /** Whether `host` is an IP literal that makes canonical ids: `parseMemberId` reads exactly this host back. */
   validHost(host: string): boolean {
     if (this.hosts.has(host)) return true;
-    if (parseMemberId(formatMemberId(host, 1, 0))?.host !== host) return false;
+    if (!isIpLiteral(host) || parseMemberId(formatMemberId(host, 1, 0))?.host !== host) return false;
     this.room();
     this.hosts.set(host, new Map());
     this.size++;

@@ -65,8 +65,11 @@ type Job =
 
 const HOST = '127.0.0.1';
 const BASE_PORT = 10_000;
-/** Versions look like the runtime's (epoch ms), so packet sizes and bandwidth match the real wire. */
-const BASE_VERSION = 1_700_000_000_000;
+/** Without `startAt`, the cores' clock is the virtual one plus this (an epoch-ms date), as the runtime's is
+ *  epoch-aligned: versions are start times on it, so packet sizes match the real wire and the plausibility checks (a
+ *  version from the future, a counter older than its member) see real numbers. Events are recorded back on the
+ *  virtual clock. */
+const EPOCH = 1_700_000_000_000;
 /** Slot 0 is the introducer. */
 const INTRODUCER = 0;
 
@@ -80,9 +83,13 @@ export class Simulation {
   private readonly log: MembershipEvent[] = [];
   private loss: number;
   private groups: Map<number, number> | undefined;
+  private readonly strayCounts = new Map<Address, number>();
+  /** The cores' clock minus the virtual one: EPOCH, or 0 for a run that starts on the wall clock. */
+  private readonly offset: number;
 
   constructor(private readonly opts: SimulationOptions) {
     this.clock = opts.startAt ?? 0;
+    this.offset = opts.startAt === undefined ? EPOCH : 0;
     this.config = resolveConfig(opts.config ?? {});
     this.net = createRng(mix(opts.seed, 0x9e3779b9));
     this.loss = opts.lossRate ?? 0;
@@ -184,7 +191,7 @@ export class Simulation {
   leave(i: number): void {
     const s = this.slot(i);
     if (s.state !== 'up') return;
-    this.pump(s, s.core.command(this.clock, { kind: 'leave' }));
+    this.pump(s, s.core.command(this.offset + this.clock, { kind: 'leave' }));
     s.state = 'left';
   }
 
@@ -195,7 +202,17 @@ export class Simulation {
 
   command(i: number, cmd: Command): void {
     const s = this.slot(i);
-    if (s.state === 'up') this.pump(s, s.core.command(this.clock, cmd));
+    if (s.state === 'up') this.pump(s, s.core.command(this.offset + this.clock, cmd));
+  }
+
+  /** Hands `bytes` to node i as if `from` had sent them (hostile input: tests of issue 9). */
+  inject(i: number, from: Address, bytes: Uint8Array): void {
+    this.queue.push(this.clock, { kind: 'deliver', slot: i, from, bytes });
+  }
+
+  /** Datagrams sent to addresses where no node of the simulation lives, per address: a reflector would show here. */
+  strays(): ReadonlyMap<Address, number> {
+    return this.strayCounts;
   }
 
   /** Datagrams between different groups are lost; nodes in no group form one more group together. */
@@ -226,12 +243,12 @@ export class Simulation {
       case 'wake':
         if (job.gen !== s.gen || this.clock !== s.wakeAt) return;
         s.wakeAt = Number.POSITIVE_INFINITY;
-        if (s.state === 'up') this.pump(s, s.core.tick(this.clock));
+        if (s.state === 'up') this.pump(s, s.core.tick(this.offset + this.clock));
         return;
       case 'deliver':
         if (s.state !== 'up') return;
         s.bytesReceived += job.bytes.length;
-        this.pump(s, s.core.receive(this.clock, job.from, job.bytes));
+        this.pump(s, s.core.receive(this.offset + this.clock, job.from, job.bytes));
         return;
       case 'join':
         if (job.gen === s.gen && s.state === 'up') this.join(s);
@@ -240,8 +257,7 @@ export class Simulation {
 
   private boot(s: Slot): void {
     s.gen++;
-    const origin = this.opts.startAt ?? 0;
-    s.version = Math.max(s.version + 1, (this.opts.startAt ?? BASE_VERSION) + Math.floor(this.clock - origin));
+    s.version = Math.max(s.version + 1, Math.floor(this.offset + this.clock));
     const intro = s.index === INTRODUCER ? undefined : this.slots[INTRODUCER]!.address;
     s.core = new MembershipCore({
       self: formatMemberId(HOST, s.port, s.version),
@@ -254,7 +270,7 @@ export class Simulation {
     });
     s.state = 'up';
     s.wakeAt = Number.POSITIVE_INFINITY;
-    this.pump(s, s.core.start(this.clock));
+    this.pump(s, s.core.start(this.offset + this.clock));
     if (intro !== undefined) this.queue.push(this.clock + this.delay(), { kind: 'join', slot: s.index, gen: s.gen });
   }
 
@@ -265,18 +281,19 @@ export class Simulation {
       this.queue.push(this.clock + (this.opts.joinRetryMs ?? 1000), { kind: 'join', slot: s.index, gen: s.gen });
       return;
     }
-    this.pump(intro, intro.core.command(this.clock, { kind: 'admit', member: s.core.self }));
-    this.pump(s, s.core.command(this.clock, { kind: 'joined', snapshot: intro.core.snapshot() }));
+    this.pump(intro, intro.core.command(this.offset + this.clock, { kind: 'admit', member: s.core.self }));
+    this.pump(s, s.core.command(this.offset + this.clock, { kind: 'joined', snapshot: intro.core.snapshot() }));
   }
 
   private pump(s: Slot, out: Output): void {
-    for (const e of out.events) this.record(e);
+    for (const e of out.events) this.record(this.offset === 0 ? e : { ...e, ts: e.ts - this.offset });
     const onTrace = this.opts.onTrace;
     if (onTrace !== undefined) for (const t of out.trace ?? []) onTrace(t, this.clock);
     for (const { to, bytes } of out.send) {
       s.bytesSent += bytes.length;
       s.packetsSent++;
       const target = this.byAddress.get(to);
+      if (target === undefined) this.strayCounts.set(to, (this.strayCounts.get(to) ?? 0) + 1);
       if (target === undefined || this.cut(s.index, target.index) || this.net.next() < this.loss) {
         onTrace?.({ type: 'drop', from: s.address, to, bytes: bytes.length, cause: 'loss' }, this.clock);
         continue;
@@ -289,7 +306,7 @@ export class Simulation {
       this.boot(s);
       return;
     }
-    if (s.state !== 'left') this.wakeAt(s, out.nextWakeAt);
+    if (s.state !== 'left') this.wakeAt(s, out.nextWakeAt - this.offset);
   }
 
   private wakeAt(s: Slot, at: number): void {
