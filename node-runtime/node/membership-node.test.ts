@@ -40,6 +40,12 @@ function logOf(port: number): MembershipEvent[] {
   return readLog(path.join(logDir, logFileName(`127.0.0.1:${port}`))).events;
 }
 
+/** The introducer sends to a joiner only once the joiner's first datagram has proved its address (member-list.ts
+ *  `confirmed`): wait for that gossip to arrive. */
+function heardFromIntroducer(node: MembershipNode): Promise<unknown> {
+  return waitFor(() => node.stats().bytesIn > 0, { timeoutMs: 3000, what: 'gossip from the introducer' });
+}
+
 describe('MembershipNode (embedded)', () => {
   it('joins, answers commands with the documented shapes, and streams events to subscribers', async () => {
     const intro = await start(21200);
@@ -48,6 +54,7 @@ describe('MembershipNode (embedded)', () => {
     const node = await start(21201, { join: intro.address });
     await waitFor(() => statusIn(intro, node.id) === 'alive' && statusIn(node, intro.id) === 'alive', { timeoutMs: 3000, what: 'join' });
     assert.ok(seen.some((e) => e.event === 'join' && e.member === node.id));
+    await heardFromIntroducer(node);
 
     const list = await runCommand(node, 'list_mem', []) as ListMemResult;
     assert.equal(list.self, node.id);
@@ -84,6 +91,7 @@ describe('MembershipNode (embedded)', () => {
     const intro = await start(21210, { suspicion: true });
     const node = await start(21211, { join: intro.address, suspicion: true });
     await waitFor(() => statusIn(intro, node.id) === 'alive', { timeoutMs: 3000, what: 'join' });
+    await heardFromIntroducer(node);
     node.pause();
     await waitFor(() => statusIn(intro, node.id) === 'suspect', { timeoutMs: 3000, what: 'suspect' });
     node.resume();

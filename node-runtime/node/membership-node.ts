@@ -13,7 +13,7 @@ import { createRng } from '../protocol/rng.ts';
 import type { Rng } from '../protocol/rng.ts';
 import type { MembershipEvent } from '../protocol/events.ts';
 import type { Trace } from '../protocol/trace.ts';
-import { formatAddress, formatMemberId, parseMemberId } from '../protocol/member-id.ts';
+import { formatAddress, formatMemberId, isIpLiteral, parseMemberId } from '../protocol/member-id.ts';
 import type { Address, MemberId } from '../protocol/member-id.ts';
 import { UserError } from '../user-error.ts';
 import { JsonlLog } from '../log/jsonl-log.ts';
@@ -131,6 +131,10 @@ export class MembershipNode {
    *  (retrying with backoff for `joinTimeoutMs`). Rejects with a UserError for a busy port, an unwritable log
    *  directory or an introducer that stayed unreachable. */
   static async start(opts: MembershipNodeOptions, services?: NodeServices): Promise<MembershipNode> {
+    // Ids carry the host, and peers send to it: a name would have every peer resolve it (docs/protocol.md, "Trust").
+    if (!isIpLiteral(opts.host)) {
+      throw new UserError('usage', `--host ${opts.host} is not an IP address (names are not accepted: peers would resolve them); e.g. --host 127.0.0.1`);
+    }
     if (opts.join !== undefined && opts.join === formatAddress(opts.host, opts.port)) {
       throw new UserError('usage', `--join ${opts.join} is this node's own address (leave --join out to be the introducer)`);
     }
