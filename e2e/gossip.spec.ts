@@ -3,7 +3,7 @@
 // and on embedded nodes through the browser shell.
 import { test, expect } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { hookState, screenshot } from './hearsay-page.ts';
+import { clickNode, hookState, launchFromGui, screenshot } from './hearsay-page.ts';
 
 interface PacketCounts { onScreen: number; droppedOnScreen: number; seen: number; seenDropped: number; unsampled: number }
 
@@ -30,4 +30,17 @@ test('demo: packets fly between nodes; with a drop rate, dropped packets are dra
 
   await page.getByTestId('packets-toggle').uncheck();
   await expect.poll(async () => (await packets(page)).onScreen).toBe(0);
+});
+
+test('demo: selecting a failed node draws who told whom; the inspector says "heard from X at +t s"', async ({ page }) => {
+  await page.goto('/?demo=8');
+  await allAlive(page, 8);
+  await launchFromGui(page, { nodes: 8, suspicion: true });
+  const victim = (await hookState(page)).nodes[4]!.address;
+  await clickNode(page, victim);
+  await page.getByTestId('action-kill').click();
+  const spread = page.getByTestId('inspector-spread');
+  await expect(spread).toContainText('detected it itself', { timeout: 15_000 });
+  await expect(spread).toContainText(/heard from 127\.0\.0\.1:\d+ at \+\d+\.\d\d s/, { timeout: 15_000 });
+  await screenshot(page, 'gossip-spread-tree');
 });

@@ -43,6 +43,9 @@ export interface NodeStats {
   readonly bytesOutPerSec: number;
   readonly dropped: number;
   readonly malformed: number;
+  /** Datagrams refused from, and held back to, blocked peers (a partition); absent where there is no block list. */
+  readonly blockedIn?: number;
+  readonly blockedOut?: number;
 }
 
 /** A host action on a node, recorded beside the nodes' logs (`actions.jsonl`) so replays can mark kills and

@@ -10,6 +10,7 @@ import { slotAt } from '../model/ring-layout.ts';
 import { buildSlots, sameAddresses, slotLabel } from '../model/node-slots.ts';
 import type { Slot } from '../model/node-slots.ts';
 import { cellStatus, CELL } from '../model/membership-state.ts';
+import { SpreadIndex } from '../model/spread-tree.ts';
 import type { MembershipState } from '../model/membership-state.ts';
 import type { MembershipEvent } from '../../node-runtime/protocol/events.ts';
 import type { Address, MemberId } from '../../node-runtime/protocol/member-id.ts';
@@ -62,6 +63,9 @@ export class ClusterView {
   readonly phases = { graphUpdate: 0, matrixUpdate: 0, graphRender: 0, matrixRender: 0, inspector: 0 };
   private inspectorKey = '';
   private frame: ClusterFrame | undefined;
+  /** Who told whom, folded from the detections the frames bring; cleared on a seek or a new state. */
+  private readonly spreads = new SpreadIndex();
+  private spreadState: MembershipState | undefined;
 
   private constructor(readonly root: HTMLElement, readonly graph: GraphView, readonly matrix: MatrixView, parts: {
     observerSelect: HTMLSelectElement; packetToggle: HTMLInputElement; tooltip: HTMLElement; inspectorRoot: HTMLElement; aside: HTMLElement;
@@ -145,13 +149,18 @@ export class ClusterView {
       this.lastSize = state.size;
       this.lastNodes = frame.nodes;
     }
+    if (frame.jumped || state !== this.spreadState) this.spreads.clear();
+    this.spreadState = state;
+    for (const e of frame.detections ?? []) this.spreads.add(e);
     const selected = this.selectedIndex();
+    const selectedId = this.slots[selected]?.id;
+    const spread = selectedId === undefined ? undefined : this.spreads.spreadOf(selectedId);
     const observerAddress = this.observerSelect.value;
     const observer = observerAddress ? this.slots.find((s) => s.address === observerAddress)?.id : undefined;
     const t0 = performance.now();
     const drawGraph = this.graph.update({
       state, slots: this.slots, layoutRevision: this.layoutRevision, observer, selected,
-      detections: frame.detections ?? [], jumped: frame.jumped ?? false, now: frame.now, packets: this.packetToggle.checked,
+      detections: frame.detections ?? [], jumped: frame.jumped ?? false, now: frame.now, packets: this.packetToggle.checked, spread,
     });
     const t1 = performance.now();
     const drawMatrix = this.matrix.update(state, this.slots, this.layoutRevision, selected);
@@ -227,11 +236,12 @@ export class ClusterView {
   private updateInspector(frame: ClusterFrame, selected: number): void {
     const slot = this.slots[selected];
     const m = slot?.id === undefined ? undefined : frame.state.index(slot.id);
-    const key = slot === undefined ? '' : `${slot.address} ${slot.id} ${slot.run} ${m === undefined ? 0 : frame.state.rowRevision(m)} ${m === undefined ? 0 : frame.state.columnRevision(m)}`;
+    const spread = slot?.id === undefined ? undefined : this.spreads.spreadOf(slot.id);
+    const key = slot === undefined ? '' : `${slot.address} ${slot.id} ${slot.run} ${m === undefined ? 0 : frame.state.rowRevision(m)} ${m === undefined ? 0 : frame.state.columnRevision(m)} ${spread?.hops.length}`;
     if (key === this.inspectorKey || (key !== '' && frame.now - this.inspectorDrawnAt < INSPECTOR_MS && this.inspectorKey.startsWith(`${slot!.address} `))) return;
     this.inspectorKey = key;
     this.inspectorDrawnAt = frame.now;
-    this.inspector.show(slot, frame.state, slot ? this.graph.statusAt(selected) : undefined, slot ? frame.stats?.get(slot.address) : undefined);
+    this.inspector.show(slot, frame.state, slot ? this.graph.statusAt(selected) : undefined, slot ? frame.stats?.get(slot.address) : undefined, spread);
   }
 
   private rebuildObserverOptions(slots: readonly Slot[]): void {

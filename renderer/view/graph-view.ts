@@ -20,6 +20,7 @@ import { addressOf } from '../../node-runtime/protocol/member-id.ts';
 import type { Address } from '../../node-runtime/protocol/member-id.ts';
 import type { Trace } from '../../node-runtime/protocol/trace.ts';
 import { DROP_END, FLIGHT_MS, PacketFlights, TONE } from '../model/packet-flights.ts';
+import type { Spread } from '../model/spread-tree.ts';
 
 export interface GraphInput {
   readonly state: MembershipState;
@@ -36,6 +37,8 @@ export interface GraphInput {
   readonly now: number;
   /** Draw the packets in flight (the toggle): hidden, none are kept. */
   readonly packets: boolean;
+  /** The selected member's failure (or suspicion) spread: drawn as a tree of who told whom. */
+  readonly spread?: Spread;
 }
 
 const PULSE_MS = 700;
@@ -77,6 +80,9 @@ export class GraphView {
   private readonly particles: Particle[] = [];
   readonly flights = new PacketFlights();
   private readonly selection = new Graphics();
+  private readonly spreadLines = new Graphics();
+  private readonly spreadLabels = new Container();
+  private spreadKey = '';
   private discs: Sprite[] = [];
   private rings: Graphics[] = [];
   private labels: Text[] = [];
@@ -103,7 +109,7 @@ export class GraphView {
   private dirty = true;
 
   private constructor(readonly app: Application, private readonly disc: Texture, private readonly ringTexture: Texture) {
-    app.stage.addChild(this.ringLayer, this.packetLayer, this.discLayer, this.selection, this.pulseLayer, this.labelLayer);
+    app.stage.addChild(this.ringLayer, this.packetLayer, this.spreadLines, this.discLayer, this.selection, this.pulseLayer, this.labelLayer, this.spreadLabels);
     this.packetLayer.texture = disc;
     for (let i = 0; i < PULSE_POOL; i++) {
       const sprite = new Sprite(ringTexture);
@@ -153,6 +159,7 @@ export class GraphView {
       this.dirty = true;
     }
     this.drawSelection(input.selected);
+    this.drawSpread(input.spread, relayout);
     if (input.jumped) this.dropPulses();
     this.startPulses(input.detections, input.now);
     if (this.animatePulses(input.now)) this.dirty = true;
@@ -341,6 +348,46 @@ export class GraphView {
     const changed = this.active > 0;
     this.active = live;
     return changed;
+  }
+
+  /** The tree of who told whom: an edge from each teller to each observer it told, rings on the observers that decided
+   *  by their own timer (the first detector thicker), and with few nodes the time of each hop. Redrawn on change only. */
+  private drawSpread(spread: Spread | undefined, relayout: boolean): void {
+    const key = spread === undefined ? '' : `${spread.kind} ${spread.member} ${spread.hops.length}`;
+    if (key === this.spreadKey && !relayout) return;
+    this.spreadKey = key;
+    this.dirty = true;
+    const g = this.spreadLines.clear();
+    for (const t of this.spreadLabels.removeChildren()) t.destroy();
+    if (spread === undefined || spread.hops.length === 0) return;
+    const { positions, nodeRadius } = this.layout;
+    const colour = spread.kind === 'fail' ? STATUS_COLOUR.failed : STATUS_COLOUR.suspect;
+    const first = spread.hops[0]!;
+    const width = Math.max(1, Math.min(2.5, nodeRadius * 0.3));
+    const labelled = this.layout.count <= 40;
+    for (const hop of spread.hops) {
+      const o = this.slotOfAddress.get(addressOf(hop.observer));
+      if (o === undefined) continue;
+      const ox = positions[2 * o]!;
+      const oy = positions[2 * o + 1]!;
+      const v = hop.via === undefined ? undefined : this.slotOfAddress.get(addressOf(hop.via));
+      if (v === undefined) {
+        g.circle(ox, oy, nodeRadius + width * 3).stroke({ width: hop === first ? width * 2 : width, color: colour });
+      } else {
+        g.moveTo(positions[2 * v]!, positions[2 * v + 1]!).lineTo(ox, oy).stroke({ width, color: colour, alpha: 0.8 });
+      }
+      if (!labelled) continue;
+      const t = new Text({
+        text: `+${((hop.ts - first.ts) / 1000).toFixed(2)}`,
+        style: { fontFamily: 'system-ui, sans-serif', fontSize: 10, fill: colour },
+      });
+      t.anchor.set(0.5);
+      // Inside the ring, towards the centre, so it does not collide with the node's own label outside.
+      const { cx, cy } = this.layout;
+      const k = 1 - (nodeRadius * 2.6) / Math.max(1, Math.hypot(ox - cx, oy - cy));
+      t.position.set(cx + (ox - cx) * k, cy + (oy - cy) * k);
+      this.spreadLabels.addChild(t);
+    }
   }
 
   /** Places each packet on its chord (a dropped one stops at half-way and fades); returns whether any was drawn. */

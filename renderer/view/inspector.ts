@@ -7,6 +7,9 @@ import { parseMemberId } from '../../node-runtime/protocol/member-id.ts';
 import type { MembershipState } from '../model/membership-state.ts';
 import type { Slot } from '../model/node-slots.ts';
 import type { DisplayStatus } from '../model/node-status.ts';
+import { describeHop } from '../model/spread-tree.ts';
+import type { Spread } from '../model/spread-tree.ts';
+import { addressOf } from '../../node-runtime/protocol/member-id.ts';
 import type { HostRequest, NodeAction, NodeStats } from '../../electron/host/api.ts';
 
 /** What the live view acts through; replay has none (its inspector only reads). */
@@ -67,7 +70,7 @@ export class Inspector {
     live.feedback.run(this.bar, () => live.request({ type: 'node-action', action, address }));
   }
 
-  show(slot: Slot | undefined, state: MembershipState | undefined, status: DisplayStatus | undefined, stats: NodeStats | undefined): void {
+  show(slot: Slot | undefined, state: MembershipState | undefined, status: DisplayStatus | undefined, stats: NodeStats | undefined, spread?: Spread): void {
     if (slot?.address !== this.address) this.live?.feedback.clear(this.bar);
     this.address = slot?.address;
     for (const [action, b] of this.buttons) b.disabled = !slot || !canAct(action, slot);
@@ -100,6 +103,7 @@ export class Inspector {
       ['process', slot.run ?? '—', 'inspector-run'],
     ];
     if (stats) rows.push(['bandwidth', `${fmtBytes(stats.bytesInPerSec)}/s in · ${fmtBytes(stats.bytesOutPerSec)}/s out`, 'inspector-bandwidth']);
+    if (stats) rows.push(['dropped', `${stats.dropped} by drop rate · blocked ${stats.blockedIn ?? 0} in, ${stats.blockedOut ?? 0} out`, 'inspector-dropped']);
     const list = id ? state.listOf(id) : [];
     const table = el('table', { testid: 'inspector-list' },
       el('thead', {}, el('tr', {}, el('th', {}, 'member'), el('th', {}, 'status'), el('th', {}, 'inc'))),
@@ -112,6 +116,7 @@ export class Inspector {
       el('p', { testid: 'inspector-suspected-by', class: 'ids' }, summarise(suspects)),
       el('h3', {}, `Failed by (${failers.length})`),
       el('p', { testid: 'inspector-failed-by', class: 'ids' }, summarise(failers)),
+      ...spreadSection(spread),
       el('h3', {}, `Its membership list (${list.length}${list.length > LIST_LIMIT ? `, first ${LIST_LIMIT}` : ''})`),
       table,
     );
@@ -140,4 +145,17 @@ export function fmtBytes(n: number): string {
   if (n < 1024) return `${Math.round(n)} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Who told whom: each observer's first word of this member's failure (or suspicion), from the first detector on. */
+function spreadSection(spread: Spread | undefined): HTMLElement[] {
+  if (!spread || spread.hops.length === 0) return [];
+  const first = spread.hops[0]!;
+  const name = (id: string) => addressOf(id);
+  const rows = spread.hops.slice(0, LIST_LIMIT).map((h) =>
+    el('li', {}, el('b', {}, name(h.observer)), ` ${describeHop(h, first, name)}`));
+  return [
+    el('h3', {}, `How its ${spread.kind === 'fail' ? 'failure' : 'suspicion'} spread (${spread.hops.length})`),
+    el('ol', { testid: 'inspector-spread', class: 'spread' }, ...rows),
+  ];
 }
