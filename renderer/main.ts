@@ -174,7 +174,7 @@ function frame(now: number): void {
   figures.showCounts((live.hidden ? replayView : view)?.counts() ?? NO_COUNTS);
   if (now - figuresAt >= FIGURES_MS) {
     figuresAt = now;
-    figures.show(store.progress, store.latency.recent(), store.stats);
+    figures.show(store.progress, store.latency.recent(), store.stats, store.nodes);
   }
   requestAnimationFrame(frame);
 }

@@ -18,8 +18,11 @@ const LABEL_LIMIT = 64;
 
 export function ringLayout(count: number, width: number, height: number): RingLayout {
   const labels = count <= LABEL_LIMIT;
-  const margin = labels ? 44 : 18;
-  const radius = Math.max(10, Math.min(width, height) / 2 - margin);
+  // Labels run outwards from the disc: beside the ring they need a label's width (`23701·617`), above and below
+  // only its height.
+  const marginX = labels ? 84 : 18;
+  const marginY = labels ? 44 : 18;
+  const radius = Math.max(10, Math.min(width / 2 - marginX, height / 2 - marginY));
   const spacing = count > 0 ? (2 * Math.PI * radius) / count : radius;
   const nodeRadius = Math.max(1.5, Math.min(16, spacing * 0.32));
   const positions = new Float32Array(count * 2);

@@ -119,10 +119,9 @@ export function clusterPanel(root: HTMLElement, request: (r: HostRequest) => Pro
     el('h2', {}, 'Attach'),
     rows.address, attach,
     clusterAnchor,
-    addNode,
+    el('div', { class: 'buttons' }, addNode, stop),
     dropRow,
     suspicionRow,
-    stop,
     feedback.element,
   );
   return {

@@ -101,7 +101,7 @@ export class ClusterView {
     const matrixHost = el('div', { class: 'matrix-host' });
     const tooltip = el('div', { class: 'tooltip', testid: 'tooltip' });
     const inspectorRoot = el('aside', { class: 'inspector', testid: 'inspector' });
-    const aside = el('div', { class: 'matrix-aside' });
+    const aside = el('div', { class: 'cluster-aside' });
     root.classList.add('cluster-view');
     root.append(
       el('section', { class: 'graph-pane' },
@@ -111,7 +111,8 @@ export class ClusterView {
         graphHost),
       el('section', { class: 'matrix-pane' },
         el('div', { class: 'pane-bar' }, el('span', {}, 'Convergence: observer (row) × member (column)')),
-        el('div', { class: 'matrix-row' }, matrixHost, aside)),
+        matrixHost),
+      aside,
       inspectorRoot,
       tooltip,
     );

@@ -1,11 +1,21 @@
-// The live figures: majority counts in the top bar, start-up progress, detection latencies and bandwidth beside the
-// matrix. The counts follow every frame; the rest is refreshed a few times a second.
+// The live figures: majority counts in the top bar, start-up progress, detection latencies and each running node's
+// bandwidth (a sparkline of bytes out over the last ~30 s) under the graph and matrix. The counts follow every frame;
+// the rest is refreshed a few times a second.
 import { el } from './dom.ts';
 import { fmtBytes } from './inspector.ts';
+import { BandwidthHistory } from '../model/bandwidth-history.ts';
+import type { BandwidthRow } from '../model/bandwidth-history.ts';
 import type { Detection } from '../model/detection-latency.ts';
 import type { Progress } from '../model/live-store.ts';
+import { compareAddresses } from '../model/node-slots.ts';
 import type { Address } from '../../node-runtime/protocol/member-id.ts';
-import type { NodeStats } from '../../electron/host/api.ts';
+import type { ClusterNode, NodeStats } from '../../electron/host/api.ts';
+
+/** Rows of the bandwidth list; beyond, a count (the inspector has every node's figure). */
+const BANDWIDTH_ROWS = 40;
+const SPARK_W = 64;
+const SPARK_H = 14;
+const SVG = 'http://www.w3.org/2000/svg';
 
 export class Figures {
   private readonly alive = el('b', { testid: 'node-count-alive' }, '0');
@@ -14,7 +24,8 @@ export class Figures {
   private readonly total = el('b', { testid: 'node-count-total' }, '0');
   private readonly progress = el('span', { testid: 'progress', class: 'progress' });
   private readonly latency = el('ol', { testid: 'latency-list', class: 'latency' });
-  private readonly bandwidth = el('p', { testid: 'bandwidth' }, '—');
+  private readonly bandwidth = el('div', { testid: 'bandwidth', class: 'bandwidth' });
+  private readonly history = new BandwidthHistory();
 
   constructor(topBar: HTMLElement, aside: HTMLElement) {
     topBar.append(
@@ -25,8 +36,8 @@ export class Figures {
       this.progress,
     );
     aside.append(
-      el('h3', {}, 'Detection latency (kill → first → all)'), this.latency,
-      el('h3', {}, 'Bandwidth per node'), this.bandwidth,
+      el('section', {}, el('h3', {}, 'Detection latency (kill → first → all)'), this.latency),
+      el('section', {}, el('h3', {}, 'Bandwidth per running node (bytes out, last 30 s)'), this.bandwidth),
     );
   }
 
@@ -38,23 +49,45 @@ export class Figures {
     setText(this.total, String(counts.total));
   }
 
-  show(progress: Progress | undefined, detections: readonly Detection[], stats: ReadonlyMap<Address, NodeStats>): void {
+  show(progress: Progress | undefined, detections: readonly Detection[], stats: ReadonlyMap<Address, NodeStats>, nodes: readonly ClusterNode[]): void {
     this.progress.textContent = progress ? `${progress.phase} ${progress.done}/${progress.total}` : '';
     this.latency.replaceChildren(...(detections.length === 0
       ? [el('li', { class: 'hint' }, 'no kills yet')]
       : detections.map((d) => el('li', {},
         `${d.address}: first ${d.firstMs === undefined ? '…' : `${(d.firstMs / 1000).toFixed(2)} s`}, all ${d.allMs === undefined ? '…' : `${(d.allMs / 1000).toFixed(2)} s`}`))));
-    let inSum = 0;
-    let outSum = 0;
-    for (const s of stats.values()) {
-      inSum += s.bytesInPerSec;
-      outSum += s.bytesOutPerSec;
-    }
-    const n = stats.size;
-    this.bandwidth.textContent = n === 0 ? '—' : `mean ${fmtBytes(inSum / n)}/s in · ${fmtBytes(outSum / n)}/s out (${n} nodes)`;
+    const running = new Set(nodes.filter((n) => n.state === 'running').map((n) => n.address));
+    if (!this.history.sample(stats, running)) return;
+    const rows = this.history.rows(compareAddresses);
+    this.bandwidth.replaceChildren(...(rows.length === 0
+      ? [el('p', { class: 'hint' }, 'no running node has reported yet')]
+      : [...rows.slice(0, BANDWIDTH_ROWS).map(bandwidthRow),
+        ...(rows.length > BANDWIDTH_ROWS ? [el('p', { class: 'hint' }, `+${rows.length - BANDWIDTH_ROWS} more (select a node: the inspector shows its bandwidth)`)] : [])]));
   }
 }
 
 function setText(e: HTMLElement, text: string): void {
   if (e.textContent !== text) e.textContent = text;
+}
+
+/** `3001 ▁▂▅▃ 1.8 KB/s out · 1.7 KB/s in` */
+function bandwidthRow(row: BandwidthRow): HTMLElement {
+  const port = row.address.slice(row.address.lastIndexOf(':') + 1);
+  const label = row.address.startsWith('127.0.0.1:') ? port : row.address;
+  return el('div', { class: 'bw-row', testid: 'bandwidth-row', 'data-address': row.address },
+    el('span', { class: 'bw-label' }, label), sparkline(row.outSeries),
+    el('span', { class: 'bw-value' }, `${fmtBytes(row.outPerSec)}/s out · ${fmtBytes(row.inPerSec)}/s in`));
+}
+
+function sparkline(series: readonly number[]): SVGSVGElement {
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('width', String(SPARK_W));
+  svg.setAttribute('height', String(SPARK_H));
+  svg.setAttribute('class', 'spark');
+  const max = Math.max(1, ...series);
+  const step = SPARK_W / Math.max(1, series.length - 1);
+  const points = series.map((v, i) => `${(i * step).toFixed(1)},${(SPARK_H - 1 - (v / max) * (SPARK_H - 2)).toFixed(1)}`);
+  const line = document.createElementNS(SVG, 'polyline');
+  line.setAttribute('points', series.length === 1 ? `0,${points[0]!.split(',')[1]} ${SPARK_W},${points[0]!.split(',')[1]}` : points.join(' '));
+  svg.append(line);
+  return svg;
 }

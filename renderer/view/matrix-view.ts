@@ -1,8 +1,11 @@
 // The convergence matrix: observer (row) × member (column), one texel per pair, by slot order, so a converged cluster
 // is a solid green square and a spreading failure a red column filling up. The texels live in one Uint8Array; only
 // texel rows whose member changed are rewritten, at most a budget of them per frame, and only those spans are
-// uploaded (BufferImageSource.update(start, end)).
-import { Application, BufferImageSource, Graphics, Sprite, Texture } from 'pixi.js';
+// uploaded (BufferImageSource.update(start, end)). Up to a few dozen nodes the square gets port labels for observers
+// (left) and members (top), a grid and a marked diagonal (each node's view of itself); beyond, the cells are too
+// small to label and the hover tooltip names them.
+import { Application, BufferImageSource, Container, Graphics, Sprite, Text, Texture } from 'pixi.js';
+import { parseAddress } from '../../node-runtime/protocol/member-id.ts';
 import { CELL_RGBA } from '../model/node-status.ts';
 import type { MembershipState } from '../model/membership-state.ts';
 import type { Slot } from '../model/node-slots.ts';
@@ -13,6 +16,23 @@ const UNLISTED = PALETTE[0]!;
 const STALE = 0xffffffff;
 /** Texels refilled and uploaded per frame at most (1 MiB): about 260 rows of a 1,000-node matrix. */
 const TEXELS_PER_FRAME = 1 << 18;
+/** Labels, grid and diagonal while cells are at least this big (px) — and a label's text fits beside a cell. */
+const LABELLED_CELL_PX = 9;
+const GRID_CELL_PX = 5;
+const LABEL_FONT_PX = 10;
+/** Estimated width of one label character, px (digits). */
+const LABEL_CHAR_PX = 6.2;
+const PAD = 8;
+const LABEL_STYLE = { fontFamily: 'system-ui, sans-serif', fontSize: LABEL_FONT_PX, fill: 0x8b93a1 };
+const SELECTED_FILL = 0xffffff;
+const DIM_FILL = 0x8b93a1;
+
+/** A slot's matrix label: its port (the host too when it is not loopback). */
+function matrixLabel(slot: Slot): string {
+  const parsed = parseAddress(slot.address);
+  if (!parsed) return slot.address;
+  return parsed.host === '127.0.0.1' ? String(parsed.port) : slot.address;
+}
 
 export class MatrixView {
   private pixels = new Uint32Array(0);
@@ -20,6 +40,14 @@ export class MatrixView {
   private texture: Texture | undefined;
   private readonly sprite = new Sprite();
   private readonly marks = new Graphics();
+  /** Grid and diagonal, over the cells. */
+  private readonly overlay = new Graphics();
+  private readonly labels = new Container();
+  private rowLabels: Text[] = [];
+  private colLabels: Text[] = [];
+  private labelTexts: string[] = [];
+  /** Whether the current fit has room for labels, grid and diagonal. */
+  private labelled = false;
   private size = 0;
   private layoutRevision = -1;
   /** Per slot: the state index of its current id (-1: none yet). */
@@ -39,7 +67,7 @@ export class MatrixView {
   private y0 = 0;
 
   private constructor(readonly app: Application) {
-    app.stage.addChild(this.sprite, this.marks);
+    app.stage.addChild(this.sprite, this.overlay, this.labels, this.marks);
   }
 
   static async create(host: HTMLElement): Promise<MatrixView> {
@@ -60,6 +88,10 @@ export class MatrixView {
     if (n !== this.size) this.resize(n);
     let full = layoutRevision !== this.layoutRevision;
     this.layoutRevision = layoutRevision;
+    if (full) {
+      this.labelTexts = slots.map(matrixLabel);
+      this.width = 0; // refit: the labels' room may have changed
+    }
     for (let s = 0; s < n; s++) {
       const id = slots[s]!.id;
       const index = id === undefined ? -1 : state.index(id) ?? -1;
@@ -166,33 +198,75 @@ export class MatrixView {
     this.width = 0; // force a refit
   }
 
-  /** Scales the square to fit the canvas; returns whether it moved. */
+  /** Scales the square to fit the canvas (with room for labels when the cells can carry them); returns whether it
+   *  moved. */
   private fit(): boolean {
     const w = this.app.screen.width;
     const h = this.app.screen.height;
     if (w === this.width && h === this.height) return false;
     this.width = w;
     this.height = h;
-    const pad = 8;
+    const n = Math.max(1, this.size);
+    const labelRoom = Math.ceil(Math.max(0, ...this.labelTexts.map((t) => t.length)) * LABEL_CHAR_PX) + 6;
     // Whole texels per cell where they fit, so cells stay crisp.
-    const room = Math.max(1, Math.min(w, h) - 2 * pad);
-    const per = this.size > 0 && room >= this.size ? Math.floor(room / this.size) : room / Math.max(1, this.size);
+    const cellFor = (room: number): number => (room >= n ? Math.floor(room / n) : room / n);
+    const labelledCell = cellFor(Math.max(1, Math.min(w - labelRoom, h - labelRoom) - 2 * PAD));
+    this.labelled = this.size > 0 && labelledCell >= LABELLED_CELL_PX;
+    const margin = this.labelled ? labelRoom : 0;
+    const per = this.labelled ? labelledCell : cellFor(Math.max(1, Math.min(w, h) - 2 * PAD));
     this.side = per * this.size;
-    this.x0 = Math.round((w - this.side) / 2);
-    this.y0 = Math.round((h - this.side) / 2);
+    this.x0 = Math.round(margin + (w - margin - this.side) / 2);
+    this.y0 = Math.round(margin + (h - margin - this.side) / 2);
     // Transpose: rotate a quarter turn and mirror, so texel (x = observer, y = member) lands at (member, observer).
     const k = this.side / Math.max(1, this.size);
     this.sprite.position.set(this.x0, this.y0);
     this.sprite.rotation = Math.PI / 2;
     this.sprite.scale.set(k, -k);
     if (this.source) this.source.scaleMode = per >= 1 ? 'nearest' : 'linear';
+    this.drawOverlay(per);
     return true;
   }
 
-  /** The selected node's row and column, marked in the margin so the cells themselves stay visible. */
+  /** Grid lines between cells, the diagonal dimmed (a node's view of itself), and the port labels. */
+  private drawOverlay(cell: number): void {
+    const g = this.overlay.clear();
+    for (const t of [...this.rowLabels, ...this.colLabels]) t.destroy();
+    this.rowLabels = [];
+    this.colLabels = [];
+    const n = this.size;
+    if (n === 0) return;
+    if (cell >= GRID_CELL_PX) {
+      for (let i = 1; i < n; i++) {
+        g.rect(this.x0 + i * cell - 0.5, this.y0, 1, this.side);
+        g.rect(this.x0, this.y0 + i * cell - 0.5, this.side, 1);
+      }
+      g.fill({ color: 0x14161a, alpha: 0.9 });
+      for (let i = 0; i < n; i++) g.rect(this.x0 + i * cell + 1, this.y0 + i * cell + 1, cell - 2, cell - 2);
+      g.fill({ color: 0x000000, alpha: 0.45 });
+    }
+    if (!this.labelled) return;
+    for (let i = 0; i < n; i++) {
+      const text = this.labelTexts[i] ?? '';
+      const row = new Text({ text, style: LABEL_STYLE });
+      row.anchor.set(1, 0.5);
+      row.position.set(this.x0 - 4, this.y0 + (i + 0.5) * cell);
+      const col = new Text({ text, style: LABEL_STYLE });
+      col.anchor.set(0, 0.5);
+      col.rotation = -Math.PI / 2;
+      col.position.set(this.x0 + (i + 0.5) * cell, this.y0 - 4);
+      this.rowLabels.push(row);
+      this.colLabels.push(col);
+      this.labels.addChild(row, col);
+    }
+  }
+
+  /** The selected node's row and column: its labels highlighted, or (unlabelled) marks in the margin, so the cells
+   *  themselves stay visible. */
   private drawMarks(): void {
     const g = this.marks.clear();
-    if (this.selected < 0 || this.selected >= this.size) return;
+    this.rowLabels.forEach((t, i) => { t.style.fill = i === this.selected ? SELECTED_FILL : DIM_FILL; });
+    this.colLabels.forEach((t, i) => { t.style.fill = i === this.selected ? SELECTED_FILL : DIM_FILL; });
+    if (this.selected < 0 || this.selected >= this.size || this.labelled) return;
     const cell = this.side / this.size;
     const mid = (this.selected + 0.5) * cell;
     const len = Math.max(2, cell);
