@@ -13,6 +13,7 @@ import type { MemberJson } from './commands.ts';
 import type { NodeStats } from '../node/membership-node.ts';
 import type { Trace } from '../protocol/trace.ts';
 import { MAX_ENTRIES } from '../protocol/codec.ts';
+import { noHits } from '../protocol/plausibility.ts';
 
 const ReplySchema = v.variant('ok', [
   v.object({ ok: v.literal(true), result: v.unknown() }),
@@ -52,6 +53,9 @@ const StreamSchema = v.variant('type', [
     sendErrors: v.optional(v.number(), 0), logError: v.optional(v.nullable(v.string()), null),
     unauthenticated: v.optional(v.number(), 0),
     blockedIn: v.optional(v.number(), 0), blockedOut: v.optional(v.number(), 0),
+    limits: v.optional(v.object({
+      spoofed: v.number(), implausible: v.number(), newMemberRate: v.number(), listFull: v.number(), tombstonesEvicted: v.number(),
+    }), noHits),
   }),
   v.object({ type: v.literal('traces'), traces: v.pipe(v.array(TraceSchema), v.maxLength(MAX_TRACES)), unsampled: count }),
 ]);

@@ -5,6 +5,7 @@ import type { MembershipNode } from '../node/membership-node.ts';
 import { addressOf, formatAddress, parseAddress, parseMemberId } from '../protocol/member-id.ts';
 import { UserError } from '../user-error.ts';
 import type { KeyringListing } from '../transport/keyring.ts';
+import type { LimitHits } from '../protocol/plausibility.ts';
 
 export interface CommandSpec {
   readonly name: string;
@@ -33,7 +34,7 @@ export interface BandwidthResult {
   readonly bytesInPerSec: number; readonly bytesOutPerSec: number; readonly windowMs: number;
   readonly bytesIn: number; readonly bytesOut: number; readonly dropped: number; readonly malformed: number;
   readonly unauthenticated: number; readonly sendErrors: number; readonly logError: string | null;
-  readonly blockedIn: number; readonly blockedOut: number;
+  readonly blockedIn: number; readonly blockedOut: number; readonly limits: LimitHits;
 }
 export interface BlockedResult { readonly blocked: readonly string[] }
 
@@ -211,7 +212,8 @@ const table: CommandSpec[] = [
     human: (r: BandwidthResult) =>
       `in ${r.bytesInPerSec} B/s, out ${r.bytesOutPerSec} B/s (over ${r.windowMs / 1000} s); dropped ${r.dropped}, ` +
       `blocked ${r.blockedIn} in / ${r.blockedOut} out, ` +
-      `malformed ${r.malformed}, unauthenticated ${r.unauthenticated}, send errors ${r.sendErrors}${r.logError === null ? '' : `; log stopped: ${r.logError}`}`,
+      `malformed ${r.malformed}, unauthenticated ${r.unauthenticated}, send errors ${r.sendErrors}${r.logError === null ? '' : `; log stopped: ${r.logError}`}` +
+      `\nlimits hit: ${Object.entries(r.limits).map(([k, n]) => `${k} ${n}`).join(', ')}`,
   },
   {
     name: 'keyring', usage: 'keyring list|install KEY|use KEY|remove KEY',

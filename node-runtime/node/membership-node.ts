@@ -15,6 +15,8 @@ import type { MembershipEvent } from '../protocol/events.ts';
 import type { Trace } from '../protocol/trace.ts';
 import { formatAddress, formatMemberId, isIpLiteral, parseMemberId } from '../protocol/member-id.ts';
 import type { Address, MemberId } from '../protocol/member-id.ts';
+import { addHits, noHits } from '../protocol/plausibility.ts';
+import type { LimitHits } from '../protocol/plausibility.ts';
 import { UserError } from '../user-error.ts';
 import { JsonlLog } from '../log/jsonl-log.ts';
 import { TcpListener } from '../transport/tcp-listener.ts';
@@ -73,6 +75,8 @@ export interface NodeStats {
   readonly sendErrors: number;
   /** Why the log stopped (disk full, file removed…), or null while it is written (or there is none). */
   readonly logError: string | null;
+  /** What each limit against hostile input refused (protocol/plausibility.ts, config.ts), over every version. */
+  readonly limits: LimitHits;
 }
 
 export type NodeState = 'running' | 'paused' | 'stopped' | 'crashed';
@@ -106,7 +110,7 @@ export class MembershipNode {
   private armedAt = 0;
   private runState: NodeState = 'running';
   private readonly listeners: { [K in keyof Listeners]: Set<Listeners[K]> } = { event: new Set(), notice: new Set(), trace: new Set() };
-  private readonly retired = { dropped: 0, malformed: 0, blockedIn: 0, blockedOut: 0 };
+  private readonly retired = { dropped: 0, malformed: 0, blockedIn: 0, blockedOut: 0, limits: noHits() };
   /** The block list (partition), kept across rebirths: it is this process's network, not one run's state. */
   private blockList: readonly Address[] = [];
   private pausedDiscarded = 0;
@@ -324,6 +328,7 @@ export class MembershipNode {
       unauthenticated: this.udp.rejected + this.tcp.counters().unauthenticated,
       sendErrors: this.udp.sendErrors,
       logError: this.log?.error?.message ?? null,
+      limits: addHits(this.retired.limits, counters.limits),
     };
   }
 
@@ -351,6 +356,7 @@ export class MembershipNode {
     this.retired.malformed += counters.malformed;
     this.retired.blockedIn += counters.blockedIn;
     this.retired.blockedOut += counters.blockedOut;
+    Object.assign(this.retired.limits, addHits(this.retired.limits, counters.limits));
     this.boot(old.suspicion().enabled, old.dropRate());
     this.notify(`${old.self} ${reason}: restarted as ${this.core.self}`);
   }

@@ -27,6 +27,12 @@ export function noHits(): LimitHits {
   return { spoofed: 0, implausible: 0, newMemberRate: 0, listFull: 0, tombstonesEvicted: 0 };
 }
 
+export function addHits(a: Readonly<LimitHits>, b: Readonly<LimitHits>): LimitHits {
+  const sum = noHits();
+  for (const key of Object.keys(sum) as (keyof LimitHits)[]) sum[key] = a[key] + b[key];
+  return sum;
+}
+
 /** A start time this clock can believe. */
 export function plausibleVersion(config: ProtocolConfig, now: number, version: number): boolean {
   return version <= now + config.maxClockSkewMs;
