@@ -2,6 +2,7 @@
 // through `runCommand`): each entry computes the JSON result (`ctl --json`, docs/control-channel.md — keep the
 // shapes stable) and renders it for people.
 import type { MembershipNode } from '../node/membership-node.ts';
+import { formatSetting, SETTINGS } from '../protocol/config.ts';
 import { addressOf, formatAddress, parseAddress, parseMemberId } from '../protocol/member-id.ts';
 import { UserError } from '../user-error.ts';
 import type { KeyringListing } from '../transport/keyring.ts';
@@ -172,9 +173,12 @@ const table: CommandSpec[] = [
         config: node.config,
       };
     },
+    // In the words of config.ts SETTINGS (the CLI's and the app's); a setting this version does not know, by its key.
     human: (r: { protocol: string; dropRate: number; config: Record<string, unknown> }) =>
       [`protocol ${r.protocol}, drop rate ${r.dropRate}`,
-        ...Object.entries(r.config).map(([k, value]) => `  ${k} = ${JSON.stringify(value)}`)].join('\n'),
+        ...Object.entries(r.config).map(([k, value]) => (Object.hasOwn(SETTINGS, k) && typeof value === 'number'
+          ? `  ${SETTINGS[k as keyof typeof SETTINGS].label} ${formatSetting(k as keyof typeof SETTINGS, value)}`
+          : `  ${k} = ${JSON.stringify(value)}`))].join('\n'),
   },
   {
     name: 'drop', usage: 'drop [RATE]', summary: 'set (or show) the receiver-side drop rate, 0..1 or N%',

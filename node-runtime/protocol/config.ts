@@ -114,6 +114,14 @@ export function rangeMessage(key: keyof ProtocolConfig): string {
   return `${spec.label} must be a whole number${spec.unit === 'ms' ? ' of ms' : ''} from ${spec.min} to ${spec.max}`;
 }
 
+/** A setting's value as people read it: `250 ms`, `1.5 s`, `3`, `1400 bytes`. */
+export function formatSetting(key: keyof ProtocolConfig, value: number): string {
+  const unit = SETTINGS[key].unit;
+  if (unit === 'bytes') return `${value} bytes`;
+  if (unit !== 'ms') return String(value);
+  return value < 1000 ? `${value} ms` : `${+(value / 1000).toFixed(2)} s`;
+}
+
 const quantity = (key: keyof ProtocolConfig, value: number): string =>
   `${SETTINGS[key].label} (${value}${SETTINGS[key].unit === 'ms' ? ' ms' : ''})`;
 

@@ -5,8 +5,7 @@ import { el } from './dom.ts';
 import type { Feedback } from './feedback.ts';
 import { effectiveConfig, parseAttachAddress, parseDropPercent, parseLaunchForm } from '../model/launch-form.ts';
 import type { Field, LaunchFields } from '../model/launch-form.ts';
-import { MAX_LOCAL_GROUP, SETTINGS } from '../../node-runtime/protocol/config.ts';
-import type { ProtocolConfig } from '../../node-runtime/protocol/config.ts';
+import { formatSetting, MAX_LOCAL_GROUP, SETTINGS } from '../../node-runtime/protocol/config.ts';
 import { perTiming, PRESET_NAMES, PRESETS, TIMING_FLAGS, TIMING_KEYS } from '../../node-runtime/protocol/presets.ts';
 import type { HostRequest } from '../../electron/host/api.ts';
 
@@ -24,13 +23,6 @@ export interface ClusterPanel {
   showSuspicion(mode: SuspicionShown | null): void;
   /** Adds a node as the button does (the `j` key). */
   addNode(): void;
-}
-
-/** "250 ms", "1.5 s", "3 members". */
-export function formatSetting(key: keyof ProtocolConfig, value: number): string {
-  const unit = SETTINGS[key].unit;
-  if (unit !== 'ms') return String(value);
-  return value < 1000 ? `${value} ms` : `${+(value / 1000).toFixed(2)} s`;
 }
 
 export function clusterPanel(root: HTMLElement, request: (r: HostRequest) => Promise<unknown>, feedback: Feedback): ClusterPanel {
