@@ -44,6 +44,8 @@ if (args.help) {
 
 const logsDir = process.env.HEARSAY_LOGS ?? path.join(app.isPackaged ? app.getPath('userData') : ROOT, 'logs');
 const recordings = new RecordingFiles({ cwd: process.cwd(), logsDir });
+// The user named it on the command line: it may open even outside the recordings folder.
+if (args.replay !== undefined) recordings.approve(args.replay);
 const host = new Host({ logsDir, recordings, firstNodePort: args.nodePorts });
 const channel = new RequestChannel(host, (line) => process.stderr.write(`${line}\n`));
 
@@ -137,7 +139,11 @@ function createWindow(): BrowserWindow {
 }
 
 app.whenReady().then(async () => {
+  // The app needs no permission (camera, notifications, clipboard, HID…): every request and every check says no,
+  // so a feature that only checks (without requesting) is refused too.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.setDevicePermissionHandler(() => false);
   serveAppProtocol();
   serveIpc();
   createWindow();
@@ -149,6 +155,11 @@ app.whenReady().then(async () => {
 }, (err: Error) => fail(err.message));
 
 app.on('window-all-closed', () => app.quit());
+
+// No page of the app embeds a <webview>; refuse one outright rather than trust its options.
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+});
 
 let closing = false;
 app.on('before-quit', (event) => {

@@ -1,11 +1,13 @@
 // The browser shell on loopback (port 23300): static files with a CSP and no way out of dist/renderer, recording
-// files by token, and the WebSocket protocol — requests answered, malformed frames counted and answered, foreign
-// origins refused.
+// files by token, the WebSocket protocol — requests answered, malformed frames counted and answered — and who may
+// use it: the run's token on every request (or its cookie), allowed Hosts only, foreign origins and DNS rebinding
+// refused.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import http from 'node:http';
 import WebSocket from 'ws';
 import { Host } from './host/host.ts';
 import { RecordingFiles } from './host/recording-files.ts';
@@ -14,6 +16,20 @@ import type { BrowserShell } from './serve.ts';
 
 const PORT = 23300;
 const BASE = `http://127.0.0.1:${PORT}`;
+// A known token (as e2e sets it), still required on every request.
+const TOKEN = 'test-token-0123456789abcdef';
+process.env.HEARSAY_SHELL_TOKEN = TOKEN;
+const withToken = (p: string): string => `${BASE}${p}${p.includes('?') ? '&' : '?'}token=${TOKEN}`;
+
+/** A raw GET with the headers a browser after DNS rebinding would send (fetch may not set Host). */
+function rawGet(pathAndQuery: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port: PORT, path: pathAndQuery, headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    }).on('error', reject);
+  });
+}
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-serve-'));
 const rendererDir = path.join(tmp, 'renderer');
@@ -29,8 +45,10 @@ fs.writeFileSync(path.join(logsDir, 'run-1', 'actions.jsonl'), '');
 interface Frame { id?: number | null; ok?: boolean; result?: unknown; error?: string; push?: { type: string } }
 
 /** A client that keeps every frame and waits for one matching a predicate, with a deadline. */
-async function connect(headers: Record<string, string> = {}): Promise<{ ws: WebSocket; next: (match: (f: Frame) => boolean) => Promise<Frame> }> {
-  const ws = new WebSocket(`ws://127.0.0.1:${PORT}/ws`, { headers });
+async function connect(
+  headers: Record<string, string> = {}, query = `?token=${TOKEN}`,
+): Promise<{ ws: WebSocket; next: (match: (f: Frame) => boolean) => Promise<Frame> }> {
+  const ws = new WebSocket(`ws://127.0.0.1:${PORT}/ws${query}`, { headers });
   const frames: Frame[] = [];
   const waiters = new Set<() => void>();
   ws.on('message', (data) => {
@@ -76,18 +94,18 @@ describe('browser shell', () => {
   });
 
   test('serves the renderer with its type and a CSP, and nothing outside it', async () => {
-    assert.equal(shell.url, `${BASE}/`);
-    const index = await fetch(`${BASE}/`);
+    assert.equal(shell.url, `${BASE}/?token=${TOKEN}`);
+    const index = await fetch(withToken('/'));
     assert.equal(index.status, 200);
     assert.match(index.headers.get('content-type')!, /^text\/html/);
     assert.match(index.headers.get('content-security-policy')!, /script-src 'self'/);
-    const js = await fetch(`${BASE}/assets/app.js`);
+    const js = await fetch(withToken('/assets/app.js'));
     assert.match(js.headers.get('content-type')!, /^text\/javascript/);
     for (const evil of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/assets%5c..%5c..%5csecret.txt', '/missing.js']) {
-      const res = await fetch(`${BASE}${evil}`);
+      const res = await fetch(withToken(evil));
       assert.equal(res.status, 404, evil);
     }
-    assert.equal((await fetch(`${BASE}/`, { method: 'POST' })).status, 405);
+    assert.equal((await fetch(withToken('/'), { method: 'POST' })).status, 405);
   });
 
   test('answers a request and serves the recording files it names', async () => {
@@ -100,10 +118,10 @@ describe('browser shell', () => {
     const { recordings } = reply.result as { recordings: { path: string; files: { name: string; url: string }[] }[] };
     assert.equal(recordings.length, 1);
     const file = recordings[0]!.files.find((f) => f.name === '127.0.0.1_3000/127.0.0.1_3000.jsonl')!;
-    const res = await fetch(`${BASE}${file.url}`);
+    const res = await fetch(withToken(file.url));
     assert.equal(res.status, 200);
     assert.equal(await res.text(), '{"ts":1}\n');
-    assert.equal((await fetch(`${BASE}${file.url.replace(/[0-9a-f]{32}/, '0'.repeat(32))}`)).status, 404);
+    assert.equal((await fetch(withToken(file.url.replace(/[0-9a-f]{32}/, '0'.repeat(32))))).status, 404);
 
     ws.send(JSON.stringify({ id: 2, request: { type: 'open-recording', path: 'nowhere' } }));
     const refused = await next((f) => f.id === 2);
@@ -129,5 +147,30 @@ describe('browser shell', () => {
 
   test('refuses a WebSocket from another origin', async () => {
     await assert.rejects(connect({ Origin: 'http://evil.example' }), /403/);
+  });
+
+  test('every request needs the token (in the URL, or the cookie the first request sets)', async () => {
+    assert.equal((await fetch(`${BASE}/`)).status, 403);
+    assert.equal((await fetch(`${BASE}/assets/app.js?token=wrong`)).status, 403);
+    const first = await fetch(withToken('/'));
+    assert.equal(first.status, 200);
+    const cookie = first.headers.get('set-cookie')!;
+    assert.match(cookie, new RegExp(`^hearsay-token-${PORT}=${TOKEN}; Path=/; HttpOnly; SameSite=Strict$`));
+    assert.equal((await fetch(`${BASE}/assets/app.js`, { headers: { cookie: cookie.split(';')[0]! } })).status, 200);
+    await assert.rejects(connect({}, ''), /403/);
+    const { ws } = await connect({ cookie: cookie.split(';')[0]! }, '');
+    ws.terminate();
+  });
+
+  test('DNS rebinding: Host and Origin attacker.example:PORT are refused, over HTTP and for the WebSocket upgrade', async () => {
+    const rebound = { Host: `attacker.example:${PORT}`, Origin: `http://attacker.example:${PORT}` };
+    // Even holding the token (it would not: its cookie belongs to 127.0.0.1), the Host is not one of ours.
+    await assert.rejects(connect(rebound), /403/);
+    await assert.rejects(connect(rebound, ''), /403/);
+    assert.equal(await rawGet(`/?token=${TOKEN}`, { Host: `attacker.example:${PORT}` }), 403);
+    assert.equal(await rawGet(`/?token=${TOKEN}`, { Host: `127.0.0.1:${PORT + 1}` }), 403, 'another port');
+    for (const host of [`localhost:${PORT}`, `127.0.0.1:${PORT}`, `[::1]:${PORT}`]) {
+      assert.equal(await rawGet(`/?token=${TOKEN}`, { Host: host }), 200, host);
+    }
   });
 });

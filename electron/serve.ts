@@ -1,9 +1,8 @@
 // The browser shell (ARCHITECTURE.md §4): the same HostApi over HTTP + WebSocket, so the app runs on a headless
 // server and Playwright can drive it in Chromium. HTTP serves the built renderer and opened recordings (GET only,
 // with a CSP); the WebSocket at /ws carries `{id, request}` → `{id, ok, result | error}` and pushes `{push}`.
-// Bound to loopback by default; bound elsewhere it requires the random `?token=` printed with the URL, and it
-// always refuses WebSocket upgrades from another origin (a web page in the user's browser must not drive nodes).
-import crypto from 'node:crypto';
+// Every HTTP request and WebSocket upgrade needs the run's token and an allowed Host (shell-access.ts), and an
+// upgrade from another origin is refused (a web page in the user's browser must not drive nodes).
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -13,13 +12,13 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { UserError } from '../node-runtime/user-error.ts';
 import { parseArgv } from '../node-runtime/cli/argv.ts';
-import { isLoopback } from '../node-runtime/transport/tcp-listener.ts';
 import type { HostApi, HostMessage } from './host/api.ts';
 import { CONTENT_SECURITY_POLICY, resolveAppFile } from './host/app-files.ts';
 import { findFreePort } from './host/free-ports.ts';
 import { Host } from './host/host.ts';
 import { RecordingFiles } from './host/recording-files.ts';
 import { RequestChannel } from './host/request-channel.ts';
+import { ShellAccess } from './shell-access.ts';
 
 export const DEFAULT_SHELL_PORT = 5170;
 const MAX_FRAME_BYTES = 1 << 20;
@@ -40,33 +39,31 @@ export interface BrowserShellOptions {
 }
 
 export interface BrowserShell {
-  /** The page's URL, with `?token=` when bound to a non-loopback address. */
+  /** The page's URL, with the run's `?token=` (every request needs it, or the cookie the first one sets). */
   readonly url: string;
+  readonly token: string;
   readonly port: number;
   /** Incoming WebSocket messages that were not JSON, not `{id, request}`, or not a valid HostRequest. */
   malformed(): number;
   close(): Promise<void>;
 }
 
-function sameOrigin(req: http.IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (origin === undefined) return true; // not a browser: a local tool, which could open the port anyway
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
-}
-
 export async function startBrowserShell(opts: BrowserShellOptions): Promise<BrowserShell> {
   const bindHost = opts.host ?? '127.0.0.1';
-  const token = isLoopback(bindHost) || bindHost === 'localhost' ? undefined : crypto.randomBytes(16).toString('hex');
+  const port = opts.port ?? DEFAULT_SHELL_PORT;
+  // Made once the port is bound (it is part of every allowed Host); no request can arrive before that.
+  let access!: ShellAccess;
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const channel = new RequestChannel(opts.api, log);
   let envelopeMalformed = 0;
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://shell');
+    const refused = access.check(req, url);
+    if (refused) {
+      res.writeHead(refused.status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`${refused.reason}\n`);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
@@ -83,6 +80,7 @@ export async function startBrowserShell(opts: BrowserShellOptions): Promise<Brow
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-cache',
+      ...(url.searchParams.has('token') ? { 'Set-Cookie': access.cookie() } : {}),
     });
     if (req.method === 'HEAD') {
       res.end();
@@ -99,9 +97,8 @@ export async function startBrowserShell(opts: BrowserShellOptions): Promise<Brow
     const refuse = (status: string): void => {
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
     };
+    if (access.check(req, url) || !access.originAllowed(req.headers.origin)) return refuse('403 Forbidden');
     if (url.pathname !== '/ws') return refuse('404 Not Found');
-    if (token !== undefined && url.searchParams.get('token') !== token) return refuse('403 Forbidden');
-    if (!sameOrigin(req)) return refuse('403 Forbidden');
     wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws));
   });
 
@@ -131,17 +128,20 @@ export async function startBrowserShell(opts: BrowserShellOptions): Promise<Brow
     });
   };
 
-  const port = opts.port ?? DEFAULT_SHELL_PORT;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       reject(err.code === 'EADDRINUSE' ? new UserError('busy', `port ${port} is busy (choose another with --port)`) : err);
     });
-    server.listen({ host: bindHost, port, exclusive: true }, () => resolve());
+    server.listen({ host: bindHost, port, exclusive: true }, () => {
+      access = new ShellAccess(bindHost, (server.address() as { port: number }).port);
+      resolve();
+    });
   });
-  const bound = (server.address() as { port: number }).port;
+  const bound = access.port;
   const hostPart = bindHost.includes(':') ? `[${bindHost}]` : bindHost;
   return {
-    url: `http://${hostPart}:${bound}/${token === undefined ? '' : `?token=${token}`}`,
+    url: `http://${hostPart}:${bound}/?token=${access.token}`,
+    token: access.token,
     port: bound,
     malformed: () => envelopeMalformed + channel.malformed,
     close: async () => {
@@ -156,9 +156,14 @@ export async function startBrowserShell(opts: BrowserShellOptions): Promise<Brow
 /** The browser shell with its own host core, as `npm run serve` runs it. */
 export async function serveApp(opts: {
   host?: string; port?: number; rendererDir?: string; logsDir?: string; firstNodePort?: number;
+  /** A recording the user named on the command line: it may open even outside the recordings folder. */
+  replay?: string;
 } = {}): Promise<{ shell: BrowserShell; host: Host }> {
   const logsDir = opts.logsDir ?? path.join(ROOT, 'logs');
   const recordings = new RecordingFiles({ cwd: process.cwd(), logsDir });
+  // The checkout's own recordings (logs/samples) stay openable when sessions are recorded elsewhere (--logs-dir).
+  recordings.approve(path.join(ROOT, 'logs'));
+  if (opts.replay !== undefined) recordings.approve(opts.replay);
   const host = new Host({ logsDir, recordings, firstNodePort: opts.firstNodePort });
   const rendererDir = opts.rendererDir ?? path.join(ROOT, 'dist', 'renderer');
   let port = opts.port;
@@ -177,7 +182,9 @@ export async function serveApp(opts: {
 const USAGE = `usage: npm run serve -- [--port N] [--host ADDR] [--logs-dir DIR] [--node-ports N]
 Serves the app (dist/renderer; build it with npm run build:renderer) and its host API over HTTP + WebSocket.
   --port N        listen on N (default ${DEFAULT_SHELL_PORT}, or the first free port after it)
-  --host ADDR     bind address (default 127.0.0.1; anything else requires the printed ?token= URL)
+  --host ADDR     bind address (default 127.0.0.1); the printed URL carries the run's ?token=, which every request
+                  needs (set it with HEARSAY_SHELL_TOKEN); only this address, localhost, 127.0.0.1 and [::1] are
+                  accepted as Host
   --logs-dir DIR  record sessions under DIR (default logs/)
   --node-ports N  launched nodes take the first free ports from N up (default 3000)`;
 

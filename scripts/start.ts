@@ -90,7 +90,7 @@ async function runElectron(binary: string, args: AppArgs): Promise<void> {
 }
 
 async function runBrowserShell(args: AppArgs): Promise<void> {
-  const { shell, host } = await serveApp({ port: args.port, firstNodePort: args.nodePorts });
+  const { shell, host } = await serveApp({ port: args.port, firstNodePort: args.nodePorts, replay: args.replay });
   const url = new URL(shell.url);
   if (args.replay) url.searchParams.set('replay', path.resolve(args.replay));
   let browser: ChildProcess | undefined;
@@ -135,7 +135,11 @@ async function main(): Promise<void> {
     return;
   }
   // A bad --replay path is the user's mistake: say so here, not later as a toast in a page nobody may be looking at.
-  if (args.replay) new RecordingFiles({ cwd: process.cwd(), logsDir: path.join(ROOT, 'logs') }).open(args.replay);
+  if (args.replay) {
+    const files = new RecordingFiles({ cwd: process.cwd(), logsDir: path.join(ROOT, 'logs') });
+    files.approve(args.replay);
+    files.open(args.replay);
+  }
   ensureRenderer();
   const electron = findElectron();
   if ('binary' in electron) {

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { UserError } from '../../node-runtime/user-error.ts';
 import { parseRecordingUrl, RecordingFiles } from './recording-files.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-recordings-'));
@@ -37,7 +38,19 @@ test('a folder holds its JSONL files and those one level down, nothing else', ()
   assert.equal(files.open('logs/run').files[0]!.url, info.files[0]!.url, 'the same folder keeps its token');
 });
 
+test('outside the recordings folder only once the user approved it (--replay); a symlink does not lead out', () => {
+  const outside = path.join(tmp, 'outside.jsonl');
+  const mine = new RecordingFiles({ cwd: tmp, logsDir: logs });
+  assert.throws(() => mine.open(outside), (e) => e instanceof UserError && e.code === 'file' &&
+    /outside\.jsonl is outside the recordings folder \(logs\/\): open it by starting the app with --replay PATH/.test(e.message));
+  assert.throws(() => mine.open('logs/run/link.jsonl'), /outside the recordings folder/, 'a symlink in logs/ to a file outside');
+  assert.throws(() => mine.open('logs/../outside.jsonl'), /outside the recordings folder/);
+  mine.approve(outside);
+  assert.deepEqual(mine.open(outside).files.map((f) => f.name), ['outside.jsonl']);
+});
+
 test('a single file, and one clear line for what cannot be opened', () => {
+  files.approve(path.join(tmp, 'outside.jsonl'));
   assert.deepEqual(files.open(path.join(tmp, 'outside.jsonl')).files.map((f) => f.name), ['outside.jsonl']);
   assert.throws(() => files.open('nope'), { name: 'UserError', message: 'recording not found: nope' });
   assert.throws(() => files.open('logs/run/127.0.0.1_3000/console.log'), /not a \.jsonl log/);

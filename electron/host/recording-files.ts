@@ -1,7 +1,10 @@
 // Opens recordings for replay: a folder of JSONL logs (its own files plus those one level down, for per-node
 // folders), or one JSONL file. Each opened recording gets a random token, and the shells serve exactly the files
 // registered under it at `/recording/<token>/<name>` — a URL never names a path on disk, so nothing outside what
-// the user opened can be fetched. The renderer streams the files from there (H6's replay).
+// the user opened can be fetched. The renderer streams the files from there (H6's replay). Only recordings inside the
+// recordings folder (logs/) open through the API; one elsewhere only through an explicit choice of the user made
+// outside the page — the app's `--replay PATH` — approved with `approve` (a page that got hold of the API must not
+// read .jsonl files from anywhere on disk).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -47,9 +50,18 @@ function jsonlFiles(dir: string): [string, string][] {
 export class RecordingFiles {
   private readonly byToken = new Map<string, Registered>();
   private readonly tokenOf = new Map<string, string>();
+  /** Real paths (symlinks resolved) under which recordings open: the recordings folder, and what the user approved. */
+  private readonly roots: string[] = [];
 
-  /** Relative paths resolve against `cwd`; `list()` looks in `logsDir`. */
-  constructor(private readonly opts: { cwd: string; logsDir: string }) {}
+  /** Relative paths resolve against `cwd`; `list()` looks in `logsDir`, which is also where recordings may open. */
+  constructor(private readonly opts: { cwd: string; logsDir: string }) {
+    this.approve(opts.logsDir);
+  }
+
+  /** Lets recordings under `userPath` open (the user chose it outside the page: a command-line flag). */
+  approve(userPath: string): void {
+    this.roots.push(realPath(path.resolve(this.opts.cwd, userPath)));
+  }
 
   /** Validates and registers a folder or file; throws UserError with one line for anything unusable. */
   open(userPath: string): RecordingInfo {
@@ -59,6 +71,11 @@ export class RecordingFiles {
       stat = fs.statSync(resolved);
     } catch {
       throw new UserError('file', `recording not found: ${userPath}`);
+    }
+    const real = realPath(resolved);
+    if (!this.roots.some((root) => real === root || real.startsWith(`${root}${path.sep}`))) {
+      throw new UserError('file', `${userPath} is outside the recordings folder (${path.relative(this.opts.cwd, this.opts.logsDir) || '.'}/): ` +
+        'open it by starting the app with --replay PATH, or copy it into that folder');
     }
     let files: [string, string][];
     if (stat.isDirectory()) {
@@ -112,6 +129,15 @@ export class RecordingFiles {
     const info: RecordingInfo = { path: userPath, files, bytes: files.reduce((sum, f) => sum + f.bytes, 0) };
     this.byToken.set(token, { info, files: new Map(found) });
     return info;
+  }
+}
+
+/** The path with every symlink resolved; as given when it does not exist (yet). */
+function realPath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
   }
 }
 
