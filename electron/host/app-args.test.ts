@@ -1,0 +1,14 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseAppArgs } from './app-args.ts';
+import { UserError } from '../../node-runtime/user-error.ts';
+
+const usage = (message: RegExp) => (err: unknown) => err instanceof UserError && err.code === 'usage' && message.test(err.message);
+
+test('npm start keeps the fast defaults; --preset watch and the node limits are the launch panel\'s', () => {
+  assert.equal(parseAppArgs([]).preset, 'default');
+  assert.equal(parseAppArgs(['--preset', 'watch']).preset, 'watch');
+  assert.equal(parseAppArgs(['--nodes', '2000', '--mode', 'embedded']).nodes, 2000);
+  assert.throws(() => parseAppArgs(['--preset', 'slow']), usage(/^--preset slow: expected default or watch$/));
+  assert.throws(() => parseAppArgs(['--nodes', '65']), usage(/^--nodes 65: expected a whole number 0\.\.64$/));
+});
