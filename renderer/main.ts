@@ -15,6 +15,7 @@
 //               inspector-list, action-kill, action-pause, action-resume, action-leave, action-restart,
 //               inspector-drop, inspector-drop-apply
 //   replay      replay-root (the container replay mounts into)
+//   experiments mode-experiments, experiments-root; the tab's own ids are listed in view/experiments-tab.ts
 //
 // Test hook (read-only), window.__hearsay:
 //   state()       { nodes: { address, id, majority, tally: { alive, suspect, failed, left } }[], counts, backlog,
@@ -39,6 +40,7 @@ import { isDownRunState } from './model/node-status.ts';
 import { ClusterView } from './view/cluster-view.ts';
 import { clusterPanel } from './view/cluster-panel.ts';
 import { Feedback } from './view/feedback.ts';
+import { mountExperimentsTab } from './view/experiments-tab.ts';
 import { Figures } from './view/figures.ts';
 import { el } from './view/dom.ts';
 import type { MountReplay, ReplayDeps } from './view/replay-seam.ts';
@@ -69,18 +71,20 @@ const statusEl = el('span', { testid: 'connection-status', class: 'conn' }, 'con
 // Inert until the live view exists and the tabs are wired (a click before that would be lost).
 const liveTab = el('button', { testid: 'mode-live', class: 'tab active', disabled: '' }, 'Live');
 const replayTab = el('button', { testid: 'mode-replay', class: 'tab', disabled: '', title: 'starting…' }, 'Replay');
+const experimentsTab = el('button', { testid: 'mode-experiments', class: 'tab' }, 'Experiments');
 const topFigures = el('span', { class: 'figures' });
 const topBar = el('header', { class: 'top-bar' },
   el('h1', {}, 'hearsay'),
   el('span', { testid: 'shell-name', class: 'shell' }, connection.shell === 'demo' ? 'demo (simulated)' : `${connection.shell} shell`),
   statusEl,
-  el('span', { class: 'tabs' }, liveTab, replayTab),
+  el('span', { class: 'tabs' }, liveTab, replayTab, experimentsTab),
   topFigures,
 );
 const panel = el('nav', { class: 'panel', testid: 'cluster-panel' });
 const live = el('main', { class: 'live' });
 const replayRoot = el('main', { id: 'replay-root', testid: 'replay-root', class: 'replay', hidden: '' });
-const body = el('div', { class: 'body' }, panel, live, replayRoot);
+const experimentsRoot = el('main', { testid: 'experiments-root', class: 'experiments', hidden: '' });
+const body = el('div', { class: 'body' }, panel, live, replayRoot, experimentsRoot);
 document.body.append(topBar, body);
 const clusterPanelApi = clusterPanel(panel, request, feedback);
 // What the host says about the cluster as a whole (a node died on its own, …) goes to the same one line.
@@ -98,7 +102,12 @@ connection.onStatus((status, { reconnected }) => {
   if (reconnected) store.reset();
 });
 // Traces are a second, sampled stream: they go straight to the graph and never into the membership fold.
-host.subscribe((message) => (message.type === 'traces' ? view.traces(message.traces, message.unsampled, performance.now()) : store.receive(message)));
+const experiments = mountExperimentsTab(experimentsRoot, host, feedback);
+host.subscribe((message) => {
+  if (message.type === 'traces') view.traces(message.traces, message.unsampled, performance.now());
+  else if (message.type === 'experiment') experiments.receive(message.state);
+  else store.receive(message);
+});
 
 // Keyboard, like ringpop's tick-cluster, on the selected node.
 document.addEventListener('keydown', (e) => {
@@ -144,8 +153,19 @@ async function showReplay(on: boolean): Promise<void> {
     feedback.error(`replay failed to start: ${e instanceof Error ? e.message : String(e)}`, anchor);
   }
 }
-liveTab.addEventListener('click', () => void showReplay(false));
-replayTab.addEventListener('click', () => void showReplay(true));
+/** The Experiments tab covers the body; leaving it returns to Live or Replay as they were. */
+function showExperiments(on: boolean): void {
+  experimentsRoot.hidden = !on;
+  experimentsTab.classList.toggle('active', on);
+  if (!on) return;
+  live.hidden = replayRoot.hidden = panel.hidden = true;
+  liveTab.classList.remove('active');
+  replayTab.classList.remove('active');
+  experiments.shown();
+}
+liveTab.addEventListener('click', () => { showExperiments(false); void showReplay(false); });
+replayTab.addEventListener('click', () => { showExperiments(false); void showReplay(true); });
+experimentsTab.addEventListener('click', () => showExperiments(true));
 liveTab.disabled = replayTab.disabled = false;
 replayTab.title = '';
 // `npm start -- --replay DIR` loads the page with ?replay=<path>: start in Replay mode (replay-view.ts opens it).

@@ -5,6 +5,7 @@ import type { EventKind, MembershipEvent, MemberStatus } from '../../node-runtim
 import type { Address, MemberId } from '../../node-runtime/protocol/member-id.ts';
 import type { PresetName, Timings } from '../../node-runtime/protocol/presets.ts';
 import type { Trace } from '../../node-runtime/protocol/trace.ts';
+import type { ExperimentMessage, ExperimentRequest, ExperimentResponses } from './experiment-api.ts';
 
 export type { EventKind, MembershipEvent, MemberStatus, Address, MemberId, PresetName, Timings, Trace };
 
@@ -71,7 +72,8 @@ export type HostRequest =
   | { readonly type: 'set-drop'; readonly rate: number; readonly address?: Address }
   | { readonly type: 'set-suspicion'; readonly enabled: boolean }
   | { readonly type: 'open-recording'; readonly path: string }
-  | { readonly type: 'list-recordings' };
+  | { readonly type: 'list-recordings' }
+  | ExperimentRequest;
 
 /** One file of a recording, fetched by the renderer from `url` (served by the shell: HTTP in the browser shell, the
  *  app's custom protocol in Electron) and stream-parsed there. */
@@ -88,7 +90,7 @@ export interface RecordingInfo {
   readonly bytes: number;
 }
 
-export interface HostResponses {
+export interface HostResponses extends ExperimentResponses {
   launch: { session: string; nodes: ClusterNode[] };
   attach: { nodes: ClusterNode[] };
   'stop-cluster': Record<string, never>;
@@ -115,7 +117,8 @@ export type HostMessage =
   /** Message traces, a second stream beside membership events (ARCHITECTURE.md §5): datagrams sent or refused since
    *  the last batch, sampled; `unsampled` counts those left out. Nothing in the view's state depends on them. */
   | { readonly type: 'traces'; readonly traces: readonly Trace[]; readonly unsampled: number }
-  | { readonly type: 'error'; readonly message: string };
+  | { readonly type: 'error'; readonly message: string }
+  | ExperimentMessage;
 
 export interface HostApi {
   request<R extends HostRequest>(request: R): Promise<HostResponse<R>>;

@@ -33,6 +33,15 @@ const LaunchOptionsSchema = v.pipe(
   v.check((o) => checkConfig(launchConfig(o.preset ?? 'default', o.timings ?? {}, o.nodes)) === undefined, 'inconsistent timings'),
 );
 
+// The tab's form; the host still checks the whole (settingsFromOptions) and answers a mistake in words.
+const ExperimentFormSchema = v.strictObject({
+  experiment: v.picklist(['bandwidth', 'false-positives', 'detection', 'compare', 'all']),
+  protocols: v.pipe(v.array(v.picklist(['gossip', 'gossip+s', 'ping', 'ping+s'])), v.minLength(1), v.maxLength(4), v.readonly()),
+  runs: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)),
+  source: v.picklist(['processes', 'simulator', 'both']),
+  schedule: v.picklist(['tiny', 'quick', 'full']),
+});
+
 export const HostRequestSchema = v.variant('type', [
   v.strictObject({ type: v.literal('launch'), options: LaunchOptionsSchema }),
   v.strictObject({ type: v.literal('attach'), address: AddressSchema, key: v.optional(KeySchema) }),
@@ -47,6 +56,11 @@ export const HostRequestSchema = v.variant('type', [
   v.strictObject({ type: v.literal('set-suspicion'), enabled: v.boolean() }),
   v.strictObject({ type: v.literal('open-recording'), path: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)) }),
   v.strictObject({ type: v.literal('list-recordings') }),
+  v.strictObject({ type: v.literal('experiment-start'), form: ExperimentFormSchema }),
+  v.strictObject({ type: v.literal('experiment-cancel') }),
+  v.strictObject({ type: v.literal('experiment-list') }),
+  // A folder name under logs/experiments/, never a path.
+  v.strictObject({ type: v.literal('experiment-open'), name: v.pipe(v.string(), v.regex(/^[\w.-]{1,100}$/), v.check((n) => n !== '.' && n !== '..')) }),
 ]);
 
 // The schema must accept exactly what api.ts declares: this line stops compiling if the two drift apart.

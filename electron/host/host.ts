@@ -2,6 +2,7 @@
 // processes or embedded, or attached), records the session, and fans what happens out to subscribers in batches at
 // most every 50 ms. A new subscriber first gets the current session, nodes, every event so far and the last stats,
 // so a page reload (or a second window) shows the same picture.
+import path from 'node:path';
 import { UserError } from '../../node-runtime/user-error.ts';
 import type {
   Address, HostActionRecord, HostApi, HostMessage, HostRequest, HostResponse, HostResponses, MembershipEvent,
@@ -13,10 +14,15 @@ import type { Cluster, ClusterSink } from './cluster.ts';
 import { EmbeddedCluster } from './embedded-cluster.ts';
 import { DEFAULT_BASE_PORT } from './free-ports.ts';
 import { ProcessCluster } from './process-cluster.ts';
+import { answerExperiment, ExperimentService, isExperimentRequest } from './experiments.ts';
 import { Recorder } from './recorder.ts';
 import type { RecordingFiles } from './recording-files.ts';
+import type { ExperimentRequest } from './experiment-api.ts';
 
 export const PUSH_INTERVAL_MS = 50;
+
+/** Requests about the cluster and recordings (experiments go to their own service). */
+type ClusterRequest = Exclude<HostRequest, ExperimentRequest>;
 /** Events replayed to a new subscriber per message, so one frame stays a manageable size. */
 const HISTORY_CHUNK = 5000;
 /** The live history kept for late subscribers; beyond it a subscriber sees the recent part (the recording has all). */
@@ -34,6 +40,7 @@ type Listener = (message: HostMessage) => void;
 
 export class Host implements HostApi {
   private cluster: Cluster | undefined;
+  private experimentService: ExperimentService | undefined;
   private recorder: Recorder | undefined;
   private readonly listeners = new Set<Listener>();
   private history: MembershipEvent[] = [];
@@ -52,6 +59,7 @@ export class Host implements HostApi {
   constructor(private readonly opts: HostOptions) {}
 
   request<R extends HostRequest>(request: R): Promise<HostResponse<R>> {
+    if (isExperimentRequest(request)) return answerExperiment(this.experiments, request) as Promise<HostResponse<R>>;
     if (request.type === 'open-recording' || request.type === 'list-recordings') {
       return this.dispatch(request) as Promise<HostResponse<R>>;
     }
@@ -68,11 +76,14 @@ export class Host implements HostApi {
       listener({ type: 'events', events: this.history.slice(i, i + HISTORY_CHUNK) });
     }
     if (this.lastStats.size > 0) listener({ type: 'stats', stats: [...this.lastStats.values()] });
+    const experiment = this.experimentService?.current();
+    if (experiment) listener(experiment);
     return () => this.listeners.delete(listener);
   }
 
   /** Stops the cluster and the recording; the host can be dropped after. */
   async close(): Promise<void> {
+    await this.experimentService?.close();
     await this.queue;
     await this.stopCluster();
     this.flush();
@@ -80,7 +91,15 @@ export class Host implements HostApi {
     this.listeners.clear();
   }
 
-  private async dispatch(request: HostRequest): Promise<HostResponses[keyof HostResponses]> {
+  /** Experiments (the Experiments tab) run beside the cluster, in logs/experiments/. */
+  private get experiments(): ExperimentService {
+    this.experimentService ??= new ExperimentService({
+      root: path.join(this.opts.logsDir, 'experiments'), publish: (m) => this.queueMessage(m),
+    });
+    return this.experimentService;
+  }
+
+  private async dispatch(request: ClusterRequest): Promise<HostResponses[keyof HostResponses]> {
     switch (request.type) {
       case 'launch': {
         const { options } = request;

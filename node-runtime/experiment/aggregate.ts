@@ -17,6 +17,8 @@ export interface PlotPoint {
 export interface PlotSeries {
   readonly protocol: string;
   readonly source: SourceName;
+  /** The configuration's colour, the same in the report's SVG and the app's plots. */
+  readonly color: string;
   readonly points: readonly PlotPoint[];
 }
 
@@ -46,15 +48,17 @@ interface PlotSpec {
 const PLOTS: readonly PlotSpec[] = [
   { id: 'bandwidth', experiment: 'bandwidth', title: 'Bandwidth per node, no failures', xLabel: 'group size N',
     yLabel: 'bytes/s sent per node (UDP payload)', value: (r) => r.bytesPerSecPerNode },
-  { id: 'false-positives', experiment: 'false-positives', title: 'False positives vs message drop rate (N = 10)',
+  { id: 'false-positives', experiment: 'false-positives', title: 'False positives vs message drop rate',
     xLabel: 'drop rate (%)', yLabel: 'false failures per node-hour', value: fpRate },
-  { id: 'detection-first', experiment: 'detection', title: 'Detection time, first member (N = 10)',
+  { id: 'detection-first', experiment: 'detection', title: 'Detection time, first member',
     xLabel: 'simultaneous failures', yLabel: 'seconds after the crash',
     value: (r) => (r.firstMs.length ? mean(r.firstMs) / 1000 : null), samples: (r) => r.firstMs.map((x) => x / 1000) },
-  { id: 'detection-all', experiment: 'detection', title: 'Detection time, all members (N = 10)',
+  { id: 'detection-all', experiment: 'detection', title: 'Detection time, all members',
     xLabel: 'simultaneous failures', yLabel: 'seconds after the crash',
     value: (r) => (r.allMs.length ? mean(r.allMs) / 1000 : null), samples: (r) => r.allMs.map((x) => x / 1000) },
 ];
+
+const COLORS: Readonly<Record<string, string>> = { gossip: '#1f77b4', 'gossip+s': '#ff7f0e', ping: '#2ca02c', 'ping+s': '#d62728' };
 
 function groupBy<T, K>(items: readonly T[], key: (t: T) => K): Map<K, T[]> {
   const out = new Map<K, T[]>();
@@ -85,11 +89,14 @@ export function buildPlots(rows: readonly ResultRow[]): Plot[] {
     const series = [...groupBy(mine, (r) => `${r.protocol}\u0000${r.source}`).values()].map((list) => ({
       protocol: list[0]!.protocol,
       source: list[0]!.source,
+      color: COLORS[list[0]!.protocol] ?? '#555',
       points: [...groupBy(list, (r) => r.x)].sort(([a], [b]) => a - b).map(([x, rs]) => point(spec, x, rs)),
     }));
     const xs = mine.map((r) => r.x).filter((x) => x > 0);
     const logX = spec.experiment === 'bandwidth' && xs.length > 0 && Math.max(...xs) / Math.min(...xs) >= 50;
-    return [{ id: spec.id, experiment: spec.experiment, title: spec.title, xLabel: spec.xLabel, yLabel: spec.yLabel, logX, series }];
+    // The group size is the schedule's (10 in quick and full): named in the title where it is fixed.
+    const title = spec.experiment === 'bandwidth' ? spec.title : `${spec.title} (N = ${mine[0]!.nodes})`;
+    return [{ id: spec.id, experiment: spec.experiment, title, xLabel: spec.xLabel, yLabel: spec.yLabel, logX, series }];
   });
 }
 

@@ -108,3 +108,9 @@ export function listResults(root: string): string[] {
   }
   return names.filter((n) => fs.existsSync(path.join(root, n, 'results.json'))).sort().reverse();
 }
+
+/** One line naming what an experiment measured: for lists and headings. */
+export function settingsSummary(s: ResultsFile['settings']): string {
+  const what = [...s.experiments, ...(s.compare ? ['compare'] : [])].join(', ');
+  return `${what} · ${s.protocols.map((p) => p.name).join(', ')} · ${s.sources.join(' + ')} · ${s.schedule}, ${s.runs} run${s.runs === 1 ? '' : 's'}`;
+}

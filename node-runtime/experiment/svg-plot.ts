@@ -6,7 +6,6 @@ import type { Plot, PlotSeries } from './aggregate.ts';
 const W = 760;
 const H = 440;
 const M = { left: 72, right: 180, top: 40, bottom: 56 };
-const COLORS: Record<string, string> = { gossip: '#1f77b4', 'gossip+s': '#ff7f0e', ping: '#2ca02c', 'ping+s': '#d62728' };
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -27,10 +26,6 @@ function label(x: number): string {
   if (x === 0) return '0';
   if (Math.abs(x) >= 1000) return `${Number((x / 1000).toPrecision(3))}k`;
   return String(Number(x.toPrecision(3)));
-}
-
-export function colorFor(protocol: string): string {
-  return COLORS[protocol] ?? '#555';
 }
 
 export function renderSvg(plot: Plot): string {
@@ -70,7 +65,7 @@ export function renderSvg(plot: Plot): string {
 }
 
 function drawSeries(s: PlotSeries, sx: (x: number) => number, sy: (y: number) => number): string[] {
-  const color = colorFor(s.protocol);
+  const color = s.color;
   const sim = s.source === 'simulator';
   const pts = s.points.filter((p) => Number.isFinite(p.mean));
   const out: string[] = [];
@@ -99,7 +94,7 @@ function drawSeries(s: PlotSeries, sx: (x: number) => number, sy: (y: number) =>
 function legend(s: PlotSeries, i: number, withP99: boolean): string[] {
   const x = W - M.right + 16;
   const y = M.top + 12 + i * 20;
-  const color = colorFor(s.protocol);
+  const color = s.color;
   const out = [
     `<line x1="${x}" x2="${x + 26}" y1="${y}" y2="${y}" stroke="${color}" stroke-width="2"${s.source === 'simulator' ? ' stroke-dasharray="6 4"' : ''}/>`,
     `<text x="${x + 32}" y="${y + 4}">${esc(`${s.protocol}, ${s.source}`)}</text>`,

@@ -108,6 +108,11 @@ export class DemoHostApi implements HostApi {
       case 'open-recording':
       case 'list-recordings':
         throw new Error('the demo has no recordings');
+      case 'experiment-start':
+      case 'experiment-cancel':
+      case 'experiment-list':
+      case 'experiment-open':
+        throw new Error('the demo runs no experiments: they need the browser shell or Electron');
     }
   }
 

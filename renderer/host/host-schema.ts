@@ -4,6 +4,7 @@
 import * as v from 'valibot';
 import { EVENT_KINDS } from '../../node-runtime/protocol/events.ts';
 import type { MembershipEvent } from '../../node-runtime/protocol/events.ts';
+import { experimentResultSchemas, experimentStateSchema } from './experiment-schema.ts';
 import type { ClusterNode, HostMessage, HostRequest, HostResponses } from '../../electron/host/api.ts';
 
 const text = v.pipe(v.string(), v.maxLength(4096));
@@ -56,6 +57,7 @@ const messageSchema = v.variant('type', [
   v.object({ type: v.literal('action'), record: actionRecord }),
   v.object({ type: v.literal('progress'), phase: text, done: count, total: count }),
   v.object({ type: v.literal('error'), message: text }),
+  v.object({ type: v.literal('experiment'), state: experimentStateSchema }),
 ]);
 
 const recording = v.object({
@@ -74,6 +76,7 @@ const resultSchemas: { [K in keyof HostResponses]: v.GenericSchema<unknown, Host
   'set-suspicion': v.record(v.string(), v.never()),
   'open-recording': v.object({ recording }),
   'list-recordings': v.object({ recordings: v.array(recording) }),
+  ...experimentResultSchemas,
 };
 
 /** Counts of what was dropped, for the status line and the test hook. */
