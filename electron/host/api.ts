@@ -11,8 +11,10 @@ export type { EventKind, MembershipEvent, MemberStatus, Address, MemberId, Prese
 
 export interface LaunchOptions {
   readonly nodes: number;
-  /** `process`: one child process per node; `embedded`: all nodes in the host's process, each with its own UDP socket. */
-  readonly mode: 'process' | 'embedded';
+  /** `process`: one child process per node; `embedded`: all nodes in the host's process, each with its own UDP socket;
+   *  `serf`: one `serf agent` per node (gossip on the node's port, RPC on the next; suspicion, drop and timings do
+   *  not apply). */
+  readonly mode: 'process' | 'embedded' | 'serf';
   readonly suspicion: boolean;
   readonly dropRate: number;
   /** Named timings (node-runtime/protocol/presets.ts); default `default`, scaled to the group's size. */
@@ -26,6 +28,10 @@ export interface LaunchOptions {
 }
 
 /** Where a node's process is, as the host manages it (not what the protocol thinks of it). */
+/** How the session's cluster runs: launched hearsay processes or embedded nodes, attached hearsay nodes, or Serf
+ *  agents (launched: `serf`; attached: `serf-attached`). */
+export type ClusterMode = 'process' | 'embedded' | 'attached' | 'serf' | 'serf-attached';
+
 export type NodeRunState = 'starting' | 'running' | 'paused' | 'killed' | 'left' | 'stopped';
 
 export interface ClusterNode {
@@ -36,6 +42,8 @@ export interface ClusterNode {
   /** Launched by this host (kill/pause/restart possible) or only attached to (leave, drop, suspicion). */
   readonly managed: boolean;
   readonly pid?: number;
+  /** A Serf agent (launched or attached) rather than a hearsay node: it offers Serf's actions (force-leave). */
+  readonly kind?: 'serf';
 }
 
 export interface NodeStats {
@@ -53,7 +61,7 @@ export interface NodeStats {
  *  measure detection latency from the kill, not from the first detection. */
 export interface HostActionRecord {
   readonly ts: number;
-  readonly action: 'kill' | 'pause' | 'resume' | 'leave' | 'restart' | 'add' | 'set-drop' | 'set-suspicion';
+  readonly action: NodeAction | 'add' | 'set-drop' | 'set-suspicion';
   /** The node acted on, or `*` for every node (set-drop without an address, set-suspicion). */
   readonly address: Address | '*';
   /** The member id the action hit (before a restart: the old id). */
@@ -61,11 +69,21 @@ export interface HostActionRecord {
   readonly value?: number | boolean;
 }
 
-export type NodeAction = 'kill' | 'pause' | 'resume' | 'leave' | 'restart';
+/** `force-leave`: Serf only — a running agent marks the (failed) agent at the address `left`. */
+export type NodeAction = 'kill' | 'pause' | 'resume' | 'leave' | 'restart' | 'force-leave';
+
+/** Watch running Serf agents through their RPC: `addresses` are RPC addresses (host:port); with `rpcPortOffset`,
+ *  every member of the first agent is watched too, at its gossip IP and port + offset. */
+export interface SerfAttachOptions {
+  readonly addresses: Address[];
+  readonly rpcPortOffset?: number;
+  readonly authKey?: string;
+}
 
 export type HostRequest =
   | { readonly type: 'launch'; readonly options: LaunchOptions }
   | { readonly type: 'attach'; readonly address: Address; readonly key?: string }
+  | { readonly type: 'attach-serf'; readonly options: SerfAttachOptions }
   | { readonly type: 'stop-cluster' }
   | { readonly type: 'node-action'; readonly action: NodeAction; readonly address: Address }
   | { readonly type: 'add-node' }
@@ -93,6 +111,7 @@ export interface RecordingInfo {
 export interface HostResponses extends ExperimentResponses {
   launch: { session: string; nodes: ClusterNode[] };
   attach: { nodes: ClusterNode[] };
+  'attach-serf': { nodes: ClusterNode[] };
   'stop-cluster': Record<string, never>;
   'node-action': { node: ClusterNode };
   'add-node': { node: ClusterNode };
@@ -108,7 +127,7 @@ export type HostResponse<R extends HostRequest> = HostResponses[R['type']];
 export type HostMessage =
   /** First to every subscriber, and whenever a cluster is launched, attached or stopped: drop what came before (the
    *  events of an earlier session) and start over. `session` names the recording folder under logs/. */
-  | { readonly type: 'session'; readonly session: string | null; readonly mode: 'process' | 'embedded' | 'attached' | null }
+  | { readonly type: 'session'; readonly session: string | null; readonly mode: ClusterMode | null }
   | { readonly type: 'events'; readonly events: readonly MembershipEvent[] }
   | { readonly type: 'nodes'; readonly nodes: readonly ClusterNode[] }
   | { readonly type: 'stats'; readonly stats: readonly NodeStats[] }

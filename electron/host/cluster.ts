@@ -1,7 +1,7 @@
 // What the host needs from a running cluster, whichever way it runs: child processes (process-cluster.ts), nodes in
 // this process (embedded-cluster.ts), or nodes someone else started (attach.ts). The host owns batching, history and
 // recording; a cluster only reports what happens through its sink and carries out actions.
-import type { Address, ClusterNode, MembershipEvent, NodeAction, NodeStats } from './api.ts';
+import type { Address, ClusterMode, ClusterNode, MembershipEvent, NodeAction, NodeStats } from './api.ts';
 
 export interface ClusterSink {
   /** Validated events, in the order they were received from each node. */
@@ -17,7 +17,7 @@ export interface ClusterSink {
 }
 
 export interface Cluster {
-  readonly mode: 'process' | 'embedded' | 'attached';
+  readonly mode: ClusterMode;
   /** Starts (or attaches to) the nodes; resolves once every node answers. On failure the host calls `stop()`. */
   start(): Promise<void>;
   nodes(): ClusterNode[];

@@ -21,7 +21,7 @@ const TimingsSchema = v.strictObject(perTiming((key) =>
 const LaunchOptionsSchema = v.pipe(
   v.strictObject({
     nodes: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_LOCAL_GROUP.embedded)),
-    mode: v.picklist(['process', 'embedded']),
+    mode: v.picklist(['process', 'embedded', 'serf']),
     suspicion: v.boolean(),
     dropRate: RateSchema,
     preset: v.optional(v.picklist(PRESET_NAMES)),
@@ -45,10 +45,18 @@ const ExperimentFormSchema = v.strictObject({
 export const HostRequestSchema = v.variant('type', [
   v.strictObject({ type: v.literal('launch'), options: LaunchOptionsSchema }),
   v.strictObject({ type: v.literal('attach'), address: AddressSchema, key: v.optional(KeySchema) }),
+  v.strictObject({
+    type: v.literal('attach-serf'),
+    options: v.strictObject({
+      addresses: v.pipe(v.array(AddressSchema), v.minLength(1), v.maxLength(64)),
+      rpcPortOffset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(-65535), v.maxValue(65535))),
+      authKey: v.optional(v.pipe(v.string(), v.maxLength(1024))),
+    }),
+  }),
   v.strictObject({ type: v.literal('stop-cluster') }),
   v.strictObject({
     type: v.literal('node-action'),
-    action: v.picklist(['kill', 'pause', 'resume', 'leave', 'restart']),
+    action: v.picklist(['kill', 'pause', 'resume', 'leave', 'restart', 'force-leave']),
     address: AddressSchema,
   }),
   v.strictObject({ type: v.literal('add-node') }),

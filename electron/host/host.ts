@@ -15,6 +15,8 @@ import { EmbeddedCluster } from './embedded-cluster.ts';
 import { DEFAULT_BASE_PORT } from './free-ports.ts';
 import { ProcessCluster } from './process-cluster.ts';
 import { answerExperiment, ExperimentService, isExperimentRequest } from './experiments.ts';
+import { SerfAttachedCluster } from './serf-attach.ts';
+import { SerfCluster } from './serf-cluster.ts';
 import { Recorder } from './recorder.ts';
 import type { RecordingFiles } from './recording-files.ts';
 import type { ExperimentRequest } from './experiment-api.ts';
@@ -104,17 +106,24 @@ export class Host implements HostApi {
       case 'launch': {
         const { options } = request;
         const recorder = await this.begin(options.mode);
+        // Serf agents log text, not our JSONL: the recorder writes their streamed events as the rows' logs.
         const ctx = {
-          sink: this.sink(false), logDir: (a: Address) => recorder.nodeLogDir(a),
+          sink: this.sink(options.mode === 'serf'), logDir: (a: Address) => recorder.nodeLogDir(a),
           firstPort: this.opts.firstNodePort ?? DEFAULT_BASE_PORT,
         };
-        await this.run(options.mode === 'process' ? new ProcessCluster(options, ctx) : new EmbeddedCluster(options, ctx));
+        const Kind = { process: ProcessCluster, embedded: EmbeddedCluster, serf: SerfCluster }[options.mode];
+        await this.run(new Kind(options, ctx));
         return { session: recorder.session, nodes: this.current().nodes() };
       }
       case 'attach': {
         await this.begin('attached');
         const keyring = request.key === undefined ? undefined : keyringOf(request.key);
         await this.run(new AttachedCluster(request.address, this.sink(true), keyring));
+        return { nodes: this.current().nodes() };
+      }
+      case 'attach-serf': {
+        await this.begin('serf-attached');
+        await this.run(new SerfAttachedCluster(request.options, this.sink(true)));
         return { nodes: this.current().nodes() };
       }
       case 'stop-cluster':

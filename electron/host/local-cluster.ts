@@ -5,7 +5,7 @@ import { UserError } from '../../node-runtime/user-error.ts';
 import { formatAddress } from '../../node-runtime/protocol/member-id.ts';
 import type { Address, ClusterNode, LaunchOptions, NodeAction, NodeRunState } from './api.ts';
 import type { Cluster, ClusterContext } from './cluster.ts';
-import { findFreePort, findFreeRange } from './free-ports.ts';
+import { findFreeRange } from './free-ports.ts';
 import { runLimited } from './run-limited.ts';
 
 export const HOST = '127.0.0.1';
@@ -17,18 +17,20 @@ export interface LocalSlot {
 }
 
 export abstract class LocalCluster<S extends LocalSlot> implements Cluster {
-  abstract readonly mode: 'process' | 'embedded';
+  abstract readonly mode: 'process' | 'embedded' | 'serf';
   protected readonly slots = new Map<Address, S>();
 
+  /** `stride`: ports a node takes, from its slot's port up (a Serf agent: gossip, then RPC). */
   constructor(protected readonly options: LaunchOptions, protected readonly ctx: ClusterContext,
-    private readonly startConcurrency: number) {}
+    private readonly startConcurrency: number, private readonly stride = 1) {}
 
   /** Starts the introducer, then the others in batches joining through it, with a progress report per node. */
   async start(): Promise<void> {
     const { nodes, basePort } = this.options;
-    const base = basePort ?? (await findFreeRange(HOST, this.ctx.firstPort, nodes));
-    if (base === undefined) throw new UserError('state', `no ${nodes} consecutive free ports on ${HOST}`);
-    const slots = Array.from({ length: nodes }, (_, i) => this.slot(base + i));
+    const { stride } = this;
+    const base = basePort ?? (await findFreeRange(HOST, this.ctx.firstPort, nodes * stride));
+    if (base === undefined) throw new UserError('state', `no ${nodes * stride} consecutive free ports on ${HOST}`);
+    const slots = Array.from({ length: nodes }, (_, i) => this.slot(base + i * stride));
     this.ctx.sink.nodesChanged();
     let done = 0;
     const started = async (slot: S, join: Address | undefined): Promise<void> => {
@@ -72,13 +74,16 @@ export abstract class LocalCluster<S extends LocalSlot> implements Cluster {
         if (live) await this.kill(slot);
         await this.startSlot(slot, this.joinTarget(address));
         break;
+      case 'force-leave':
+        await this.forceLeave(address);
+        break;
     }
     return this.describe(slot);
   }
 
   async add(): Promise<ClusterNode> {
-    const taken = new Set([...this.slots.values()].map((s) => s.port));
-    const port = await findFreePort(HOST, Math.max(...taken) + 1, taken);
+    const last = Math.max(...[...this.slots.values()].map((s) => s.port));
+    const port = await findFreeRange(HOST, last + this.stride, this.stride);
     if (port === undefined) throw new UserError('state', 'no free port left for another node');
     const slot = this.slot(port);
     this.ctx.sink.nodesChanged();
@@ -116,6 +121,11 @@ export abstract class LocalCluster<S extends LocalSlot> implements Cluster {
   protected abstract leave(slot: S): Promise<void>;
   protected abstract setDropOn(slot: S, rate: number): Promise<void>;
   protected abstract setSuspicionOn(slot: S, enabled: boolean): Promise<void>;
+
+  /** Serf's force-leave; hearsay nodes have no such thing (a failed member is removed after T_cleanup). */
+  protected forceLeave(address: Address): Promise<void> {
+    return Promise.reject(new UserError('state', `force-leave is a Serf action; ${address} is a hearsay node`));
+  }
 
   protected running(): S[] {
     return [...this.slots.values()].filter((s) => s.state === 'running');

@@ -26,11 +26,11 @@ fs.symlinkSync(path.join(tmp, 'outside.jsonl'), path.join(logs, 'run', 'link.jso
 
 const files = new RecordingFiles({ cwd: tmp, logsDir: logs });
 
-test('a folder holds its JSONL files and those one level down, nothing else', () => {
+test('a folder holds its JSONL and .log files (Serf agents log text) and those one level down, nothing else', () => {
   const info = files.open('logs/run');
   assert.equal(info.path, 'logs/run');
-  assert.deepEqual(info.files.map((f) => f.name), ['127.0.0.1_3000/127.0.0.1_3000.jsonl', 'actions.jsonl']);
-  assert.equal(info.bytes, 11);
+  assert.deepEqual(info.files.map((f) => f.name), ['127.0.0.1_3000/127.0.0.1_3000.jsonl', '127.0.0.1_3000/console.log', 'actions.jsonl']);
+  assert.equal(info.bytes, 14);
   const url = parseRecordingUrl(info.files[0]!.url)!;
   assert.equal(files.resolve(url.token, url.name), path.join(logs, 'run', '127.0.0.1_3000', '127.0.0.1_3000.jsonl'));
   assert.equal(files.resolve(url.token, 'link.jsonl'), undefined);
@@ -53,8 +53,8 @@ test('a single file, and one clear line for what cannot be opened', () => {
   files.approve(path.join(tmp, 'outside.jsonl'));
   assert.deepEqual(files.open(path.join(tmp, 'outside.jsonl')).files.map((f) => f.name), ['outside.jsonl']);
   assert.throws(() => files.open('nope'), { name: 'UserError', message: 'recording not found: nope' });
-  assert.throws(() => files.open('logs/run/127.0.0.1_3000/console.log'), /not a \.jsonl log/);
-  assert.throws(() => files.open('logs/empty'), /no \.jsonl logs in logs\/empty/);
+  assert.throws(() => files.open('logs/empty/readme.txt'), /not a \.jsonl or \.log log/);
+  assert.throws(() => files.open('logs/empty'), /no \.jsonl or \.log logs in logs\/empty/);
 });
 
 test('list: every folder under logs/, and each sample of logs/samples/', () => {

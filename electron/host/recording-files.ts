@@ -19,8 +19,9 @@ interface Registered {
   readonly files: ReadonlyMap<string, string>;
 }
 
+/** hearsay's JSONL logs and actions, and `.log` text logs (Serf/Consul agents' own, which Replay also reads). */
 function isJsonl(name: string): boolean {
-  return name.endsWith('.jsonl');
+  return name.endsWith('.jsonl') || name.endsWith('.log');
 }
 
 function readDir(dir: string): fs.Dirent[] {
@@ -80,9 +81,9 @@ export class RecordingFiles {
     let files: [string, string][];
     if (stat.isDirectory()) {
       files = jsonlFiles(resolved);
-      if (files.length === 0) throw new UserError('file', `no .jsonl logs in ${userPath} (nor in its sub-folders)`);
+      if (files.length === 0) throw new UserError('file', `no .jsonl or .log logs in ${userPath} (nor in its sub-folders)`);
     } else if (stat.isFile()) {
-      if (!isJsonl(resolved)) throw new UserError('file', `not a .jsonl log: ${userPath}`);
+      if (!isJsonl(resolved)) throw new UserError('file', `not a .jsonl or .log log: ${userPath}`);
       files = [[path.basename(resolved), resolved]];
     } else {
       throw new UserError('file', `not a folder or file: ${userPath}`);

@@ -7,6 +7,7 @@ import { experimentCommand } from './experiment-command.ts';
 import { genLogsCommand } from './gen-logs-command.ts';
 import { keygenCommand } from './keygen-command.ts';
 import { nodeCommand } from './node-command.ts';
+import { serfClusterCommand } from './serf-cluster-command.ts';
 
 export interface CliCommand {
   /** One line for `hearsay --help`. */
@@ -24,4 +25,5 @@ export const COMMANDS: Record<string, CliCommand> = {
   'gen-logs': genLogsCommand,
   keygen: keygenCommand,
   experiment: experimentCommand,
+  'serf-cluster': serfClusterCommand,
 };

@@ -188,8 +188,9 @@ const HEADER_BYTES = 30;
 const GROUP_PACKETS_PER_SECOND = 4000;
 /** The largest group the app runs on one machine, by how it runs: a Node process per member costs its memory and a
  *  start-up each; embedded members cost sockets only, and the datagram budget above holds to ~2,000. The app's
- *  launch panel, its host's request schema and `npm start` all check against these. */
-export const MAX_LOCAL_GROUP = { process: 64, embedded: 2000 } as const;
+ *  launch panel, its host's request schema and `npm start` all check against these. Serf agents (a Go process each,
+ *  two ports) are capped for the same reason as processes. */
+export const MAX_LOCAL_GROUP = { process: 64, embedded: 2000, serf: 32 } as const;
 /** Timeouts are this many times the expected spread: the simulated maximum staleness of a heartbeat over minutes
  *  was ~3× the expected spread (N = 300), and a false failure costs a rejoin. */
 const SPREAD_MARGIN = 4;

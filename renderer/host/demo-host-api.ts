@@ -73,11 +73,13 @@ export class DemoHostApi implements HostApi {
         this.launch(request.options, now);
         return { session: `demo-${now}`, nodes: this.clusterNodes() };
       case 'attach':
+      case 'attach-serf':
         throw new Error('the demo has no network: attach needs the browser shell or Electron');
       case 'stop-cluster':
         this.stopAll(now);
         return {};
       case 'node-action': {
+        if (request.action === 'force-leave') throw new Error('force-leave is a Serf action; the demo runs hearsay nodes');
         const run = this.running();
         const i = this.indexOf(run, request.address);
         this.act(run, i, request.action, now);

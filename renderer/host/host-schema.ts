@@ -28,6 +28,7 @@ const clusterNode = v.pipe(
     state: v.picklist(['starting', 'running', 'paused', 'killed', 'left', 'stopped']),
     managed: v.boolean(),
     pid: v.optional(v.number()),
+    kind: v.optional(v.literal('serf')),
   }),
   v.transform((n): ClusterNode => ({ ...n, id: n.id })),
 );
@@ -42,7 +43,7 @@ const nodeStats = v.object({
 
 const actionRecord = v.object({
   ts: count,
-  action: v.picklist(['kill', 'pause', 'resume', 'leave', 'restart', 'add', 'set-drop', 'set-suspicion']),
+  action: v.picklist(['kill', 'pause', 'resume', 'leave', 'restart', 'force-leave', 'add', 'set-drop', 'set-suspicion']),
   address: id,
   member: v.optional(id),
   value: v.optional(v.union([v.number(), v.boolean()])),
@@ -50,7 +51,7 @@ const actionRecord = v.object({
 
 /** A message with its events still unchecked: they are checked one by one below. */
 const messageSchema = v.variant('type', [
-  v.object({ type: v.literal('session'), session: v.nullable(text), mode: v.nullable(v.picklist(['process', 'embedded', 'attached'])) }),
+  v.object({ type: v.literal('session'), session: v.nullable(text), mode: v.nullable(v.picklist(['process', 'embedded', 'attached', 'serf', 'serf-attached'])) }),
   v.object({ type: v.literal('events'), events: v.array(v.unknown()) }),
   v.object({ type: v.literal('nodes'), nodes: v.array(clusterNode) }),
   v.object({ type: v.literal('stats'), stats: v.array(nodeStats) }),
@@ -69,6 +70,7 @@ const recording = v.object({
 const resultSchemas: { [K in keyof HostResponses]: v.GenericSchema<unknown, HostResponses[K]> } = {
   launch: v.object({ session: text, nodes: v.array(clusterNode) }),
   attach: v.object({ nodes: v.array(clusterNode) }),
+  'attach-serf': v.object({ nodes: v.array(clusterNode) }),
   'stop-cluster': v.record(v.string(), v.never()),
   'node-action': v.object({ node: clusterNode }),
   'add-node': v.object({ node: clusterNode }),

@@ -12,6 +12,8 @@ export interface Slot {
   /** The host's process state; undefined in replay or before the host reported it. */
   readonly run: NodeRunState | undefined;
   readonly managed: boolean;
+  /** A Serf agent: offers Serf's force-leave. */
+  readonly serf?: boolean;
 }
 
 function versionOf(id: MemberId): number {
@@ -36,7 +38,7 @@ export function buildSlots(state: MembershipState, nodes: readonly ClusterNode[]
     if (known === undefined || versionOf(id) > versionOf(known)) newest.set(address, id);
   }
   const slots: Slot[] = nodes.length > 0
-    ? nodes.map((n) => ({ address: n.address, id: n.id ?? newest.get(n.address), run: n.state, managed: n.managed }))
+    ? nodes.map((n) => ({ address: n.address, id: n.id ?? newest.get(n.address), run: n.state, managed: n.managed, serf: n.kind === 'serf' }))
     : [...newest].map(([address, id]) => ({ address, id, run: undefined, managed: false }));
   return slots.sort((a, b) => compareAddresses(a.address, b.address));
 }

@@ -25,6 +25,7 @@ const ACTIONS: readonly { action: NodeAction; label: string; key: string }[] = [
   { action: 'resume', label: 'Resume', key: 'K' },
   { action: 'leave', label: 'Leave', key: '' },
   { action: 'restart', label: 'Restart', key: 'K' },
+  { action: 'force-leave', label: 'Force-leave', key: '' },
 ];
 
 export class Inspector {
@@ -132,6 +133,8 @@ function canAct(action: NodeAction, slot: Slot): boolean {
     case 'resume': return slot.managed && run === 'paused';
     case 'leave': return run === 'running';
     case 'restart': return slot.managed;
+    // Serf marks a failed agent left when a running one is asked to.
+    case 'force-leave': return slot.serf === true && run !== 'running' && run !== 'starting' && run !== 'paused';
   }
 }
 

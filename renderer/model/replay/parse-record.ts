@@ -14,9 +14,10 @@ export type SkipReason =
   | 'bad-field' // JSON, but a field missing or of the wrong type
   | 'unknown-event' // an `event` kind this version does not know
   | 'bad-id' // `node` or `member` is not host:port@version
-  | 'unknown-action'; // actions.jsonl: an action this version does not know
+  | 'unknown-action' // actions.jsonl: an action this version does not know
+  | 'not-serf-log'; // a Serf/Consul log file: a line that is neither a timestamped log line nor the agent's banner
 
-const ACTIONS: readonly string[] = ['kill', 'pause', 'resume', 'leave', 'restart', 'add', 'set-drop', 'set-suspicion'];
+const ACTIONS: readonly string[] = ['kill', 'pause', 'resume', 'leave', 'restart', 'force-leave', 'add', 'set-drop', 'set-suspicion'];
 /** Actions the host may take on the whole cluster at once, recorded with the address `*`. */
 const CLUSTER_WIDE: readonly string[] = ['set-drop', 'set-suspicion'];
 /** Incarnations are stored in a Uint32Array column; this value means "absent". */

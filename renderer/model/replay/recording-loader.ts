@@ -10,6 +10,8 @@ import { LoadReport } from './load-report.ts';
 import { mergeByTime } from './merge-by-time.ts';
 import { checkAction, checkEvent, NO_INCARNATION, parseLine } from './parse-record.ts';
 import { LineScanner } from './scan-line.ts';
+import { SerfLogSet } from './serf-log-reader.ts';
+import type { SerfLogFile } from './serf-log-reader.ts';
 import type { ScannedEvent } from './scan-line.ts';
 
 export interface RecordingSource {
@@ -62,6 +64,8 @@ export async function loadRecording(
   // ~120 bytes a line sizes them once for most recordings.
   const cols = new ColumnBuilder(Math.max(1024, Math.ceil(total / 120)));
   const ranges: [number, number][] = [];
+  /** Serf/Consul text logs: read with the others, resolved (names to ids) once all are read. */
+  const serf = new SerfLogSet();
   let before = 0;
   // Stable order whatever order the picker or the host listed them in.
   const ordered = [...sources].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -88,8 +92,8 @@ export async function loadRecording(
       } else {
         if (files.length >= 0xffff) throw new Error('a recording holds at most 65,535 log files');
         const start = cols.length;
-        await readLog(source.name, stream, files.length, cols, interner, report, progress, options.signal);
-        ranges.push([start, cols.length]);
+        const serfFile = await readLog(source.name, stream, files.length, cols, interner, report, serf, progress, options.signal);
+        ranges.push(serfFile ? [0, 0] : [start, cols.length]);
         files.push(source.name);
       }
       before += source.bytes;
@@ -100,6 +104,12 @@ export async function loadRecording(
     for (const stream of streams.values()) void stream.cancel().catch(() => undefined);
   }
   actions.sort((a, b) => a.ts - b.ts);
+  let serfFile = -1;
+  serf.resolve((file, ts, observer, member, event, reason, line) => {
+    if (file.fileIndex !== serfFile) ranges[(serfFile = file.fileIndex)] = [cols.length, cols.length];
+    cols.push(ts, interner.id(observer), interner.id(member), KIND_CODE[event], NO_INCARNATION, interner.reason(reason), file.fileIndex, line);
+    ranges[serfFile]![1] = cols.length;
+  });
   const start = cols.length;
   inferStops(cols, ranges, interner, actions, actionLines, files, report);
   ranges.push([start, cols.length]);
@@ -108,19 +118,33 @@ export async function loadRecording(
   return { columns, interner, actions, report, files, bytes: total };
 }
 
+/** Reads one log file into `cols`; a file whose first line is not a JSON object is a Serf/Consul text log, read
+ *  into `serf` instead (and returned). */
 async function readLog(
   name: string, stream: ReadableStream<Uint8Array>, fileIndex: number, cols: ColumnBuilder, interner: Interner, report: LoadReport,
-  progress: (done: number) => void, signal: AbortSignal | undefined,
-): Promise<void> {
+  serf: SerfLogSet, progress: (done: number) => void, signal: AbortSignal | undefined,
+): Promise<SerfLogFile | undefined> {
   let lastTs = -Infinity;
   let lineNo = 0;
   const torn = (): void => report.skip('torn-line', name, lineNo);
   const scanner = new LineScanner();
   const decoder = new TextDecoder();
   const e: ScannedEvent = { ts: 0, node: '', kind: 0, member: '', incarnation: NO_INCARNATION, reason: undefined };
+  let serfFile: SerfLogFile | undefined;
+  let first = true;
   await readLines(stream, {
     line(buf, from, to, n, terminated) {
       lineNo = n;
+      if (first || serfFile) {
+        let at = from;
+        while (at < to && (buf[at] === 0x20 || buf[at] === 0x09)) at++;
+        if (first && buf[at] !== 0x7b /* { */) serfFile = serf.file(name, fileIndex, report);
+        first = false;
+        if (serfFile) {
+          serfFile.line(decoder.decode(buf.subarray(from, to)), n, terminated);
+          return;
+        }
+      }
       if (!scanner.scan(buf, from, to, e)) {
         const parsed = parseLine(decoder.decode(buf.subarray(from, to)), terminated, checkEvent, torn);
         if (typeof parsed === 'string') {
@@ -144,6 +168,7 @@ async function readLog(
     },
     bytes: progress,
   }, signal);
+  return serfFile;
 }
 
 async function readActions(

@@ -1,0 +1,134 @@
+// A local Serf cluster: one `serf agent` child per slot (serf-agent.ts: gossip on the slot's port, RPC on the next),
+// each watched as one observer row over its RPC (serf-observer.ts). Kill is SIGKILL, pause/resume SIGSTOP/SIGCONT,
+// leave Serf's own RPC leave (the agent then exits), restart a new agent with a fresh node name on the same ports (so
+// a new member id), force-leave asks a running agent to mark a failed one left. Serf has no drop-rate or suspicion
+// switch: those are refused with a clear line. The agents' own text logs go beside the recording as serf-agent.out.
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { UserError } from '../../node-runtime/user-error.ts';
+import { maxSuspicionMs } from '../../node-runtime/protocol/serf-bounds.ts';
+import { SERF_PROFILE, startSerfAgent } from '../../node-runtime/serf/serf-agent.ts';
+import type { SerfAgent } from '../../node-runtime/serf/serf-agent.ts';
+import { SerfObserver } from '../../node-runtime/serf/serf-observer.ts';
+import type { Address, ClusterNode, LaunchOptions } from './api.ts';
+import type { ClusterContext } from './cluster.ts';
+import { HOST, LocalCluster } from './local-cluster.ts';
+import type { LocalSlot } from './local-cluster.ts';
+
+/** Agents started at once (each is a Go process that is quick to start). */
+const START_CONCURRENCY = 4;
+const STOP_GRACE_MS = 2000;
+export const SERF_AGENT_LOG = 'serf-agent.out';
+
+interface Slot extends LocalSlot {
+  agent?: SerfAgent;
+  observer?: SerfObserver;
+  name?: string;
+  id?: string;
+}
+
+export class SerfCluster extends LocalCluster<Slot> {
+  readonly mode = 'serf';
+  private stopping = false;
+  private readonly killOnExit = (): void => {
+    for (const slot of this.slots.values()) slot.agent?.child.kill('SIGKILL');
+  };
+
+  constructor(options: LaunchOptions, ctx: ClusterContext) {
+    super(options, ctx, START_CONCURRENCY, 2);
+    process.on('exit', this.killOnExit);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const agents = [...this.slots.values()].flatMap((s) => (s.agent ? [s.agent] : []));
+    for (const slot of this.slots.values()) slot.observer?.close();
+    for (const a of agents) {
+      a.child.kill('SIGTERM');
+      a.child.kill('SIGCONT');
+    }
+    const grace = setTimeout(() => { for (const a of agents) a.child.kill('SIGKILL'); }, STOP_GRACE_MS);
+    await Promise.all(agents.map((a) => a.exited));
+    clearTimeout(grace);
+    for (const slot of this.slots.values()) if (slot.state !== 'killed') slot.state = 'stopped';
+    process.off('exit', this.killOnExit);
+  }
+
+  /** Marks a failed agent `left` in the others' lists (Serf's `force-leave`), asked of any running agent. */
+  protected override async forceLeave(address: Address): Promise<void> {
+    const slot = this.slots.get(address);
+    const asker = this.running().find((s) => s.observer && s !== slot);
+    if (!slot?.name || !asker) throw new UserError('state', `no running agent to force ${address} out`);
+    await asker.observer!.forceLeave(slot.name);
+  }
+
+  protected newSlot(port: number, address: Address): Slot {
+    return { port, address, state: 'starting' };
+  }
+
+  protected describe(slot: Slot): ClusterNode {
+    return { address: slot.address, id: slot.id, state: slot.state, managed: true, pid: slot.agent?.child.pid, kind: 'serf' };
+  }
+
+  protected hasNode(slot: Slot): boolean {
+    return slot.agent !== undefined;
+  }
+
+  protected pause(slot: Slot): void {
+    slot.agent!.child.kill('SIGSTOP');
+  }
+
+  protected resume(slot: Slot): void {
+    slot.agent!.child.kill('SIGCONT');
+  }
+
+  protected async leave(slot: Slot): Promise<void> {
+    await slot.observer!.leave();
+  }
+
+  protected setDropOn(): Promise<void> {
+    return Promise.reject(new UserError('state', 'Serf agents have no drop-rate setting'));
+  }
+
+  protected setSuspicionOn(): Promise<void> {
+    return Promise.reject(new UserError('state', 'Serf always runs with suspicion (memberlist\'s Lifeguard): it cannot be switched'));
+  }
+
+  protected async startSlot(slot: Slot, join: Address | undefined): Promise<void> {
+    const name = `serf-${slot.port}-${crypto.randomBytes(3).toString('hex')}`;
+    slot.id = undefined;
+    slot.name = name;
+    this.setState(slot, 'starting');
+    const agent = await startSerfAgent({
+      host: HOST, port: slot.port, name, join, logFile: path.join(this.ctx.logDir(slot.address), SERF_AGENT_LOG),
+    });
+    slot.agent = agent;
+    void agent.exited.then(() => {
+      if (slot.agent !== agent || this.stopping || slot.state === 'killed' || slot.state === 'left') return;
+      slot.observer?.close();
+      this.setState(slot, 'stopped');
+      this.ctx.sink.error(`serf agent ${slot.address} (${name}) exited (${agent.child.signalCode ?? `code ${agent.child.exitCode}`})`);
+    });
+    try {
+      slot.observer = await SerfObserver.open(agent.rpcAddress, {
+        events: (events) => this.ctx.sink.events(events),
+        malformed: () => this.ctx.sink.malformed(),
+        closed: () => undefined, // the agent's exit says what happened
+      }, { suspicionMaxMs: maxSuspicionMs(SERF_PROFILE, Math.max(this.options.nodes, this.slots.size)) });
+    } catch (err) {
+      agent.child.kill('SIGKILL');
+      throw new UserError('refused', `serf agent ${slot.address} cannot be watched: ${(err as Error).message}`);
+    }
+    slot.id = slot.observer.self;
+    this.setState(slot, 'running');
+  }
+
+  protected async kill(slot: Slot): Promise<void> {
+    const agent = slot.agent!;
+    slot.state = 'killed';
+    agent.child.kill('SIGKILL');
+    await agent.exited;
+    slot.observer?.close();
+    this.ctx.sink.nodesChanged();
+  }
+}
