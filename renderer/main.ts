@@ -39,6 +39,7 @@ import { SampleWindow } from './model/sample-window.ts';
 import { isDownRunState } from './model/node-status.ts';
 import { ClusterView } from './view/cluster-view.ts';
 import { clusterPanel } from './view/cluster-panel.ts';
+import { serfPanel } from './view/serf-panel.ts';
 import { Feedback } from './view/feedback.ts';
 import { mountExperimentsTab } from './view/experiments-tab.ts';
 import { Figures } from './view/figures.ts';
@@ -87,6 +88,7 @@ const experimentsRoot = el('main', { testid: 'experiments-root', class: 'experim
 const body = el('div', { class: 'body' }, panel, live, replayRoot, experimentsRoot);
 document.body.append(topBar, body);
 const clusterPanelApi = clusterPanel(panel, request, feedback);
+serfPanel(panel, request, feedback);
 // What the host says about the cluster as a whole (a node died on its own, …) goes to the same one line.
 showNotice = (message) => feedback.error(message, clusterPanelApi.clusterAnchor);
 
