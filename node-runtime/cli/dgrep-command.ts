@@ -72,6 +72,8 @@ export const dgrepCommand: CliCommand = {
       for (const node of report.nodes) process.stdout.write(`${JSON.stringify({ type: 'node', ...node })}\n`);
       process.stdout.write(`${JSON.stringify(totalRecord(report))}\n`);
     } else {
+      // With -c the counts are the answer: per node and in total on stdout too, after grep's per-file counts.
+      if (query.flags.includes('c')) process.stdout.write(countTotals(report));
       process.stderr.write(summary(report));
     }
     return abort.signal.aborted ? CANCELLED_EXIT : report.exitCode;
@@ -81,6 +83,13 @@ export const dgrepCommand: CliCommand = {
 function totalRecord(report: DgrepReport): Record<string, unknown> {
   return { type: 'total', count: report.total, nodes: report.nodes.length,
     answered: report.nodes.filter((n) => n.ok).length, exit: report.exitCode };
+}
+
+/** `ADDRESS total:N` for each node that answered (served files are *.log and *.jsonl: no file is called "total"),
+ *  then `total:N`. */
+function countTotals(report: DgrepReport): string {
+  const answered = report.nodes.filter((n) => n.ok || n.files.length > 0);
+  return `${answered.map((n) => `${n.address} total:${n.count}\n`).join('')}total:${report.total}\n`;
 }
 
 function summary(report: DgrepReport): string {

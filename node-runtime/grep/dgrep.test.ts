@@ -79,7 +79,13 @@ describe('dgrep over a cluster of node processes', { concurrency: false }, () =>
     });
     const counted = await run(['-c', PLANTED.rare]);
     assert.equal(counted.code, 0);
-    for (const node of nodes) assert.equal(linesOf(counted.stdout, node.address), localGrep(node.logDir, node.address, ['-c', PLANTED.rare]));
+    // grep's per-file counts, then each node's count and the total (stdout: the counts are the answer with -c).
+    for (const node of nodes) {
+      const perFile = localGrep(node.logDir, node.address, ['-c', PLANTED.rare]);
+      const sum = perFile.split('\n').filter(Boolean).reduce((s, l) => s + Number(l.slice(l.lastIndexOf(':') + 1)), 0);
+      assert.equal(linesOf(counted.stdout, node.address), `${perFile}${node.address} total:${sum}\n`);
+    }
+    assert.match(counted.stdout, /\ntotal:5\n$/);
     assert.match(counted.stderr, /-- total: 5 lines from 4 of 4 nodes/);
     const none = await run(['no such line anywhere']);
     assert.deepEqual([none.code, none.stdout], [1, '']);

@@ -10,12 +10,12 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { TcpListener } from '../transport/tcp-listener.ts';
 import { writeClusterLogs, nodeLogDirName, PLANTED } from './gen-logs.ts';
-import { serveGrep } from './serve-grep.ts';
+import { heavyGreps, isHeavy, MAX_HEAVY, MEMORY_ERROR, serveGrep } from './serve-grep.ts';
 import { queryNodes } from './dgrep.ts';
 import type { DgrepReport } from './dgrep.ts';
 import { jsonRenderer, renderText } from './dgrep-output.ts';
 import type { Render } from './dgrep-output.ts';
-import { GrepArgsError } from './grep-args.ts';
+import { GrepArgsError, parseGrepArgs } from './grep-args.ts';
 import { linesOf, localGrep } from './testing/local-grep.ts';
 import { waitFor } from '../node/testing/wait-for.ts';
 
@@ -144,6 +144,38 @@ describe('hostile input', () => {
     assert.match(answer, /"error":"refused: -r searches directories/);
     const malformed = await rawRequest(addresses[0]!, { v: 1, type: 'grep', args: 'x' });
     assert.match(malformed, /"error":"malformed grep request/);
+  });
+
+  it('a memory bomb ends with "pattern needs too much memory" on each node, and the node answers the next query', async () => {
+    const started = Date.now();
+    // The bomb on node 0 while the other nodes answer an ordinary query.
+    const [bomb, others] = await Promise.all([
+      run(['-E', '((a{1,1000}){1,1000}){1,1000}'], { targets: [addresses[0]!], timeoutMs: 20_000 }),
+      run(['-F', 'ERROR'], { targets: addresses.slice(1) }),
+    ]);
+    assert.equal(bomb.report.exitCode, 2);
+    assert.equal(bomb.report.nodes[0]!.reason, MEMORY_ERROR);
+    assert.ok(Date.now() - started < 15_000, 'ended by the memory limit, not the deadline');
+    assert.ok(others.report.nodes.every((n) => n.ok));
+    assert.ok((await run(['-F', 'ERROR'], { targets: [addresses[0]!] })).report.nodes[0]!.ok, 'node 0 answers after it');
+  });
+
+  it('heavy patterns run at most MAX_HEAVY at once per node; plain ones are not held back', () => {
+    assert.equal(isHeavy(parseGrepArgs(['-E', 'a{1,9}'])), true);
+    assert.equal(isHeavy(parseGrepArgs(['(a)\\1'])), true);
+    assert.equal(isHeavy(parseGrepArgs(['-F', 'a{1,9}'])), false);
+    assert.equal(isHeavy(parseGrepArgs(['-E', 'GET /api'])), false);
+  });
+
+  it('a third heavy grep at once is refused as busy while two run', async () => {
+    // Two slow heavy greps (a back-reference over every line) hold the node; the third is refused at once.
+    const slow = ['-E', '(.*)(.*)(.*)(.*)(.*)\\5\\4\\3\\2\\1z'];
+    const one = [addresses[0]!];
+    const holding = [run(slow, { targets: one, timeoutMs: 3000 }), run(slow, { targets: one, timeoutMs: 3000 })];
+    await waitFor(() => heavyGreps(dirOf(0)) === MAX_HEAVY, { timeoutMs: 2000, what: 'two heavy greps running' });
+    const third = await run(slow, { targets: one, timeoutMs: 3000 });
+    assert.match(third.report.nodes[0]!.reason ?? '', new RegExp(`^busy: ${MAX_HEAVY} heavy greps`));
+    await Promise.all(holding);
   });
 
   it('a symlink leaving the directory is not followed', async () => {

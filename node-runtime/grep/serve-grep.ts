@@ -1,8 +1,9 @@
 // A node's side of dgrep: one TCP connection whose hello is `{ "v": 1, "type": "grep", "args": [...] }`. Runs the
 // system's GNU grep in a child process (never a shell, never on the event loop) over the node's log directory, with a
-// deadline and an output cap, and streams its stdout back in frames (grep-frames.ts), pausing grep while the socket
+// deadline, an address-space limit (prlimit) and an output cap, and streams its stdout back in frames (grep-frames.ts), pausing grep while the socket
 // is full. The connection closing early kills grep, so a cancelled query stops everywhere.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import type net from 'node:net';
 import { setPriority } from 'node:os';
 import * as v from 'valibot';
@@ -22,6 +23,18 @@ const MAX_MAX_BYTES = 4 * 1024 * 1024 * 1024;
 const MAX_STDERR = 4096;
 /** Greps running at once in this process; more are refused as busy rather than queued behind a slow one. */
 const MAX_RUNNING = 16;
+/** Heavy greps (isHeavy: regexes whose automaton can grow large) may each take their whole memory limit, so fewer
+ *  run: per node, and per process (the app's host embeds many nodes in one): at most 4 × GREP_MEMORY_BYTES. */
+export const MAX_HEAVY = 2;
+const MAX_HEAVY_PER_PROCESS = 4;
+/** Address space each grep may use (util-linux prlimit --as). GNU grep on logs needs ~10 MiB in the C locale; a
+ *  pattern such as ((a{1,1000}){1,1000}){1,1000} grows it to gigabytes within seconds. When the limit is hit grep
+ *  says "memory exhausted" and exits 2, reported as MEMORY_ERROR for that node. */
+export const GREP_MEMORY_BYTES = 256 * 1024 * 1024;
+export const PRLIMIT_BINARY = '/usr/bin/prlimit';
+/** Checked once: without util-linux's prlimit grep runs unlimited, and heavy greps one at a time. */
+const HAS_PRLIMIT = fs.existsSync(PRLIMIT_BINARY);
+export const MEMORY_ERROR = `pattern needs too much memory (grep is limited to ${GREP_MEMORY_BYTES / 2 ** 20} MiB per node)`;
 /** grep yields the CPU to the node's membership loop (nice 10) so heartbeats keep their timing under load. */
 const GREP_NICE = 10;
 /** After the trailer, a client that stops reading is cut off. */
@@ -43,6 +56,22 @@ export interface GrepContext {
 }
 
 let running = 0;
+/** Heavy greps running, per node (its log directory). */
+const heavyByNode = new Map<string, number>();
+const heavyRunning = (): number => [...heavyByNode.values()].reduce((a, b) => a + b, 0);
+
+/** Heavy greps running now for the node serving `logDir`. */
+export function heavyGreps(logDir: string): number {
+  return heavyByNode.get(logDir) ?? 0;
+}
+
+/** Patterns that may compile into a large automaton: counted repetition `{m,n}` or back-references in a regex (not
+ *  -F), or very long ones. Only these are held to MAX_HEAVY; plain searches keep the full concurrency. */
+export function isHeavy(query: GrepQuery): boolean {
+  const fixed = query.flags.lastIndexOf('F') > Math.max(query.flags.lastIndexOf('E'), query.flags.lastIndexOf('G'));
+  if (fixed) return false;
+  return query.patterns.some((p) => /\{|\\[1-9]/.test(p) || p.length > 256);
+}
 
 export function serveGrep(hello: unknown, socket: net.Socket, ctx: GrepContext): void {
   const started = Date.now();
@@ -67,7 +96,16 @@ export function serveGrep(hello: unknown, socket: net.Socket, ctx: GrepContext):
     throw err;
   }
   if (running >= MAX_RUNNING) return refuse(`busy: ${MAX_RUNNING} greps already running on this node`);
+  const heavy = isHeavy(query);
+  const heavyLimit = HAS_PRLIMIT ? MAX_HEAVY : 1;
+  if (heavy && heavyGreps(ctx.logDir) >= heavyLimit) {
+    return refuse(`busy: ${heavyLimit} heavy greps (counted repetition, back-references) already running on this node`);
+  }
+  if (heavy && heavyRunning() >= MAX_HEAVY_PER_PROCESS) {
+    return refuse(`busy: ${MAX_HEAVY_PER_PROCESS} heavy greps already running in this node's process`);
+  }
   running++;
+  if (heavy) heavyByNode.set(ctx.logDir, heavyGreps(ctx.logDir) + 1);
   const deadline = started + (parsed.output.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const maxBytes = parsed.output.maxBytes ?? DEFAULT_MAX_BYTES;
   servedFiles(ctx.logDir).then(
@@ -83,6 +121,11 @@ export function serveGrep(hello: unknown, socket: net.Socket, ctx: GrepContext):
   );
   function finish(result?: Omit<GrepTrailer, 'node' | 'elapsedMs'>): void {
     running--;
+    if (heavy) {
+      const left = heavyGreps(ctx.logDir) - 1;
+      if (left > 0) heavyByNode.set(ctx.logDir, left);
+      else heavyByNode.delete(ctx.logDir);
+    }
     if (result) end(result);
   }
 }
@@ -91,7 +134,11 @@ type RunResult = Pick<GrepTrailer, 'count' | 'exit' | 'truncated' | 'timedOut' |
 
 function runGrep(query: GrepQuery, dir: string, files: string[], socket: net.Socket, deadline: number,
   maxBytes: number, done: (result: RunResult) => void): void {
-  const child = spawn(GREP_BINARY, grepArgv(query, files), { cwd: dir, env: GREP_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  // prlimit sets the limit and execs grep (same pid, so the nice below applies to grep).
+  const [binary, argv] = HAS_PRLIMIT
+    ? [PRLIMIT_BINARY, [`--as=${GREP_MEMORY_BYTES}`, '--', GREP_BINARY, ...grepArgv(query, files)]]
+    : [GREP_BINARY, grepArgv(query, files)];
+  const child = spawn(binary, argv, { cwd: dir, env: GREP_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid !== undefined) {
     try {
       setPriority(child.pid, GREP_NICE);
@@ -147,7 +194,7 @@ function runGrep(query: GrepQuery, dir: string, files: string[], socket: net.Soc
     if (stderr.length < MAX_STDERR) stderr += chunk.toString('utf8').slice(0, MAX_STDERR - stderr.length);
   });
   child.on('error', (err: NodeJS.ErrnoException) => {
-    spawnError = `cannot run ${GREP_BINARY}: ${err.code ?? err.message}`;
+    spawnError = `cannot run ${binary}: ${err.code ?? err.message}`;
   });
   child.on('close', (code) => {
     clearTimeout(timer);
@@ -155,7 +202,10 @@ function runGrep(query: GrepQuery, dir: string, files: string[], socket: net.Soc
     socket.off('close', onClientGone);
     if (counting) count = sumCounts(countText);
     const exit = truncated || timedOut || code === null ? undefined : code;
-    const message = spawnError ?? (exit !== undefined && exit > 1 ? stderr.trim() || `grep exited with ${exit}` : undefined);
+    // grep tells an allocation failure only in words (gnulib's xalloc_die), so its diagnostic is the one signal.
+    const outOfMemory = exit === 2 && /memory exhausted/i.test(stderr);
+    const message = spawnError ?? (outOfMemory ? MEMORY_ERROR
+      : exit !== undefined && exit > 1 ? stderr.trim() || `grep exited with ${exit}` : undefined);
     done({ count, ...(exit === undefined ? {} : { exit }), truncated, timedOut, ...(message ? { error: message } : {}) });
   });
 }

@@ -15,7 +15,21 @@ export type SkipReason =
   | 'unknown-event' // an `event` kind this version does not know
   | 'bad-id' // `node` or `member` is not host:port@version
   | 'unknown-action' // actions.jsonl: an action this version does not know
-  | 'not-serf-log'; // a Serf/Consul log file: a line that is neither a timestamped log line nor the agent's banner
+  | 'not-serf-log' // a Serf/Consul log file: a line that is neither a timestamped log line nor the agent's banner
+  | 'too-long' // longer than MAX_LINE_BYTES (line-reader.ts): not a log line
+  | 'implausible-ts'; // a ts no recording can hold (isPlausibleTs): negative, past 2100, or far from the file's start
+
+/** Latest ts a recording may hold: 2100-01-01 in epoch ms (simulated recordings count from 0, real ones from 1970). */
+export const MAX_TS = 4_102_444_800_000;
+/** How far a file's events may lie from its first: a month of recording is far more than any session. */
+export const MAX_FILE_SPAN_MS = 30 * 24 * 3600 * 1000;
+
+/** A ts that could have been written by a node: so a stray 1e308 cannot stretch the timeline to the end of time.
+ *  `first`: the file's first plausible ts, or undefined for the first line. */
+export function isPlausibleTs(ts: number, first: number | undefined): boolean {
+  if (!(ts >= 0 && ts <= MAX_TS)) return false;
+  return first === undefined || Math.abs(ts - first) <= MAX_FILE_SPAN_MS;
+}
 
 const ACTIONS: readonly string[] = ['kill', 'pause', 'resume', 'leave', 'restart', 'force-leave', 'add', 'set-drop', 'set-suspicion'];
 /** Actions the host may take on the whole cluster at once, recorded with the address `*`. */
@@ -61,6 +75,7 @@ export function checkAction(json: unknown): HostActionRecord | SkipReason {
   if (typeof ts !== 'number' || !Number.isFinite(ts) || typeof action !== 'string' || typeof address !== 'string') {
     return 'bad-field';
   }
+  if (!isPlausibleTs(ts, undefined)) return 'implausible-ts';
   if (value !== undefined && typeof value !== 'number' && typeof value !== 'boolean') return 'bad-field';
   if (!ACTIONS.includes(action)) return 'unknown-action';
   const everyNode = address === '*' && CLUSTER_WIDE.includes(action);

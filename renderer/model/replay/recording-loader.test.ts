@@ -4,6 +4,7 @@ import { loadRecording } from './recording-loader.ts';
 import type { LoadedRecording } from './recording-loader.ts';
 import { eventAt } from './event-columns.ts';
 import { textSource } from './test-sources.ts';
+import { MAX_LINE_BYTES } from './line-reader.ts';
 
 const A = '127.0.0.1:3000@1';
 const B = '127.0.0.1:3001@2';
@@ -118,4 +119,45 @@ test('a killed process gets the stop its log lacks: at the kill, or when a new v
   ]);
   assert.equal(r.report.adjusted.get('stop-inferred')!.count, 2);
   assert.deepEqual(r.report.adjusted.get('stop-inferred')!.examples, [{ file: 'a.jsonl', line: 3 }, { file: 'actions.jsonl', line: 1 }]);
+});
+
+test('absurd timestamps (1e308, negative, past 2100, a month from the file\'s start) are skipped and reported', async () => {
+  const day = 24 * 3600 * 1000;
+  const t0 = 1_790_000_000_000;
+  const text = line(t0, A, 'start', A) + line(1e308, A, 'join', B) + line(-5, A, 'join', B) + line(5e12, A, 'join', B) +
+    line(t0 + 40 * day, A, 'join', B) + line(t0 + 10, A, 'join', B);
+  const r = await loadRecording([textSource('a.jsonl', text), textSource('actions.jsonl', '{"ts":1e308,"action":"kill","address":"127.0.0.1:3001"}\n')]);
+  assert.deepEqual(events(r), [`${t0} A start A`, `${t0 + 10} A join B`]);
+  assert.deepEqual(skipped(r), { 'implausible-ts': 5 });
+  assert.deepEqual(r.report.skipped.get('implausible-ts')!.examples.map((e) => e.line), [2, 3, 4]);
+  assert.deepEqual(r.actions, []);
+});
+
+test('a line longer than the bound is skipped and counted in linear time; the lines around it are kept', async () => {
+  // 50 MB of one line in 64 KiB chunks (it took 13 s when every chunk re-copied the line so far).
+  const chunk = new Uint8Array(1 << 16).fill(0x61);
+  const before = new TextEncoder().encode(line(1, A, 'start', A));
+  const after = new TextEncoder().encode(`\n${line(2, A, 'join', B)}`);
+  const chunks = [before, ...Array.from({ length: 800 }, () => chunk), after];
+  const source = {
+    name: 'a.jsonl', bytes: chunks.reduce((n, c) => n + c.byteLength, 0),
+    stream: () => new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const c of chunks) controller.enqueue(c);
+        controller.close();
+      },
+    }),
+  };
+  const started = performance.now();
+  const r = await loadRecording([source]);
+  const ms = performance.now() - started;
+  assert.deepEqual(events(r), ['1 A start A', '2 A join B']);
+  assert.deepEqual(skipped(r), { 'too-long': 1 });
+  assert.deepEqual(r.report.skipped.get('too-long')!.examples, [{ file: 'a.jsonl', line: 2 }]);
+  assert.ok(ms < 5000, `took ${Math.round(ms)} ms`);
+  // A long line in one chunk, and one just under the bound across chunks (kept, then judged as a record).
+  const long = `${'x'.repeat(MAX_LINE_BYTES + 1)}\n${line(3, A, 'join', B)}`;
+  assert.deepEqual(skipped(await loadRecording([textSource('b.jsonl', long)])), { 'too-long': 1 });
+  const under = `${'y'.repeat(MAX_LINE_BYTES - 1)}\n`;
+  assert.deepEqual(skipped(await loadRecording([textSource('c.jsonl', under, [1000, 500_000])])), { 'not-json': 1 });
 });

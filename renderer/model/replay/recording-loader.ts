@@ -8,7 +8,7 @@ import type { EventColumns } from './event-columns.ts';
 import { readLines } from './line-reader.ts';
 import { LoadReport } from './load-report.ts';
 import { mergeByTime } from './merge-by-time.ts';
-import { checkAction, checkEvent, NO_INCARNATION, parseLine } from './parse-record.ts';
+import { checkAction, checkEvent, isPlausibleTs, NO_INCARNATION, parseLine } from './parse-record.ts';
 import { LineScanner } from './scan-line.ts';
 import { SerfLogSet } from './serf-log-reader.ts';
 import type { SerfLogFile } from './serf-log-reader.ts';
@@ -125,6 +125,7 @@ async function readLog(
   serf: SerfLogSet, progress: (done: number) => void, signal: AbortSignal | undefined,
 ): Promise<SerfLogFile | undefined> {
   let lastTs = -Infinity;
+  let firstTs: number | undefined;
   let lineNo = 0;
   const torn = (): void => report.skip('torn-line', name, lineNo);
   const scanner = new LineScanner();
@@ -158,6 +159,11 @@ async function readLog(
         e.incarnation = parsed.incarnation ?? NO_INCARNATION;
         e.reason = parsed.reason;
       }
+      if (!isPlausibleTs(e.ts, firstTs)) {
+        report.skip('implausible-ts', name, n);
+        return;
+      }
+      firstTs ??= e.ts;
       let ts = e.ts;
       if (ts < lastTs) {
         report.adjust('ts-backwards', name, n, lastTs - ts);
@@ -166,6 +172,7 @@ async function readLog(
       lastTs = ts;
       cols.push(ts, interner.id(e.node), interner.id(e.member), e.kind, e.incarnation, interner.reason(e.reason), fileIndex, n);
     },
+    tooLong: (n) => report.skip('too-long', name, n),
     bytes: progress,
   }, signal);
   return serfFile;
@@ -188,6 +195,7 @@ async function readActions(
         lines.set(a, n);
       }
     },
+    tooLong: (n) => report.skip('too-long', name, n),
     bytes: progress,
   }, signal);
 }
