@@ -158,6 +158,6 @@ test('a line longer than the bound is skipped and counted in linear time; the li
   // A long line in one chunk, and one just under the bound across chunks (kept, then judged as a record).
   const long = `${'x'.repeat(MAX_LINE_BYTES + 1)}\n${line(3, A, 'join', B)}`;
   assert.deepEqual(skipped(await loadRecording([textSource('b.jsonl', long)])), { 'too-long': 1 });
-  const under = `${'y'.repeat(MAX_LINE_BYTES - 1)}\n`;
-  assert.deepEqual(skipped(await loadRecording([textSource('c.jsonl', under, [1000, 500_000])])), { 'not-json': 1 });
+  const under = `{"pad":"${'y'.repeat(MAX_LINE_BYTES - 12)}"}\n`;
+  assert.deepEqual(skipped(await loadRecording([textSource('c.jsonl', under, [1000, 500_000])])), { 'bad-field': 1 });
 });
