@@ -70,7 +70,7 @@ export const FULL: Schedule = {
   groupSize: 10,
   settleS: 2,
   bandwidthWindowS: 5,
-  fpWindowS: { processes: 30, simulator: 3600 },
+  fpWindowS: { processes: 20, simulator: 1800 },
   compareFailures: 1,
   compareDrop: 0.3,
   compareOn: ['simulator', 'processes'],
@@ -156,7 +156,7 @@ function comparePoints(s: Schedule, source: SourceName): Point[] {
 }
 
 /**
- * Every unit, in the order they run: simulator first (fast: the plots fill at once), then processes; within a
+ * Every unit, in the order each source runs them (the two sources run side by side); within a
  * source experiment by experiment, and run by run across all points and configurations, so a cancelled run still
  * has every point with fewer repetitions.
  */

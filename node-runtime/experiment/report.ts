@@ -40,7 +40,7 @@ function plotTable(plot: Plot): string[] {
 
 /** Why the sources may differ at a point, by plot: the known, structural reasons. */
 const WHY: Record<Agreement['plot'], string> = {
-  bandwidth: 'the simulator counts the same codec\'s bytes; a difference is start-up traffic or a rejoin inside the window',
+  bandwidth: 'the simulator counts the same codec\'s bytes, so a difference is rounds: real timers fire late on a loaded machine (fewer gossip rounds per second, most visible in the smallest groups, whose packets are smallest), the simulator\'s fire on time',
   'false-positives': 'rare events: a few false failures in a short process window against hours simulated; real timers also run late under CPU load, which the simulator\'s clock never does',
   'detection-first': 'real timers fire late under load and read logs by polling (50 ms); the simulator has no scheduling delay',
   'detection-all': 'real timers fire late under load and read logs by polling (50 ms); the simulator has no scheduling delay',
@@ -131,7 +131,8 @@ export async function writeReport(dir: string, opts: { png: boolean }): Promise<
     `- sources: ${s.sources.join(', ')}; process clusters at once: ${s.parallel}, from port ${s.basePort}`,
     `- configurations: ${s.protocols.map((p) => `${p.name} (${p.family}, suspicion ${p.suspicion ? 'on' : 'off'}, ${timingsText(p.timings)})`).join('; ')}`,
     `- schedule: \`${JSON.stringify(file.schedule)}\``,
-    `- machine: ${m.cpus}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}`, '',
+    `- machine: ${m.cpus}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; load average (1 min) ${fmt(m.load[0], 1)} at the start` +
+      `${m.load.length > 1 ? `, ${fmt(m.load[1], 1)} at the end` : ''}`, '',
     'Every run starts a fresh group (processes on loopback, or a simulation), waits until every member lists every other, ' +
       `settles, then measures. Bytes are UDP payload sent per node. False positives: every \`fail\` logged while nothing failed. ` +
       'Detection: k members crashed at once (kill -9 / simulated crash; never the introducer); per victim the time to its first ' +

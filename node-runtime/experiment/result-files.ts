@@ -51,7 +51,8 @@ export const ResultsFileSchema = v.object({
   reason: v.optional(text),
   settings: SettingsSchema,
   schedule: v.record(v.string(), v.unknown()),
-  machine: v.object({ cpus: text, cores: v.number(), memoryGiB: v.number(), os: text, node: text, host: text }),
+  /** `load`: the 1-minute load average at the start and (once finished) at the end: a busy machine delays real timers. */
+  machine: v.object({ cpus: text, cores: v.number(), memoryGiB: v.number(), os: text, node: text, host: text, load: v.array(v.number()) }),
   units: v.pipe(v.number(), v.integer(), v.minValue(0)),
   tunings: v.array(TuningSchema),
   rows: v.array(ResultRowSchema),
@@ -72,11 +73,11 @@ export function serializeTuning(t: TuningResult): ResultsFile['tunings'][number]
   return { ...t, variants: t.variants.map((v) => ({ ...v, variant: variantJson(v.variant) })) };
 }
 
-export function machineDescription(): ResultsFile['machine'] {
+export function machineDescription(load: number[]): ResultsFile['machine'] {
   const cpus = os.cpus();
   return {
     cpus: cpus[0]?.model.trim() ?? 'unknown', cores: cpus.length, memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    os: `${os.type()} ${os.release()}`, node: process.version, host: os.hostname(),
+    os: `${os.type()} ${os.release()}`, node: process.version, host: os.hostname(), load,
   };
 }
 

@@ -1,5 +1,5 @@
 // Runs an experiment: tunes the configurations for the comparisons (in the simulator), expands the schedule into
-// units, runs the simulator's units one by one and the processes' units `parallel` at a time, appends every row to
+// units, runs the simulator's units one by one beside the processes' units (`parallel` at a time), appends every row to
 // the result files as it arrives, and writes the report at the end — also when cancelled (the AbortSignal) or
 // stopped by an error, with what finished. The CLI and the app's host both call it.
 import fs from 'node:fs';
@@ -11,7 +11,7 @@ import type { ExperimentSettings, Unit } from './plan.ts';
 import { PORTS_PER_SLOT, scheduleFor } from './plan.ts';
 import { runProcessUnit } from './process-source.ts';
 import type { ProtocolVariant } from './protocols.ts';
-import { csvHeader, csvRow } from './results.ts';
+import { csvHeader, csvRow, SOURCES } from './results.ts';
 import type { ResultRow } from './results.ts';
 import { writeReport } from './report.ts';
 import { simulateUnit } from './sim-source.ts';
@@ -92,11 +92,13 @@ export async function runExperiment(settings: ExperimentSettings, outDir: string
   let units: Unit[] = [];
   const jsonFile = path.join(outDir, 'results.json');
   const csvFile = path.join(outDir, 'results.csv');
+  const load = [os.loadavg()[0]!];
   const save = (finishedAt: Date | null): void => {
+    if (finishedAt) load[1] = os.loadavg()[0]!;
     const file: ResultsFile = {
       version: 1, startedAt: startedAt.toISOString(), finishedAt: finishedAt?.toISOString() ?? null,
       status: finishedAt ? status : 'running', ...(reason !== undefined && { reason }),
-      settings: serializeSettings(settings), schedule: { ...scheduleFor(settings) }, machine: machineDescription(),
+      settings: serializeSettings(settings), schedule: { ...scheduleFor(settings) }, machine: machineDescription(load),
       units: units.length, tunings: tunings.map(serializeTuning), rows,
     };
     fs.writeFileSync(`${jsonFile}.tmp`, `${JSON.stringify(file, null, 1)}\n`);
@@ -105,13 +107,19 @@ export async function runExperiment(settings: ExperimentSettings, outDir: string
   fs.writeFileSync(csvFile, `${csvHeader()}\n`);
   save(null);
 
-  let estDone = 0;
-  let estTotal = 0;
+  // Per source (they run side by side): estimated seconds done and in all; the ETA is the later source's.
+  const estDone = { simulator: 0, processes: 0 };
+  const estTotal = { simulator: 0, processes: 0 };
   let done = 0;
+  let unitsStarted = 0;
   const progress = (current: string): ExperimentProgress => {
-    const elapsedMs = performance.now() - started;
-    const rate = estDone > 0 ? elapsedMs / estDone : null;
-    return { done, total: units.length, elapsedMs, etaMs: rate === null ? null : Math.max(0, (estTotal - estDone) * rate), current };
+    const elapsedMs = performance.now() - unitsStarted;
+    let etaMs: number | null = 0;
+    for (const src of SOURCES) {
+      if (estTotal[src] === estDone[src]) continue;
+      etaMs = estDone[src] > 0 && etaMs !== null ? Math.max(etaMs, (estTotal[src] - estDone[src]) * (elapsedMs / estDone[src])) : null;
+    }
+    return { done, total: units.length, elapsedMs: performance.now() - started, etaMs, current };
   };
 
   try {
@@ -128,47 +136,55 @@ export async function runExperiment(settings: ExperimentSettings, outDir: string
     }
     units = planUnits(settings, tuned);
     const estimates = new Map(units.map((u) => [u, estimateSeconds(u, settings.parallel)]));
-    for (const e of estimates.values()) estTotal += e;
+    for (const [u, e] of estimates) estTotal[u.source] += e;
+    unitsStarted = performance.now();
     save(null);
     const finish = (unit: Unit, row: ResultRow): void => {
       rows.push(row);
       done++;
-      estDone += estimates.get(unit)!;
+      estDone[unit.source] += estimates.get(unit)!;
       fs.appendFileSync(csvFile, `${csvRow(row)}\n`);
       save(null);
       hooks.onRow?.(row, progress(describe(unit, settings.runs)));
     };
 
-    const simUnits = units.filter((u) => u.source === 'simulator');
-    for (const unit of simUnits) {
-      hooks.onProgress?.(progress(describe(unit, settings.runs)));
-      finish(unit, await simulateUnit(unit, hooks.signal));
-    }
-    const queue = units.filter((u) => u.source === 'processes');
-    const logRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-experiment-'));
-    // A failing worker stops the others (they see the abort), and the first error is the one reported.
+    // The simulator's units run beside the processes' (sliced, they leave the event loop free between slices): the
+    // processes' measurements come from the nodes' own clocks and counters, not from this loop's timing.
+    // A failing task stops the others (they see the abort), and the first error is the one reported.
     const stop = new AbortController();
     const onAbort = (): void => stop.abort(hooks.signal.reason);
     hooks.signal.addEventListener('abort', onAbort, { once: true });
+    const logRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-experiment-'));
+    const guard = (task: Promise<void>): Promise<void> => task.catch((err: unknown) => {
+      if (!stop.signal.aborted) stop.abort(err);
+      throw err;
+    });
+    const simQueue = units.filter((u) => u.source === 'simulator');
+    const simTask = async (): Promise<void> => {
+      for (const unit of simQueue) {
+        stop.signal.throwIfAborted();
+        hooks.onProgress?.(progress(describe(unit, settings.runs)));
+        finish(unit, await simulateUnit(unit, stop.signal));
+      }
+    };
+    const queue = units.filter((u) => u.source === 'processes');
+    let next = 0;
+    const worker = async (slot: number): Promise<void> => {
+      while (next < queue.length) {
+        stop.signal.throwIfAborted();
+        const unit = queue[next++]!;
+        hooks.onProgress?.(progress(describe(unit, settings.runs)));
+        const row = await runProcessUnit(unit, {
+          basePort: settings.basePort + slot * PORTS_PER_SLOT, logDir: path.join(logRoot, `slot-${slot}`),
+        }, stop.signal);
+        finish(unit, row);
+      }
+    };
     try {
-      let next = 0;
-      const worker = async (slot: number): Promise<void> => {
-        while (next < queue.length) {
-          stop.signal.throwIfAborted();
-          const unit = queue[next++]!;
-          hooks.onProgress?.(progress(describe(unit, settings.runs)));
-          const row = await runProcessUnit(unit, {
-            basePort: settings.basePort + slot * PORTS_PER_SLOT, logDir: path.join(logRoot, `slot-${slot}`),
-          }, stop.signal);
-          finish(unit, row);
-        }
-      };
-      const results = await Promise.allSettled(
-        Array.from({ length: Math.min(settings.parallel, queue.length) }, (_, i) => worker(i).catch((err: unknown) => {
-          if (!stop.signal.aborted) stop.abort(err);
-          throw err;
-        })),
-      );
+      const results = await Promise.allSettled([
+        guard(simTask()),
+        ...Array.from({ length: Math.min(settings.parallel, queue.length) }, (_, i) => guard(worker(i))),
+      ]);
       const failed = results.find((r) => r.status === 'rejected');
       if (failed) throw stop.signal.reason ?? failed.reason;
     } finally {
