@@ -54,7 +54,7 @@ try {
   }, { timeoutMs: 30_000, what: 'the keyed cluster to converge' });
 
   const phantom = { id: formatMemberId('127.0.0.1', base + 99, 1), host: '127.0.0.1', port: base + 99, version: 1 };
-  const valid = encodeGossip({ kind: 'gossip', sender: phantom, mode: { enabled: true, epoch: 2 ** 40, tie: 0 },
+  const valid = encodeGossip({ kind: 'gossip', sender: phantom, mode: { family: 'gossip', enabled: true, epoch: 2 ** 40, tie: 0 },
     entries: [{ ...phantom, heartbeat: 1, incarnation: 0, status: 'alive' }] });
   const other = new Keyring([parseKey(generateKey())]);
   const classes: Record<string, (i: number) => Uint8Array> = {

@@ -10,6 +10,7 @@ import { configForGroupSize, resolveConfig } from '../node-runtime/protocol/conf
 import type { ProtocolConfig } from '../node-runtime/protocol/config.ts';
 import type { MembershipEvent } from '../node-runtime/protocol/events.ts';
 import { createRng } from '../node-runtime/protocol/rng.ts';
+import type { ProtocolFamily } from '../node-runtime/protocol/mode.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -22,6 +23,11 @@ const { values: args } = parseArgs({
     fail: { type: 'string' },
     suspect: { type: 'string' },
     loss: { type: 'string', default: '0,0.1,0.3' },
+    family: { type: 'string', default: 'gossip,ping' },
+    suspicion: { type: 'string', default: 'off,on' },
+    probe: { type: 'string' },
+    'probe-timeout': { type: 'string' },
+    'suspicion-mult': { type: 'string' },
     scale: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -43,7 +49,8 @@ function int(name: string, value: string | undefined): number | undefined {
 }
 
 const overrides: Partial<ProtocolConfig> = Object.fromEntries(
-  ([['gossipIntervalMs', 'gossip'], ['fanout', 'fanout'], ['failTimeoutMs', 'fail'], ['suspectTimeoutMs', 'suspect']] as const)
+  ([['gossipIntervalMs', 'gossip'], ['fanout', 'fanout'], ['failTimeoutMs', 'fail'], ['suspectTimeoutMs', 'suspect'],
+    ['probeIntervalMs', 'probe'], ['probeTimeoutMs', 'probe-timeout'], ['suspicionMult', 'suspicion-mult']] as const)
     .flatMap(([key, flag]) => {
       const v = int(flag, args[flag]);
       return v === undefined ? [] : [[key, v]];
@@ -61,8 +68,20 @@ try {
 const seed = int('seed', args.seed)!;
 /** Every node has joined (one every 23 ms) and settled. */
 const WARM_MS = Math.max(10_000, nodes * 23 + 5_000);
-/** Long enough for the slowest observer to fail a crashed node (the scaled timeouts of a large group). */
-const DETECT_WINDOW_MS = Math.max(10_000, 2 * (config.failTimeoutMs + config.suspectTimeoutMs));
+/** Long enough for the slowest observer to fail a crashed node (the scaled timeouts of a large group; in ping mode
+ *  two probe rounds and Lifeguard's longest, unconfirmed suspicion). */
+const DETECT_WINDOW_MS = Math.max(10_000, 2 * (config.failTimeoutMs + config.suspectTimeoutMs),
+  2 * nodes * config.probeIntervalMs + config.suspicionMaxTimeoutMult * config.suspicionMult * Math.max(1, Math.log10(nodes)) * config.probeIntervalMs);
+/** IPv4 + UDP headers: what each datagram costs on the wire beyond its payload. */
+const UDP_IP_HEADER = 28;
+const families = args.family.split(',') as ProtocolFamily[];
+for (const f of families) {
+  if (f !== 'gossip' && f !== 'ping') {
+    console.error(`--family takes gossip and/or ping (got ${f})`);
+    process.exit(2);
+  }
+}
+const suspicions = args.suspicion.split(',').map((x) => x === 'on');
 
 function pct(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -77,9 +96,9 @@ interface Detection {
 }
 
 /** Crashes a random non-introducer, waits out the detection window, restarts it as a new version; times the fails. */
-function detection(loss: number, suspicion: boolean, kills: number): Detection {
+function detection(family: ProtocolFamily, loss: number, suspicion: boolean, kills: number): Detection {
   const events: MembershipEvent[] = [];
-  const sim = new Simulation({ nodes, seed, config, suspicion, lossRate: loss, joinSpacingMs: 23, recordEvents: false, onEvent: (e) => events.push(e) });
+  const sim = new Simulation({ nodes, seed, config, family, suspicion, lossRate: loss, joinSpacingMs: 23, recordEvents: false, onEvent: (e) => events.push(e) });
   const rng = createRng(seed + 17);
   const out: Detection = { first: [], all: [], suspectFirst: [], missed: 0 };
   sim.runUntil(WARM_MS);
@@ -112,12 +131,12 @@ function detection(loss: number, suspicion: boolean, kills: number): Detection {
 }
 
 /** No faults for `hours`: every fail is false; suspicions (refuted or not) are counted too. */
-function falsePositives(loss: number, suspicion: boolean, hours: number): { fails: number; suspects: number; bytesPerSec: number } {
+function falsePositives(family: ProtocolFamily, loss: number, suspicion: boolean, hours: number): { fails: number; suspects: number; bytesPerSec: number; wirePerSec: number } {
   let fails = 0;
   let suspects = 0;
   const warm = WARM_MS;
   const sim = new Simulation({
-    nodes, seed, config, suspicion, lossRate: loss, joinSpacingMs: 23, recordEvents: false,
+    nodes, seed, config, family, suspicion, lossRate: loss, joinSpacingMs: 23, recordEvents: false,
     onEvent: (e) => {
       if (e.ts < warm) return;
       if (e.event === 'fail') fails++;
@@ -126,14 +145,26 @@ function falsePositives(loss: number, suspicion: boolean, hours: number): { fail
   });
   sim.runUntil(warm);
   const bytes0 = total(sim);
+  const wire0 = wire(sim);
   const ms = hours * 3_600_000;
   sim.runUntil(warm + ms);
-  return { fails, suspects, bytesPerSec: (total(sim) - bytes0) / nodes / (ms / 1000) };
+  return {
+    fails, suspects,
+    bytesPerSec: (total(sim) - bytes0) / nodes / (ms / 1000),
+    wirePerSec: (wire(sim) - wire0) / nodes / (ms / 1000),
+  };
 }
 
 function total(sim: Simulation): number {
   let bytes = 0;
   for (let i = 0; i < sim.size; i++) bytes += sim.sent(i).bytes;
+  return bytes;
+}
+
+/** UDP payload plus IP/UDP headers, plus push-pull's JSON (TCP headers not counted). */
+function wire(sim: Simulation): number {
+  let bytes = sim.pushPullBytes;
+  for (let i = 0; i < sim.size; i++) bytes += sim.sent(i).bytes + UDP_IP_HEADER * sim.sent(i).packets;
   return bytes;
 }
 
@@ -153,18 +184,19 @@ if (args.scale !== undefined) {
   const kills = int('kills', args.kills)!;
   const c = config;
   console.log(`N=${nodes} gossip=${c.gossipIntervalMs}ms fanout=${c.fanout} fail=${c.failTimeoutMs}ms suspect=${c.suspectTimeoutMs}ms cleanup=${c.cleanupTimeoutMs}ms; ${kills} kills, ${hours} h without faults, seed ${seed}`);
-  console.log('| loss | suspicion | first p50 | first p99 | all p50 | all p99 | suspect first p50 | missed | false fails /node·h | suspects /node·h | B/s per node |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
-  for (const loss of args.loss.split(',').map(Number)) {
-    for (const suspicion of [false, true]) {
-      const d = detection(loss, suspicion, kills);
-      const fp = falsePositives(loss, suspicion, hours);
+  console.log(`ping: probe=${c.probeIntervalMs}ms timeout=${c.probeTimeoutMs}ms k=${c.indirectChecks} suspicionMult=${c.suspicionMult} max×${c.suspicionMaxTimeoutMult} pushPull=${c.pushPullIntervalMs}ms`);
+  console.log('| family | loss | suspicion | first p50 | first p99 | all p50 | all p99 | suspect first p50 | missed | false fails /node·h | suspects /node·h | B/s per node | wire B/s per node |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const family of families) for (const loss of args.loss.split(',').map(Number)) {
+    for (const suspicion of suspicions) {
+      const d = detection(family, loss, suspicion, kills);
+      const fp = falsePositives(family, loss, suspicion, hours);
       const s = (xs: number[]) => [...xs].sort((a, b) => a - b);
       const f = s(d.first);
       const a = s(d.all);
       const ms = (x: number) => (Number.isNaN(x) ? '—' : `${Math.round(x)}`);
       const nh = nodes * hours;
-      console.log(`| ${loss * 100} % | ${suspicion ? 'on' : 'off'} | ${ms(pct(f, 50))} | ${ms(pct(f, 99))} | ${ms(pct(a, 50))} | ${ms(pct(a, 99))} | ${suspicion ? ms(pct(s(d.suspectFirst), 50)) : '—'} | ${d.missed} | ${(fp.fails / nh).toFixed(2)} | ${(fp.suspects / nh).toFixed(1)} | ${fp.bytesPerSec.toFixed(0)} |`);
+      console.log(`| ${family} | ${loss * 100} % | ${suspicion ? 'on' : 'off'} | ${ms(pct(f, 50))} | ${ms(pct(f, 99))} | ${ms(pct(a, 50))} | ${ms(pct(a, 99))} | ${suspicion ? ms(pct(s(d.suspectFirst), 50)) : '—'} | ${d.missed} | ${(fp.fails / nh).toFixed(2)} | ${(fp.suspects / nh).toFixed(1)} | ${fp.bytesPerSec.toFixed(0)} | ${fp.wirePerSec.toFixed(0)} |`);
     }
   }
 }

@@ -24,6 +24,8 @@ import { UdpTransport } from '../transport/udp-transport.ts';
 import type { Keyring } from '../transport/keyring.ts';
 import { requestJoin } from './tcp-join.ts';
 import { RequestError } from '../transport/request-line.ts';
+import { requestPushPull } from './tcp-push-pull.ts';
+import type { ModeInfo, ProtocolFamily, ProtocolMode } from '../protocol/mode.ts';
 import { nextVersion } from './version-clock.ts';
 
 export interface MembershipNodeOptions {
@@ -34,6 +36,8 @@ export interface MembershipNodeOptions {
   /** Where `<host>_<port>.jsonl` is appended (docs/log-format.md); no log without it. */
   readonly logDir?: string;
   readonly suspicion?: boolean;
+  /** The protocol family to start in (default gossip); a joiner adopts the group's. */
+  readonly family?: ProtocolFamily;
   readonly dropRate?: number;
   readonly config?: Partial<ProtocolConfig>;
   /** Accept control hellos (ctl, subscribe, grep) from any peer, not only loopback. */
@@ -93,6 +97,7 @@ type Listeners = {
 };
 
 const JOIN_REQUEST_TIMEOUT_MS = 3000;
+const PUSH_PULL_TIMEOUT_MS = 3000;
 const JOIN_BACKOFF_FIRST_MS = 500;
 const JOIN_BACKOFF_MAX_MS = 5000;
 
@@ -174,7 +179,7 @@ export class MembershipNode {
     const node = new MembershipNode(opts, createRng(seed), udp, tcp, log, config);
     target.node = node;
     services?.(node, tcp);
-    node.boot(opts.suspicion, opts.dropRate);
+    node.boot({ family: opts.family ?? 'gossip', suspicion: opts.suspicion ?? false }, opts.dropRate);
     if (opts.join !== undefined) {
       try {
         await node.joinWithRetry(opts.joinTimeoutMs ?? 30_000, opts.onJoinRetry);
@@ -241,9 +246,24 @@ export class MembershipNode {
     return this.opts.keyring;
   }
 
+  /** The protocol in force at this node: family, suspicion, and the epoch of the switch that set them. */
+  mode(): ModeInfo {
+    return this.core.mode();
+  }
+
+  /** Lifeguard's local health multiplier (0 = healthy). */
+  health(): number {
+    return this.core.health();
+  }
+
   /** Cluster-wide: the change spreads by gossip. */
   setSuspicion(enabled: boolean): void {
     this.pump(this.core.command(monotonicNow(), { kind: 'set-suspicion', enabled }));
+  }
+
+  /** Cluster-wide switch between the four configurations; a field left out is kept. */
+  setMode(mode: Partial<ProtocolMode>): void {
+    this.pump(this.core.command(monotonicNow(), { kind: 'set-mode', mode }));
   }
 
   /** Receiver-side drop probability 0..1, local to this node. */
@@ -333,12 +353,13 @@ export class MembershipNode {
   }
 
   /** A fresh core under a new version, started. */
-  private boot(suspicion: boolean | undefined, dropRate: number | undefined): void {
+  private boot(mode: ProtocolMode, dropRate: number | undefined): void {
     this.core = new MembershipCore({
       self: formatMemberId(this.opts.host, this.opts.port, nextVersion()),
       config: this.config,
       rng: this.rng,
-      suspicion,
+      suspicion: mode.suspicion,
+      family: mode.family,
       dropRate,
       introducer: this.introducer,
       trace: this.listeners.trace.size > 0,
@@ -357,8 +378,27 @@ export class MembershipNode {
     this.retired.blockedIn += counters.blockedIn;
     this.retired.blockedOut += counters.blockedOut;
     Object.assign(this.retired.limits, addHits(this.retired.limits, counters.limits));
-    this.boot(old.suspicion().enabled, old.dropRate());
+    this.boot(old.mode(), old.dropRate());
     this.notify(`${old.self} ${reason}: restarted as ${this.core.self}`);
+  }
+
+  /** Push-pull, peer side: merge the initiator's state, answer with ours. */
+  exchangeState(remote: JoinSnapshot): JoinSnapshot | { error: string } {
+    if (this.runState !== 'running' || this.core.hasLeft()) return { error: `${this.address} is not taking part` };
+    const ours = this.core.snapshot();
+    this.pump(this.core.command(monotonicNow(), { kind: 'push-pull', snapshot: remote }));
+    return ours;
+  }
+
+  /** Push-pull, initiator side. A failure is not reported: the next one goes to another member. */
+  private pushPull(peer: Address): void {
+    const core = this.core;
+    requestPushPull(peer, core.snapshot(), PUSH_PULL_TIMEOUT_MS, this.opts.keyring).then(
+      (snapshot) => {
+        if (this.runState === 'running' && this.core === core) this.pump(core.command(monotonicNow(), { kind: 'push-pull', snapshot }));
+      },
+      () => undefined,
+    );
   }
 
   private async joinOnce(timeoutMs: number): Promise<void> {
@@ -430,6 +470,7 @@ export class MembershipNode {
     for (const s of out.send) this.udp.send(s.to, s.bytes);
     for (const e of out.events) this.emit(e);
     if (out.trace !== undefined) for (const t of out.trace) for (const listener of this.listeners.trace) listener(t);
+    if (out.pushPull !== undefined) this.pushPull(out.pushPull);
     if (out.selfDeclaredFailed) {
       // Deferred so the output being pumped finishes before the core is replaced.
       setImmediate(() => {

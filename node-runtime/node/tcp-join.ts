@@ -11,28 +11,38 @@ import { openLine } from '../transport/sealed-hello.ts';
 
 export const MemberIdSchema = v.pipe(v.string(), v.check((s) => parseMemberId(s) !== undefined, 'not a member id'));
 
-const SnapshotSchema = v.object({
+/** A full membership list as it travels over TCP (join replies and SWIM push-pull, tcp-push-pull.ts). */
+export const SnapshotSchema = v.object({
   members: v.pipe(v.array(v.object({
     id: MemberIdSchema,
     heartbeat: v.pipe(v.number(), v.integer(), v.minValue(0)),
     incarnation: v.pipe(v.number(), v.integer(), v.minValue(0)),
     status: v.picklist(['alive', 'suspect', 'failed', 'left']),
   })), v.maxLength(100_000)),
-  suspicion: v.object({ enabled: v.boolean(), epoch: v.pipe(v.number(), v.integer(), v.minValue(0)) }),
+  mode: v.object({
+    family: v.picklist(['gossip', 'ping']),
+    suspicion: v.boolean(),
+    epoch: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER)),
+  }),
 });
 
 const RefusalSchema = v.object({ ok: v.literal(false), error: v.string() });
 const JoinReplySchema = v.variant('ok', [v.object({ ok: v.literal(true), snapshot: SnapshotSchema }), RefusalSchema]);
 
 /** Asks the introducer to admit `id`; resolves with its membership list or rejects with a one-line RequestError. */
-export async function requestJoin(introducer: Address, id: MemberId, timeoutMs: number, keyring?: Keyring): Promise<JoinSnapshot> {
-  const raw = await requestLine(introducer, { v: 1, type: 'join', id }, timeoutMs, keyring);
+export function requestJoin(introducer: Address, id: MemberId, timeoutMs: number, keyring?: Keyring): Promise<JoinSnapshot> {
+  return requestSnapshot(introducer, { v: 1, type: 'join', id }, timeoutMs, keyring);
+}
+
+/** Sends `hello` (join, or SWIM's push-pull: tcp-push-pull.ts) and resolves with the snapshot the peer answers. */
+export async function requestSnapshot(peer: Address, hello: { readonly v: 1; readonly type: string; readonly [field: string]: unknown }, timeoutMs: number, keyring?: Keyring): Promise<JoinSnapshot> {
+  const raw = await requestLine(peer, hello, timeoutMs, keyring);
   // In a keyed cluster only a sealed reply is believed; an unsealed refusal still says why (it can only deny).
   const opened = keyring ? openLine(raw, keyring) ?? (v.is(RefusalSchema, raw) ? raw : undefined) : raw;
   const reply = v.safeParse(JoinReplySchema, opened);
-  if (!reply.success) throw new RequestError(`malformed join reply from ${introducer}`, 'malformed');
+  if (!reply.success) throw new RequestError(`malformed ${hello.type} reply from ${peer}`, 'malformed');
   if (!reply.output.ok) {
-    throw new RequestError(`${introducer} refused the join: ${reply.output.error}`, 'refused', `refused: ${reply.output.error}`);
+    throw new RequestError(`${peer} refused the ${hello.type}: ${reply.output.error}`, 'refused', `refused: ${reply.output.error}`);
   }
   return reply.output.snapshot;
 }

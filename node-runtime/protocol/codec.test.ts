@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodeGossip, encodeGossip, PacketBuilder } from './codec.ts';
+import { decodeGossip, encodeGossip, MESSAGE_KINDS, PacketBuilder } from './codec.ts';
 import type { GossipMessage, WireEntry, WireMember } from './codec.ts';
 import { formatMemberId } from './member-id.ts';
 import { MembershipCore } from './core.ts';
@@ -19,10 +19,15 @@ const wireEntry = fc.record({
   status: fc.constantFrom('alive', 'suspect', 'failed', 'left' as const),
 }).map(({ member, ...rest }): WireEntry => ({ ...member, ...rest }));
 const message = fc.record({
-  kind: fc.constantFrom('gossip', 'failed-notice' as const),
+  kind: fc.constantFrom(...MESSAGE_KINDS),
   sender: wireMember,
-  mode: fc.record({ enabled: fc.boolean(), epoch: counter, tie: fc.integer({ min: 0, max: 0xffffffff }) }),
+  mode: fc.record({ family: fc.constantFrom('gossip', 'ping' as const), enabled: fc.boolean(), epoch: counter, tie: fc.integer({ min: 0, max: 0xffffffff }) }),
   entries: fc.array(wireEntry, { maxLength: 40 }),
+  seq: fc.integer({ min: 0, max: 0xffffffff }),
+  target: wireMember,
+}).map(({ seq, target, ...m }): GossipMessage => {
+  if (m.kind === 'ping' || m.kind === 'ping-req') return { ...m, probe: { seq, target } };
+  return m.kind === 'ack' || m.kind === 'nack' ? { ...m, probe: { seq } } : m;
 });
 
 function noInternalError(bytes: Uint8Array): boolean {
@@ -41,7 +46,7 @@ test('encode → decode is the identity', () => {
 
 test('PacketBuilder.bytes bounds the encoded size and refuses what does not fit', () => {
   fc.assert(fc.property(message, fc.integer({ min: 256, max: 1400 }), (msg, max) => {
-    const b = new PacketBuilder(msg.sender, msg.mode, max);
+    const b = new PacketBuilder(msg.sender, msg.mode, max, msg.kind, msg.probe);
     for (const e of msg.entries) b.add(e);
     const bytes = b.encode();
     assert.ok(bytes.length <= b.bytes && b.bytes <= max);
@@ -57,7 +62,7 @@ test('ten members fit in about 200 bytes', () => {
     host: '127.0.0.1', port: 21000 + i, version: version + i, id: formatMemberId('127.0.0.1', 21000 + i, version + i),
     heartbeat: 2400, incarnation: 0, status: 'alive',
   }));
-  const bytes = encodeGossip({ kind: 'gossip', sender: entries[0]!, mode: { enabled: true, epoch: 3, tie: 0xdeadbeef }, entries });
+  const bytes = encodeGossip({ kind: 'gossip', sender: entries[0]!, mode: { family: 'gossip', enabled: true, epoch: 3, tie: 0xdeadbeef }, entries });
   assert.ok(bytes.length <= 250, `${bytes.length} bytes`);
 });
 
@@ -109,7 +114,7 @@ test('the core counts malformed datagrams and drops them', () => {
 
 test('decoded ids are built once: the same member is the same string in every packet', () => {
   const sender: WireMember = { host: '127.0.0.1', port: 21000, version: 5, id: formatMemberId('127.0.0.1', 21000, 5) };
-  const msg: GossipMessage = { kind: 'gossip', sender, mode: { enabled: false, epoch: 0, tie: 0 }, entries: [{ ...sender, heartbeat: 1, incarnation: 0, status: 'alive' }] };
+  const msg: GossipMessage = { kind: 'gossip', sender, mode: { family: 'gossip', enabled: false, epoch: 0, tie: 0 }, entries: [{ ...sender, heartbeat: 1, incarnation: 0, status: 'alive' }] };
   const a = decodeGossip(encodeGossip(msg));
   const b = decodeGossip(encodeGossip({ ...msg, entries: [{ ...sender, heartbeat: 2, incarnation: 0, status: 'alive' }] }));
   assert.ok(a.ok && b.ok);
@@ -119,7 +124,7 @@ test('decoded ids are built once: the same member is the same string in every pa
 
 test('a host that cannot make a canonical id is malformed, every time it comes', () => {
   const bad: WireMember = { host: 'a@b', port: 1, version: 1, id: 'a@b:1@1' };
-  const bytes = encodeGossip({ kind: 'gossip', sender: bad, mode: { enabled: false, epoch: 0, tie: 0 }, entries: [] });
+  const bytes = encodeGossip({ kind: 'gossip', sender: bad, mode: { family: 'gossip', enabled: false, epoch: 0, tie: 0 }, entries: [] });
   for (let i = 0; i < 2; i++) {
     const r = decodeGossip(bytes);
     assert.ok(!r.ok && /invalid host/.test(r.reason));

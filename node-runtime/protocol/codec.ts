@@ -7,14 +7,14 @@ import { wireIds } from './wire-ids.ts';
 
 export const WIRE_MAGIC = 0x48; // 'H'
 export const WIRE_VERSION = 1;
-export const MSG_GOSSIP = 1;
-/** "The group declared you failed": the answer to gossip from a member the receiver holds as failed (failure.ts). */
-export const MSG_FAILED_NOTICE = 2;
 export const MAX_HOSTS = 256;
 export const MAX_ENTRIES = 4096;
 /** Largest UDP payload over IPv4. */
 export const MAX_DATAGRAM_BYTES = 65_507;
 const FLAG_SUSPICION = 1;
+const FLAG_PING = 2;
+/** Probe sequence numbers wrap at 2^32. */
+export const MAX_SEQ = 0xffffffff;
 
 /** A member as it travels: the id and the parts it is made of (the encoder writes the parts). */
 export interface WireMember {
@@ -30,20 +30,39 @@ export interface WireEntry extends WireMember {
   readonly status: MemberStatus;
 }
 
-/** The cluster-wide suspicion mode: a higher (epoch, tie) wins (suspicion.ts). */
+/** Which failure detector runs: gossip-style heartbeating, or SWIM probes with Lifeguard (mode.ts). */
+export type ProtocolFamily = 'gossip' | 'ping';
+
+/** The cluster-wide protocol mode: a higher (epoch, tie) wins (mode.ts). `enabled` is suspicion on. */
 export interface WireMode {
+  readonly family: ProtocolFamily;
   readonly enabled: boolean;
   readonly epoch: number;
   readonly tie: number;
 }
 
-export type MessageKind = 'gossip' | 'failed-notice';
+/** Wire type = index + 1. A failed-notice is "the group declared you failed", the answer to gossip from a member the
+ *  receiver holds as failed (failure.ts); ping, ack, ping-req and nack are SWIM's (probe.ts): a direct probe, its
+ *  answer, a probe asked of a helper, and the helper's "no answer yet" (Lifeguard). */
+export const MESSAGE_KINDS = ['gossip', 'failed-notice', 'ping', 'ack', 'ping-req', 'nack'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+/** The message types that carry a probe sequence number; ping and ping-req also name their target. */
+const PROBE_KINDS: ReadonlySet<MessageKind> = new Set(['ping', 'ack', 'ping-req', 'nack']);
+const TARGET_KINDS: ReadonlySet<MessageKind> = new Set(['ping', 'ping-req']);
+
+/** What a probe message carries besides the piggybacked entries. */
+export interface ProbeFields {
+  readonly seq: number;
+  /** The member probed (ping: the receiver itself, so a stale ping to a restarted address is told apart). */
+  readonly target?: WireMember;
+}
 
 export interface GossipMessage {
   readonly kind: MessageKind;
   readonly sender: WireMember;
   readonly mode: WireMode;
   readonly entries: readonly WireEntry[];
+  readonly probe?: ProbeFields;
 }
 
 export type DecodeResult = { readonly ok: true; readonly msg: GossipMessage } | { readonly ok: false; readonly reason: string };
@@ -73,10 +92,19 @@ export class PacketBuilder {
     private readonly mode: WireMode,
     private readonly maxBytes: number,
     private readonly kind: MessageKind = 'gossip',
+    private readonly probe?: ProbeFields,
   ) {
     // magic, version, type, flags, epoch, tie; host and entry counts at their widest (2 bytes each); the sender.
     this.size = 4 + varintSize(mode.epoch) + varintSize(mode.tie) + 2 + 2;
     this.size += this.hostCost(sender.host) + varintSize(this.hostIndex(sender.host)) + 2 + varintSize(sender.version);
+    if (PROBE_KINDS.has(kind) !== (probe !== undefined) || TARGET_KINDS.has(kind) !== (probe?.target !== undefined)) {
+      throw new Error(`a ${kind} message ${PROBE_KINDS.has(kind) ? 'needs' : 'takes no'} probe fields`);
+    }
+    if (probe !== undefined) {
+      this.size += varintSize(probe.seq);
+      const t = probe.target;
+      if (t !== undefined) this.size += this.hostCost(t.host) + varintSize(this.hostIndex(t.host)) + 2 + varintSize(t.version);
+    }
   }
 
   get length(): number {
@@ -104,8 +132,8 @@ export class PacketBuilder {
     const w = new Writer(this.size);
     w.byte(WIRE_MAGIC);
     w.byte(WIRE_VERSION);
-    w.byte(this.kind === 'gossip' ? MSG_GOSSIP : MSG_FAILED_NOTICE);
-    w.byte(this.mode.enabled ? FLAG_SUSPICION : 0);
+    w.byte(MESSAGE_KINDS.indexOf(this.kind) + 1);
+    w.byte((this.mode.enabled ? FLAG_SUSPICION : 0) | (this.mode.family === 'ping' ? FLAG_PING : 0));
     w.varint(this.mode.epoch);
     w.varint(this.mode.tie);
     w.varint(this.hosts.size);
@@ -116,6 +144,15 @@ export class PacketBuilder {
     w.varint(this.hosts.get(this.sender.host)!);
     w.u16(this.sender.port);
     w.varint(this.sender.version);
+    if (this.probe !== undefined) {
+      w.varint(this.probe.seq);
+      const t = this.probe.target;
+      if (t !== undefined) {
+        w.varint(this.hosts.get(t.host)!);
+        w.u16(t.port);
+        w.varint(t.version);
+      }
+    }
     w.varint(this.entries.length);
     for (const e of this.entries) {
       w.varint(this.hosts.get(e.host)! * 4 + STATUS_CODE[e.status]);
@@ -143,7 +180,7 @@ export class PacketBuilder {
 
 /** Encodes a whole message (tests and tools; the core packs with PacketBuilder). Throws if it exceeds a datagram. */
 export function encodeGossip(msg: GossipMessage): Uint8Array {
-  const b = new PacketBuilder(msg.sender, msg.mode, MAX_DATAGRAM_BYTES, msg.kind);
+  const b = new PacketBuilder(msg.sender, msg.mode, MAX_DATAGRAM_BYTES, msg.kind, msg.probe);
   for (const e of msg.entries) {
     if (!b.add(e)) throw new Error(`gossip message of ${msg.entries.length} entries does not fit in one datagram`);
   }
@@ -253,10 +290,12 @@ function read(r: Reader, length: number): GossipMessage {
   const version = r.byte('version');
   if (version !== WIRE_VERSION) throw new Malformed(`unsupported wire version ${version}`);
   const type = r.byte('type');
-  if (type !== MSG_GOSSIP && type !== MSG_FAILED_NOTICE) throw new Malformed(`unknown message type ${type}`);
+  const kind = MESSAGE_KINDS[type - 1];
+  if (kind === undefined) throw new Malformed(`unknown message type ${type}`);
   const flags = r.byte('flags');
-  if ((flags & ~FLAG_SUSPICION) !== 0) throw new Malformed(`unknown flags ${flags}`);
+  if ((flags & ~(FLAG_SUSPICION | FLAG_PING)) !== 0) throw new Malformed(`unknown flags ${flags}`);
   const mode: WireMode = {
+    family: (flags & FLAG_PING) !== 0 ? 'ping' : 'gossip',
     enabled: (flags & FLAG_SUSPICION) !== 0,
     epoch: r.varint('epoch'),
     tie: r.bounded('tie', 0xffffffff),
@@ -282,6 +321,19 @@ function read(r: Reader, length: number): GossipMessage {
   const senderVersion = r.varint('sender version');
   const senderHost = hostOf(hosts, senderHostIndex, senderPort);
   const sender: WireMember = { id: wireIds.id(senderHost, senderPort, senderVersion), host: senderHost, port: senderPort, version: senderVersion };
+  let probe: ProbeFields | undefined;
+  if (PROBE_KINDS.has(kind)) {
+    const seq = r.bounded('seq', MAX_SEQ);
+    if (TARGET_KINDS.has(kind)) {
+      const targetHostIndex = r.varint('target host');
+      const targetPort = r.u16('target port');
+      const targetVersion = r.varint('target version');
+      const host = hostOf(hosts, targetHostIndex, targetPort);
+      probe = { seq, target: { id: wireIds.id(host, targetPort, targetVersion), host, port: targetPort, version: targetVersion } };
+    } else {
+      probe = { seq };
+    }
+  }
   const count = r.bounded('entry count', MAX_ENTRIES);
   // Each entry takes at least 5 bytes: refuse a count the rest of the packet cannot hold before allocating for it.
   if (count * 5 > r.remaining) throw new Malformed(`entry count ${count} exceeds the packet`);
@@ -297,5 +349,5 @@ function read(r: Reader, length: number): GossipMessage {
     entries.push({ id: wireIds.id(host, port, version), host, port, version, heartbeat, incarnation, status: STATUS_CODES[tag % 4]! });
   }
   if (r.remaining !== 0) throw new Malformed(`${r.remaining} trailing bytes`);
-  return { kind: type === MSG_GOSSIP ? 'gossip' : 'failed-notice', sender, mode, entries };
+  return probe === undefined ? { kind, sender, mode, entries } : { kind, sender, mode, entries, probe };
 }

@@ -29,6 +29,22 @@ export interface ProtocolConfig {
   readonly maxTombstones: number;
   /** New members one sender may introduce per second; more are refused (and counted). */
   readonly newMembersPerSenderPerSecond: number;
+  /** SWIM: a member probes one other member this often (stretched by the local health multiplier). */
+  readonly probeIntervalMs: number;
+  /** SWIM: no ack for this long after a ping → ask `indirectChecks` others to probe (stretched likewise). */
+  readonly probeTimeoutMs: number;
+  /** SWIM: k, how many members a ping-req goes to when the direct ping is not answered in time. */
+  readonly indirectChecks: number;
+  /** SWIM: λ, each piece of news is sent λ·⌈log10(N + 1)⌉ times. */
+  readonly retransmitMult: number;
+  /** Lifeguard: the shortest suspicion lasts suspicionMult · max(1, log10 N) probe intervals. */
+  readonly suspicionMult: number;
+  /** Lifeguard: an unconfirmed suspicion lasts this many times the shortest one. */
+  readonly suspicionMaxTimeoutMult: number;
+  /** Lifeguard: the local health multiplier goes up to this (probe interval and timeout × 1..this). */
+  readonly awarenessMaxMultiplier: number;
+  /** SWIM anti-entropy: a full-state push-pull over TCP with one random member this often (scaled past 32 members). */
+  readonly pushPullIntervalMs: number;
 }
 
 export const DEFAULT_CONFIG: ProtocolConfig = {
@@ -72,13 +88,22 @@ export const DEFAULT_CONFIG: ProtocolConfig = {
   // A packet holds ~105 entries and a sender reaches one receiver a few times a second: even the start-up of 1,000
   // members (every entry new) stays under it, while one stranger can no longer list 4,500 phantoms a second.
   newMembersPerSenderPerSecond: 1000,
+  // SWIM (ping mode). Chosen with the simulator (docs/protocol.md, "SWIM timings"): see each one's reason.
+  probeIntervalMs: 500,
+  probeTimeoutMs: 200,
+  indirectChecks: 3,
+  retransmitMult: 4,
+  suspicionMult: 4,
+  suspicionMaxTimeoutMult: 6,
+  awarenessMaxMultiplier: 8,
+  pushPullIntervalMs: 30_000,
 };
 
 /** Each setting in the words a user knows (the CLI's errors and help, the launch panel's labels and messages all use
  *  these, never the field names) and its bounds: the one range every entry point checks against. */
 export interface SettingSpec {
   readonly label: string;
-  readonly unit: 'ms' | 'bytes' | 'members';
+  readonly unit: 'ms' | 'bytes' | 'members' | 'times';
   readonly min: number;
   readonly max: number;
 }
@@ -97,6 +122,14 @@ export const SETTINGS: { readonly [K in keyof ProtocolConfig]: SettingSpec } = {
   maxMembers: { label: 'member limit', unit: 'members', min: 2, max: 1_000_000 },
   maxTombstones: { label: 'tombstone limit', unit: 'members', min: 16, max: 1_000_000 },
   newMembersPerSenderPerSecond: { label: 'new members per sender per second', unit: 'members', min: 1, max: 1_000_000 },
+  probeIntervalMs: { label: 'probe interval', unit: 'ms', min: 20, max: 60_000 },
+  probeTimeoutMs: { label: 'probe timeout', unit: 'ms', min: 5, max: 60_000 },
+  indirectChecks: { label: 'indirect checks', unit: 'members', min: 0, max: 16 },
+  retransmitMult: { label: 'retransmit multiplier', unit: 'times', min: 1, max: 64 },
+  suspicionMult: { label: 'suspicion multiplier', unit: 'times', min: 1, max: 64 },
+  suspicionMaxTimeoutMult: { label: 'suspicion max multiplier', unit: 'times', min: 1, max: 64 },
+  awarenessMaxMultiplier: { label: 'health multiplier max', unit: 'times', min: 1, max: 64 },
+  pushPullIntervalMs: { label: 'push-pull interval', unit: 'ms', min: 100, max: 3_600_000 },
 };
 
 /** A setting out of its bounds or inconsistent with another; `setting` names the one to change (the launch panel
@@ -134,6 +167,7 @@ const AT_LEAST: readonly [key: keyof ProtocolConfig, times: number, of: keyof Pr
   ['cleanupTimeoutMs', 1, 'gossipIntervalMs'],
   ['introducerProbeMs', 1, 'gossipIntervalMs'],
   ['tombstoneMs', 2, 'cleanupTimeoutMs'],
+  ['probeIntervalMs', 1, 'probeTimeoutMs'],
 ];
 
 /** Settings that follow others unless given (memberlist-style derived defaults), so slower timings never need

@@ -6,7 +6,7 @@ import { MembershipCore } from './core.ts';
 import type { CoreOptions, Output } from './core.ts';
 import { DEFAULT_CONFIG } from './config.ts';
 import { encodeGossip } from './codec.ts';
-import type { WireEntry } from './codec.ts';
+import type { WireEntry, WireMode } from './codec.ts';
 import type { MembershipEvent } from './events.ts';
 import { addressOf, formatMemberId, parseMemberId } from './member-id.ts';
 import { createRng } from './rng.ts';
@@ -55,7 +55,7 @@ function entry(member: string, heartbeat: number, incarnation: number, status: W
   return { id: member, ...p, heartbeat, incarnation, status };
 }
 
-function packet(sender: string, entries: WireEntry[], mode = { enabled: false, epoch: 0, tie: 0 }): Uint8Array {
+function packet(sender: string, entries: WireEntry[], mode: WireMode = { family: 'gossip', enabled: false, epoch: 0, tie: 0 }): Uint8Array {
   return encodeGossip({ kind: 'gossip', sender: entry(sender, 0, 0, 'alive'), mode, entries });
 }
 
@@ -135,13 +135,13 @@ test('a suspected member refutes by bumping its incarnation; the suspicion is li
 test('a suspicion heard by gossip is adopted with its own timer; a gossiped failure at once', () => {
   const [a, b] = group([1000, 1001, 1002], { suspicion: true });
   const x = id(1002);
-  let out = a!.receive(100, '127.0.0.1:1001', packet(b!.self, [entry(x, 0, 0, 'suspect')], { enabled: true, epoch: 0, tie: 0 }));
+  let out = a!.receive(100, '127.0.0.1:1001', packet(b!.self, [entry(x, 0, 0, 'suspect')], { family: 'gossip', enabled: true, epoch: 0, tie: 0 }));
   assert.deepEqual(brief(out.events), ['100 suspect 1002@1 gossip']);
   // A suspicion at a lower incarnation than known is stale.
-  a!.receive(110, '127.0.0.1:1001', packet(b!.self, [entry(x, 0, 2, 'alive')], { enabled: true, epoch: 0, tie: 0 }));
-  out = a!.receive(120, '127.0.0.1:1001', packet(b!.self, [entry(x, 0, 1, 'suspect')], { enabled: true, epoch: 0, tie: 0 }));
+  a!.receive(110, '127.0.0.1:1001', packet(b!.self, [entry(x, 0, 2, 'alive')], { family: 'gossip', enabled: true, epoch: 0, tie: 0 }));
+  out = a!.receive(120, '127.0.0.1:1001', packet(b!.self, [entry(x, 0, 1, 'suspect')], { family: 'gossip', enabled: true, epoch: 0, tie: 0 }));
   assert.deepEqual(out.events, []);
-  out = a!.receive(130, '127.0.0.1:1001', packet(b!.self, [entry(x, 0, 2, 'failed')], { enabled: true, epoch: 0, tie: 0 }));
+  out = a!.receive(130, '127.0.0.1:1001', packet(b!.self, [entry(x, 0, 2, 'failed')], { family: 'gossip', enabled: true, epoch: 0, tie: 0 }));
   assert.deepEqual(brief(out.events), ['130 fail 1002@1 gossip']);
 });
 
@@ -153,17 +153,17 @@ test('switching suspicion off: suspects past T_fail fail, the others are alive a
   runAlone(a!, C.gossipIntervalMs, f - 1);
   let out = a!.tick(f);
   assert.ok(brief(out.events).includes(`${f} suspect 1002@1 timeout`));
-  b!.receive(f + 1, '127.0.0.1:1000', packet(a!.self, [entry(c!.self, 0, 0, 'suspect')], { enabled: true, epoch: 0, tie: 0 }));
+  b!.receive(f + 1, '127.0.0.1:1000', packet(a!.self, [entry(c!.self, 0, 0, 'suspect')], { family: 'gossip', enabled: true, epoch: 0, tie: 0 }));
   assert.deepEqual(b!.suspects(), [c!.self]);
   out = b!.command(f + 2, { kind: 'set-suspicion', enabled: false });
   assert.deepEqual(brief(out.events), [`${f + 2} alive 1002@1 suspicion-off`]);
   assert.equal(b!.suspicion().epoch, 1);
   // The switch spreads: a adopts the newer epoch and, c's heartbeat being older than T_fail, fails it.
-  out = a!.receive(f + 3, '127.0.0.1:1001', packet(b!.self, [], { enabled: false, epoch: 1, tie: 5 }));
+  out = a!.receive(f + 3, '127.0.0.1:1001', packet(b!.self, [], { family: 'gossip', enabled: false, epoch: 1, tie: 5 }));
   assert.ok(brief(out.events).includes(`${f + 3} fail 1002@1 timeout`));
   assert.deepEqual(a!.suspicion(), { enabled: false, epoch: 1 });
   // An older epoch does not switch it back.
-  a!.receive(f + 4, '127.0.0.1:1001', packet(b!.self, [], { enabled: true, epoch: 0, tie: 9 }));
+  a!.receive(f + 4, '127.0.0.1:1001', packet(b!.self, [], { family: 'gossip', enabled: true, epoch: 0, tie: 9 }));
   assert.deepEqual(a!.suspicion(), { enabled: false, epoch: 1 });
 });
 
@@ -216,7 +216,7 @@ test('a member never suspects or fails itself; told it failed, it reports selfDe
   const events = runAlone(a!, 0, 20_000);
   assert.ok(events.every((e) => e.member !== a!.self));
   assert.equal(a!.members().find((m) => m.id === a!.self)!.status, 'alive');
-  const out = b!.receive(100, '127.0.0.1:1000', packet(a!.self, [entry(b!.self, 0, 0, 'failed')], { enabled: true, epoch: 0, tie: 0 }));
+  const out = b!.receive(100, '127.0.0.1:1000', packet(a!.self, [entry(b!.self, 0, 0, 'failed')], { family: 'gossip', enabled: true, epoch: 0, tie: 0 }));
   assert.equal(out.selfDeclaredFailed, true);
   assert.deepEqual(out.send, []);
   const again = b!.receive(101, '127.0.0.1:1000', packet(a!.self, [entry(b!.self, 0, 0, 'failed')]));
@@ -242,7 +242,7 @@ test('the receiver-side drop rate drops before decoding and counts it', () => {
   a!.command(0, { kind: 'set-drop', rate: 7 }); // out of range: ignored
   assert.equal(a!.dropRate(), 1);
   for (let i = 0; i < 5; i++) deliver(300, b!.tick(250 * (i + 1)), a!, b!);
-  deliver(300, { send: [{ to: '127.0.0.1:1000', bytes: new Uint8Array([1]) }], events: [], nextWakeAt: 0 }, a!, b!);
+  deliver(300, { send: [{ to: '127.0.0.1:1000', bytes: new Uint8Array([1]), kind: 'gossip' }], events: [], nextWakeAt: 0 }, a!, b!);
   // Received: the five rounds, the garbage, and the datagram that confirmed b in `group`.
   assert.deepEqual({ ...a!.counters(), limits: undefined }, { received: 7, dropped: 6, malformed: 0, sent: 0, blockedIn: 0, blockedOut: 0, limits: undefined });
   assert.equal(a!.members().find((m) => m.id === b!.self)!.heartbeat, 0);
@@ -275,7 +275,7 @@ test('timers stay exact when ticks skip the list scan: a late joiner and a gossi
   const c = core(1000, { suspicion: true });
   c.start(0);
   c.command(0, { kind: 'set-suspicion', enabled: true });
-  const mode = { enabled: true, epoch: 1, tie: 0 };
+  const mode: WireMode = { family: 'gossip', enabled: true, epoch: 1, tie: 0 };
   const early = id(1001);
   const late = id(1002);
   c.receive(0, addressOf(early), packet(early, [entry(early, 1, 0, 'alive')], mode));

@@ -15,20 +15,29 @@ import { MemberList } from './member-list.ts';
 import type { CoreState } from './state.ts';
 import { emit, newEntry } from './state.ts';
 import { deathNotice, expire, forgiveLostTime, isZombie } from './failure.ts';
-import { buildPacket, gossipRound } from './gossip.ts';
+import { buildPacket, gossipRound, introducerProbe } from './gossip.ts';
 import { confirm, mergeEntry } from './merge.ts';
 import type { LimitHits } from './plausibility.ts';
 import { noHits, plausibleMember, plausibleMode } from './plausibility.ts';
 import { NewMemberLimit } from './new-member-limit.ts';
-import { hearMode, switchSuspicion } from './suspicion.ts';
-import { admit, joined, snapshot } from './join.ts';
+import { hearMode, switchMode } from './mode.ts';
+import type { ModeInfo, ProtocolMode } from './mode.ts';
+import { admit, mergeSnapshot, snapshot } from './join.ts';
 import { leave } from './leave.ts';
-import type { DropCause, Trace } from './trace.ts';
-import { newsOf } from './trace.ts';
+import type { DropCause, News, Trace } from './trace.ts';
+import { newsOf, piggybackedNews } from './trace.ts';
+import { TimerTable } from './timers.ts';
+import { BroadcastQueue } from './broadcast.ts';
+import { Awareness } from './awareness.ts';
+import { abandonProbes, answerProbe, newProbeState, startProbe, stepProbe, swimMessage, tickRelays } from './probe.ts';
+import { chooseTargets } from './heartbeat.ts';
+import { pushPullInterval } from './push-pull.ts';
 
 export interface Send {
   readonly to: Address;
   readonly bytes: Uint8Array;
+  /** What the datagram is (for the trace). */
+  readonly kind: MessageKind;
 }
 
 export interface Output {
@@ -41,6 +50,9 @@ export interface Output {
   readonly selfDeclaredFailed?: boolean;
   /** Only while tracing is on: one record per datagram sent (blocked ones included) or refused (trace.ts). */
   readonly trace?: Trace[];
+  /** SWIM anti-entropy: exchange full state with this member over TCP (the runtime sends `snapshot()`, the peer
+   *  answers with its own, and each side runs the `push-pull` command with what it got). */
+  readonly pushPull?: Address;
 }
 
 export interface MemberView {
@@ -52,15 +64,17 @@ export interface MemberView {
   readonly lastHeardAt: number;
 }
 
-/** A full membership list, as the introducer returns it to a joiner over TCP. */
+/** A full membership list, as the introducer returns it to a joiner over TCP (and SWIM's push-pull exchanges). */
 export interface JoinSnapshot {
   readonly members: readonly { id: MemberId; heartbeat: number; incarnation: number; status: MemberStatus }[];
-  readonly suspicion: { enabled: boolean; epoch: number };
+  readonly mode: ModeInfo;
 }
 
 export type Command =
   | { readonly kind: 'leave' }
-  /** Cluster-wide: spreads by gossip, a higher epoch wins (see suspicion.ts). */
+  /** Cluster-wide: spreads on every datagram, a higher epoch wins (mode.ts). A field left out is kept. */
+  | { readonly kind: 'set-mode'; readonly mode: Partial<ProtocolMode> }
+  /** Cluster-wide, as set-mode with only `suspicion`. */
   | { readonly kind: 'set-suspicion'; readonly enabled: boolean }
   /** Local: the receiver-side drop probability, 0..1. */
   | { readonly kind: 'set-drop'; readonly rate: number }
@@ -71,13 +85,17 @@ export type Command =
   /** Introducer side of a TCP join: add the joiner; `snapshot()` then gives the reply. */
   | { readonly kind: 'admit'; readonly member: MemberId }
   /** Joiner side: merge the introducer's reply. */
-  | { readonly kind: 'joined'; readonly snapshot: JoinSnapshot };
+  | { readonly kind: 'joined'; readonly snapshot: JoinSnapshot }
+  /** SWIM anti-entropy: merge a peer's full state (either side of a push-pull). */
+  | { readonly kind: 'push-pull'; readonly snapshot: JoinSnapshot };
 
 export interface CoreOptions {
   readonly self: MemberId;
   readonly config: ProtocolConfig;
   readonly rng: Rng;
   readonly suspicion?: boolean;
+  /** The protocol family to start in (default gossip); a joiner adopts the group's from the introducer. */
+  readonly family?: ProtocolMode['family'];
   readonly dropRate?: number;
   readonly trace?: boolean;
   /** Address of the introducer this member joined through; re-announced to while no alive member lives there, so a
@@ -130,14 +148,16 @@ export class MembershipCore {
       rng: opts.rng,
       list,
       introducer: opts.introducer,
-      mode: { enabled: opts.suspicion ?? false, epoch: 0, tie: 0 },
+      mode: { family: opts.family ?? 'gossip', enabled: opts.suspicion ?? false, epoch: 0, tie: 0 },
       events: [],
       via: undefined,
       refuteTo: [],
       declaredFailed: false,
-      nextGossipAt: 0,
-      nextProbeAt: 0,
-      nextExpiryAt: 0,
+      modeSince: Number.NEGATIVE_INFINITY,
+      timers: new TimerTable(),
+      broadcasts: new BroadcastQueue(),
+      awareness: new Awareness(config.awarenessMaxMultiplier),
+      probe: newProbeState(Math.floor(opts.rng.next() * 0x100000000)),
       wholeTooBig: Number.POSITIVE_INFINITY,
       rotation: 0,
       announce: false,
@@ -148,32 +168,48 @@ export class MembershipCore {
     this.tracing = opts.trace ?? false;
   }
 
-  /** Emits `start` for self; the first gossip round is one interval later (after the runtime's TCP join). */
+  /** Emits `start` for self; the first gossip round and probe are one interval later (after the runtime's TCP
+   *  join). Self is news: in ping mode it is how the group hears of the joiner. */
   start(now: number): Output {
     const st = this.st;
     st.self.lastHeardAt = st.self.statusSince = st.self.changedAt = now;
     st.list.noteVersion(st.self.address, st.self.version, now, now + st.config.tombstoneMs);
-    st.nextGossipAt = this.nextWakeAt = now + st.config.gossipIntervalMs;
-    st.nextProbeAt = now + st.config.introducerProbeMs;
+    st.timers.set('gossip', now + st.config.gossipIntervalMs);
+    if (st.introducer !== undefined) st.timers.set('introducer', now + st.config.introducerProbeMs);
+    st.broadcasts.enqueue(st.self.id);
+    this.syncFamily(now);
+    this.nextWakeAt = st.timers.next();
     emit(st, now, 'start', st.self);
     return this.finish(now, []);
   }
 
-  /** Runs the timers that are due (fail/suspect/cleanup) and, when due, a gossip round. */
+  /** Runs every timer that is due (the members' timers, gossip, probes, relays, push-pull, introducer). */
   tick(now: number): Output {
     if (this.inert) return this.finish(now, []);
     const st = this.st;
+    const t = st.timers;
     const late = now - this.nextWakeAt;
-    if (late > st.config.gossipIntervalMs) forgiveLostTime(st, now, late);
-    if (now >= st.nextExpiryAt) {
+    if (late > Math.min(st.config.gossipIntervalMs, st.config.probeIntervalMs)) forgiveLostTime(st, now, late);
+    this.syncFamily(now);
+    if (t.due('expiry', now)) {
       let next = Number.POSITIVE_INFINITY;
       for (const e of st.list.values()) if (e !== st.self) next = Math.min(next, expire(st, now, e));
-      st.nextExpiryAt = next;
+      t.set('expiry', next);
     }
     st.list.expireTombstones(now);
-    const send = now >= st.nextGossipAt ? gossipRound(st, now) : [];
-    this.nextWakeAt = Math.min(st.nextExpiryAt, st.nextGossipAt);
-    return this.finish(now, send);
+    const send: Send[] = [];
+    if (t.due('gossip', now)) send.push(...gossipRound(st, now));
+    if (t.due('introducer', now)) send.push(...introducerProbe(st, now));
+    if (t.due('relay', now)) send.push(...tickRelays(st, now));
+    if (t.due('probeStep', now)) send.push(...stepProbe(st, now));
+    if (t.due('probe', now)) send.push(...startProbe(st, now));
+    let pushPull: Address | undefined;
+    if (t.due('pushPull', now)) {
+      t.set('pushPull', now + pushPullInterval(st));
+      pushPull = chooseTargets(st, now, 1)[0]?.address;
+    }
+    this.nextWakeAt = t.next();
+    return this.finish(now, send, pushPull);
   }
 
   /** Rolls the receiver-side drop, then decodes, validates and merges one datagram. */
@@ -194,7 +230,7 @@ export class MembershipCore {
       this.count.malformed++;
       return this.finish(now, []);
     }
-    const { kind, sender, mode, entries } = decoded.msg;
+    const { kind, sender, mode, entries, probe } = decoded.msg;
     // A sender speaks only for the address it sends from: a datagram naming another (a forged or replayed packet) is
     // dropped, so a stranger can neither act as a member nor have an answer sent elsewhere.
     if (addressOf(sender.id) !== from) {
@@ -206,28 +242,37 @@ export class MembershipCore {
       return this.finish(now, []);
     }
     if (kind === 'failed-notice') {
-      // Only from a member this one has known: a stranger's notice would force a restart with one datagram.
+      // Not gossip but the sender's own verdict, told to us directly: fail-stop, whatever our incarnation. Only from a
+      // member this one has known: a stranger's notice would force a restart with one datagram.
       const known = st.list.get(sender.id) !== undefined || st.list.isTombstoned(sender.id);
       if (known && entries.some((w) => w.id === st.self.id && w.status === 'failed')) st.declaredFailed = true;
       return this.finish(now, []);
     }
-    if (isZombie(st, sender)) return this.finish(now, [{ to: from, bytes: deathNotice(st, sender) }], 'failed-notice');
+    if (isZombie(st, sender)) return this.finish(now, [{ to: from, bytes: deathNotice(st, sender), kind: 'failed-notice' }]);
     st.via = sender.id;
     if (plausibleMode(st.config, now, mode)) hearMode(st, now, mode);
     else st.hits.implausible++;
     // The datagram came from the sender's own address: it exists (confirmed as soon as its entry, which comes first,
-    // is merged). The introducer gossips only members it has confirmed (gossip.ts), as its join snapshot does: what
-    // it lists exists too.
+    // is merged; a SWIM message may not list it, so it is confirmed after the loop too). The introducer gossips only
+    // members it has confirmed (gossip.ts), as its join snapshot does: what it lists exists too.
     const vouched = from === st.introducer;
+    const src = { reason: 'gossip', from, sender: sender.id };
     for (const w of entries) {
-      mergeEntry(st, now, w, 'gossip', from);
+      mergeEntry(st, now, w, src);
       if (st.declaredFailed) break;
       if (vouched || w.id === sender.id) confirmListed(st, now, w.id);
     }
     st.via = undefined;
-    if (st.refuteTo.length === 0 || st.declaredFailed) return this.finish(now, []);
-    const refutation = buildPacket(st, now);
-    return this.finish(now, [...new Set(st.refuteTo)].map((to) => ({ to, bytes: refutation })));
+    if (st.declaredFailed) return this.finish(now, []);
+    confirmListed(st, now, sender.id);
+    this.syncFamily(now);
+    const send = probe === undefined ? [] : answerProbe(st, now, kind, probe, from);
+    if (st.refuteTo.length > 0) {
+      const refutation = st.mode.family === 'gossip' ? buildPacket(st, now) : swimMessage(st, 'gossip', undefined, st.self);
+      for (const to of new Set(st.refuteTo)) send.push({ to, bytes: refutation, kind: 'gossip' });
+    }
+    this.nextWakeAt = Math.min(this.nextWakeAt, st.timers.next());
+    return this.finish(now, send);
   }
 
   command(now: number, cmd: Command): Output {
@@ -252,16 +297,24 @@ export class MembershipCore {
         this.left = true;
         return this.finish(now, send);
       }
+      case 'set-mode':
+        switchMode(st, now, cmd.mode);
+        break;
       case 'set-suspicion':
-        switchSuspicion(st, now, cmd.enabled);
+        switchMode(st, now, { suspicion: cmd.enabled });
         break;
       case 'admit':
         admit(st, now, cmd.member);
         break;
       case 'joined':
-        joined(st, now, cmd.snapshot);
+        mergeSnapshot(st, now, cmd.snapshot, 'snapshot');
+        break;
+      case 'push-pull':
+        mergeSnapshot(st, now, cmd.snapshot, 'push-pull');
         break;
     }
+    this.syncFamily(now);
+    this.nextWakeAt = Math.min(this.nextWakeAt, st.timers.next());
     return this.finish(now, []);
   }
 
@@ -285,6 +338,16 @@ export class MembershipCore {
 
   suspicion(): { enabled: boolean; epoch: number } {
     return { enabled: this.st.mode.enabled, epoch: this.st.mode.epoch };
+  }
+
+  /** The protocol in force here: family, suspicion and the epoch of the switch that set them. */
+  mode(): ModeInfo {
+    return { family: this.st.mode.family, suspicion: this.st.mode.enabled, epoch: this.st.mode.epoch };
+  }
+
+  /** Lifeguard's local health: 0 (healthy) up to awarenessMaxMultiplier − 1. */
+  health(): number {
+    return this.st.awareness.health;
   }
 
   dropRate(): number {
@@ -312,8 +375,23 @@ export class MembershipCore {
     return this.finish(now, []);
   }
 
-  /** Holds back what goes to blocked addresses, and traces what is sent (`kind`: what the sends are). */
-  private finish(now: number, all: Send[], kind: MessageKind = 'gossip'): Output {
+  /** Arms or disarms the ping-mode timers to match the family in force (a switch may arrive on any path). */
+  private syncFamily(now: number): void {
+    const st = this.st;
+    const t = st.timers;
+    if (st.mode.family === 'ping') {
+      // The first probe at a random point of the period, so members do not probe in lockstep.
+      if (t.get('probe') === Number.POSITIVE_INFINITY) t.set('probe', now + st.rng.next() * st.config.probeIntervalMs);
+      if (t.get('pushPull') === Number.POSITIVE_INFINITY) t.set('pushPull', now + st.rng.next() * pushPullInterval(st));
+    } else if (t.get('probe') !== Number.POSITIVE_INFINITY) {
+      t.stop('probe');
+      t.stop('pushPull');
+      abandonProbes(st);
+    }
+  }
+
+  /** Holds back what goes to blocked addresses, and traces what is sent. */
+  private finish(now: number, all: Send[], pushPull?: Address): Output {
     const st = this.st;
     const events = st.events;
     st.events = [];
@@ -322,19 +400,23 @@ export class MembershipCore {
     this.count.blockedOut += all.length - send.length;
     this.count.sent += send.length;
     const base: Output = { send, events, nextWakeAt: this.inert ? now + IDLE_WAKE_MS : this.nextWakeAt };
-    const out = this.tracing ? { ...base, trace: this.traceOf(now, all, kind) } : base;
+    const traced = this.tracing ? { ...base, trace: this.traceOf(now, all) } : base;
+    const out: Output = pushPull === undefined || this.inert ? traced : { ...traced, pushPull };
     if (!st.declaredFailed || this.reportedFailed) return out;
     this.reportedFailed = true;
     return { ...out, send: [], selfDeclaredFailed: true };
   }
 
-  private traceOf(now: number, sent: Send[], kind: MessageKind): Trace[] {
+  private traceOf(now: number, sent: Send[]): Trace[] {
     const trace = this.refused;
     this.refused = [];
     if (sent.length === 0) return trace;
     const from = this.st.self.address;
-    const news = kind === 'gossip' ? newsOf(this.st, now) : [];
-    for (const { to, bytes } of sent) {
+    // A heartbeat gossip packet carries the whole list: its news is what changed lately; any other message carries
+    // only news (piggybacked), read back from its bytes.
+    let listNews: News[] | undefined;
+    for (const { to, bytes, kind } of sent) {
+      const news = kind === 'gossip' && this.st.mode.family === 'gossip' ? (listNews ??= newsOf(this.st, now)) : piggybackedNews(bytes);
       const t: Trace = { type: 'send', kind, from, to, bytes: bytes.length, news };
       trace.push(this.blocked.has(to) ? { ...t, dropped: 'blocked' } : t);
     }

@@ -1,20 +1,22 @@
-// The local failure detector: the timers that move a member from alive to suspect or failed, from suspect to failed,
-// and from failed or left to removed.
+// The members' own timers: alive to suspect or failed (gossip mode's heartbeat timeout; in ping mode probes decide,
+// probe.ts), suspect to failed, and failed or left to removed.
 import type { CoreState } from './state.ts';
 import { emit, transition } from './state.ts';
 import type { Entry } from './member-list.ts';
 import { isLive } from './member-list.ts';
 import { PacketBuilder } from './codec.ts';
 import type { WireMember } from './codec.ts';
+import { suspectTimeoutOf } from './suspicion.ts';
+import { abandonProbes } from './probe.ts';
 
 /** When `e` next changes by itself if nothing is heard. */
 export function deadlineOf(st: CoreState, e: Entry): number {
   const c = st.config;
   switch (e.status) {
     case 'alive':
-      return e.lastHeardAt + c.failTimeoutMs;
+      return st.mode.family === 'gossip' ? e.lastHeardAt + c.failTimeoutMs : Number.POSITIVE_INFINITY;
     case 'suspect':
-      return e.statusSince + c.suspectTimeoutMs;
+      return e.statusSince + suspectTimeoutOf(st, e);
     case 'failed':
     case 'left':
       return e.statusSince + c.cleanupTimeoutMs;
@@ -65,4 +67,7 @@ export function forgiveLostTime(st: CoreState, now: number, lost: number): void 
     e.lastHeardAt = Math.min(now, e.lastHeardAt + lost);
     e.statusSince = Math.min(now, e.statusSince + lost);
   }
+  // A probe that was open across the gap had no fair chance of an ack: no verdict.
+  abandonProbes(st);
+  if (st.timers.get('probe') < now) st.timers.set('probe', now);
 }

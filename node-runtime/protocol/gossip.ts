@@ -1,5 +1,6 @@
-// One gossip round and the packet it sends: the whole list when it fits in maxPacketBytes, otherwise self, the
-// entries whose status or incarnation changed lately (the news), and a rotating window over the rest.
+// One gossip round and the packet it sends. Gossip mode: the heartbeat is bumped and the whole list goes out when it
+// fits in maxPacketBytes, otherwise self, the entries whose status or incarnation changed lately (the news), and a
+// rotating window over the rest. Ping mode: only news, and only when there is some (memberlist's gossip timer).
 import type { Send } from './core.ts';
 import type { CoreState } from './state.ts';
 import { PacketBuilder } from './codec.ts';
@@ -7,6 +8,7 @@ import type { Entry } from './member-list.ts';
 import { isLive } from './member-list.ts';
 import type { Address } from './member-id.ts';
 import { bumpHeartbeat, chooseTargets } from './heartbeat.ts';
+import { swimMessage } from './probe.ts';
 
 /** The introducer (a member that joined through nobody) lists only members it has confirmed: the others trust its
  *  gossip, as they trust its join snapshot, to tell them whom they may send to (member-list.ts). */
@@ -49,20 +51,37 @@ function newPacket(st: CoreState): PacketBuilder {
   return packet;
 }
 
-/** Bumps the heartbeat and gossips to `fanout` random live members; also, every introducerProbeMs, to the
- *  introducer's address while no live member is known there, so a restarted introducer relearns the group. */
+/** Whether this member gossips its heartbeat: in gossip mode, and for T_fail after switching to ping mode, so a
+ *  member that has not heard of the switch yet does not time it out (a switch never fails anyone). */
+export function gossipsHeartbeat(st: CoreState, now: number): boolean {
+  return st.mode.family === 'gossip' || now < st.modeSince + st.config.failTimeoutMs;
+}
+
+/** Gossip mode: bumps the heartbeat and sends the list to `fanout` random live members. Ping mode: sends the news
+ *  queue, if any, to `fanout` random live members. */
 export function gossipRound(st: CoreState, now: number): Send[] {
-  bumpHeartbeat(st, now);
-  st.nextGossipAt = now + st.config.gossipIntervalMs;
+  st.timers.set('gossip', now + st.config.gossipIntervalMs);
+  const heartbeat = gossipsHeartbeat(st, now);
+  if (!heartbeat && st.broadcasts.size === 0) return [];
   // A member that just joined announces itself to all it knows (up to leaveFanout): until its datagram proves it
   // exists, nobody else may send to it (member-list.ts `confirmed`).
-  const to = chooseTargets(st, now, st.announce ? st.config.leaveFanout : st.config.fanout).map((e) => e.address);
+  const to = chooseTargets(st, now, st.announce ? st.config.leaveFanout : st.config.fanout);
   st.announce = false;
-  if (st.introducer !== undefined && now >= st.nextProbeAt) {
-    st.nextProbeAt = now + st.config.introducerProbeMs;
-    if (!liveAt(st, st.introducer)) to.push(st.introducer);
-  }
   if (to.length === 0) return [];
-  const bytes = buildPacket(st, now);
-  return to.map((address) => ({ to: address, bytes }));
+  let bytes: Uint8Array;
+  if (heartbeat) {
+    bumpHeartbeat(st, now);
+    bytes = buildPacket(st, now);
+  } else {
+    bytes = swimMessage(st, 'gossip', undefined);
+  }
+  return to.map((e) => ({ to: e.address, bytes, kind: 'gossip' }));
+}
+
+/** Every introducerProbeMs, while no live member is known at the introducer's address, our list goes there, so a
+ *  restarted introducer relearns the group. */
+export function introducerProbe(st: CoreState, now: number): Send[] {
+  st.timers.set('introducer', now + st.config.introducerProbeMs);
+  if (st.introducer === undefined || liveAt(st, st.introducer)) return [];
+  return [{ to: st.introducer, bytes: buildPacket(st, now), kind: 'gossip' }];
 }

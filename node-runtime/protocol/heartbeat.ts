@@ -18,19 +18,20 @@ export function hearHeartbeat(e: Entry, heartbeat: number, now: number): void {
   }
 }
 
-/** Up to `k` distinct random live, confirmed members other than self (never an address that has not spoken:
+/** Up to `k` distinct random live, confirmed members other than self (and as `accept` allows; never an address that has not spoken:
  *  member-list.ts). Suspects are included: they must hear their suspicion to refute it. When most of the list has
  *  gone quiet (no heartbeat increase within a third of T_fail) — a crash wave: dead but not yet failed — all but one
  *  target are drawn from the members heard from lately, the last from every live member: gossip spent on the dead had
  *  slowed the survivors' heartbeats past T_fail (issue 9: 0.9 % of simulated 5-of-10 crash waves failed a survivor,
  *  0 of 2,000 since). With most members fresh the choice is uniform: preferring the fresh there starved members
  *  behind heavy loss of the gossip they refute by (false failures at 30 % loss with suspicion on). */
-export function chooseTargets(st: CoreState, now: number, k: number): Entry[] {
+export function chooseTargets(st: CoreState, now: number, k: number, accept: (e: Entry) => boolean = () => true): Entry[] {
   const fresh: Entry[] = [];
   const quiet: Entry[] = [];
-  const recent = now - st.config.failTimeoutMs / 3;
+  // Only heartbeats tell fresh from quiet: in ping mode the choice is uniform.
+  const recent = st.mode.family === 'gossip' ? now - st.config.failTimeoutMs / 3 : Number.NEGATIVE_INFINITY;
   for (const e of st.list.values()) {
-    if (e === st.self || !isLive(e.status) || !e.confirmed) continue;
+    if (e === st.self || !isLive(e.status) || !e.confirmed || !accept(e)) continue;
     (e.lastHeardAt >= recent ? fresh : quiet).push(e);
   }
   const n = Math.min(k, fresh.length + quiet.length);

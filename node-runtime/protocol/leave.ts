@@ -8,11 +8,12 @@ import { chooseTargets } from './heartbeat.ts';
 
 export function leave(st: CoreState, now: number): Send[] {
   st.self.status = 'left';
+  st.list.liveChanged(-1);
   st.self.incarnation++;
   st.self.changedAt = now;
   emit(st, now, 'stop', st.self, 'leave');
   const packet = new PacketBuilder(st.self, st.mode, st.config.maxPacketBytes);
   packet.add(st.self);
   const bytes = packet.encode();
-  return chooseTargets(st, now, st.config.leaveFanout).map((e) => ({ to: e.address, bytes }));
+  return chooseTargets(st, now, st.config.leaveFanout).map((e) => ({ to: e.address, bytes, kind: 'gossip' }));
 }

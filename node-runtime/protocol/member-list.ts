@@ -1,6 +1,6 @@
 // One observer's membership list: the entries, the tombstones of removed ids, and the newest version seen per
-// address. Holds state and the precedence rule; the mechanisms that change it live in their own files. Everything a
-// peer can grow is bounded (issue 9): entries by maxMembers (merge.ts refuses), tombstones by maxTombstones (the
+// address. Holds state; the precedence rule (precedence.ts) and the mechanisms that change it live in their own
+// files. Everything a peer can grow is bounded (issue 9): entries by maxMembers (merge.ts refuses), tombstones by maxTombstones (the
 // oldest go first), remembered versions by both (pruned once their address is neither listed nor tombstoned).
 import type { MemberStatus } from './events.ts';
 import type { Address, MemberId } from './member-id.ts';
@@ -22,13 +22,8 @@ export interface Entry extends WireEntry {
    *  join snapshot. Only confirmed members are sent to, and only they supersede older versions (merge.ts), so a
    *  forged entry never turns the group into a reflector or locks an address out. */
   confirmed: boolean;
-}
-
-const RANK: Record<MemberStatus, number> = { alive: 0, suspect: 1, failed: 2, left: 2 };
-
-/** Precedence for one id: a higher incarnation wins; at an equal one failed/left > suspect > alive. */
-export function outranks(a: { incarnation: number; status: MemberStatus }, b: { incarnation: number; status: MemberStatus }): boolean {
-  return a.incarnation > b.incarnation || (a.incarnation === b.incarnation && RANK[a.status] > RANK[b.status]);
+  /** Lifeguard: the members other than the first suspecter that confirmed the current suspicion (suspicion.ts). */
+  confirmers?: Set<MemberId>;
 }
 
 /** Alive or suspect: still gossiped to, still counted in. */
@@ -47,6 +42,8 @@ export class MemberList {
    *  listed, and a newer version supersedes without a scan of the list. */
   private readonly listedAt = new Map<Address, Entry[]>();
 
+  private liveCount = 0;
+
   constructor(private readonly maxTombstones: number, private readonly maxVersions: number, private readonly hits: LimitHits) {}
 
   get size(): number {
@@ -61,6 +58,16 @@ export class MemberList {
     return this.newest.size;
   }
 
+  /** Members alive or suspect, self included: the live estimate of N that timings scale with. */
+  get live(): number {
+    return this.liveCount;
+  }
+
+  /** Called by `transition` when an entry moves in or out of the live statuses. */
+  liveChanged(delta: number): void {
+    this.liveCount += delta;
+  }
+
   get(id: MemberId): Entry | undefined {
     return this.entries.get(id);
   }
@@ -70,6 +77,7 @@ export class MemberList {
   }
 
   add(entry: Entry): void {
+    if (isLive(entry.status)) this.liveCount++;
     this.entries.set(entry.id, entry);
     const here = this.listedAt.get(entry.address);
     if (here === undefined) this.listedAt.set(entry.address, [entry]);
@@ -80,6 +88,7 @@ export class MemberList {
   remove(id: MemberId, until: number): void {
     const e = this.entries.get(id);
     if (e === undefined) return;
+    if (isLive(e.status)) this.liveCount--;
     this.entries.delete(id);
     const left = this.listedAt.get(e.address)!.filter((x) => x !== e);
     if (left.length === 0) this.listedAt.delete(e.address);

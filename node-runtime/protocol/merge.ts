@@ -1,44 +1,73 @@
-// Merging one gossiped entry into the list: learning new members, hearing heartbeats, and the rules that keep the
-// list fail-stop (a failed, left or removed id never comes back; an older version of an address never comes back).
+// Merging one entry heard about a member (gossip, SWIM piggyback, push-pull, a join snapshot) into the list: learning
+// new members, hearing heartbeats, and applying the one precedence rule (precedence.ts). The list stays fail-stop: a
+// failed, left or removed id never comes back, and an older version of an address never comes back.
 import type { CoreState } from './state.ts';
-import { emit, newEntry, transition } from './state.ts';
+import { emit, newEntry, renew, transition } from './state.ts';
 import type { WireEntry } from './codec.ts';
 import type { Entry } from './member-list.ts';
 import { isLive } from './member-list.ts';
 import { hearHeartbeat } from './heartbeat.ts';
-import { hearStatus, refute } from './suspicion.ts';
-import type { Address } from './member-id.ts';
+import { confirmSuspicion, refute } from './suspicion.ts';
+import { decide } from './precedence.ts';
+import type { Decision } from './precedence.ts';
+import type { Address, MemberId } from './member-id.ts';
 import { addressOf } from './member-id.ts';
 import { plausibleEntry } from './plausibility.ts';
 
-/** `reason` labels a join learned this way (`gossip`, `introducer`, `snapshot`); `from` is owed any refutation. */
-export function mergeEntry(st: CoreState, now: number, w: WireEntry, reason: string, from: Address | undefined): void {
+/** Where a merged entry came from: `reason` labels a join learned this way (`gossip`, `introducer`, `snapshot`,
+ *  `push-pull`); `from` is owed any refutation; `sender` is who vouches for it (a Lifeguard confirmation). */
+export interface Source {
+  readonly reason: string;
+  readonly from?: Address;
+  readonly sender?: MemberId;
+}
+
+export function mergeEntry(st: CoreState, now: number, w: WireEntry, src: Source): void {
   if (!plausibleEntry(st.config, now, w)) {
     st.hits.implausible++;
     return;
   }
-  if (w.id === st.self.id) return hearOfSelf(st, now, w, from);
+  if (w.id === st.self.id) return hearOfSelf(st, now, w, src);
   const e = st.list.get(w.id);
   // A listed id is never tombstoned (only removed or never-learned ids are), so the common case costs one lookup.
-  if (e === undefined) return st.list.isTombstoned(w.id) ? undefined : learn(st, now, w, reason, from);
+  if (e === undefined) return st.list.isTombstoned(w.id) ? undefined : learn(st, now, w, src);
   if (!isLive(e.status)) return; // fail-stop: never revived
   if (isLive(w.status)) hearHeartbeat(e, w.heartbeat, now);
-  if (w.status === 'left') {
-    // Not a local decision in either mode: the member said so itself.
-    if (w.incarnation >= e.incarnation) {
-      e.incarnation = w.incarnation;
-      transition(st, now, e, 'left', 'gossip');
-    }
-  } else if (st.mode.enabled) {
-    hearStatus(st, now, e, w);
-  } else if (w.status !== 'failed' && w.incarnation > e.incarnation) {
-    // Without suspicion a failure is each observer's own decision, so gossiped `failed` is not adopted.
-    e.incarnation = w.incarnation;
-    e.changedAt = now;
+  apply(st, now, e, decideFor(st, e, w, false), src);
+}
+
+function decideFor(st: CoreState, e: Entry, w: WireEntry, self: boolean): Decision {
+  return decide(e, w, { family: st.mode.family, suspicion: st.mode.enabled }, self);
+}
+
+function apply(st: CoreState, now: number, e: Entry, d: Decision, src: Source): void {
+  switch (d.kind) {
+    case 'keep':
+      return;
+    case 'confirm':
+      return confirmSuspicion(st, now, e, src.sender);
+    case 'refute':
+      return refute(st, now, d.incarnation, src.from);
+    case 'declared-failed':
+      st.declaredFailed = true;
+      return;
+    case 'set':
+      if (d.status === e.status) {
+        renew(st, now, e, d.incarnation);
+        // A new suspicion (of a refutation we never heard) is a new timer, with no confirmations yet.
+        if (e.status === 'suspect') {
+          e.statusSince = now;
+          e.confirmers = undefined;
+          st.timers.pull('expiry', now);
+        }
+        return;
+      }
+      e.incarnation = d.incarnation;
+      transition(st, now, e, d.status, d.reason);
   }
 }
 
-function learn(st: CoreState, now: number, w: WireEntry, reason: string, from: Address | undefined): void {
+function learn(st: CoreState, now: number, w: WireEntry, src: Source): void {
   const newest = st.list.newestVersion(addressOf(w.id));
   // A dead member we never knew, or an older run of an address we have seen restarted: remember it as gone.
   if (!isLive(w.status) || (newest !== undefined && w.version < newest)) {
@@ -47,9 +76,9 @@ function learn(st: CoreState, now: number, w: WireEntry, reason: string, from: A
   }
   // Older than a version listed there but not yet confirmed: most likely a dead run in stale gossip, but the newer
   // one may be forged, so this one is only not learned second-hand (its own datagrams still list it).
-  if (from !== addressOf(w.id) && st.list.at(addressOf(w.id)).some((e) => e.version > w.version)) return;
+  if (src.from !== addressOf(w.id) && st.list.at(addressOf(w.id)).some((e) => e.version > w.version)) return;
   // Bounded (issue 9): a gossiping sender introduces at most so many a second, and the list holds at most so many.
-  if (from !== undefined && !st.newMembers.allow(now, from)) {
+  if (src.from !== undefined && !st.newMembers.allow(now, src.from)) {
     st.hits.newMemberRate++;
     return;
   }
@@ -61,9 +90,11 @@ function learn(st: CoreState, now: number, w: WireEntry, reason: string, from: A
   if (e === undefined) return;
   st.list.add(e);
   // Its fail timer (alive, heard now) is the only one it brings; a transition below pulls the bound in itself.
-  st.nextExpiryAt = Math.min(st.nextExpiryAt, now + st.config.failTimeoutMs);
-  emit(st, now, 'join', e, reason);
-  if (w.status === 'suspect' && st.mode.enabled) transition(st, now, e, 'suspect', 'gossip');
+  st.timers.pull('expiry', now + st.config.failTimeoutMs);
+  st.broadcasts.enqueue(e.id);
+  emit(st, now, 'join', e, src.reason);
+  // Learned alive at the heard incarnation; what more it heard (a suspicion) is the precedence rule's to decide.
+  if (w.status !== 'alive') apply(st, now, e, decideFor(st, e, w, false), src);
 }
 
 /** Proof that `e` exists (a datagram from it, or the introducer's snapshot): it may now be sent to, and as the newest
@@ -85,10 +116,9 @@ function supersede(st: CoreState, now: number, newer: Entry): void {
   }
 }
 
-function hearOfSelf(st: CoreState, now: number, w: WireEntry, from: Address | undefined): void {
+function hearOfSelf(st: CoreState, now: number, w: WireEntry, src: Source): void {
   // A heartbeat of ours higher than our own (forged, within what our age allows) would hide every real one until we
   // passed it, and we would be failed for silence: continue from it instead.
   if (w.heartbeat > st.self.heartbeat) st.self.heartbeat = w.heartbeat;
-  if (w.status === 'failed' || w.status === 'left') st.declaredFailed = true;
-  else if (w.status === 'suspect' && from !== undefined) refute(st, now, w, from);
+  apply(st, now, st.self, decideFor(st, st.self, w, true), src);
 }

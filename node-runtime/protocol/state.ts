@@ -10,6 +10,11 @@ import type { Rng } from './rng.ts';
 import { wireIds } from './wire-ids.ts';
 import type { LimitHits } from './plausibility.ts';
 import type { NewMemberLimit } from './new-member-limit.ts';
+import { isLive } from './member-list.ts';
+import type { Awareness } from './awareness.ts';
+import type { BroadcastQueue } from './broadcast.ts';
+import type { TimerTable } from './timers.ts';
+import type { ProbeState } from './probe.ts';
 
 export interface CoreState {
   readonly self: Entry;
@@ -26,11 +31,16 @@ export interface CoreState {
   refuteTo: Address[];
   /** Set when the group declared this member failed or left: it cannot refute (fail-stop) and goes inert. */
   declaredFailed: boolean;
-  nextGossipAt: number;
-  nextProbeAt: number;
-  /** No listed member's timer is due before this, so a tick skips the O(N) scan until then. A lower bound: hearing
-   *  a heartbeat only moves a timer later; what may move one earlier (a status change, a new member) pulls it in. */
-  nextExpiryAt: number;
+  /** When the protocol family last changed here (ping mode keeps heartbeat gossip for T_fail after it, mode.ts). */
+  modeSince: number;
+  /** Every timer. `expiry` is a lower bound on the members' own timers, so a tick skips the O(N) scan until then:
+   *  hearing a heartbeat only moves a timer later; what may move one earlier (a status change, a new member, a
+   *  Lifeguard confirmation) pulls it in. */
+  readonly timers: TimerTable;
+  /** News to piggyback (SWIM). */
+  readonly broadcasts: BroadcastQueue;
+  readonly awareness: Awareness;
+  readonly probe: ProbeState;
   /** A list of this many others did not fit one packet: larger ones skip the attempt (gossip.ts). */
   wholeTooBig: number;
   /** Where the rotating window of a packet that cannot hold the whole list starts (gossip.ts). */
@@ -50,13 +60,23 @@ export function emit(st: CoreState, now: number, event: EventKind, e: Entry, rea
   st.events.push(st.via === undefined ? why : { ...why, via: st.via });
 }
 
-/** Moves a member to `status` and records it as the matching event. */
+/** Moves a member to `status` and records it as the matching event; the change is news to spread. */
 export function transition(st: CoreState, now: number, e: Entry, status: MemberStatus, reason: string): void {
+  if (isLive(e.status) !== isLive(status)) st.list.liveChanged(isLive(status) ? 1 : -1);
   e.status = status;
   e.statusSince = now;
   e.changedAt = now;
-  st.nextExpiryAt = Math.min(st.nextExpiryAt, now);
+  e.confirmers = undefined;
+  st.timers.pull('expiry', now);
+  st.broadcasts.enqueue(e.id);
   emit(st, now, KIND_OF[status], e, reason);
+}
+
+/** A member's incarnation moved without a status change (a refutation we hear late, our own refutation): news too. */
+export function renew(st: CoreState, now: number, e: Entry, incarnation: number): void {
+  e.incarnation = incarnation;
+  e.changedAt = now;
+  st.broadcasts.enqueue(e.id);
 }
 
 /** Parses an id that arrived outside the codec (commands, snapshots); only the canonical spelling is accepted, since

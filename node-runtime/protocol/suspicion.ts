@@ -1,67 +1,48 @@
-// Suspicion: a member first suspected, the suspicion spread by gossip, refuted by the suspect bumping its
-// incarnation. The mode is cluster-wide and switchable at run time: a switch bumps an epoch, packets carry
-// (enabled, epoch, tie) and the higher (epoch, tie) wins, so the last switch spreads like any other news.
+// Suspicion: a member first suspected, the suspicion spread, refuted by the suspect bumping its incarnation. In ping
+// mode its timeout is Lifeguard's (Dadgar et al. 2018; memberlist's suspicion.go): it starts at
+// suspicionMaxTimeoutMult × the shortest and falls towards the shortest as independent confirmations arrive, so a
+// suspicion nobody else shares (a slow observer, a lossy path) has long to be refuted, while a crash that every
+// prober sees is declared quickly. The shortest grows with log10 of the live group size.
 import type { CoreState } from './state.ts';
-import { transition } from './state.ts';
-import type { WireEntry, WireMode } from './codec.ts';
+import { renew } from './state.ts';
 import type { Entry } from './member-list.ts';
+import type { Address, MemberId } from './member-id.ts';
 
-function newer(a: WireMode, b: WireMode): boolean {
-  if (a.epoch !== b.epoch) return a.epoch > b.epoch;
-  if (a.tie !== b.tie) return a.tie > b.tie;
-  return a.enabled && !b.enabled;
+/** memberlist's suspicionTimeout(mult, n, interval): mult · max(1, log10 n) · interval. */
+export function suspicionTimeout(mult: number, n: number, intervalMs: number): number {
+  return Math.round(mult * Math.max(1, Math.log10(Math.max(1, n))) * intervalMs);
 }
 
-/** The `set-suspicion` command: a new epoch, with a random tie-break against a concurrent switch elsewhere. */
-export function switchSuspicion(st: CoreState, now: number, enabled: boolean): void {
-  apply(st, now, { enabled, epoch: st.mode.epoch + 1, tie: Math.floor(st.rng.next() * 0x100000000) });
+/** How long the suspicion of `e` lasts in all, given the confirmations it has had so far. */
+export function suspectTimeoutOf(st: CoreState, e: Entry): number {
+  const c = st.config;
+  if (st.mode.family === 'gossip') return c.suspectTimeoutMs;
+  const n = st.list.live;
+  const min = suspicionTimeout(c.suspicionMult, n, c.probeIntervalMs);
+  const max = c.suspicionMaxTimeoutMult * min;
+  // The confirmations to expect: the suspecter and the suspect cannot confirm, and a small group has few others.
+  const k = n - 2 < c.suspicionMult - 2 ? 0 : c.suspicionMult - 2;
+  if (k < 1) return min;
+  const confirmed = Math.min(k, e.confirmers?.size ?? 0);
+  const frac = Math.log(confirmed + 1) / Math.log(k + 1);
+  return Math.max(min, Math.floor(max - frac * (max - min)));
 }
 
-/** Adopts a mode heard by gossip (or from a join snapshot) if it is newer than ours. */
-export function hearMode(st: CoreState, now: number, mode: WireMode): void {
-  if (newer(mode, st.mode)) apply(st, now, mode);
+/** The suspicion we hold of `e`, heard again from `sender` at the same incarnation: counted once per member. A
+ *  confirmation shortens the timer, so the expiry scan is pulled in. */
+export function confirmSuspicion(st: CoreState, now: number, e: Entry, sender: MemberId | undefined): void {
+  if (sender === undefined || sender === st.self.id || sender === e.id) return;
+  e.confirmers ??= new Set();
+  // Bounded: past suspicionMult confirmations the timeout is already at its shortest.
+  if (e.confirmers.size >= st.config.suspicionMult || e.confirmers.has(sender)) return;
+  e.confirmers.add(sender);
+  st.timers.pull('expiry', now);
 }
 
-/** A joiner takes the group's mode from the introducer's snapshot (which carries no tie-break: later gossip at the
- *  same epoch brings it). */
-export function adoptGroupMode(st: CoreState, now: number, mode: { enabled: boolean; epoch: number }): void {
-  if (mode.epoch >= st.mode.epoch) apply(st, now, { ...mode, tie: 0 });
-}
-
-function apply(st: CoreState, now: number, mode: WireMode): void {
-  const wasEnabled = st.mode.enabled;
-  st.mode = mode;
-  if (!wasEnabled || mode.enabled) return;
-  // Switched off: suspects go back to timer-based liveness, failed only if their heartbeat is already too old.
-  for (const e of st.list.values()) {
-    if (e.status !== 'suspect') continue;
-    if (now - e.lastHeardAt >= st.config.failTimeoutMs) transition(st, now, e, 'failed', 'timeout');
-    else transition(st, now, e, 'alive', 'suspicion-off');
-  }
-}
-
-/** Suspicion-mode merge of a gossiped status into a live entry (precedence: member-list.ts `outranks`). */
-export function hearStatus(st: CoreState, now: number, e: Entry, w: WireEntry): void {
-  if (w.incarnation < e.incarnation) return;
-  if (w.status === 'failed') {
-    // Adopted at once, so the time for every member to detect is not gated by each one's own timer.
-    transition(st, now, e, 'failed', 'gossip');
-  } else if (w.status === 'suspect') {
-    const fresh = w.incarnation > e.incarnation;
-    e.incarnation = w.incarnation;
-    if (e.status === 'alive') transition(st, now, e, 'suspect', 'gossip');
-    else if (fresh) e.statusSince = e.changedAt = now; // a new suspicion of a refutation we never heard: a new timer
-  } else if (w.incarnation > e.incarnation) {
-    e.incarnation = w.incarnation;
-    e.changedAt = now;
-    if (e.status === 'suspect') transition(st, now, e, 'alive', 'refuted');
-  }
-}
-
-/** Self heard as suspect at an incarnation at least its own: outbid it, and answer the sender at once. */
-export function refute(st: CoreState, now: number, w: WireEntry, sender: string): void {
-  if (!st.mode.enabled || w.incarnation < st.self.incarnation) return;
-  st.self.incarnation = w.incarnation + 1;
-  st.self.changedAt = now;
-  st.refuteTo.push(sender);
+/** Self heard as suspect at an incarnation at least its own: outbid it, answer the sender at once, and count it
+ *  against our own health (Lifeguard: being suspected hints that we are the slow one). */
+export function refute(st: CoreState, now: number, incarnation: number, sender: Address | undefined): void {
+  renew(st, now, st.self, incarnation);
+  st.awareness.apply(1);
+  if (sender !== undefined) st.refuteTo.push(sender);
 }

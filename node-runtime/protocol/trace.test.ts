@@ -20,14 +20,14 @@ function entry(member: string, status: WireEntry['status'] = 'alive', incarnatio
 }
 
 const gossip = (sender: string, entries: WireEntry[], enabled = false) =>
-  encodeGossip({ kind: 'gossip', sender: entry(sender), mode: { enabled, epoch: enabled ? 1 : 0, tie: 0 }, entries });
+  encodeGossip({ kind: 'gossip', sender: entry(sender), mode: { family: 'gossip', enabled, epoch: enabled ? 1 : 0, tie: 0 }, entries });
 
 /** A started core for A that knows B (and X, unless `withX` is false) from a join snapshot. */
 function coreA(opts: Partial<CoreOptions> = {}, withX = true): MembershipCore {
   const c = new MembershipCore({ self: A, config: C, rng: createRng(1), ...opts });
   c.start(0);
   const members = [A, B, ...(withX ? [X] : [])].map((id) => ({ id, heartbeat: 0, incarnation: 0, status: 'alive' as const }));
-  c.command(0, { kind: 'joined', snapshot: { members, suspicion: { enabled: opts.suspicion ?? false, epoch: 0 } } });
+  c.command(0, { kind: 'joined', snapshot: { members, mode: { family: 'gossip', suspicion: opts.suspicion ?? false, epoch: 0 } } });
   return c;
 }
 

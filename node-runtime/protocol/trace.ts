@@ -4,6 +4,7 @@
 import type { MemberStatus } from './events.ts';
 import type { Address, MemberId } from './member-id.ts';
 import type { MessageKind } from './codec.ts';
+import { decodeGossip } from './codec.ts';
 import type { CoreState } from './state.ts';
 
 /** A status change a packet carries: a suspicion, a failure, a leave, or a refutation (`alive` at a new incarnation). */
@@ -75,4 +76,11 @@ export class TraceSampler {
     this.unsampled = 0;
     return batch;
   }
+}
+
+/** The entries a SWIM message or news gossip carries: all of them are news (broadcast.ts). */
+export function piggybackedNews(bytes: Uint8Array): News[] {
+  const decoded = decodeGossip(bytes);
+  if (!decoded.ok) return [];
+  return decoded.msg.entries.map((e) => ({ member: e.id, status: e.status, incarnation: e.incarnation }));
 }

@@ -51,7 +51,7 @@ describe('keyed cluster', () => {
     const before = target.stats();
     const phantom = { id: formatMemberId('127.0.0.1', 21599, 1), host: '127.0.0.1', port: 21599, version: 1 };
     const valid = encodeGossip({
-      kind: 'gossip', sender: phantom, mode: { enabled: false, epoch: 0, tie: 0 },
+      kind: 'gossip', sender: phantom, mode: { family: 'gossip', enabled: false, epoch: 0, tie: 0 },
       entries: [{ ...phantom, heartbeat: 1, incarnation: 0, status: 'alive' }],
     });
     const otherCluster = new Keyring([parseKey(generateKey())]);

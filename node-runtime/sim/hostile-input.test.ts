@@ -15,7 +15,7 @@ const MAX = Number.MAX_SAFE_INTEGER;
 /** The simulator's epoch (its cores' clock at virtual 0). */
 const EPOCH = 1_700_000_000_000;
 const STRANGER = '127.0.0.1:9999';
-const OFF: WireMode = { enabled: false, epoch: 0, tie: 0 };
+const OFF: WireMode = { family: 'gossip', enabled: false, epoch: 0, tie: 0 };
 
 function warm(suspicion = false): Simulation {
   const s = new Simulation({ nodes: 10, seed: 11, joinSpacingMs: 23, suspicion });
@@ -85,13 +85,13 @@ test('an entry naming a foreign address never makes the group send there (no ref
 test('a suspicion at incarnation 2^53 − 1 isolates nobody: dropped as implausible, the victim stays in', () => {
   const s = warm(true);
   const t0 = s.now;
-  for (const inc of [MAX, MAX - 1, 2 ** 40]) s.inject(2, STRANGER, fromStranger(s, [entry(s.id(6), 1, inc, 'suspect')], { enabled: true, epoch: 0, tie: 0 }));
+  for (const inc of [MAX, MAX - 1, 2 ** 40]) s.inject(2, STRANGER, fromStranger(s, [entry(s.id(6), 1, inc, 'suspect')], { family: 'gossip', enabled: true, epoch: 0, tie: 0 }));
   s.runFor(5000);
   assertHealthy(s, t0);
   assert.equal(s.core(2).counters().limits.implausible, 3);
   // A suspicion at the highest plausible incarnation is refuted like any other (its successor still encodes).
   const top = Math.floor(EPOCH + s.now - parseMemberId(s.id(6))!.version + DEFAULT_CONFIG.maxClockSkewMs);
-  s.inject(2, STRANGER, fromStranger(s, [entry(s.id(6), 1, top, 'suspect')], { enabled: true, epoch: 0, tie: 0 }));
+  s.inject(2, STRANGER, fromStranger(s, [entry(s.id(6), 1, top, 'suspect')], { family: 'gossip', enabled: true, epoch: 0, tie: 0 }));
   s.runFor(5000);
   assertHealthy(s, t0);
   assert.ok(s.view(4).find((m) => m.id === s.id(6))!.incarnation > top);
@@ -100,10 +100,10 @@ test('a suspicion at incarnation 2^53 − 1 isolates nobody: dropped as implausi
 test('a suspicion epoch of 2^53 − 1 is ignored; a plausible forged epoch is overruled by the next switch', () => {
   const s = warm();
   const t0 = s.now;
-  s.inject(1, STRANGER, fromStranger(s, [], { enabled: true, epoch: MAX, tie: 0xffffffff }));
+  s.inject(1, STRANGER, fromStranger(s, [], { family: 'gossip', enabled: true, epoch: MAX, tie: 0xffffffff }));
   s.runFor(2000);
   for (let i = 0; i < 10; i++) assert.equal(s.core(i).suspicion().enabled, false);
-  s.inject(1, STRANGER, fromStranger(s, [], { enabled: true, epoch: EPOCH + Math.floor(s.now), tie: 0xffffffff }));
+  s.inject(1, STRANGER, fromStranger(s, [], { family: 'gossip', enabled: true, epoch: EPOCH + Math.floor(s.now), tie: 0xffffffff }));
   s.runFor(2000);
   for (let i = 0; i < 10; i++) assert.equal(s.core(i).suspicion().enabled, true);
   s.command(7, { kind: 'set-suspicion', enabled: false });

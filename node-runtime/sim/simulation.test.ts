@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Simulation } from './simulation.ts';
+import type { ProtocolFamily } from '../protocol/mode.ts';
 import type { SimulationOptions } from './simulation.ts';
 import { DEFAULT_CONFIG } from '../protocol/config.ts';
 import type { MembershipEvent } from '../protocol/events.ts';
@@ -170,14 +171,21 @@ type Action =
   | { kind: 'crash' | 'pause' | 'resume' | 'restart' | 'leave'; node: number }
   | { kind: 'partition'; side: number[] }
   | { kind: 'heal' }
-  | { kind: 'switch'; node: number; enabled: boolean };
+  | { kind: 'switch'; node: number; family: ProtocolFamily; enabled: boolean };
 
 const action = (nodes: number): fc.Arbitrary<Action> => fc.oneof(
   fc.record({ kind: fc.constantFrom('crash', 'pause', 'resume', 'restart', 'leave' as const), node: fc.integer({ min: 0, max: nodes - 1 }) }),
   fc.record({ kind: fc.constant('partition' as const), side: fc.uniqueArray(fc.integer({ min: 0, max: nodes - 1 }), { minLength: 1, maxLength: 3 }) }),
   fc.record({ kind: fc.constant('heal' as const) }),
-  fc.record({ kind: fc.constant('switch' as const), node: fc.integer({ min: 0, max: nodes - 1 }), enabled: fc.boolean() }),
+  switchAction(nodes),
 ) as fc.Arbitrary<Action>;
+
+function switchAction(nodes: number): fc.Arbitrary<Action> {
+  return fc.record({
+    kind: fc.constant('switch' as const), node: fc.integer({ min: 0, max: nodes - 1 }),
+    family: fc.constantFrom('gossip', 'ping' as const), enabled: fc.boolean(),
+  });
+}
 
 const schedule = (nodes: number, actions: fc.Arbitrary<Action>) =>
   fc.array(fc.tuple(fc.integer({ min: 0, max: 3000 }), actions), { maxLength: 8 });
@@ -207,7 +215,7 @@ function play(opts: SimulationOptions, steps: [number, Action][], check: (s: Sim
         s.heal();
         break;
       case 'switch':
-        s.command(a.node, { kind: 'set-suspicion', enabled: a.enabled });
+        s.command(a.node, { kind: 'set-mode', mode: { family: a.family, suspicion: a.enabled } });
         break;
       default:
         troubled.add(s.id(a.node));
@@ -224,6 +232,7 @@ function play(opts: SimulationOptions, steps: [number, Action][], check: (s: Sim
 
 const netOptions = fc.record({
   seed: fc.nat(),
+  family: fc.constantFrom('gossip', 'ping' as const),
   suspicion: fc.boolean(),
   lossRate: fc.constantFrom(0, 0.1, 0.3),
   delayMax: fc.integer({ min: 1, max: 80 }),
@@ -231,7 +240,7 @@ const netOptions = fc.record({
 
 test('property: no member ever suspects, fails or removes itself, whatever the schedule and losses', () => {
   fc.assert(fc.property(netOptions, schedule(8, action(8)), (net, steps) => {
-    const { sim: s } = play({ nodes: 8, seed: net.seed, suspicion: net.suspicion, lossRate: net.lossRate, delayMs: [1, net.delayMax] }, steps, () => {});
+    const { sim: s } = play({ nodes: 8, seed: net.seed, family: net.family, suspicion: net.suspicion, lossRate: net.lossRate, delayMs: [1, net.delayMax] }, steps, () => {});
     for (const e of s.events()) {
       if (e.node === e.member) assert.ok(['start', 'stop'].includes(e.event), `${e.node} ${e.event} itself`);
     }
@@ -241,10 +250,19 @@ test('property: no member ever suspects, fails or removes itself, whatever the s
 test('property: with no loss, a member whose heartbeats keep arriving is never failed', () => {
   const faults = fc.record({ kind: fc.constantFrom('crash', 'pause', 'resume', 'restart', 'leave' as const), node: fc.integer({ min: 0, max: 7 }) }) as fc.Arbitrary<Action>;
   fc.assert(fc.property(netOptions, schedule(8, faults), (net, steps) => {
-    const { sim: s, troubled } = play({ nodes: 8, seed: net.seed, suspicion: net.suspicion, delayMs: [1, net.delayMax] }, steps, () => {});
+    const { sim: s, troubled } = play({ nodes: 8, seed: net.seed, family: net.family, suspicion: net.suspicion, delayMs: [1, net.delayMax] }, steps, () => {});
     for (const e of s.events()) {
       if (e.event === 'fail' || e.event === 'suspect') assert.ok(troubled.has(e.member), `${e.node} ${e.event} healthy ${e.member} (${e.reason})`);
     }
+  }), { numRuns: 25 });
+});
+
+test('property: a run-time switch between the four configurations never fails or suspects anyone', () => {
+  fc.assert(fc.property(netOptions, schedule(8, switchAction(8)), (net, steps) => {
+    const { sim: s } = play({ nodes: 8, seed: net.seed, family: net.family, suspicion: net.suspicion, delayMs: [1, net.delayMax] }, steps, () => {});
+    for (const e of s.events()) assert.ok(e.event !== 'fail' && e.event !== 'suspect', `${e.node} ${e.event} ${e.member} (${e.reason}) after a switch`);
+    const modes = new Set(Array.from({ length: s.size }, (_, i) => JSON.stringify(s.core(i).mode())));
+    assert.equal(modes.size, 1, 'every member ends in the same mode');
   }), { numRuns: 25 });
 });
 
@@ -261,7 +279,7 @@ test('property: incarnations and versions never go backwards in any observer\'s 
         }
       }
     };
-    const { sim: s } = play({ nodes: 8, seed: net.seed, suspicion: net.suspicion, lossRate: net.lossRate, delayMs: [1, net.delayMax] }, steps, check);
+    const { sim: s } = play({ nodes: 8, seed: net.seed, family: net.family, suspicion: net.suspicion, lossRate: net.lossRate, delayMs: [1, net.delayMax] }, steps, check);
     for (const e of s.events()) {
       if (e.event !== 'join') continue;
       const key = `${e.node} ${addressOf(e.member)}`;

@@ -13,12 +13,15 @@ import type { Address, MemberId } from '../protocol/member-id.ts';
 import { createRng } from '../protocol/rng.ts';
 import type { Rng } from '../protocol/rng.ts';
 import { EventQueue } from './event-queue.ts';
+import type { ProtocolFamily } from '../protocol/mode.ts';
 
 export interface SimulationOptions {
   readonly nodes: number;
   readonly seed: number;
   readonly config?: Partial<ProtocolConfig>;
   readonly suspicion?: boolean;
+  /** The protocol family every node starts in (default gossip). */
+  readonly family?: ProtocolFamily;
   /** Network loss probability per datagram (the core's own receiver-side drop is `dropRate`). */
   readonly lossRate?: number;
   readonly dropRate?: number;
@@ -61,6 +64,7 @@ type Job =
   | { readonly kind: 'wake'; readonly slot: number; readonly gen: number }
   | { readonly kind: 'deliver'; readonly slot: number; readonly from: Address; readonly bytes: Uint8Array }
   | { readonly kind: 'join'; readonly slot: number; readonly gen: number }
+  | { readonly kind: 'push-pull'; readonly slot: number; readonly gen: number; readonly peer: Address }
   | { readonly kind: 'start'; readonly slot: number };
 
 const HOST = '127.0.0.1';
@@ -82,6 +86,8 @@ export class Simulation {
   private readonly config: ProtocolConfig;
   private readonly log: MembershipEvent[] = [];
   private loss: number;
+  /** JSON bytes carried by push-pulls over TCP (both directions), not in `sent`. */
+  pushPullBytes = 0;
   private groups: Map<number, number> | undefined;
   private readonly strayCounts = new Map<Address, number>();
   /** The cores' clock minus the virtual one: EPOCH, or 0 for a run that starts on the wall clock. */
@@ -252,6 +258,9 @@ export class Simulation {
         return;
       case 'join':
         if (job.gen === s.gen && s.state === 'up') this.join(s);
+        return;
+      case 'push-pull':
+        if (job.gen === s.gen && s.state === 'up') this.pushPull(s, job.peer);
     }
   }
 
@@ -264,6 +273,7 @@ export class Simulation {
       config: this.config,
       rng: createRng(mix(this.opts.seed, s.index * 7919 + s.gen)),
       suspicion: this.opts.suspicion ?? false,
+      family: this.opts.family ?? 'gossip',
       dropRate: this.opts.dropRate ?? 0,
       trace: this.opts.onTrace !== undefined,
       ...(intro === undefined ? {} : { introducer: intro }),
@@ -285,10 +295,22 @@ export class Simulation {
     this.pump(s, s.core.command(this.offset + this.clock, { kind: 'joined', snapshot: intro.core.snapshot() }));
   }
 
+  /** The runtime's TCP push-pull, as one instant exchange (TCP: no loss, but not across a partition). */
+  private pushPull(s: Slot, peer: Address): void {
+    const p = this.byAddress.get(peer);
+    if (p === undefined || p.state !== 'up' || this.cut(s.index, p.index)) return;
+    const ours = s.core.snapshot();
+    const theirs = p.core.snapshot();
+    this.pushPullBytes += JSON.stringify(ours).length + JSON.stringify(theirs).length;
+    this.pump(p, p.core.command(this.clock, { kind: 'push-pull', snapshot: ours }));
+    this.pump(s, s.core.command(this.clock, { kind: 'push-pull', snapshot: theirs }));
+  }
+
   private pump(s: Slot, out: Output): void {
     for (const e of out.events) this.record(this.offset === 0 ? e : { ...e, ts: e.ts - this.offset });
     const onTrace = this.opts.onTrace;
     if (onTrace !== undefined) for (const t of out.trace ?? []) onTrace(t, this.clock);
+    if (out.pushPull !== undefined) this.queue.push(this.clock + this.delay(), { kind: 'push-pull', slot: s.index, gen: s.gen, peer: out.pushPull });
     for (const { to, bytes } of out.send) {
       s.bytesSent += bytes.length;
       s.packetsSent++;

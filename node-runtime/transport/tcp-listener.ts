@@ -1,7 +1,8 @@
 // The node's one TCP listener, on the same host:port as its UDP socket. Every connection opens with one JSON line,
 // the hello `{"v":1,"type":…}`, and is handed to the handler registered for that type (join, ctl, subscribe, grep).
-// Control types answer loopback peers only unless the node runs with --control-open; `join` is public. With a
-// keyring every hello must be sealed (sealed-hello.ts); anything else is counted as unauthenticated and refused.
+// Control types answer loopback peers only unless the node runs with --control-open; `join` and `push-pull` are
+// public. With a keyring every hello must be sealed (sealed-hello.ts); anything else is counted as unauthenticated and
+// refused.
 import net from 'node:net';
 import * as v from 'valibot';
 import { MAX_LINE_BYTES, parseJson, writeLine } from './json-lines.ts';
@@ -58,7 +59,7 @@ export class TcpListener {
     return listener;
   }
 
-  /** Registers the handler for one hello type. `public`: accepted from any peer (only `join` is). */
+  /** Registers the handler for one hello type. `public`: accepted from any peer (`join`, `push-pull`). */
   handle(type: string, handler: HelloHandler, opts: { public?: boolean } = {}): void {
     this.handlers.set(type, { handler, public: opts.public ?? false });
   }

@@ -37,7 +37,7 @@ export class UdpFuzzer {
     this.rng = createRng(seed);
     for (const id of target.members) {
       const m = member(id);
-      this.samples.push(encodeGossip({ kind: 'gossip', sender: m, mode: { enabled: false, epoch: 0, tie: 0 }, entries: target.members.map((x) => ({ ...member(x), heartbeat: 7, incarnation: 0, status: 'alive' })) }));
+      this.samples.push(encodeGossip({ kind: 'gossip', sender: m, mode: { family: 'gossip', enabled: false, epoch: 0, tie: 0 }, entries: target.members.map((x) => ({ ...member(x), heartbeat: 7, incarnation: 0, status: 'alive' })) }));
     }
   }
 
@@ -69,8 +69,8 @@ export class UdpFuzzer {
     const r = this.rng;
     const huge = (): number => this.pick([MAX, MAX - 1, 2 ** 52, 2 ** 40 + randomIndex(r, 1000), Math.floor(now) * 1000]);
     const mode: WireMode = r.next() < 0.5
-      ? { enabled: r.next() < 0.5, epoch: huge(), tie: randomIndex(r, 0x100000000) }
-      : { enabled: false, epoch: 0, tie: 0 };
+      ? { family: r.next() < 0.5 ? 'gossip' : 'ping', enabled: r.next() < 0.5, epoch: huge(), tie: randomIndex(r, 0x100000000) }
+      : { family: 'gossip', enabled: false, epoch: 0, tie: 0 };
     const entries: WireEntry[] = [];
     for (let k = 1 + randomIndex(r, 20); k > 0; k--) {
       const real = member(this.pick(this.target.members));

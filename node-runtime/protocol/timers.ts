@@ -1,0 +1,51 @@
+// Every timer of one core in one table, and the core's wake-up is their minimum (quinn-proto's TimerTable). A timer
+// that is not armed is at Infinity.
+export const TIMERS = [
+  /** Heartbeat gossip round (gossip mode), or news gossip (ping mode). */
+  'gossip',
+  /** SWIM: the next probe period starts. */
+  'probe',
+  /** SWIM: the open probe's next step (ping-req after the direct timeout, the verdict at the period's end). */
+  'probeStep',
+  /** SWIM: a ping-req relay owes a nack, or expires. */
+  'relay',
+  /** A lower bound on the members' timers (fail, suspect, cleanup): the list is scanned only from then. */
+  'expiry',
+  /** SWIM anti-entropy: the next push-pull of full state. */
+  'pushPull',
+  /** Re-announce to the introducer's address while no live member is known there. */
+  'introducer',
+] as const;
+export type TimerName = (typeof TIMERS)[number];
+
+export class TimerTable {
+  private readonly at = new Map<TimerName, number>(TIMERS.map((t) => [t, Number.POSITIVE_INFINITY]));
+
+  get(t: TimerName): number {
+    return this.at.get(t)!;
+  }
+
+  set(t: TimerName, when: number): void {
+    this.at.set(t, when);
+  }
+
+  /** Arms `t` no later than `when` (keeps an earlier deadline). */
+  pull(t: TimerName, when: number): void {
+    if (when < this.get(t)) this.at.set(t, when);
+  }
+
+  stop(t: TimerName): void {
+    this.at.set(t, Number.POSITIVE_INFINITY);
+  }
+
+  due(t: TimerName, now: number): boolean {
+    return now >= this.get(t);
+  }
+
+  /** The earliest armed timer: the core's `nextWakeAt`. */
+  next(): number {
+    let min = Number.POSITIVE_INFINITY;
+    for (const v of this.at.values()) if (v < min) min = v;
+    return min;
+  }
+}
