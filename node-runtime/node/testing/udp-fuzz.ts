@@ -69,7 +69,7 @@ export class UdpFuzzer {
     const r = this.rng;
     const huge = (): number => this.pick([MAX, MAX - 1, 2 ** 52, 2 ** 40 + randomIndex(r, 1000), Math.floor(now) * 1000]);
     const mode: WireMode = r.next() < 0.5
-      ? { family: r.next() < 0.5 ? 'gossip' : 'ping', enabled: r.next() < 0.5, epoch: huge(), tie: randomIndex(r, 0x100000000) }
+      ? { family: 'gossip', enabled: r.next() < 0.5, epoch: huge(), tie: randomIndex(r, 0x100000000) }
       : { family: 'gossip', enabled: false, epoch: 0, tie: 0 };
     const entries: WireEntry[] = [];
     for (let k = 1 + randomIndex(r, 20); k > 0; k--) {
