@@ -30,7 +30,7 @@ export interface LaunchOptions {
 /** Where a node's process is, as the host manages it (not what the protocol thinks of it). */
 /** How the session's cluster runs: launched hearsay processes or embedded nodes, attached hearsay nodes, or Serf
  *  agents (launched: `serf`; attached: `serf-attached`). */
-export type ClusterMode = 'process' | 'embedded' | 'attached' | 'serf' | 'serf-attached';
+export type ClusterMode = 'process' | 'embedded' | 'attached' | 'serf' | 'serf-attached' | 'pair';
 
 export type NodeRunState = 'starting' | 'running' | 'paused' | 'killed' | 'left' | 'stopped';
 
@@ -44,6 +44,8 @@ export interface ClusterNode {
   readonly pid?: number;
   /** A Serf agent (launched or attached) rather than a hearsay node: it offers Serf's actions (force-leave). */
   readonly kind?: 'serf';
+  /** Side by side (`launch-pair`): which of the two clusters the node is in, 0 or 1. */
+  readonly group?: number;
 }
 
 export interface NodeStats {
@@ -84,6 +86,10 @@ export type HostRequest =
   | { readonly type: 'launch'; readonly options: LaunchOptions }
   | { readonly type: 'attach'; readonly address: Address; readonly key?: string }
   | { readonly type: 'attach-serf'; readonly options: SerfAttachOptions }
+  /** Two clusters side by side on disjoint ports, one fault schedule for both (launch options' basePort ignored). */
+  | { readonly type: 'launch-pair'; readonly options: [LaunchOptions, LaunchOptions] }
+  /** The `index`-th node (launch order) of each side of a pair, at the same moment. */
+  | { readonly type: 'pair-action'; readonly action: NodeAction; readonly index: number }
   | { readonly type: 'stop-cluster' }
   | { readonly type: 'node-action'; readonly action: NodeAction; readonly address: Address }
   | { readonly type: 'add-node' }
@@ -112,6 +118,8 @@ export interface HostResponses extends ExperimentResponses {
   launch: { session: string; nodes: ClusterNode[] };
   attach: { nodes: ClusterNode[] };
   'attach-serf': { nodes: ClusterNode[] };
+  'launch-pair': { session: string; nodes: ClusterNode[] };
+  'pair-action': { nodes: ClusterNode[] };
   'stop-cluster': Record<string, never>;
   'node-action': { node: ClusterNode };
   'add-node': { node: ClusterNode };

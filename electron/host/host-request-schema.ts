@@ -44,6 +44,12 @@ const ExperimentFormSchema = v.strictObject({
 
 export const HostRequestSchema = v.variant('type', [
   v.strictObject({ type: v.literal('launch'), options: LaunchOptionsSchema }),
+  v.strictObject({ type: v.literal('launch-pair'), options: v.tuple([LaunchOptionsSchema, LaunchOptionsSchema]) }),
+  v.strictObject({
+    type: v.literal('pair-action'),
+    action: v.picklist(['kill', 'pause', 'resume', 'leave', 'restart', 'force-leave']),
+    index: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_LOCAL_GROUP.embedded)),
+  }),
   v.strictObject({ type: v.literal('attach'), address: AddressSchema, key: v.optional(KeySchema) }),
   v.strictObject({
     type: v.literal('attach-serf'),

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { UserError } from '../../node-runtime/user-error.ts';
 import type {
-  Address, HostActionRecord, HostApi, HostMessage, HostRequest, HostResponse, HostResponses, MembershipEvent,
+  Address, HostActionRecord, HostApi, HostMessage, HostRequest, HostResponse, HostResponses, LaunchOptions, MembershipEvent,
   NodeStats,
 } from './api.ts';
 import { keyringOf } from '../../node-runtime/transport/keyring.ts';
@@ -17,6 +17,7 @@ import { ProcessCluster } from './process-cluster.ts';
 import { answerExperiment, ExperimentService, isExperimentRequest } from './experiments.ts';
 import { SerfAttachedCluster } from './serf-attach.ts';
 import { SerfCluster } from './serf-cluster.ts';
+import { PairCluster } from './pair-cluster.ts';
 import { Recorder } from './recorder.ts';
 import type { RecordingFiles } from './recording-files.ts';
 import type { ExperimentRequest } from './experiment-api.ts';
@@ -104,16 +105,28 @@ export class Host implements HostApi {
   private async dispatch(request: ClusterRequest): Promise<HostResponses[keyof HostResponses]> {
     switch (request.type) {
       case 'launch': {
-        const { options } = request;
-        const recorder = await this.begin(options.mode);
-        // Serf agents log text, not our JSONL: the recorder writes their streamed events as the rows' logs.
-        const ctx = {
-          sink: this.sink(options.mode === 'serf'), logDir: (a: Address) => recorder.nodeLogDir(a),
-          firstPort: this.opts.firstNodePort ?? DEFAULT_BASE_PORT,
-        };
-        const Kind = { process: ProcessCluster, embedded: EmbeddedCluster, serf: SerfCluster }[options.mode];
-        await this.run(new Kind(options, ctx));
+        const recorder = await this.begin(request.options.mode);
+        await this.run(this.launched(request.options, recorder, this.opts.firstNodePort ?? DEFAULT_BASE_PORT));
         return { session: recorder.session, nodes: this.current().nodes() };
+      }
+      case 'launch-pair': {
+        const recorder = await this.begin('pair');
+        const [a, b] = request.options.map((o) => ({ ...o, basePort: undefined }));
+        await this.run(new PairCluster(this.launched(a!, recorder, this.opts.firstNodePort ?? DEFAULT_BASE_PORT),
+          (firstPort) => this.launched(b!, recorder, firstPort)));
+        return { session: recorder.session, nodes: this.current().nodes() };
+      }
+      case 'pair-action': {
+        const cluster = this.current();
+        if (!(cluster instanceof PairCluster)) throw new UserError('state', 'no side-by-side pair is running');
+        const before = cluster.nodes();
+        const ts = Date.now();
+        const nodes = await cluster.pairAction(request.action, request.index);
+        for (const n of nodes) {
+          const member = before.find((b) => b.address === n.address)?.id;
+          this.record({ ts, action: request.action, address: n.address, ...(member && { member }) });
+        }
+        return { nodes };
       }
       case 'attach': {
         await this.begin('attached');
@@ -156,6 +169,13 @@ export class Host implements HostApi {
       case 'list-recordings':
         return { recordings: this.opts.recordings.list() };
     }
+  }
+
+  /** A cluster this host launches. Serf agents log text, not our JSONL: the recorder writes their streamed events. */
+  private launched(options: LaunchOptions, recorder: Recorder, firstPort: number): Cluster {
+    const ctx = { sink: this.sink(options.mode === 'serf'), logDir: (a: Address) => recorder.nodeLogDir(a), firstPort };
+    const Kind = { process: ProcessCluster, embedded: EmbeddedCluster, serf: SerfCluster }[options.mode];
+    return new Kind(options, ctx);
   }
 
   private current(): Cluster {

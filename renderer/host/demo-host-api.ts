@@ -110,6 +110,9 @@ export class DemoHostApi implements HostApi {
       case 'open-recording':
       case 'list-recordings':
         throw new Error('the demo has no recordings');
+      case 'launch-pair':
+      case 'pair-action':
+        throw new Error('the demo runs one cluster: side by side needs the browser shell or Electron');
       case 'experiment-start':
       case 'experiment-cancel':
       case 'experiment-list':

@@ -29,6 +29,7 @@ const clusterNode = v.pipe(
     managed: v.boolean(),
     pid: v.optional(v.number()),
     kind: v.optional(v.literal('serf')),
+    group: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1))),
   }),
   v.transform((n): ClusterNode => ({ ...n, id: n.id })),
 );
@@ -51,7 +52,7 @@ const actionRecord = v.object({
 
 /** A message with its events still unchecked: they are checked one by one below. */
 const messageSchema = v.variant('type', [
-  v.object({ type: v.literal('session'), session: v.nullable(text), mode: v.nullable(v.picklist(['process', 'embedded', 'attached', 'serf', 'serf-attached'])) }),
+  v.object({ type: v.literal('session'), session: v.nullable(text), mode: v.nullable(v.picklist(['process', 'embedded', 'attached', 'serf', 'serf-attached', 'pair'])) }),
   v.object({ type: v.literal('events'), events: v.array(v.unknown()) }),
   v.object({ type: v.literal('nodes'), nodes: v.array(clusterNode) }),
   v.object({ type: v.literal('stats'), stats: v.array(nodeStats) }),
@@ -71,6 +72,8 @@ const resultSchemas: { [K in keyof HostResponses]: v.GenericSchema<unknown, Host
   launch: v.object({ session: text, nodes: v.array(clusterNode) }),
   attach: v.object({ nodes: v.array(clusterNode) }),
   'attach-serf': v.object({ nodes: v.array(clusterNode) }),
+  'launch-pair': v.object({ session: text, nodes: v.array(clusterNode) }),
+  'pair-action': v.object({ nodes: v.array(clusterNode) }),
   'stop-cluster': v.record(v.string(), v.never()),
   'node-action': v.object({ node: clusterNode }),
   'add-node': v.object({ node: clusterNode }),
