@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { JsonlLog, addressFileStem } from '../../node-runtime/log/jsonl-log.ts';
+import { makeDir } from '../../node-runtime/log/make-dir.ts';
 import { addressOf } from '../../node-runtime/protocol/member-id.ts';
 import type { Address, HostActionRecord, MembershipEvent } from './api.ts';
 
@@ -29,7 +30,7 @@ export class Recorder {
     let session = sessionName(mode, now);
     for (let n = 2; fs.existsSync(path.join(logsRoot, session)); n++) session = `${sessionName(mode, now)}-${n}`;
     const dir = path.join(logsRoot, session);
-    fs.mkdirSync(dir, { recursive: true });
+    makeDir(dir);
     return new Recorder(session, dir);
   }
 

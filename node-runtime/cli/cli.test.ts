@@ -90,6 +90,17 @@ describe('hearsay CLI', () => {
     assertOneLineError(runs[9]!, /--gossip-ms 5: gossip interval must be a whole number of ms from 10 to 60000 \(got 5\)$/);
   });
 
+  it('an unusable log directory is one clear line at once, for node and gen-logs (it used to spin at full CPU)', async () => {
+    const started = Date.now();
+    const [node, gen] = await Promise.all([
+      hearsay(['node', '--port', '21440', '--log-dir', '/proc/x']),
+      hearsay(['gen-logs', '--dir', '/proc/x', '--nodes', '1', '--size', '1KB']),
+    ]);
+    assertOneLineError(node, /^hearsay: cannot create the directory \/proc\/x: /);
+    assertOneLineError(gen, /^hearsay: cannot create the directory \/proc\/x\/127\.0\.0\.1_3000: /);
+    assert.ok(Date.now() - started < 10_000);
+  });
+
   it('busy port (TCP and UDP) and unreachable introducer or ctl target: one line, non-zero exit', async () => {
     const tcp = net.createServer();
     await new Promise<void>((resolve) => tcp.listen(21400, '127.0.0.1', resolve));

@@ -49,6 +49,7 @@ export const genLogsCommand: CliCommand = {
         })
         : [writeMachineLog(path.resolve(out!), { index: 1, sizeBytes, seed, rare: true, somewhat: true })];
     } catch (err) {
+      if (err instanceof UserError) throw err;
       const e = err as NodeJS.ErrnoException;
       if (e.code === undefined) throw err;
       throw new UserError('file', `cannot write the logs: ${e.message}`);

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { formatAddress } from '../protocol/member-id.ts';
 import { addressFileStem } from '../log/jsonl-log.ts';
+import { makeDir } from '../log/make-dir.ts';
 import { createRng } from '../protocol/rng.ts';
 
 export const PLANTED = {
@@ -96,7 +97,7 @@ export function writeClusterLogs(opts: { dir: string; nodes: number; host: strin
   const plans: LogFilePlan[] = [];
   for (let index = 1; index <= opts.nodes; index++) {
     const dir = path.join(opts.dir, nodeLogDirName(opts.host, opts.basePort + index - 1));
-    fs.mkdirSync(dir, { recursive: true });
+    makeDir(dir);
     plans.push(writeMachineLog(path.join(dir, `machine.${index}.log`), {
       index, sizeBytes: opts.sizeBytes, seed: opts.seed, rare: index === rareIndex, somewhat: index % 2 === 1,
     }));

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { MembershipEvent } from '../protocol/events.ts';
 import type { Address } from '../protocol/member-id.ts';
+import { makeDir } from './make-dir.ts';
 
 /** `127.0.0.1:3000` → `127.0.0.1_3000`; IPv6 brackets and colons become `_` too, so the name is portable. */
 export function addressFileStem(address: Address): string {
@@ -34,7 +35,7 @@ export class JsonlLog {
   /** Creates `dir` if needed and opens `<dir>/<host>_<port>.jsonl` for appending. Throws if the directory cannot be
    *  created or the file opened (checked synchronously so the CLI can say so at start). */
   static open(dir: string, address: Address): JsonlLog {
-    fs.mkdirSync(dir, { recursive: true });
+    makeDir(dir);
     const file = path.join(dir, logFileName(address));
     fs.closeSync(fs.openSync(file, 'a'));
     return new JsonlLog(file, fs.createWriteStream(file, { flags: 'a' }));

@@ -173,7 +173,7 @@ export class MembershipNode {
       log = opts.logDir === undefined ? undefined : JsonlLog.open(opts.logDir, formatAddress(opts.host, opts.port));
     } catch (err) {
       await Promise.all([udp.close(), tcp.close()]);
-      throw new UserError('file', `cannot write the log in ${opts.logDir}: ${(err as Error).message}`);
+      throw err instanceof UserError ? err : new UserError('file', `cannot write the log in ${opts.logDir}: ${(err as Error).message}`);
     }
     const seed = opts.seed ?? crypto.randomInt(0, 2 ** 31);
     const node = new MembershipNode(opts, createRng(seed), udp, tcp, log, config);

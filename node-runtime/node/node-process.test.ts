@@ -108,4 +108,23 @@ describe('membership nodes as processes', { concurrency: false }, () => {
     assert.ok(late.stderr.slice(0, -1).every((l) => /^join attempt \d+ failed/.test(l)), late.stderr.join('\n'));
     await assert.rejects(controlRequest(a.address, 'join', [], {}), /cannot join through 127\.0\.0\.1:21140/);
   });
+
+  it('declared failed while the introducer is down: it rejoins with backoff, and SIGTERM ends it at once', async () => {
+    const g = group('rejoin', ['--fail-ms', '400', '--gossip-ms', '50', '--cleanup-ms', '4000']);
+    const [intro, a, b] = await g.startCluster(21150, 3) as [NodeProcess, NodeProcess, NodeProcess];
+    const bId = await b.id();
+    b.signal('SIGSTOP');
+    await waitFor(() => firstEvent(a, 'fail', bId), { timeoutMs: 8000, what: 'a fails the paused b' });
+    intro.signal('SIGKILL');
+    b.signal('SIGCONT');
+    // a tells b it was failed; b restarts under a new version and retries the dead introducer with backoff.
+    await waitFor(() => b.stdout.some((l) => /join attempt 3 failed: .*retrying in 2\.0 s/.test(l)),
+      { timeoutMs: 15_000, what: 'b in its third join backoff' });
+    const signalled = Date.now();
+    b.signal('SIGTERM');
+    const { code } = await b.exited;
+    assert.equal(code, 0);
+    assert.ok(Date.now() - signalled < 1500, `exited ${Date.now() - signalled} ms after SIGTERM`);
+    assert.ok(!b.stdout.some((l) => /gave up|Infinity/.test(l)), b.stdout.join('\n'));
+  });
 });
