@@ -1,0 +1,266 @@
+// Fault soak (issue 9): N real `hearsay node` processes under continuous faults, checking invariants as it goes.
+// Every 20 s: 3 nodes kill -9'd at once (restarted 10 s later as new versions), one more SIGSTOPped for 1.5 s; every
+// third cycle a partition of the group in two halves for 6 s — real (iptables DROP of UDP between the halves' port
+// ranges) when run as root, as in `/work/tools/nsrun`, else the nodes' own block list (`ctl partition`). 10 % receiver
+// drop on every node throughout. Checked from the nodes' event streams:
+// - every kill is failed by every node that was live, unpaused and on its side, within the bound (T_fail + T_suspect
+//   + 3 s of spread under load);
+// - no false failure: a fail of an id never killed, paused or partitioned;
+// - RSS of the nodes never killed flat within ±10 % from the end of the warm-up to the end.
+//   npx tsx scripts/soak.ts [--nodes 50] [--minutes 30] [--base-port 28100] [--suspicion off]
+// Prints a Markdown summary (for docs/benchmarks.md). Needs the loopback range base-port .. base-port + nodes.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { controlRequest, subscribe } from '../node-runtime/control/client.ts';
+import type { StreamMessage } from '../node-runtime/control/client.ts';
+import { formatHelp, numberFlag, parseFlags, portFlag, stringFlag } from '../node-runtime/cli/flags.ts';
+import type { FlagSpecs } from '../node-runtime/cli/flags.ts';
+import { UserError } from '../node-runtime/user-error.ts';
+import { NodeGroup } from '../node-runtime/node/testing/node-process.ts';
+import type { NodeProcess } from '../node-runtime/node/testing/node-process.ts';
+import { rssKiB } from '../node-runtime/node/testing/rss.ts';
+import { configForGroupSize, resolveConfig } from '../node-runtime/protocol/config.ts';
+import { TIMING_FLAGS } from '../node-runtime/protocol/presets.ts';
+import { createRng, randomIndex } from '../node-runtime/protocol/rng.ts';
+
+const FLAGS: FlagSpecs = {
+  nodes: { type: 'string', value: 'N', help: 'group size', default: '50' },
+  minutes: { type: 'string', value: 'M', help: 'how long to run', default: '30' },
+  'base-port': { type: 'string', value: 'PORT', help: 'first port (the embedded-benchmark range)', default: '28100' },
+  suspicion: { type: 'string', value: 'on|off', help: 'suspicion mode', default: 'off' },
+  seed: { type: 'string', value: 'N', help: 'seed of the fault schedule', default: '1' },
+};
+
+const CYCLE_MS = 20_000;
+const KILLS = 3;
+const RESTART_AFTER_MS = 10_000;
+const PAUSE_MS = 1500;
+const PARTITION_AT_MS = 8000;
+const PARTITION_MS = 6000;
+const WARMUP_MS = 60_000;
+const SPREAD_MS = 3000;
+
+interface Kill { readonly id: string; readonly at: number; readonly observers: Set<string>; readonly seen: Map<string, number> }
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms)); // the schedule, not synchronisation
+
+async function main(): Promise<void> {
+  const { values } = parseFlags(process.argv.slice(2), FLAGS);
+  if (values.help) {
+    process.stdout.write(`${formatHelp('npx tsx scripts/soak.ts [flags]', 'Fault soak of real nodes: kills, pauses, drop and partitions, invariants checked.', FLAGS)}\n`);
+    return;
+  }
+  const n = numberFlag(values, 'nodes', { min: 8, max: 200, integer: true }) ?? 50;
+  const minutes = numberFlag(values, 'minutes', { min: 0.5, max: 600 }) ?? 30;
+  const basePort = portFlag(values, 'base-port') ?? 28100;
+  const suspicion = (stringFlag(values, 'suspicion') ?? 'off') === 'on';
+  const rng = createRng(numberFlag(values, 'seed', { min: 0, max: 2 ** 31, integer: true }) ?? 1);
+  const config = resolveConfig(configForGroupSize(n));
+  const bound = config.failTimeoutMs + (suspicion ? config.suspectTimeoutMs : 0) + SPREAD_MS;
+  const timingArgs = (['gossipIntervalMs', 'failTimeoutMs', 'suspectTimeoutMs', 'cleanupTimeoutMs'] as const)
+    .flatMap((k) => [`--${TIMING_FLAGS[k].flag}`, String(config[k])]);
+  const logRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-soak-'));
+  const group = new NodeGroup(logRoot, ['--drop', '0.1', '--suspicion', suspicion ? 'on' : 'off', ...timingArgs]);
+  const iptables = canIptables();
+  const halves = [[basePort, basePort + Math.floor(n / 2) - 1], [basePort + Math.floor(n / 2), basePort + n - 1]] as const;
+  const subs: { close(): void }[] = [];
+  let partitioned = false;
+
+  const kills: Kill[] = [];
+  /** ids that were killed, paused or cut off: a fail of them is not false. */
+  const troubled = new Set<string>();
+  const falseFails: string[] = [];
+  const restarts = { declaredFailed: 0 };
+  let events = 0;
+  /** Per port, the process there now. */
+  const byPort = new Map<number, NodeProcess>();
+  const liveIds = new Map<number, string>();
+
+  const watch = (node: NodeProcess): void => {
+    const sub = subscribe(node.address, {
+      onMessage: (m: StreamMessage) => {
+        if (m.type === 'hello') liveIds.set(node.port, m.self);
+        if (m.type !== 'event') return;
+        events++;
+        if (m.event === 'start' && m.node === m.member) liveIds.set(node.port, m.node);
+        if (m.event === 'stop' && m.reason !== 'shutdown') restarts.declaredFailed++;
+        if (m.event !== 'fail') return;
+        for (const k of kills) if (k.id === m.member && k.observers.has(m.node) && !k.seen.has(m.node)) k.seen.set(m.node, m.ts - k.at);
+        if (!troubled.has(m.member) && !troubled.has(m.node) && !partitioned) falseFails.push(`${new Date(m.ts).toISOString()} ${m.node} failed ${m.member} (${m.reason ?? ''})`);
+      },
+    });
+    subs.push(sub);
+  };
+
+  const cleanup = async (): Promise<void> => {
+    if (iptables && partitioned) heal(true);
+    for (const s of subs) s.close();
+    await group.killAll();
+    fs.rmSync(logRoot, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => { void cleanup().then(() => process.exit(130)); });
+
+  const heal = (real: boolean): void => {
+    if (real) for (const rule of partitionRules(halves)) execFileSync('iptables', ['-D', ...rule]);
+  };
+
+  try {
+    console.error(`starting ${n} nodes (${iptables ? 'iptables' : 'in-app'} partitions, suspicion ${suspicion ? 'on' : 'off'}, T_fail ${config.failTimeoutMs} ms, bound ${bound} ms)`);
+    const nodes = await group.startCluster(basePort, n, 180_000);
+    for (const node of nodes) {
+      byPort.set(node.port, node);
+      liveIds.set(node.port, await node.id());
+      watch(node);
+    }
+    const original = new Set(nodes.map((x) => x.port));
+    await sleep(WARMUP_MS / 4);
+    const rssStart = new Map<number, number>();
+    const rssMax = new Map<number, number>();
+    const sampleRss = (into: Map<number, number>, keepMax: boolean): void => {
+      for (const port of original) {
+        const node = byPort.get(port)!;
+        const kib = rssKiB(node.proc.pid!);
+        if (Number.isNaN(kib)) continue;
+        if (keepMax) into.set(port, Math.max(into.get(port) ?? 0, kib));
+        else into.set(port, kib);
+      }
+    };
+    const startedAt = Date.now();
+    const endAt = startedAt + minutes * 60_000;
+    let cycle = 0;
+    let partitions = 0;
+    let pauses = 0;
+    while (Date.now() + CYCLE_MS <= endAt) {
+      const cycleStart = Date.now();
+      if (cycle === Math.ceil(WARMUP_MS / CYCLE_MS)) sampleRss(rssStart, false);
+      if (rssStart.size > 0) sampleRss(rssMax, true);
+      // 3 kills at once (never the introducer: rejoins go through it), one short pause elsewhere.
+      const ports = [...byPort.keys()].filter((p) => p !== basePort);
+      const picked = pick(rng, ports, KILLS + 1);
+      const victims = picked.slice(0, KILLS);
+      const sleeper = picked[KILLS]!;
+      const at = Date.now();
+      const observers = new Set([...liveIds.entries()].filter(([p]) => !picked.includes(p)).map(([, id]) => id));
+      for (const p of victims) {
+        const id = liveIds.get(p)!;
+        troubled.add(id);
+        original.delete(p);
+        kills.push({ id, at, observers, seen: new Map() });
+        byPort.get(p)!.signal('SIGKILL');
+      }
+      troubled.add(liveIds.get(sleeper)!);
+      byPort.get(sleeper)!.signal('SIGSTOP');
+      pauses++;
+      await sleep(PAUSE_MS);
+      byPort.get(sleeper)!.signal('SIGCONT');
+      if (cycle % 3 === 2) {
+        await sleep(PARTITION_AT_MS - (Date.now() - cycleStart));
+        for (const id of liveIds.values()) troubled.add(id);
+        partitioned = true;
+        partitions++;
+        if (iptables) for (const rule of partitionRules(halves)) execFileSync('iptables', ['-I', ...rule]);
+        else await inAppPartition(byPort, halves, true);
+      }
+      await sleep(RESTART_AFTER_MS - (Date.now() - cycleStart));
+      await Promise.all(victims.map(async (p) => {
+        const node = group.start(p, { join: basePort });
+        byPort.set(p, node);
+        liveIds.set(p, await node.id(30_000));
+        watch(node);
+      }));
+      if (partitioned) {
+        await sleep(PARTITION_AT_MS + PARTITION_MS - (Date.now() - cycleStart));
+        if (iptables) heal(true);
+        else await inAppPartition(byPort, halves, false);
+        // Ids cut off meanwhile are troubled until the failed-notices have made them rejoin.
+        await sleep(bound);
+        for (const id of liveIds.values()) troubled.add(id);
+        partitioned = false;
+      }
+      await sleep(CYCLE_MS - (Date.now() - cycleStart));
+      cycle++;
+      if (cycle % 3 === 0) {
+        console.error(`${((Date.now() - startedAt) / 60_000).toFixed(1)} min: ${kills.length} kills, ${falseFails.length} false fails, ${events} events`);
+      }
+    }
+    await sleep(bound);
+    sampleRss(rssMax, true);
+    const rssEnd = new Map<number, number>();
+    sampleRss(rssEnd, false);
+    report({ n, minutes: (Date.now() - startedAt) / 60_000, iptables, suspicion, bound, kills, falseFails, restarts, partitions, pauses, events, rssStart, rssEnd, rssMax });
+  } finally {
+    await cleanup();
+  }
+}
+
+function pick(rng: ReturnType<typeof createRng>, xs: number[], k: number): number[] {
+  const pool = [...xs];
+  for (let i = 0; i < k; i++) {
+    const j = i + randomIndex(rng, pool.length - i);
+    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+  }
+  return pool.slice(0, k);
+}
+
+function canIptables(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  try {
+    execFileSync('iptables', ['-L', 'INPUT', '-n'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** UDP between the two halves' port ranges dropped both ways (TCP — joins, control — still passes). */
+function partitionRules(halves: readonly (readonly [number, number])[]): string[][] {
+  const [a, b] = halves.map(([lo, hi]) => `${lo}:${hi}`);
+  return [[a!, b!], [b!, a!]].map(([from, to]) => ['INPUT', '-i', 'lo', '-p', 'udp', '--sport', from!, '--dport', to!, '-j', 'DROP']);
+}
+
+async function inAppPartition(byPort: Map<number, NodeProcess>, halves: readonly (readonly [number, number])[], cut: boolean): Promise<void> {
+  await Promise.all([...byPort.values()].map(async (node) => {
+    const [lo, hi] = halves.find(([l, h]) => node.port >= l && node.port <= h)!;
+    const others = [...byPort.keys()].filter((p) => p < lo || p > hi).map((p) => `127.0.0.1:${p}`);
+    await controlRequest(node.address, cut ? 'partition' : 'heal', cut ? others : [], { timeoutMs: 3000 }).catch(() => undefined);
+  }));
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+function report(r: {
+  n: number; minutes: number; iptables: boolean; suspicion: boolean; bound: number; kills: Kill[]; falseFails: string[];
+  restarts: { declaredFailed: number }; partitions: number; pauses: number; events: number;
+  rssStart: Map<number, number>; rssEnd: Map<number, number>; rssMax: Map<number, number>;
+}): void {
+  const first: number[] = [];
+  const all: number[] = [];
+  let missed = 0;
+  let late = 0;
+  for (const k of r.kills) {
+    const seen = [...k.seen.values()];
+    missed += k.observers.size - k.seen.size;
+    late += seen.filter((ms) => ms > r.bound).length;
+    if (seen.length > 0) {
+      first.push(Math.min(...seen));
+      all.push(Math.max(...seen));
+    }
+  }
+  const drift = [...r.rssStart].filter(([p]) => r.rssEnd.has(p)).map(([p, start]) => (r.rssEnd.get(p)! - start) / start);
+  const s = (ms: number): string => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(2)} s` : '–');
+  console.log(`soak: ${r.n} nodes, ${r.minutes.toFixed(1)} min, suspicion ${r.suspicion ? 'on' : 'off'}, 10 % drop, partitions ${r.iptables ? 'iptables' : 'in-app'}; bound ${r.bound} ms`);
+  console.log('| kills | detection first p50 / max | all p50 / p99 / max | (observer, kill) pairs missed / past the bound | false fails | rejoins (declared failed) | pauses | partitions | RSS drift (min / max) of never-killed nodes |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log(`| ${r.kills.length} | ${s(percentile(first, 50))} / ${s(Math.max(...first))} | ${s(percentile(all, 50))} / ${s(percentile(all, 99))} / ${s(Math.max(...all))} | ${missed} / ${late} | ${r.falseFails.length} | ${r.restarts.declaredFailed} | ${r.pauses} | ${r.partitions} | ${drift.length ? `${(Math.min(...drift) * 100).toFixed(1)} % / ${(Math.max(...drift) * 100).toFixed(1)} %` : '–'} |`);
+  for (const line of r.falseFails.slice(0, 20)) console.log(`false fail: ${line}`);
+}
+
+main().catch((err: Error) => {
+  console.error(err instanceof UserError ? err.message : err.stack);
+  process.exit(err instanceof UserError ? err.exitCode : 1);
+});
