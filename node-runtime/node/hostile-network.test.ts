@@ -10,7 +10,7 @@ import { controlRequest } from '../control/client.ts';
 import type { BandwidthResult, ListMemResult } from '../control/commands.ts';
 import { requestLine } from '../transport/request-line.ts';
 import { formatMemberId } from '../protocol/member-id.ts';
-import { firstEvent, NodeGroup } from './testing/node-process.ts';
+import { casualties, firstEvent, NodeGroup } from './testing/node-process.ts';
 import type { NodeProcess } from './testing/node-process.ts';
 import { waitFor } from './testing/wait-for.ts';
 import { bindCounting, sendFuzz, UdpFuzzer } from './testing/udp-fuzz.ts';
@@ -33,13 +33,6 @@ function group(name: string): NodeGroup {
 
 async function ids(nodes: NodeProcess[]): Promise<string[]> {
   return Promise.all(nodes.map((n) => n.id()));
-}
-
-/** Fail events about any of `live` and stop (restart) events, in every node's log. */
-function casualties(nodes: NodeProcess[], live: readonly string[]): string[] {
-  return nodes.flatMap((n) => n.events()
-    .filter((e) => e.event === 'stop' || (e.event === 'fail' && live.includes(e.member)))
-    .map((e) => `${e.node} ${e.event} ${e.member} ${e.reason ?? ''}`));
 }
 
 async function allAlive(nodes: NodeProcess[], live: readonly string[]): Promise<boolean> {

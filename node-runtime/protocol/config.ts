@@ -45,6 +45,8 @@ export interface ProtocolConfig {
   readonly awarenessMaxMultiplier: number;
   /** SWIM anti-entropy: a full-state push-pull over TCP with one random member this often (scaled past 32 members). */
   readonly pushPullIntervalMs: number;
+  /** New versions (restarts) one address may announce of itself per second while a version is listed there. */
+  readonly newVersionsPerAddressPerSecond: number;
 }
 
 export const DEFAULT_CONFIG: ProtocolConfig = {
@@ -97,6 +99,9 @@ export const DEFAULT_CONFIG: ProtocolConfig = {
   suspicionMaxTimeoutMult: 6,
   awarenessMaxMultiplier: 8,
   pushPullIntervalMs: 30_000,
+  // A process start takes ~0.1 s at the least, and each new version fails the one before (superseded): a sender
+  // speaking under a new version in every datagram filled lists with dead versions that crowded the packets' news.
+  newVersionsPerAddressPerSecond: 2,
 };
 
 /** Each setting in the words a user knows (the CLI's errors and help, the launch panel's labels and messages all use
@@ -130,6 +135,7 @@ export const SETTINGS: { readonly [K in keyof ProtocolConfig]: SettingSpec } = {
   suspicionMaxTimeoutMult: { label: 'suspicion max multiplier', unit: 'times', min: 1, max: 64 },
   awarenessMaxMultiplier: { label: 'health multiplier max', unit: 'times', min: 1, max: 64 },
   pushPullIntervalMs: { label: 'push-pull interval', unit: 'ms', min: 100, max: 3_600_000 },
+  newVersionsPerAddressPerSecond: { label: 'restarts per address per second', unit: 'members', min: 1, max: 1000 },
 };
 
 /** A setting out of its bounds or inconsistent with another; `setting` names the one to change (the launch panel
@@ -267,3 +273,8 @@ export function configForGroupSize(n: number): Partial<ProtocolConfig> {
 
 /** The shortest round any valid config gossips at: a member's heartbeat cannot grow faster (plausibility.ts). */
 export const MIN_GOSSIP_INTERVAL_MS = SETTINGS.gossipIntervalMs.min;
+
+/** How far a suspicion epoch heard by gossip may run ahead of the receiver's (plausibility.ts): switches are user
+ *  commands that reach every member within seconds, so a member is never 1,000 switches behind; a forged epoch can
+ *  still switch the mode once, but the next real switch (epoch + 1) overrules it. */
+export const MAX_EPOCH_STEP = 1000;

@@ -160,9 +160,11 @@ export class MembershipCore {
       probe: newProbeState(Math.floor(opts.rng.next() * 0x100000000)),
       wholeTooBig: Number.POSITIVE_INFINITY,
       rotation: 0,
+      rotationUnconfirmed: 0,
       announce: false,
       hits,
       newMembers: new NewMemberLimit(config.newMembersPerSenderPerSecond),
+      newVersions: new NewMemberLimit(config.newVersionsPerAddressPerSecond),
     };
     this.drop = validRate(opts.dropRate ?? 0) ?? 0;
     this.tracing = opts.trace ?? false;
@@ -250,7 +252,7 @@ export class MembershipCore {
     }
     if (isZombie(st, sender)) return this.finish(now, [{ to: from, bytes: deathNotice(st, sender), kind: 'failed-notice' }]);
     st.via = sender.id;
-    if (plausibleMode(st.config, now, mode)) hearMode(st, now, mode);
+    if (plausibleMode(st.config, now, mode, st.mode.epoch)) hearMode(st, now, mode);
     else st.hits.implausible++;
     // The datagram came from the sender's own address: it exists (confirmed as soon as its entry, which comes first,
     // is merged; a SWIM message may not list it, so it is confirmed after the loop too). The introducer gossips only

@@ -23,21 +23,31 @@ export function buildPacket(st: CoreState, now: number): Uint8Array {
     st.wholeTooBig = others.length;
   }
 
+  // Confirmed members first: entries nobody has heard from directly (a phantom flood among them) only fill what room
+  // is left, so they cannot push the real members' heartbeats out of the packets (issue 9).
+  const confirmed = others.filter((e) => e.confirmed);
+  const unconfirmed = others.filter((e) => !e.confirmed);
   const packet = newPacket(st);
   const taken = new Set<Entry>();
   // News gets at most half the packet, so heartbeats of the rest keep flowing through a mass failure.
-  const news = others.filter((e) => e.changedAt >= now - st.config.failTimeoutMs).sort((a, b) => b.changedAt - a.changedAt);
+  const news = confirmed.filter((e) => e.changedAt >= now - st.config.failTimeoutMs).sort((a, b) => b.changedAt - a.changedAt);
   for (const e of news) {
     if (packet.bytes >= st.config.maxPacketBytes / 2 || !packet.add(e)) break;
     taken.add(e);
   }
+  st.rotation = fill(packet, confirmed, st.rotation, taken);
+  st.rotationUnconfirmed = fill(packet, unconfirmed, st.rotationUnconfirmed, taken);
+  return packet.encode();
+}
+
+/** Adds `list` from `start` on (wrapping) until the packet is full; returns where the next packet starts. */
+function fill(packet: PacketBuilder, list: readonly Entry[], start: number, taken: ReadonlySet<Entry>): number {
   let k = 0;
-  for (; k < others.length; k++) {
-    const e = others[(st.rotation + k) % others.length]!;
+  for (; k < list.length; k++) {
+    const e = list[(start + k) % list.length]!;
     if (!taken.has(e) && !packet.add(e)) break;
   }
-  st.rotation = (st.rotation + k) % others.length;
-  return packet.encode();
+  return list.length === 0 ? 0 : (start + k) % list.length;
 }
 
 function liveAt(st: CoreState, address: Address): boolean {

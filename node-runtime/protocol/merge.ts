@@ -77,8 +77,10 @@ function learn(st: CoreState, now: number, w: WireEntry, src: Source): void {
   // Older than a version listed there but not yet confirmed: most likely a dead run in stale gossip, but the newer
   // one may be forged, so this one is only not learned second-hand (its own datagrams still list it).
   if (src.from !== addressOf(w.id) && st.list.at(addressOf(w.id)).some((e) => e.version > w.version)) return;
-  // Bounded (issue 9): a gossiping sender introduces at most so many a second, and the list holds at most so many.
-  if (src.from !== undefined && !st.newMembers.allow(now, src.from)) {
+  // Bounded (issue 9): an address restarts at most so often, a gossiping sender introduces at most so many a second,
+  // and the list holds at most so many.
+  const restart = st.list.at(addressOf(w.id)).length > 0;
+  if ((restart && !st.newVersions.allow(now, addressOf(w.id))) || (src.from !== undefined && !st.newMembers.allow(now, src.from))) {
     st.hits.newMemberRate++;
     return;
   }

@@ -1,4 +1,5 @@
-// New members per sender per second (issue 9): one stranger listed 274,500 phantoms in a minute. Fixed one-second
+// New members per sender, and new versions per address, per second (issue 9): one stranger listed 274,500 phantoms
+// in a minute, or could speak under a new version in every datagram. Fixed one-second
 // windows; the per-sender map is bounded too — past MAX_SENDERS distinct senders in one window, the rest share one
 // count — and it is dropped at every window, so it never outlives a second.
 import type { Address } from './member-id.ts';

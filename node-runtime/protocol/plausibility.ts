@@ -6,7 +6,7 @@
 // passes can always be followed by its successor — a suspect at the ceiling can be refuted, a switch at the
 // ceiling can be switched back — and receivers accept the successor one millisecond later.
 import type { ProtocolConfig } from './config.ts';
-import { MIN_GOSSIP_INTERVAL_MS } from './config.ts';
+import { MAX_EPOCH_STEP, MIN_GOSSIP_INTERVAL_MS } from './config.ts';
 import type { WireEntry, WireMember, WireMode } from './codec.ts';
 
 /** What each limit refused: counted, never thrown (CoreCounters.limits). */
@@ -15,7 +15,8 @@ export interface LimitHits {
   spoofed: number;
   /** Entries, senders or modes with a number no real run can have. */
   implausible: number;
-  /** New members refused: their sender introduced newMembersPerSenderPerSecond already. */
+  /** New members refused: their sender introduced newMembersPerSenderPerSecond already, or their address restarted
+   *  newVersionsPerAddressPerSecond times. */
   newMemberRate: number;
   /** New members refused: the list holds maxMembers. */
   listFull: number;
@@ -54,7 +55,9 @@ export function plausibleEntry(config: ProtocolConfig, now: number, w: WireEntry
 }
 
 /** An epoch counts switches; the cluster cannot have switched more than once per millisecond since the epoch of
- *  the clocks (an epoch of 2^53 − 1 would leave no successor: the next switch would isolate its issuer). */
-export function plausibleMode(config: ProtocolConfig, now: number, mode: Pick<WireMode, 'epoch'>): boolean {
-  return mode.epoch <= ceiling(config, now, 0, 1);
+ *  the clocks (an epoch of 2^53 − 1 would leave no successor: the next switch would isolate its issuer). Heard by
+ *  gossip (`current` given), it is also at most MAX_EPOCH_STEP past the one this member holds: members hear every
+ *  switch within seconds, so a far jump is a forgery (a joiner takes any plausible epoch from its snapshot). */
+export function plausibleMode(config: ProtocolConfig, now: number, mode: Pick<WireMode, 'epoch'>, current?: number): boolean {
+  return mode.epoch <= ceiling(config, now, 0, 1) && (current === undefined || mode.epoch <= current + MAX_EPOCH_STEP);
 }

@@ -45,11 +45,14 @@ export interface CoreState {
   wholeTooBig: number;
   /** Where the rotating window of a packet that cannot hold the whole list starts (gossip.ts). */
   rotation: number;
+  /** The same for the unconfirmed entries, which only fill the room the confirmed leave (gossip.ts). */
+  rotationUnconfirmed: number;
   /** Set by a join: the next round goes to every known member (gossip.ts). */
   announce: boolean;
   /** What the limits against hostile input refused (plausibility.ts). */
   readonly hits: LimitHits;
   readonly newMembers: NewMemberLimit;
+  readonly newVersions: NewMemberLimit;
 }
 
 const KIND_OF: Record<MemberStatus, EventKind> = { alive: 'alive', suspect: 'suspect', failed: 'fail', left: 'leave' };

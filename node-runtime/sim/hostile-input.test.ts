@@ -97,13 +97,14 @@ test('a suspicion at incarnation 2^53 − 1 isolates nobody: dropped as implausi
   assert.ok(s.view(4).find((m) => m.id === s.id(6))!.incarnation > top);
 });
 
-test('a suspicion epoch of 2^53 − 1 is ignored; a plausible forged epoch is overruled by the next switch', () => {
+test('a suspicion epoch of 2^53 − 1 (or 2^40) is ignored; a plausible forged epoch is overruled by the next switch', () => {
   const s = warm();
   const t0 = s.now;
-  s.inject(1, STRANGER, fromStranger(s, [], { family: 'gossip', enabled: true, epoch: MAX, tie: 0xffffffff }));
+  for (const epoch of [MAX, 2 ** 40]) s.inject(1, STRANGER, fromStranger(s, [], { family: 'gossip', enabled: true, epoch, tie: 0xffffffff }));
   s.runFor(2000);
   for (let i = 0; i < 10; i++) assert.equal(s.core(i).suspicion().enabled, false);
-  s.inject(1, STRANGER, fromStranger(s, [], { family: 'gossip', enabled: true, epoch: EPOCH + Math.floor(s.now), tie: 0xffffffff }));
+  assert.equal(s.core(1).counters().limits.implausible, 2);
+  s.inject(1, STRANGER, fromStranger(s, [], { family: 'gossip', enabled: true, epoch: 1000, tie: 0xffffffff }));
   s.runFor(2000);
   for (let i = 0; i < 10; i++) assert.equal(s.core(i).suspicion().enabled, true);
   s.command(7, { kind: 'set-suspicion', enabled: false });

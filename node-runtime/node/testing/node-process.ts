@@ -107,3 +107,10 @@ export class NodeGroup {
 export function firstEvent(node: NodeProcess, event: MembershipEvent['event'], member: MemberId): MembershipEvent | undefined {
   return node.events().find((e) => e.event === event && e.member === member);
 }
+
+/** Fail events about any of `live`, and stop events (restarts), in the nodes' logs: what a fault must not cause. */
+export function casualties(nodes: readonly NodeProcess[], live: readonly MemberId[]): string[] {
+  return nodes.flatMap((n) => n.events()
+    .filter((e) => e.event === 'stop' || (e.event === 'fail' && live.includes(e.member)))
+    .map((e) => `${e.node} ${e.event} ${e.member} ${e.reason ?? ''}`));
+}
