@@ -6,6 +6,7 @@ import { dgrepCommand } from './dgrep-command.ts';
 import { experimentCommand } from './experiment-command.ts';
 import { genLogsCommand } from './gen-logs-command.ts';
 import { keygenCommand } from './keygen-command.ts';
+import { keysCommand } from './keys-command.ts';
 import { nodeCommand } from './node-command.ts';
 import { serfClusterCommand } from './serf-cluster-command.ts';
 
@@ -24,6 +25,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   dgrep: dgrepCommand,
   'gen-logs': genLogsCommand,
   keygen: keygenCommand,
+  keys: keysCommand,
   experiment: experimentCommand,
   'serf-cluster': serfClusterCommand,
 };

@@ -1,7 +1,9 @@
 // A keyed cluster (docs/protocol.md "Security"): embedded nodes on loopback sharing a key. Forged, unkeyed and
 // other-cluster input is counted and dropped; the key rotates (install, use, remove) without a false failure.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
+import { promisify } from 'node:util';
 import dgram from 'node:dgram';
 import { after, describe, it } from 'node:test';
 import { controlRequest } from '../control/client.ts';
@@ -11,10 +13,13 @@ import { encodeGossip } from '../protocol/codec.ts';
 import type { MembershipEvent } from '../protocol/events.ts';
 import { formatMemberId } from '../protocol/member-id.ts';
 import { requestLine } from '../transport/request-line.ts';
-import { generateKey, Keyring, parseKey } from '../transport/keyring.ts';
+import { generateKey, keyFingerprint, Keyring, parseKey } from '../transport/keyring.ts';
 import { UDP_AAD } from '../transport/udp-transport.ts';
 import { UserError } from '../user-error.ts';
+import { HEARSAY_BIN } from '../cli/spawn-node.ts';
 import { startNode } from './node-services.ts';
+
+const run = promisify(execFile);
 
 const FAST = { gossipIntervalMs: 50, failTimeoutMs: 400, suspectTimeoutMs: 600, cleanupTimeoutMs: 1000, introducerProbeMs: 200 };
 const started: MembershipNode[] = [];
@@ -100,14 +105,19 @@ describe('keyed cluster', () => {
     const nodes = await cluster(21520, 4, oldKey);
     const events: MembershipEvent[] = [];
     for (const node of nodes) node.on('event', (e) => events.push(e));
-    // Each step is a ctl command to every node, as an operator would send it (sealed with a key the node holds).
-    const everywhere = async (args: string[], key: string): Promise<void> => {
-      for (const node of nodes) await controlRequest(node.address, 'keyring', args, { keyring: new Keyring([parseKey(key)]) });
+    // Each step as an operator runs it: `hearsay keys …` on every live member, authenticated with a key they hold.
+    const everywhere = async (args: string[], key: string): Promise<string> => {
+      const { stdout } = await run(process.execPath, [HEARSAY_BIN, 'keys', ...args, '--via', nodes[0]!.address],
+        { env: { ...process.env, HEARSAY_KEY: key }, timeout: 30_000 });
       await gossipFlows(nodes, 3);
+      return stdout;
     };
     await everywhere(['install', newKey], oldKey);
     await everywhere(['use', newKey], oldKey);
     await everywhere(['remove', oldKey], newKey);
+    const listed = await everywhere(['list'], newKey);
+    assert.equal(listed.trim().split('\n').length, 4);
+    assert.ok(listed.trim().split('\n').every((l) => l.endsWith(`  ${keyFingerprint(parseKey(newKey))}*`)), listed);
     for (const node of nodes) {
       assert.deepEqual(node.keyring()!.list().keys.length, 1);
       assert.equal(node.stats().unauthenticated, 0);
