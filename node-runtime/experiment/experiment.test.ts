@@ -20,7 +20,7 @@ after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 describe('experiment', () => {
   it('runs a tiny experiment on processes and the simulator and writes results, plots and report', async () => {
     const dir = path.join(tmp, 'tiny');
-    const settings = settingsFromOptions({ experiment: 'all', schedule: 'tiny', runs: 1, parallel: 2, basePort: 30000 });
+    const settings = settingsFromOptions({ experiment: 'all', schedule: 'tiny', runs: 1, parallel: 3, basePort: 30000 });
     const seen: number[] = [];
     const outcome = await runExperiment(settings, dir, { signal: new AbortController().signal, png: false, onRow: (_r, p) => seen.push(p.done) });
     assert.equal(outcome.status, 'finished', outcome.reason);
