@@ -1,7 +1,7 @@
 // `hearsay experiment`: the membership report's figures from one command (issue 11). Parses the settings, shows
 // progress (runs done, ETA) on stderr, cancels on Ctrl-C keeping what finished, and prints where the results are.
 import path from 'node:path';
-import { runExperiment } from '../experiment/runner.ts';
+import { prepareOutDir, runExperiment } from '../experiment/runner.ts';
 import type { ExperimentProgress } from '../experiment/runner.ts';
 import { settingsFromOptions } from '../experiment/settings.ts';
 import type { TuningResult } from '../experiment/tuning.ts';
@@ -95,6 +95,7 @@ export const experimentCommand: CliCommand = {
     };
     process.once('SIGINT', cancel);
     process.once('SIGTERM', cancel);
+    prepareOutDir(out);
     process.stderr.write(`hearsay experiment: writing to ${out}\n`);
     const outcome = await runExperiment(settings, out, {
       signal: controller.signal,

@@ -5,6 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { makeDir } from '../log/make-dir.ts';
+import { UserError } from '../user-error.ts';
 import { percentile } from './stats.ts';
 import { planUnits } from './plan.ts';
 import type { ExperimentSettings, Unit } from './plan.ts';
@@ -81,8 +83,21 @@ function estimateSeconds(unit: Unit, parallel: number): number {
   return 2e-6 * unit.nodes * unit.nodes * virtualS + 0.01;
 }
 
+/** A fresh output folder: an unwritable one, or one that already holds results, is a UserError before anything runs. */
+export function prepareOutDir(outDir: string): void {
+  if (fs.existsSync(path.join(outDir, 'results.json'))) {
+    throw new UserError('file', `${outDir} already holds experiment results (choose another --out)`);
+  }
+  makeDir(outDir);
+  try {
+    fs.accessSync(outDir, fs.constants.W_OK);
+  } catch {
+    throw new UserError('file', `cannot write to ${outDir}: permission denied`);
+  }
+}
+
 export async function runExperiment(settings: ExperimentSettings, outDir: string, hooks: RunHooks): Promise<ExperimentOutcome> {
-  fs.mkdirSync(outDir, { recursive: true });
+  prepareOutDir(outDir);
   const startedAt = new Date();
   const started = performance.now();
   const rows: ResultRow[] = [];
