@@ -17,13 +17,15 @@ export interface NodeView {
 export interface HookState {
   nodes: NodeView[];
   counts: { alive: number; suspect: number; failed: number; left: number; total: number };
-  rejected: { frames: number; events: number };
+  rejected: { frames: number };
   shell: string;
   connection: string;
   running: number;
 }
 
-export function hookState(page: Page): Promise<HookState> {
+/** The hook is installed once the views exist (a moment after the page loads): wait for it, then read it. */
+export async function hookState(page: Page): Promise<HookState> {
+  await page.waitForFunction(() => '__hearsay' in window);
   return page.evaluate(() => (window as unknown as { __hearsay: { state(): HookState } }).__hearsay.state());
 }
 

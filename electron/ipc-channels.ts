@@ -7,7 +7,7 @@ import type { Reply } from './host/request-channel.ts';
 export const IPC = {
   /** renderer → main, invoke: a HostRequest; answered with a Reply. */
   request: 'hearsay:request',
-  /** renderer → main, send: start push stream `sub` for this window; main replays the session into it first. */
+  /** renderer → main, send: start push stream `sub` for this window; it opens with a snapshot (api.ts, HostMessage). */
   subscribe: 'hearsay:subscribe',
   /** renderer → main, send: stop push stream `sub`. */
   unsubscribe: 'hearsay:unsubscribe',

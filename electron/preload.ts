@@ -20,7 +20,7 @@ contextBridge.exposeInMainWorld('hearsay', {
     if (!reply.ok) throw new Error(reply.error);
     return reply.result;
   },
-  /** As over the WebSocket: each subscriber first gets the session replayed, then live messages. */
+  /** As over the WebSocket: each subscription is a stream of its own that opens with a snapshot, then deltas. */
   subscribe(listener: (message: HostMessage) => void): () => void {
     const sub: IpcArgs<typeof IPC.subscribe> = nextSub++;
     streams.set(sub, listener);

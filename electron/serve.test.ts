@@ -42,7 +42,7 @@ fs.mkdirSync(path.join(logsDir, 'run-1', '127.0.0.1_3000'), { recursive: true })
 fs.writeFileSync(path.join(logsDir, 'run-1', '127.0.0.1_3000', '127.0.0.1_3000.jsonl'), '{"ts":1}\n');
 fs.writeFileSync(path.join(logsDir, 'run-1', 'actions.jsonl'), '');
 
-interface Frame { id?: number | null; ok?: boolean; result?: unknown; error?: string; push?: { type: string } }
+interface Frame { id?: number | null; ok?: boolean; result?: unknown; error?: string; sub?: number; push?: { type: string; seq?: number } }
 
 /** A client that keeps every frame and waits for one matching a predicate, with a deadline. */
 async function connect(
@@ -111,7 +111,6 @@ describe('browser shell', () => {
   test('answers a request and serves the recording files it names', async () => {
     const { ws, next } = await connect();
     sockets.push(ws);
-    await next((f) => f.push?.type === 'session');
     ws.send(JSON.stringify({ id: 1, request: { type: 'list-recordings' } }));
     const reply = await next((f) => f.id === 1);
     assert.equal(reply.ok, true);
@@ -143,6 +142,25 @@ describe('browser shell', () => {
     assert.equal(shell.malformed() - before, 4);
     ws.send(JSON.stringify({ id: 7, request: { type: 'stop-cluster' } }));
     assert.deepEqual(await next((f) => f.id === 7), { id: 7, ok: true, result: {} });
+  });
+
+  test('push streams: each subscribe opens with a snapshot; nothing is pushed unasked', async () => {
+    const { ws, next } = await connect();
+    sockets.push(ws);
+    ws.send(JSON.stringify({ id: 1, request: { type: 'list-recordings' } }));
+    await next((f) => f.id === 1);
+    ws.send(JSON.stringify({ subscribe: 7 }));
+    const first = await next((f) => f.sub === 7);
+    assert.equal(first.push?.type, 'snapshot');
+    ws.send(JSON.stringify({ unsubscribe: 7 }));
+    ws.send(JSON.stringify({ subscribe: 8 }));
+    const second = await next((f) => f.sub === 8);
+    assert.equal(second.push?.type, 'snapshot');
+    const { ws: other, next: nextOther } = await connect();
+    sockets.push(other);
+    for (let sub = 0; sub < 9; sub++) other.send(JSON.stringify({ subscribe: sub }));
+    const refused = await nextOther((f) => f.id === null);
+    assert.match(refused.error!, /malformed message/);
   });
 
   test('refuses a WebSocket from another origin', async () => {

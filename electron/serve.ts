@@ -1,6 +1,7 @@
 // The browser shell (ARCHITECTURE.md §4): the same HostApi over HTTP + WebSocket, so the app runs on a headless
 // server and Playwright can drive it in Chromium. HTTP serves the built renderer and opened recordings (GET only,
-// with a CSP); the WebSocket at /ws carries `{id, request}` → `{id, ok, result | error}` and pushes `{push}`.
+// with a CSP); the WebSocket at /ws carries `{id, request}` → `{id, ok, result | error}`, and `{subscribe: n}` /
+// `{unsubscribe: n}` start and stop push stream n (`{sub: n, push}`; it opens with a snapshot: api.ts, HostMessage).
 // Every HTTP request and WebSocket upgrade needs the run's token and an allowed Host (shell-access.ts), and an
 // upgrade from another origin is refused (a web page in the user's browser must not drive nodes).
 import fs from 'node:fs';
@@ -22,12 +23,19 @@ import { ShellAccess } from './shell-access.ts';
 
 export const DEFAULT_SHELL_PORT = 5170;
 const MAX_FRAME_BYTES = 1 << 20;
-/** A client that stops reading is cut off (it reconnects and gets the history) rather than buffered without end. */
+/** A client that stops reading is cut off (it reconnects and gets a snapshot) rather than buffered without end. */
 const MAX_CLIENT_BACKLOG = 64 << 20;
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const EnvelopeSchema = v.object({ id: v.pipe(v.number(), v.integer(), v.minValue(0)), request: v.unknown() });
+const StreamId = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+const EnvelopeSchema = v.union([
+  v.object({ id: StreamId, request: v.unknown() }),
+  v.object({ subscribe: StreamId }),
+  v.object({ unsubscribe: StreamId }),
+]);
+/** Push streams one client may hold at once (a renderer needs one; resubscribing closes the old one first). */
+const MAX_STREAMS = 8;
 
 export interface BrowserShellOptions {
   readonly api: HostApi;
@@ -108,8 +116,11 @@ export async function startBrowserShell(opts: BrowserShellOptions): Promise<Brow
       if (ws.bufferedAmount > MAX_CLIENT_BACKLOG) ws.terminate();
       else ws.send(JSON.stringify(value));
     };
-    const unsubscribe = opts.api.subscribe((push: HostMessage) => send({ push }));
-    ws.on('close', unsubscribe);
+    const streams = new Map<number, () => void>();
+    ws.on('close', () => {
+      for (const stop of streams.values()) stop();
+      streams.clear();
+    });
     ws.on('error', () => ws.terminate());
     ws.on('message', (data, isBinary) => {
       let json: unknown;
@@ -119,12 +130,20 @@ export async function startBrowserShell(opts: BrowserShellOptions): Promise<Brow
         json = undefined;
       }
       const envelope = v.safeParse(EnvelopeSchema, json);
-      if (!envelope.success) {
+      const message = envelope.success ? envelope.output : undefined;
+      if (message === undefined || ('subscribe' in message && !streams.has(message.subscribe) && streams.size >= MAX_STREAMS)) {
         envelopeMalformed++;
-        send({ id: null, ok: false, error: 'malformed message: expected {"id": n, "request": {...}}' });
-        return;
+        send({ id: null, ok: false, error: 'malformed message: expected {"id": n, "request": {...}}, {"subscribe": n} or {"unsubscribe": n}' });
+      } else if ('subscribe' in message) {
+        const sub = message.subscribe;
+        streams.get(sub)?.();
+        streams.set(sub, opts.api.subscribe((push: HostMessage) => send({ sub, push })));
+      } else if ('unsubscribe' in message) {
+        streams.get(message.unsubscribe)?.();
+        streams.delete(message.unsubscribe);
+      } else {
+        void channel.answer(message.request).then((reply) => send({ id: message.id, ...reply }));
       }
-      void channel.answer(envelope.output.request).then((reply) => send({ id: envelope.output.id, ...reply }));
     });
   };
 

@@ -24,6 +24,11 @@
 //   frameStats()  { frames, frameP50, frameP95, frameMax, eventToScreenP50, eventToScreenP95, eventToScreenMax,
 //                   eventSamples, phasesP95 } over the last frames (ms; requestAnimationFrame deltas; event ts → after the
 //                   render of the frame that applied it)
+//                   sync: { seq, snapshots, resyncs } (the view contract: last delta taken in, snapshots received,
+//                   gaps that asked for one), suspicion (the mode in force, as the nodes report it)
+//   lists()       [{ observer, members: [{ member, status }] }] for every slot whose current id runs: the membership
+//                   lists the view holds (the matrix's rows), to compare with what the nodes answer to list_mem
+//   dropConnection()  browser shell: drops the WebSocket as a network failure would (it reconnects)
 //   resetFrameStats()
 //   select(address)  selects a node as a click would
 //   packets()     { onScreen, droppedOnScreen, seen, seenDropped, unsampled } — packets the graph draws
@@ -34,6 +39,8 @@
 import 'pixi.js/unsafe-eval';
 import './style.css';
 import { connectHost } from './host/connect.ts';
+import { followView } from './host/follow-view.ts';
+import type { SideMessage } from './host/follow-view.ts';
 import { LiveStore } from './model/live-store.ts';
 import { SampleWindow } from './model/sample-window.ts';
 import { isDownRunState } from './model/node-status.ts';
@@ -64,8 +71,6 @@ const eventLatency = new SampleWindow(20000);
 const phaseNames = ['drain', 'graphUpdate', 'matrixUpdate', 'graphRender', 'matrixRender', 'inspector'] as const;
 const phaseTimes = Object.fromEntries(phaseNames.map((n) => [n, new SampleWindow(1200)])) as Record<(typeof phaseNames)[number], SampleWindow>;
 let connectionStatus = 'connecting';
-/** Events older than this (the history a new connection replays) are not counted as event-to-screen. */
-let liveSince = Date.now();
 
 // Layout: top bar; panel | live (graph, matrix, inspector) or replay.
 const statusEl = el('span', { testid: 'connection-status', class: 'conn' }, 'connecting');
@@ -91,25 +96,25 @@ const clusterPanelApi = clusterPanel(panel, request, feedback);
 serfPanel(panel, request, feedback);
 // What the host says about the cluster as a whole (a node died on its own, …) goes to the same one line.
 showNotice = (message) => feedback.error(message, clusterPanelApi.clusterAnchor);
+// Follow the host's view before anything async: the snapshot is asked for, not pushed, so it cannot be missed.
+// Traces are sampled, not state: those that come before the graph exists are not drawn. The Experiments tab's state
+// comes whole with every change, and on subscribe.
+let drawTraces = (_m: Extract<SideMessage, { type: 'traces' }>): void => {};
+let showExperiment = (_m: Extract<SideMessage, { type: 'experiment' }>): void => {};
+followView(host, store, (m) => (m.type === 'traces' ? drawTraces(m) : showExperiment(m)));
 
 const view = await ClusterView.create(live, { live: { request, feedback } });
 const figures = new Figures(topFigures, view.aside);
 
-connection.onStatus((status, { reconnected }) => {
+connection.onStatus((status) => {
   connectionStatus = status;
   statusEl.textContent = status;
   statusEl.dataset.status = status;
-  if (status === 'open') liveSince = Date.now();
-  // The server sends the whole history again on a new connection: fold it from scratch.
-  if (reconnected) store.reset();
 });
 // Traces are a second, sampled stream: they go straight to the graph and never into the membership fold.
 const experiments = mountExperimentsTab(experimentsRoot, host, feedback);
-host.subscribe((message) => {
-  if (message.type === 'traces') view.traces(message.traces, message.unsampled, performance.now());
-  else if (message.type === 'experiment') experiments.receive(message.state);
-  else store.receive(message);
-});
+drawTraces = (m) => view.traces(m.traces, m.unsampled, performance.now());
+showExperiment = (m) => experiments.receive(m.state);
 
 // Keyboard, like ringpop's tick-cluster, on the selected node.
 document.addEventListener('keydown', (e) => {
@@ -188,10 +193,7 @@ function frame(now: number): void {
   }
   if (store.drainedCount > 0) {
     const drawnAt = performance.timeOrigin + performance.now();
-    for (let i = 0; i < store.drainedCount; i++) {
-      const ts = store.drainedTs[i]!;
-      if (ts >= liveSince) eventLatency.push(drawnAt - ts);
-    }
+    for (let i = 0; i < store.drainedCount; i++) eventLatency.push(drawnAt - store.drainedTs[i]!);
   }
   figures.showCounts((live.hidden ? replayView : view)?.counts() ?? NO_COUNTS);
   if (now - figuresAt >= FIGURES_MS) {
@@ -212,7 +214,13 @@ const round = (x: number) => Math.round(x * 100) / 100;
     shell: connection.shell,
     connection: connectionStatus,
     running: store.nodes.filter((n) => !isDownRunState(n.state)).length,
+    sync: { seq: store.seq, snapshots: store.snapshots, resyncs: store.resyncs },
+    suspicion: store.suspicion,
   }),
+  lists: () => store.nodes.flatMap((n) => (n.id !== undefined && store.state.isRunning(n.id)
+    ? [{ observer: n.id, members: store.state.listOf(n.id).map(({ member, status }) => ({ member, status })) }]
+    : [])),
+  dropConnection: () => connection.dropConnection?.(),
   frameStats: () => ({
     frames: frameTimes.count,
     frameP50: round(frameTimes.percentile(50)),

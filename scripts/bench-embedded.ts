@@ -90,7 +90,8 @@ async function bench(n: number): Promise<Row> {
   const ctx: ClusterContext = {
     sink: {
       events: (events) => { for (const e of events) views.add(e); },
-      nodesChanged: () => undefined,
+      node: () => undefined,
+      nodeRemoved: () => undefined,
       stats: (s) => stats.set(s.address, s),
       progress: () => undefined,
       error: (message) => console.error(`cluster: ${message}`),

@@ -63,7 +63,13 @@ try {
     await app.host.request({ type: 'launch', options: { nodes, mode: 'embedded', suspicion: false, dropRate: 0 } });
     const host = app.host;
     let nodesNow: readonly ClusterNode[] = [];
-    host.subscribe((m) => { if (m.type === 'nodes') nodesNow = m.nodes; });
+    host.subscribe((m) => {
+      if (m.type === 'snapshot') nodesNow = m.view.nodes;
+      else if (m.type === 'delta' && m.change.type === 'nodes') {
+        const changed = new Map(m.change.nodes.map((n) => [n.address, n]));
+        nodesNow = nodesNow.map((n) => changed.get(n.address) ?? n);
+      }
+    });
     if (churn > 0) {
       churnTimer = setInterval(() => {
         // Not the introducer (slot 0): restarted nodes rejoin through it.

@@ -57,6 +57,8 @@ export interface NodeStats {
   /** Datagrams refused from, and held back to, blocked peers (a partition); absent where there is no block list. */
   readonly blockedIn?: number;
   readonly blockedOut?: number;
+  /** The node's suspicion switch as it last reported it (absent from nodes that do not say). */
+  readonly suspicion?: { readonly enabled: boolean; readonly epoch: number };
 }
 
 /** A host action on a node, recorded beside the nodes' logs (`actions.jsonl`) so replays can mark kills and
@@ -131,24 +133,91 @@ export interface HostResponses extends ExperimentResponses {
 
 export type HostResponse<R extends HostRequest> = HostResponses[R['type']];
 
-/** Pushed from host to renderer. Events come in batches (at most every ~50 ms) so a 500-node cluster does not flood. */
-export type HostMessage =
-  /** First to every subscriber, and whenever a cluster is launched, attached or stopped: drop what came before (the
-   *  events of an earlier session) and start over. `session` names the recording folder under logs/. */
-  | { readonly type: 'session'; readonly session: string | null; readonly mode: ClusterMode | null }
+/** The suspicion switch as the running nodes report it (each node's `{enabled, epoch}`; the highest epoch wins, as
+ *  gossip makes it). `settled`: every running node that reported has that epoch. */
+export interface SuspicionMode {
+  readonly enabled: boolean;
+  readonly epoch: number;
+  readonly settled: boolean;
+}
+
+export interface Progress {
+  readonly phase: string;
+  readonly done: number;
+  readonly total: number;
+}
+
+/** One observer's membership list as it stands. `entries` is flat, four numbers per member: `member` (an index into
+ *  `ViewSnapshot.ids`), `status` (alive 1, suspect 2, failed 3, left 4: the renderer's matrix cell codes),
+ *  `incarnation`, and `ts`, when the observer logged that status (its clock, epoch ms). */
+export interface ObserverList {
+  readonly observer: number;
+  /** Logged `start` and not `stop`: its list is live and votes in the view's tallies. */
+  readonly running: boolean;
+  readonly entries: readonly number[];
+}
+
+/** Everything the view shows, as it stands after delta `seq`: compact current state, not history (the recording
+ *  under logs/<session>/ has the full history, for replay). */
+export interface ViewSnapshot {
+  /** Recording folder under logs/ (null before any launch or attach, and after a stop). */
+  readonly session: string | null;
+  readonly mode: ClusterMode | null;
+  readonly suspicion: SuspicionMode | null;
+  /** Every node slot, with its current member id and run state. */
+  readonly nodes: readonly ClusterNode[];
+  /** Member ids referred to by `lists` (interned: a 1,000-node snapshot names each id once). */
+  readonly ids: readonly MemberId[];
+  /** Every observer that runs or lists anyone. */
+  readonly lists: readonly ObserverList[];
+  /** The last stats of each node. */
+  readonly stats: readonly NodeStats[];
+  /** Start-up progress while a launch runs. */
+  readonly progress: Progress | null;
+  /** The last host actions (kills, restarts…), oldest first, at most a few dozen: with the entries' times they give
+   *  a late subscriber the recent detection latencies. */
+  readonly actions: readonly HostActionRecord[];
+}
+
+/** One change to the view state. Applied in sequence order to a snapshot, they give the host's state at their seq. */
+export type ViewChange =
+  /** Membership events, as the nodes logged them (plus `stop` for a node the host saw go down: `reason: "host"`). */
   | { readonly type: 'events'; readonly events: readonly MembershipEvent[] }
-  | { readonly type: 'nodes'; readonly nodes: readonly ClusterNode[] }
+  /** Slots added or changed (run state, member id, pid), and slots gone (`removed`, by address): every identity
+   *  change (restart, rejoin under a new version, supersede, add, remove) arrives as one of these. Slots are
+   *  replaced whole, matched by address. */
+  | { readonly type: 'nodes'; readonly nodes: readonly ClusterNode[]; readonly removed?: readonly Address[] }
   | { readonly type: 'stats'; readonly stats: readonly NodeStats[] }
   | { readonly type: 'action'; readonly record: HostActionRecord }
-  | { readonly type: 'progress'; readonly phase: string; readonly done: number; readonly total: number }
-  /** Message traces, a second stream beside membership events (ARCHITECTURE.md §5): datagrams sent or refused since
-   *  the last batch, sampled; `unsampled` counts those left out. Nothing in the view's state depends on them. */
+  | { readonly type: 'progress'; readonly progress: Progress | null }
+  | { readonly type: 'suspicion'; readonly suspicion: SuspicionMode | null };
+
+/**
+ * Pushed from host to renderer: the view-state contract (docs/app.md, "View contract").
+ *
+ * - `snapshot` first, on every subscribe (so on every page load, reload and reconnect), and to every subscriber when
+ *   a session starts or ends (launch, attach, stop): replace the whole view with it. `seq` is the last delta it
+ *   includes.
+ * - `delta` after it, one change each, `seq` counting up by exactly one. A subscriber that sees any other number
+ *   (a delta lost, or dropped as malformed) must not guess: it unsubscribes and subscribes again, which brings a
+ *   fresh snapshot. Deltas with `seq` ≤ its snapshot's are old and ignored.
+ * - Outside the sequence (never part of the state, so a lost one costs nothing): `notice`, a one-line message for the
+ *   user (a node died on its own, a control channel refused…). Sampled streams beside the state — such as message
+ *   traces — go here too, as their own unsequenced types: they may be dropped or thinned, the state may not.
+ */
+export type HostMessage =
+  | { readonly type: 'snapshot'; readonly seq: number; readonly view: ViewSnapshot }
+  | { readonly type: 'delta'; readonly seq: number; readonly change: ViewChange }
+  | { readonly type: 'notice'; readonly message: string }
+  /** Message traces, a second stream beside the state (ARCHITECTURE.md §5): datagrams sent or refused since the last
+   *  batch, sampled; `unsampled` counts those left out. Unsequenced: nothing in the view's state depends on them. */
   | { readonly type: 'traces'; readonly traces: readonly Trace[]; readonly unsampled: number }
-  | { readonly type: 'error'; readonly message: string }
+  /** The Experiments tab's run (experiment-api.ts): its own state, sent whole on each change and on subscribe. */
   | ExperimentMessage;
 
 export interface HostApi {
   request<R extends HostRequest>(request: R): Promise<HostResponse<R>>;
-  /** Returns the unsubscribe function. A new subscriber first receives the current `nodes` and all events so far. */
+  /** Returns the unsubscribe function. A new subscriber first receives a `snapshot` of the current view, then the
+   *  sequenced deltas after it (see HostMessage). Subscribing again is how a renderer asks for a fresh snapshot. */
   subscribe(listener: (message: HostMessage) => void): () => void;
 }

@@ -18,11 +18,12 @@ const ListMemSchema = v.object({
 
 const CONNECT_TIMEOUT_MS = 5000;
 
+/** Readonly but through `update`, which reports the change to the view (as LocalCluster's slots). */
 interface Watched {
   readonly address: Address;
-  watch: NodeWatch;
-  id: MemberId | undefined;
-  state: NodeRunState;
+  readonly watch: NodeWatch;
+  readonly id: MemberId | undefined;
+  readonly state: NodeRunState;
 }
 
 export class AttachedCluster implements Cluster {
@@ -44,7 +45,7 @@ export class AttachedCluster implements Cluster {
   }
 
   nodes(): ClusterNode[] {
-    return [...this.watched.values()].map((w) => ({ address: w.address, id: w.id, state: w.state, managed: false }));
+    return [...this.watched.values()].map(describe);
   }
 
   async action(action: NodeAction, address: Address): Promise<ClusterNode> {
@@ -52,9 +53,8 @@ export class AttachedCluster implements Cluster {
     if (!w) throw new UserError('state', `no node at ${address} in the attached cluster`);
     if (action !== 'leave') throw new UserError('state', `${address} was not launched by this app: it can leave, not ${action}`);
     await controlRequest(address, 'leave', [], { keyring: this.keyring });
-    w.state = 'left';
-    this.sink.nodesChanged();
-    return { address, id: w.id, state: w.state, managed: false };
+    this.update(w, { state: 'left' });
+    return describe(w);
   }
 
   add(): Promise<ClusterNode> {
@@ -82,19 +82,20 @@ export class AttachedCluster implements Cluster {
     return [...this.watched.values()].filter((w) => w.state === 'running');
   }
 
+  private update(w: Watched, change: Partial<Pick<Watched, 'id' | 'state'>>): void {
+    if ((change.id === undefined || change.id === w.id) && (change.state === undefined || change.state === w.state)) return;
+    Object.assign(w, change);
+    this.sink.node(describe(w));
+  }
+
   private follow(address: Address): Promise<MemberId> {
-    const w: Watched = { address, watch: undefined!, id: undefined, state: 'starting' };
-    this.watched.set(address, w);
-    this.sink.nodesChanged();
-    w.watch = new NodeWatch(address, {
-      hello: (self) => {
-        w.id = self;
-        w.state = 'running';
-        this.sink.nodesChanged();
-      },
+    // The watch's callbacks run later (its stream is asynchronous), once `w` below exists.
+    const watch = new NodeWatch(address, {
+      hello: (self) => this.update(w, { id: self, state: 'running' }),
       events: (events) => {
-        w.id = w.watch.id;
         this.sink.events(events);
+        // A node reborn under a new version goes on streaming as it.
+        this.update(w, { id: watch.id });
         for (const e of events) {
           if (e.event !== 'join' && e.event !== 'alive') continue;
           const member = addressOf(e.member);
@@ -107,17 +108,19 @@ export class AttachedCluster implements Cluster {
       stats: (stats) => this.sink.stats(stats),
       malformed: () => this.sink.malformed(),
       closed: () => {
-        if (this.stopped || this.watched.get(address) !== w) return;
-        w.state = 'stopped';
-        this.sink.nodesChanged();
+        if (!this.stopped && this.watched.get(address) === w) this.update(w, { state: 'stopped' });
       },
     }, CONNECT_TIMEOUT_MS, this.keyring);
-    w.watch.ready.catch(() => {
-      if (this.watched.get(address) === w && w.state === 'starting') {
-        w.state = 'stopped';
-        this.sink.nodesChanged();
-      }
+    const w: Watched = { address, watch, id: undefined, state: 'starting' };
+    this.watched.set(address, w);
+    this.sink.node(describe(w));
+    watch.ready.catch(() => {
+      if (this.watched.get(address) === w && w.state === 'starting') this.update(w, { state: 'stopped' });
     });
-    return w.watch.ready;
+    return watch.ready;
   }
+}
+
+function describe(w: Watched): ClusterNode {
+  return { address: w.address, id: w.id, state: w.state, managed: false };
 }

@@ -6,8 +6,11 @@ import type { Address, ClusterMode, ClusterNode, MembershipEvent, NodeAction, No
 export interface ClusterSink {
   /** Validated events, in the order they were received from each node. */
   events(events: readonly MembershipEvent[]): void;
-  /** The node list or a node's run state changed: the host re-reads `nodes()`. */
-  nodesChanged(): void;
+  /** A slot was added or changed what the view shows of it (run state, member id, pid). Clusters report every such
+   *  change here; the host forwards it as a delta (api.ts), so the view never shows an old id or state. */
+  node(node: ClusterNode): void;
+  /** A slot is gone (a row re-keyed under another address, an attach that failed). */
+  nodeRemoved(address: Address): void;
   stats(stats: NodeStats): void;
   progress(phase: string, done: number, total: number): void;
   /** Something the user should see (a node died on its own, a control channel refused…). One line. */
@@ -20,6 +23,7 @@ export interface Cluster {
   readonly mode: ClusterMode;
   /** Starts (or attaches to) the nodes; resolves once every node answers. On failure the host calls `stop()`. */
   start(): Promise<void>;
+  /** The slots as they are now (for request replies; the view learns of them through `sink.node`). */
   nodes(): ClusterNode[];
   action(action: NodeAction, address: string): Promise<ClusterNode>;
   add(): Promise<ClusterNode>;

@@ -22,7 +22,7 @@ const REBIND_DEADLINE_MS = 3000;
 const JOIN_TIMEOUT_MS = 30_000;
 
 interface Slot extends LocalSlot {
-  node?: MembershipNode;
+  readonly node?: MembershipNode;
 }
 
 export class EmbeddedCluster extends LocalCluster<Slot> {
@@ -43,17 +43,17 @@ export class EmbeddedCluster extends LocalCluster<Slot> {
   async stop(): Promise<void> {
     clearInterval(this.statsTimer);
     await Promise.all([...this.slots.values()].map(async (slot) => {
-      if (slot.state !== 'killed') slot.state = 'stopped';
+      if (slot.state !== 'killed') this.setState(slot, 'stopped');
       await slot.node?.stop();
     }));
   }
 
   protected newSlot(port: number, address: Address): Slot {
-    return { port, address, state: 'starting' };
+    return { port, address, state: 'starting', id: undefined };
   }
 
   protected describe(slot: Slot): ClusterNode {
-    return { address: slot.address, id: slot.node?.id, state: slot.state, managed: true };
+    return { address: slot.address, id: slot.id, state: slot.state, managed: true };
   }
 
   protected hasNode(slot: Slot): boolean {
@@ -107,18 +107,21 @@ export class EmbeddedCluster extends LocalCluster<Slot> {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }
-    slot.node = node;
     // The events of the start and the join happened inside `start`: the list they built stands in for them.
     this.ctx.sink.events(snapshotEvents(node.id, node.members(), Date.now()));
-    node.on('event', (e) => this.ctx.sink.events([e]));
-    this.setState(slot, 'running');
+    node.on('event', (e) => {
+      this.ctx.sink.events([e]);
+      // Reborn under a new version (declared failed, or rejoined after a leave): the slot's id follows.
+      if (e.event === 'start' && e.node === e.member && slot.node === node) this.update(slot, { id: e.node });
+    });
+    this.update(slot, { node, id: node.id, state: 'running' });
   }
 
   private pushStats(): void {
     for (const slot of this.slots.values()) {
       if (!slot.node || (slot.state !== 'running' && slot.state !== 'left')) continue;
       const { address, bytesInPerSec, bytesOutPerSec, dropped, malformed } = slot.node.stats();
-      this.ctx.sink.stats({ address, bytesInPerSec, bytesOutPerSec, dropped, malformed });
+      this.ctx.sink.stats({ address, bytesInPerSec, bytesOutPerSec, dropped, malformed, suspicion: slot.node.suspicion() });
     }
   }
 }

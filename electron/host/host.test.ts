@@ -57,7 +57,10 @@ describe('process cluster', () => {
       pids.push(n.pid);
     }
     await stream.waitFor('4 nodes listing each other alive', 15_000, () => stream.converged(4));
-    assert.ok(stream.messages.some((m) => m.type === 'progress' && m.done === 4 && m.total === 4));
+    const progress = stream.changes.flatMap((c) => (c.type === 'progress' ? [c.progress] : []));
+    assert.ok(progress.some((p) => p?.total === 4), 'start-up progress was reported');
+    assert.equal(progress.at(-1), null, 'and cleared when every node runs');
+    assert.equal(stream.gaps, 0);
   });
 
   test('kill: every other node fails the victim, and the stream carries it', async () => {
@@ -94,6 +97,17 @@ describe('process cluster', () => {
     assert.equal(added.address, '127.0.0.1:23004');
     pids.push(added.pid!);
     await stream.waitFor('5 running nodes listing each other alive', 15_000, () => stream.converged(5));
+    assert.equal(stream.nodes.find((n) => n.address === old.address)?.id, node.id, 'the view has the new id');
+    assert.equal(stream.lists.get(old.id!)?.size ?? 0, 0, 'the old run lists no one any more');
+  });
+
+  test('a subscriber that comes late gets a snapshot that is the stream so far, folded', async () => {
+    const late = new HostStream(host);
+    late.unsubscribe();
+    assert.equal(late.snapshot?.session, session);
+    assert.deepEqual(late.nodes, stream.nodes);
+    for (const id of stream.runningIds()) assert.deepEqual(late.lists.get(id), stream.lists.get(id), `the list of ${id}`);
+    assert.equal(stream.gaps, 0);
   });
 
   test('the session is recorded: node logs and actions.jsonl', async () => {

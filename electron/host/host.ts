@@ -1,12 +1,12 @@
 // The host core (ARCHITECTURE.md §4): the one HostApi both shells carry. It runs one cluster at a time (launched as
-// processes or embedded, or attached), records the session, and fans what happens out to subscribers in batches at
-// most every 50 ms. A new subscriber first gets the current session, nodes, every event so far and the last stats,
-// so a page reload (or a second window) shows the same picture.
+// processes or embedded, or attached), records the session, and keeps the view state (view-state.ts): a subscriber
+// gets a snapshot of it, then the numbered deltas of what changes, batched at most every 50 ms. A session that
+// starts or ends sends every subscriber a new snapshot.
 import path from 'node:path';
 import { UserError } from '../../node-runtime/user-error.ts';
 import type {
-  Address, HostActionRecord, HostApi, HostMessage, HostRequest, HostResponse, HostResponses, LaunchOptions, MembershipEvent,
-  NodeStats,
+  Address, ClusterNode, HostActionRecord, HostApi, HostMessage, HostRequest, HostResponse, HostResponses, LaunchOptions,
+  MembershipEvent, NodeStats, ViewChange,
 } from './api.ts';
 import { keyringOf } from '../../node-runtime/transport/keyring.ts';
 import { AttachedCluster } from './attach.ts';
@@ -20,16 +20,13 @@ import { SerfCluster } from './serf-cluster.ts';
 import { PairCluster } from './pair-cluster.ts';
 import { Recorder } from './recorder.ts';
 import type { RecordingFiles } from './recording-files.ts';
+import { ViewState } from './view-state.ts';
 import type { ExperimentRequest } from './experiment-api.ts';
 
 export const PUSH_INTERVAL_MS = 50;
 
 /** Requests about the cluster and recordings (experiments go to their own service). */
 type ClusterRequest = Exclude<HostRequest, ExperimentRequest>;
-/** Events replayed to a new subscriber per message, so one frame stays a manageable size. */
-const HISTORY_CHUNK = 5000;
-/** The live history kept for late subscribers; beyond it a subscriber sees the recent part (the recording has all). */
-const HISTORY_LIMIT = 2_000_000;
 
 export interface HostOptions {
   /** Where sessions are recorded: logs/<session>/. */
@@ -46,12 +43,13 @@ export class Host implements HostApi {
   private experimentService: ExperimentService | undefined;
   private recorder: Recorder | undefined;
   private readonly listeners = new Set<Listener>();
-  private history: MembershipEvent[] = [];
-  private readonly lastStats = new Map<Address, NodeStats>();
-  private pending: MembershipEvent[] = [];
+  private readonly view = new ViewState();
+  /** What clusters reported since the last flush; applied to the view, in this order, at the next one. */
+  private pending: ViewChange[] = [];
+  private pendingEvents: MembershipEvent[] = [];
+  /** By address; null: removed. */
+  private pendingNodes = new Map<Address, ClusterNode | null>();
   private pendingStats = new Map<Address, NodeStats>();
-  private pendingOther: HostMessage[] = [];
-  private nodesDirty = false;
   private flushTimer: NodeJS.Timeout | undefined;
   private lastFlush = 0;
   /** Lines from nodes or control channels that failed validation (counted, dropped). */
@@ -71,14 +69,10 @@ export class Host implements HostApi {
     return run as Promise<HostResponse<R>>;
   }
 
+  /** The snapshot goes out synchronously, before any later delta: nothing can slip between the two. */
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
-    listener(this.sessionMessage());
-    listener({ type: 'nodes', nodes: this.cluster?.nodes() ?? [] });
-    for (let i = 0; i < this.history.length; i += HISTORY_CHUNK) {
-      listener({ type: 'events', events: this.history.slice(i, i + HISTORY_CHUNK) });
-    }
-    if (this.lastStats.size > 0) listener({ type: 'stats', stats: [...this.lastStats.values()] });
+    listener({ type: 'snapshot', seq: this.view.seq, view: this.view.snapshot() });
     const experiment = this.experimentService?.current();
     if (experiment) listener(experiment);
     return () => this.listeners.delete(listener);
@@ -89,15 +83,16 @@ export class Host implements HostApi {
     await this.experimentService?.close();
     await this.queue;
     await this.stopCluster();
-    this.flush();
     clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.flush();
     this.listeners.clear();
   }
 
   /** Experiments (the Experiments tab) run beside the cluster, in logs/experiments/. */
   private get experiments(): ExperimentService {
     this.experimentService ??= new ExperimentService({
-      root: path.join(this.opts.logsDir, 'experiments'), publish: (m) => this.queueMessage(m),
+      root: path.join(this.opts.logsDir, 'experiments'), publish: (m) => this.send(m),
     });
     return this.experimentService;
   }
@@ -183,21 +178,17 @@ export class Host implements HostApi {
     return this.cluster;
   }
 
-  /** A new session: the old cluster stopped, fresh history and recording. */
+  /** A new session: the old cluster stopped, a fresh recording. */
   private async begin(mode: string): Promise<Recorder> {
     await this.stopCluster();
     this.recorder = Recorder.create(this.opts.logsDir, mode);
-    this.history = [];
-    this.lastStats.clear();
-    this.pending = [];
-    this.pendingStats.clear();
     return this.recorder;
   }
 
   /** Subscribers learn of the session (and start over) before its nodes start, so they see the start's progress. */
   private async run(cluster: Cluster): Promise<void> {
     this.cluster = cluster;
-    this.queueMessage(this.sessionMessage());
+    this.newSession();
     try {
       await cluster.start();
     } catch (err) {
@@ -207,7 +198,6 @@ export class Host implements HostApi {
       recorder?.removeIfEmpty();
       throw err;
     }
-    this.markNodes();
   }
 
   private async stopCluster(): Promise<void> {
@@ -217,54 +207,70 @@ export class Host implements HostApi {
     this.recorder = undefined;
     if (!cluster && !recorder) return;
     await cluster?.stop();
-    this.queueMessage(this.sessionMessage());
-    this.markNodes();
+    this.newSession();
     await recorder?.close();
   }
 
-  private sessionMessage(): HostMessage {
-    return { type: 'session', session: this.recorder?.session ?? null, mode: this.cluster?.mode ?? null };
+  /** The view starts over for the current session (or none): what was pending belongs to the old one. Every
+   *  subscriber gets the new snapshot at once. */
+  private newSession(): void {
+    this.pending = [];
+    this.pendingEvents = [];
+    this.pendingNodes.clear();
+    this.pendingStats.clear();
+    this.view.reset(this.recorder?.session ?? null, this.cluster?.mode ?? null);
+    const message: HostMessage = { type: 'snapshot', seq: this.view.seq, view: this.view.snapshot() };
+    for (const listener of this.listeners) listener(message);
   }
 
   private record(record: HostActionRecord): void {
     this.recorder?.action(record);
-    this.queueMessage({ type: 'action', record });
+    this.queueChange({ type: 'action', record });
   }
 
   /** What a cluster reports through; once its session is over, late reports are dropped. `recordEvents`: the
    *  nodes' own logs are elsewhere (attached), so the recorder writes the streamed events. */
   private sink(recordEvents: boolean): ClusterSink {
     const recorder = this.recorder;
+    const current = (): boolean => this.recorder === recorder;
     return {
       events: (events) => {
-        if (this.recorder !== recorder) return;
+        if (!current()) return;
         const problem = recordEvents ? recorder?.events(events) : undefined;
-        if (problem !== undefined) this.queueMessage({ type: 'error', message: problem });
-        for (const e of events) this.pending.push(e);
+        if (problem !== undefined) this.send({ type: 'notice', message: problem });
+        for (const e of events) this.pendingEvents.push(e);
         this.schedule();
       },
-      nodesChanged: () => {
-        if (this.recorder === recorder) this.markNodes();
+      node: (node) => {
+        if (!current()) return;
+        this.pendingNodes.set(node.address, node);
+        this.schedule();
+      },
+      nodeRemoved: (address) => {
+        if (!current()) return;
+        this.pendingNodes.set(address, null);
+        this.schedule();
       },
       stats: (stats) => {
-        if (this.recorder !== recorder) return;
+        if (!current()) return;
         this.pendingStats.set(stats.address, stats);
         this.schedule();
       },
-      progress: (phase, done, total) => this.queueMessage({ type: 'progress', phase, done, total }),
-      error: (message) => this.queueMessage({ type: 'error', message }),
+      progress: (phase, done, total) => {
+        if (current()) this.queueChange({ type: 'progress', progress: done >= total ? null : { phase, done, total } });
+      },
+      error: (message) => this.send({ type: 'notice', message }),
       malformed: () => { this.malformed++; },
     };
   }
 
-  private markNodes(): void {
-    this.nodesDirty = true;
+  private queueChange(change: ViewChange): void {
+    this.pending.push(change);
     this.schedule();
   }
 
-  private queueMessage(message: HostMessage): void {
-    this.pendingOther.push(message);
-    this.schedule();
+  private send(message: HostMessage): void {
+    for (const listener of this.listeners) listener(message);
   }
 
   /** At most one flush per PUSH_INTERVAL_MS; the first change after a quiet spell goes out on the next turn. */
@@ -277,28 +283,24 @@ export class Host implements HostApi {
     }, wait);
   }
 
+  /** Applies what was reported to the view state and sends the numbered deltas. Events go before node changes, so
+   *  a node's own last words land before the host stops its list. */
   private flush(): void {
     this.lastFlush = Date.now();
-    const messages: HostMessage[] = this.pendingOther;
-    this.pendingOther = [];
-    if (this.nodesDirty) {
-      this.nodesDirty = false;
-      messages.push({ type: 'nodes', nodes: this.cluster?.nodes() ?? [] });
+    const changes = this.pending;
+    this.pending = [];
+    if (this.pendingEvents.length > 0) changes.push({ type: 'events', events: this.pendingEvents });
+    if (this.pendingNodes.size > 0) {
+      const nodes = [...this.pendingNodes.values()].filter((n) => n !== null);
+      const removed = [...this.pendingNodes].flatMap(([address, n]) => (n === null ? [address] : []));
+      changes.push({ type: 'nodes', nodes, ...(removed.length > 0 && { removed }) });
     }
-    if (this.pending.length > 0) {
-      const events = this.pending;
-      this.pending = [];
-      for (const e of events) this.history.push(e);
-      if (this.history.length > HISTORY_LIMIT) this.history = this.history.slice(-HISTORY_LIMIT / 2);
-      messages.push({ type: 'events', events });
-    }
-    if (this.pendingStats.size > 0) {
-      for (const [address, s] of this.pendingStats) this.lastStats.set(address, s);
-      messages.push({ type: 'stats', stats: [...this.pendingStats.values()] });
-      this.pendingStats = new Map();
-    }
-    for (const message of messages) {
-      for (const listener of this.listeners) listener(message);
+    if (this.pendingStats.size > 0) changes.push({ type: 'stats', stats: [...this.pendingStats.values()] });
+    this.pendingEvents = [];
+    this.pendingNodes = new Map();
+    this.pendingStats = new Map();
+    for (const change of changes) {
+      for (const delta of this.view.apply(change)) this.send({ type: 'delta', ...delta });
     }
   }
 }

@@ -1,9 +1,11 @@
 // What the two kinds of cluster this host launches share: slots on consecutive loopback ports, start-up in batches
 // with progress, and the rules of which action a node's run state allows. How a node is started, killed, paused or
 // told something differs (child process + signals, or a MembershipNode in this process): subclasses say that.
+// A slot's fields are readonly: `update` is the one way to change them, and it reports the slot to the view, so no
+// run state or member id can change without the view hearing of it.
 import { UserError } from '../../node-runtime/user-error.ts';
 import { formatAddress } from '../../node-runtime/protocol/member-id.ts';
-import type { Address, ClusterNode, LaunchOptions, NodeAction, NodeRunState } from './api.ts';
+import type { Address, ClusterNode, LaunchOptions, MemberId, NodeAction, NodeRunState } from './api.ts';
 import type { Cluster, ClusterContext } from './cluster.ts';
 import { findFreeRange } from './free-ports.ts';
 import { runLimited } from './run-limited.ts';
@@ -13,8 +15,13 @@ export const HOST = '127.0.0.1';
 export interface LocalSlot {
   readonly port: number;
   readonly address: Address;
-  state: NodeRunState;
+  readonly state: NodeRunState;
+  /** The current run's member id; undefined until the node says it. */
+  readonly id: MemberId | undefined;
 }
+
+/** What `update` may change: anything but the slot's place. */
+export type SlotChange<S extends LocalSlot> = Partial<Omit<S, 'port' | 'address'>>;
 
 export abstract class LocalCluster<S extends LocalSlot> implements Cluster {
   abstract readonly mode: 'process' | 'embedded' | 'serf';
@@ -31,7 +38,6 @@ export abstract class LocalCluster<S extends LocalSlot> implements Cluster {
     const base = basePort ?? (await findFreeRange(HOST, this.ctx.firstPort, nodes * stride));
     if (base === undefined) throw new UserError('state', `no ${nodes * stride} consecutive free ports on ${HOST}`);
     const slots = Array.from({ length: nodes }, (_, i) => this.slot(base + i * stride));
-    this.ctx.sink.nodesChanged();
     let done = 0;
     const started = async (slot: S, join: Address | undefined): Promise<void> => {
       await this.startSlot(slot, join);
@@ -86,7 +92,6 @@ export abstract class LocalCluster<S extends LocalSlot> implements Cluster {
     const port = await findFreeRange(HOST, last + this.stride, this.stride);
     if (port === undefined) throw new UserError('state', 'no free port left for another node');
     const slot = this.slot(port);
-    this.ctx.sink.nodesChanged();
     await this.startSlot(slot, this.joinTarget(slot.address));
     return this.describe(slot);
   }
@@ -110,6 +115,7 @@ export abstract class LocalCluster<S extends LocalSlot> implements Cluster {
   abstract stop(): Promise<void>;
 
   protected abstract newSlot(port: number, address: Address): S;
+  /** What the view shows of a slot: read from the slot's own fields only (they change through `update`). */
   protected abstract describe(slot: S): ClusterNode;
   protected abstract hasNode(slot: S): boolean;
   /** Starts the slot's node (a new version), joining through `join`; resolves once it runs. */
@@ -132,14 +138,22 @@ export abstract class LocalCluster<S extends LocalSlot> implements Cluster {
   }
 
   protected setState(slot: S, state: NodeRunState): void {
-    slot.state = state;
-    this.ctx.sink.nodesChanged();
+    this.update(slot, { state } as SlotChange<S>);
+  }
+
+  /** The one way a slot changes: the change is applied, and if the view's picture of the slot moved, reported. */
+  protected update(slot: S, change: SlotChange<S>): void {
+    const before = this.describe(slot);
+    Object.assign(slot, change);
+    const after = this.describe(slot);
+    if (before.state !== after.state || before.id !== after.id || before.pid !== after.pid) this.ctx.sink.node(after);
   }
 
   private slot(port: number): S {
     const address = formatAddress(HOST, port);
     const slot = this.newSlot(port, address);
     this.slots.set(address, slot);
+    this.ctx.sink.node(this.describe(slot));
     return slot;
   }
 

@@ -95,7 +95,7 @@ export class NodeWatch {
       case 'stats':
         this.sink.stats({
           address: this.address, bytesInPerSec: m.bytesInPerSec, bytesOutPerSec: m.bytesOutPerSec,
-          dropped: m.dropped, malformed: m.malformed,
+          dropped: m.dropped, malformed: m.malformed, ...(m.suspicion && { suspicion: m.suspicion }),
         });
         break;
     }

@@ -21,9 +21,8 @@ const STOP_GRACE_MS = 2000;
 const START_CONCURRENCY = 4;
 
 interface Slot extends LocalSlot {
-  child?: ChildProcess;
-  watch?: NodeWatch;
-  id?: string;
+  readonly child?: ChildProcess;
+  readonly watch?: NodeWatch;
 }
 
 /** The `hearsay node` flags a launch's options stand for. */
@@ -86,13 +85,13 @@ export class ProcessCluster extends LocalCluster<Slot> {
     clearTimeout(grace);
     for (const slot of this.slots.values()) {
       slot.watch?.close();
-      if (slot.state !== 'killed') slot.state = 'stopped';
+      if (slot.state !== 'killed') this.update(slot, { state: 'stopped' });
     }
     process.off('exit', this.killOnExit);
   }
 
   protected newSlot(port: number, address: Address): Slot {
-    return { port, address, state: 'starting' };
+    return { port, address, state: 'starting', id: undefined };
   }
 
   protected describe(slot: Slot): ClusterNode {
@@ -131,9 +130,7 @@ export class ProcessCluster extends LocalCluster<Slot> {
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       lastError = chunk.trim().split('\n').pop() || lastError;
     });
-    slot.child = child;
-    slot.id = undefined;
-    this.setState(slot, 'starting');
+    this.update(slot, { child, id: undefined, state: 'starting' });
     child.once('exit', (code, signal) => {
       if (slot.child !== child) return;
       slot.watch?.close();
@@ -143,18 +140,18 @@ export class ProcessCluster extends LocalCluster<Slot> {
     });
     const watch = new NodeWatch(slot.address, {
       hello: (self) => {
-        slot.id = self;
-        this.ctx.sink.nodesChanged();
+        if (slot.watch === watch) this.update(slot, { id: self });
       },
       events: (events) => {
-        if (slot.watch === watch) slot.id = watch.id;
         this.ctx.sink.events(events);
+        // A node reborn under a new version (declared failed, rejoined after a leave) goes on streaming as it.
+        if (slot.watch === watch) this.update(slot, { id: watch.id });
       },
       stats: (stats) => this.ctx.sink.stats(stats),
       malformed: () => this.ctx.sink.malformed(),
       closed: () => undefined,
     }, READY_TIMEOUT_MS, this.keyring);
-    slot.watch = watch;
+    this.update(slot, { watch });
     const died = exited(child).then(() => {
       throw new UserError('state', `node ${slot.address} did not start: ${lastError || 'it exited at once'}`);
     });
@@ -170,10 +167,9 @@ export class ProcessCluster extends LocalCluster<Slot> {
 
   protected async kill(slot: Slot): Promise<void> {
     const child = slot.child!;
-    slot.state = 'killed';
+    this.setState(slot, 'killed');
     child.kill('SIGKILL');
     await exited(child);
     slot.watch?.close();
-    this.ctx.sink.nodesChanged();
   }
 }

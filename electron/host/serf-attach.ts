@@ -17,13 +17,15 @@ const CONNECT_TIMEOUT_MS = 5000;
 /** Members no one told us the profile of: assume memberlist's LAN defaults (the longest suspicions of lan/local). */
 const ASSUMED_PROFILE = 'lan';
 
+/** Readonly but through `update`, which reports the change to the view (as LocalCluster's slots); a row re-keyed
+ *  under another address is a removal and an addition, both reported. */
 interface Watched {
   /** The agent's gossip address (what its member id says), or its RPC address until it answered. */
-  address: Address;
+  readonly address: Address;
   readonly rpcAddress: Address;
-  observer?: SerfObserver;
-  id?: MemberId;
-  state: NodeRunState;
+  readonly observer?: SerfObserver;
+  readonly id?: MemberId;
+  readonly state: NodeRunState;
 }
 
 export class SerfAttachedCluster implements Cluster {
@@ -48,7 +50,7 @@ export class SerfAttachedCluster implements Cluster {
   }
 
   nodes(): ClusterNode[] {
-    return [...this.watched.values()].map((w) => ({ address: w.address, id: w.id, state: w.state, managed: false, kind: 'serf' }));
+    return [...this.watched.values()].map(describe);
   }
 
   async action(action: NodeAction, address: Address): Promise<ClusterNode> {
@@ -61,8 +63,7 @@ export class SerfAttachedCluster implements Cluster {
     } else if (action === 'leave') {
       if (!w?.observer || w.state !== 'running') throw new UserError('state', `${address} is not a running agent this app watches`);
       await w.observer.leave();
-      w.state = 'left';
-      this.sink.nodesChanged();
+      this.update(w, { state: 'left' });
     } else {
       throw new UserError('state', `${address} was not launched by this app: Serf lets it leave or force-leave, not ${action}`);
     }
@@ -87,6 +88,19 @@ export class SerfAttachedCluster implements Cluster {
     for (const w of this.watched.values()) w.observer?.close();
   }
 
+  /** The one way a row changes: applied, and reported when the view's picture of it moved. */
+  private update(w: Watched, change: Partial<Omit<Watched, 'rpcAddress'>>): void {
+    const before = describe(w);
+    Object.assign(w, change);
+    const after = describe(w);
+    if (before.address !== after.address) {
+      this.watched.delete(before.address);
+      this.watched.set(after.address, w);
+      this.sink.nodeRemoved(before.address);
+    }
+    if (before.address !== after.address || before.id !== after.id || before.state !== after.state) this.sink.node(after);
+  }
+
   private live(): Watched[] {
     return [...this.watched.values()].filter((w) => w.state === 'running' && w.observer);
   }
@@ -108,9 +122,10 @@ export class SerfAttachedCluster implements Cluster {
     if (!parseAddress(rpcAddress)) throw new UserError('usage', `${rpcAddress} is not host:port`);
     const w: Watched = { address: rpcAddress, rpcAddress, state: 'starting' };
     this.watched.set(rpcAddress, w);
-    this.sink.nodesChanged();
+    this.sink.node(describe(w));
+    let observer: SerfObserver;
     try {
-      w.observer = await SerfObserver.open(rpcAddress, {
+      observer = await SerfObserver.open(rpcAddress, {
         events: (events) => {
           this.sink.events(events);
           if (this.options.rpcPortOffset === undefined) return;
@@ -122,25 +137,23 @@ export class SerfAttachedCluster implements Cluster {
         malformed: () => this.sink.malformed(),
         closed: (err) => {
           if (this.stopped || this.watched.get(w.address) !== w) return;
-          w.state = w.state === 'left' ? 'left' : 'stopped';
-          this.sink.nodesChanged();
+          this.update(w, { state: w.state === 'left' ? 'left' : 'stopped' });
           if (w.state === 'stopped') this.sink.error(`serf agent ${w.address} (RPC ${rpcAddress}): ${err.code === 'closed' ? 'the connection ended' : err.message}`);
         },
       }, { authKey: this.options.authKey, timeoutMs: CONNECT_TIMEOUT_MS, suspicionMaxMs: maxSuspicionMs(ASSUMED_PROFILE, 64) });
     } catch (err) {
       this.watched.delete(rpcAddress);
-      this.sink.nodesChanged();
+      this.sink.nodeRemoved(rpcAddress);
       // Nothing there, or no answer: unreachable; an answer that is not Serf's, or a refused key: refused.
       const code = err instanceof SerfRpcError && (err.code === 'unreachable' || err.code === 'timeout') ? 'unreachable' : 'refused';
       throw new UserError(code, err instanceof SerfRpcError ? err.message : `${rpcAddress}: ${(err as Error).message}`);
     }
     // From here on the row is known by the agent's gossip address, like the member ids its peers report.
-    this.watched.delete(rpcAddress);
-    w.address = addressOf(w.observer.self);
-    w.id = w.observer.self;
-    w.state = 'running';
-    this.names.set(w.address, w.observer.name);
-    this.watched.set(w.address, w);
-    this.sink.nodesChanged();
+    this.names.set(addressOf(observer.self), observer.name);
+    this.update(w, { observer, address: addressOf(observer.self), id: observer.self, state: 'running' });
   }
+}
+
+function describe(w: Watched): ClusterNode {
+  return { address: w.address, id: w.id, state: w.state, managed: false, kind: 'serf' };
 }

@@ -21,10 +21,9 @@ const STOP_GRACE_MS = 2000;
 export const SERF_AGENT_LOG = 'serf-agent.out';
 
 interface Slot extends LocalSlot {
-  agent?: SerfAgent;
-  observer?: SerfObserver;
-  name?: string;
-  id?: string;
+  readonly agent?: SerfAgent;
+  readonly observer?: SerfObserver;
+  readonly name?: string;
 }
 
 export class SerfCluster extends LocalCluster<Slot> {
@@ -50,7 +49,7 @@ export class SerfCluster extends LocalCluster<Slot> {
     const grace = setTimeout(() => { for (const a of agents) a.child.kill('SIGKILL'); }, STOP_GRACE_MS);
     await Promise.all(agents.map((a) => a.exited));
     clearTimeout(grace);
-    for (const slot of this.slots.values()) if (slot.state !== 'killed') slot.state = 'stopped';
+    for (const slot of this.slots.values()) if (slot.state !== 'killed') this.update(slot, { state: 'stopped' });
     process.off('exit', this.killOnExit);
   }
 
@@ -63,7 +62,7 @@ export class SerfCluster extends LocalCluster<Slot> {
   }
 
   protected newSlot(port: number, address: Address): Slot {
-    return { port, address, state: 'starting' };
+    return { port, address, state: 'starting', id: undefined };
   }
 
   protected describe(slot: Slot): ClusterNode {
@@ -96,13 +95,11 @@ export class SerfCluster extends LocalCluster<Slot> {
 
   protected async startSlot(slot: Slot, join: Address | undefined): Promise<void> {
     const name = `serf-${slot.port}-${crypto.randomBytes(3).toString('hex')}`;
-    slot.id = undefined;
-    slot.name = name;
-    this.setState(slot, 'starting');
+    this.update(slot, { id: undefined, name, state: 'starting' });
     const agent = await startSerfAgent({
       host: HOST, port: slot.port, name, join, logFile: path.join(this.ctx.logDir(slot.address), SERF_AGENT_LOG),
     });
-    slot.agent = agent;
+    this.update(slot, { agent });
     void agent.exited.then(() => {
       if (slot.agent !== agent || this.stopping || slot.state === 'killed' || slot.state === 'left') return;
       slot.observer?.close();
@@ -110,25 +107,23 @@ export class SerfCluster extends LocalCluster<Slot> {
       this.ctx.sink.error(`serf agent ${slot.address} (${name}) exited (${agent.child.signalCode ?? `code ${agent.child.exitCode}`})`);
     });
     try {
-      slot.observer = await SerfObserver.open(agent.rpcAddress, {
+      const observer = await SerfObserver.open(agent.rpcAddress, {
         events: (events) => this.ctx.sink.events(events),
         malformed: () => this.ctx.sink.malformed(),
         closed: () => undefined, // the agent's exit says what happened
       }, { suspicionMaxMs: maxSuspicionMs(SERF_PROFILE, Math.max(this.options.nodes, this.slots.size)) });
+      this.update(slot, { observer, id: observer.self, state: 'running' });
     } catch (err) {
       agent.child.kill('SIGKILL');
       throw new UserError('refused', `serf agent ${slot.address} cannot be watched: ${(err as Error).message}`);
     }
-    slot.id = slot.observer.self;
-    this.setState(slot, 'running');
   }
 
   protected async kill(slot: Slot): Promise<void> {
     const agent = slot.agent!;
-    slot.state = 'killed';
+    this.setState(slot, 'killed');
     agent.child.kill('SIGKILL');
     await agent.exited;
     slot.observer?.close();
-    this.ctx.sink.nodesChanged();
   }
 }

@@ -95,7 +95,7 @@ test('attach by one RPC address with the port convention; bad endpoints and a wr
     // One good address (plus a bad one, reported, not fatal) and the convention rpc = gossip + 1: all four rows.
     await host.request({ type: 'attach-serf', options: { addresses: ['127.0.0.1:24451', '127.0.0.1:24499'], rpcPortOffset: 1, authKey: 'sesame' } });
     await s.waitFor('4 attached rows', 20_000, () => s.converged(4));
-    assert.ok(s.messages.some((m) => m.type === 'error' && /24499.*not a Serf RPC endpoint/.test(m.message)));
+    assert.ok(s.messages.some((m) => m.type === 'notice' && /24499.*not a Serf RPC endpoint/.test(m.message)));
     assert.ok(s.nodes.every((n) => !n.managed && n.kind === 'serf'));
     await assert.rejects(host.request({ type: 'node-action', action: 'kill', address: '127.0.0.1:24452' }), /leave or force-leave/);
 
@@ -105,7 +105,7 @@ test('attach by one RPC address with the port convention; bad endpoints and a wr
     const bound = failureDetectionBoundMs('local', 4);
     await s.waitFor('the dead agent failed in the other rows', bound + 5000, () => failedEverywhere(s, victim.id!, victim.address));
     await s.waitFor('its row marked stopped', 5000, () => s.nodes.find((n) => n.address === victim.address)?.state === 'stopped');
-    assert.ok(s.messages.some((m) => m.type === 'error' && m.message.includes('127.0.0.1:24454')));
+    assert.ok(s.messages.some((m) => m.type === 'notice' && m.message.includes('127.0.0.1:24454')));
 
     // Serf lets an outsider ask an agent to leave.
     await host.request({ type: 'node-action', action: 'leave', address: '127.0.0.1:24456' });

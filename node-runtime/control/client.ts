@@ -56,6 +56,7 @@ const StreamSchema = v.variant('type', [
     limits: v.optional(v.object({
       spoofed: v.number(), implausible: v.number(), newMemberRate: v.number(), listFull: v.number(), tombstonesEvicted: v.number(),
     }), noHits),
+    suspicion: v.optional(v.object({ enabled: v.boolean(), epoch: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) })),
   }),
   v.object({ type: v.literal('traces'), traces: v.pipe(v.array(TraceSchema), v.maxLength(MAX_TRACES)), unsampled: count }),
 ]);
@@ -63,7 +64,7 @@ const StreamSchema = v.variant('type', [
 export type StreamMessage =
   | { readonly type: 'hello'; readonly self: MemberId; readonly members: MemberJson[] }
   | ({ readonly type: 'event' } & MembershipEvent)
-  | ({ readonly type: 'stats' } & NodeStats)
+  | ({ readonly type: 'stats'; readonly suspicion?: { enabled: boolean; epoch: number } } & NodeStats)
   | { readonly type: 'traces'; readonly traces: Trace[]; readonly unsampled: number };
 
 export const DEFAULT_CONTROL_TIMEOUT_MS = 5000;

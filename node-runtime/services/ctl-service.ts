@@ -59,7 +59,8 @@ function serveSubscribe(socket: net.Socket, node: MembershipNode, trace: boolean
   };
   send({ type: 'hello', self: node.id, members: memberJson(node) });
   const unsubscribe = node.on('event', (e) => send({ type: 'event', ...e }));
-  const timer = setInterval(() => send({ type: 'stats', ...node.stats() }), STATS_INTERVAL_MS);
+  // The suspicion switch rides along: a watcher (the app) shows the mode in force, not the one it asked for.
+  const timer = setInterval(() => send({ type: 'stats', ...node.stats(), suspicion: node.suspicion() }), STATS_INTERVAL_MS);
   const stopTrace = trace ? streamTraces(node, send) : () => undefined;
   socket.on('close', () => {
     unsubscribe();

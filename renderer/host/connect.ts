@@ -15,13 +15,15 @@ export interface HostConnection {
   readonly rejected: Rejections;
   /** Called at once with the current status, then on every change. */
   onStatus(listener: StatusListener): void;
+  /** Browser shell only: drop the socket as a network failure would (it reconnects); for the e2e tests. */
+  readonly dropConnection?: () => void;
   /** `?demo=N`: how many nodes the demo launches at start. */
   readonly demoNodes?: number;
 }
 
 /** What the preload exposes: the same HostApi shape, but across a process boundary, so checked here too. */
 function fromPreload(exposed: HostApi): HostConnection {
-  const rejected: Rejections = { frames: 0, events: 0 };
+  const rejected: Rejections = { frames: 0 };
   const api: HostApi = {
     async request<R extends HostRequest>(request: R): Promise<HostResponse<R>> {
       const result = checkResult(request, await exposed.request(request));
@@ -47,14 +49,14 @@ export function connectHost(win: Window & { hearsay?: HostApi }): HostConnection
   if (demo !== null) {
     const demoNodes = Math.min(2000, Math.max(1, Number.parseInt(demo, 10) || 8));
     const api = new DemoWorkerHost({ churnMs: Number(params.get('churn')) || 0 });
-    return { api, shell: 'demo', demoNodes, rejected: { frames: 0, events: 0 }, onStatus: (l) => l('open', { reconnected: false }) };
+    return { api, shell: 'demo', demoNodes, rejected: { frames: 0 }, onStatus: (l) => l('open', { reconnected: false }) };
   }
   if (win.hearsay) return fromPreload(win.hearsay);
   const api = new WsHostApi(socketUrl(win.location));
   let last: ConnectionStatus = 'connecting';
   api.onStatus((s) => { last = s; });
   return {
-    api, shell: 'browser', rejected: api.rejected,
+    api, shell: 'browser', rejected: api.rejected, dropConnection: () => api.dropConnection(),
     onStatus: (l) => {
       l(last, { reconnected: false });
       api.onStatus(l);

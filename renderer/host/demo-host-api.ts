@@ -1,15 +1,19 @@
 // A simulated cluster behind the HostApi, for looking at the UI without a host (`?demo=8`) and as the render
 // benchmark's load (`?demo=1000&churn=1500`). It runs the real protocol core under the deterministic simulator
 // (node-runtime/sim) on a virtual clock that follows the wall clock, so its events, messages and timings are the
-// real ones; only the network (a few ms of delay, no sockets) is simulated. Every datagram is traced.
+// real ones; only the network (a few ms of delay, no sockets) is simulated. Every datagram is traced. It speaks the
+// view contract with the host's own view state (electron/host/view-state.ts: pure, so the page may run it), so the
+// demo's snapshots and deltas follow exactly the host's rules.
 import { Simulation } from '../../node-runtime/sim/simulation.ts';
 import type { NodeState } from '../../node-runtime/sim/simulation.ts';
 import { launchConfig } from '../../node-runtime/protocol/presets.ts';
 import type { MembershipEvent } from '../../node-runtime/protocol/events.ts';
 import { TraceSampler } from '../../node-runtime/protocol/trace.ts';
 import type { Address } from '../../node-runtime/protocol/member-id.ts';
+import { ViewState } from '../../electron/host/view-state.ts';
 import type {
   ClusterNode, HostActionRecord, HostApi, HostMessage, HostRequest, HostResponse, LaunchOptions, NodeAction, NodeRunState,
+  ViewChange,
 } from '../../electron/host/api.ts';
 
 const TICK_MS = 50;
@@ -41,6 +45,7 @@ interface Run {
 export class DemoHostApi implements HostApi {
   private run: Run | undefined;
   private readonly listeners = new Set<(m: HostMessage) => void>();
+  private readonly view = new ViewState();
   private events: MembershipEvent[] = [];
   private readonly traces = new TraceSampler(TRACES_PER_TICK);
   private random = 0;
@@ -57,9 +62,7 @@ export class DemoHostApi implements HostApi {
 
   subscribe(listener: (message: HostMessage) => void): () => void {
     this.listeners.add(listener);
-    // The demo keeps no history: a subscriber gets the session and node list, then what happens from now on.
-    listener({ type: 'session', session: null, mode: this.run ? 'embedded' : null });
-    listener({ type: 'nodes', nodes: this.clusterNodes() });
+    listener({ type: 'snapshot', seq: this.view.seq, view: this.view.snapshot() });
     return () => this.listeners.delete(listener);
   }
 
@@ -77,6 +80,7 @@ export class DemoHostApi implements HostApi {
         throw new Error('the demo has no network: attach needs the browser shell or Electron');
       case 'stop-cluster':
         this.stopAll(now);
+        this.newSession(null);
         return {};
       case 'node-action': {
         if (request.action === 'force-leave') throw new Error('force-leave is a Serf action; the demo runs hearsay nodes');
@@ -157,8 +161,14 @@ export class DemoHostApi implements HostApi {
       sim, options, stopped: new Set(), announced: [], restarts: [], lastChurn: now, lastStats: now, starting: true,
       lastBytes: Array.from({ length: options.nodes }, () => ({ sent: 0, received: 0 })),
     };
-    this.emit({ type: 'session', session: `demo-${now}`, mode: 'embedded' });
+    this.newSession(`demo-${now}`);
     this.emit({ type: 'nodes', nodes: this.clusterNodes() });
+  }
+
+  /** As the host does when a session starts or ends: the view starts over, every subscriber gets the snapshot. */
+  private newSession(session: string | null): void {
+    this.view.reset(session, session === null ? null : 'embedded');
+    this.send({ type: 'snapshot', seq: this.view.seq, view: this.view.snapshot() });
   }
 
   private act(run: Run, i: number, action: NodeAction, now: number): void {
@@ -211,7 +221,9 @@ export class DemoHostApi implements HostApi {
     if (seen.length !== run.announced.length || seen.some((s, i) => s !== run.announced[i])) {
       run.announced = seen;
       const starting = nodes.filter((n) => n.state === 'starting').length;
-      if (starting > 0 || run.starting) this.emit({ type: 'progress', phase: 'starting nodes', done: nodes.length - starting, total: nodes.length });
+      if (starting > 0 || run.starting) {
+        this.emit({ type: 'progress', progress: starting > 0 ? { phase: 'starting nodes', done: nodes.length - starting, total: nodes.length } : null });
+      }
       run.starting = starting > 0;
       this.emit({ type: 'nodes', nodes });
     }
@@ -220,7 +232,7 @@ export class DemoHostApi implements HostApi {
       this.events = [];
     }
     const batch = this.traces.take();
-    if (batch) this.emit({ type: 'traces', ...batch });
+    if (batch) this.send({ type: 'traces', ...batch });
   }
 
   private stats(run: Run, now: number): void {
@@ -235,7 +247,8 @@ export class DemoHostApi implements HostApi {
       run.lastBytes[i] = { sent, received };
       if (run.sim.state(i) !== 'up') continue;
       const c = run.sim.core(i).counters();
-      stats.push({ address: run.sim.address(i), ...rates, dropped: c.dropped + c.blockedIn, malformed: c.malformed });
+      const suspicion = run.sim.core(i).suspicion();
+      stats.push({ address: run.sim.address(i), ...rates, dropped: c.dropped + c.blockedIn, malformed: c.malformed, suspicion });
     }
     this.emit({ type: 'stats', stats });
   }
@@ -272,7 +285,12 @@ export class DemoHostApi implements HostApi {
     this.emit({ type: 'action', record });
   }
 
-  private emit(message: HostMessage): void {
+  /** A change of the view state: applied, numbered, sent (with what follows from it, as in the host). */
+  private emit(change: ViewChange): void {
+    for (const delta of this.view.apply(change)) this.send({ type: 'delta', ...delta });
+  }
+
+  private send(message: HostMessage): void {
     for (const l of this.listeners) l(message);
   }
 

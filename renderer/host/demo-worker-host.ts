@@ -7,17 +7,19 @@ import type { HostApi, HostMessage, HostRequest, HostResponse } from '../../elec
 /** Main thread → worker. */
 export type ToDemoWorker =
   | { readonly type: 'init'; readonly options: DemoOptions }
-  | { readonly type: 'subscribe' }
+  | { readonly type: 'subscribe'; readonly sub: number }
+  | { readonly type: 'unsubscribe'; readonly sub: number }
   | { readonly type: 'request'; readonly id: number; readonly request: HostRequest };
 
 /** Worker → main thread. */
 export type FromDemoWorker =
-  | { readonly type: 'message'; readonly message: HostMessage }
+  | { readonly type: 'message'; readonly sub: number; readonly message: HostMessage }
   | { readonly type: 'reply'; readonly id: number; readonly result?: unknown; readonly error?: string };
 
 export class DemoWorkerHost implements HostApi {
   private readonly worker = new Worker(new URL('./demo-worker.ts', import.meta.url), { type: 'module', name: 'hearsay-demo' });
-  private readonly listeners = new Set<(m: HostMessage) => void>();
+  private readonly streams = new Map<number, (m: HostMessage) => void>();
+  private nextSub = 1;
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   private nextId = 1;
 
@@ -26,11 +28,15 @@ export class DemoWorkerHost implements HostApi {
     this.send({ type: 'init', options });
   }
 
+  /** Each subscription is a stream of its own in the worker, opening with a snapshot (api.ts, HostMessage). */
   subscribe(listener: (message: HostMessage) => void): () => void {
-    this.listeners.add(listener);
-    // The worker starts streaming on the first subscription, so nothing it sends before is lost.
-    if (this.listeners.size === 1) this.send({ type: 'subscribe' });
-    return () => this.listeners.delete(listener);
+    const sub = this.nextSub++;
+    this.streams.set(sub, listener);
+    this.send({ type: 'subscribe', sub });
+    return () => {
+      this.streams.delete(sub);
+      this.send({ type: 'unsubscribe', sub });
+    };
   }
 
   request<R extends HostRequest>(request: R): Promise<HostResponse<R>> {
@@ -47,7 +53,7 @@ export class DemoWorkerHost implements HostApi {
 
   private receive(data: FromDemoWorker): void {
     if (data.type === 'message') {
-      for (const l of this.listeners) l(data.message);
+      this.streams.get(data.sub)?.(data.message);
       return;
     }
     const waiter = this.pending.get(data.id);

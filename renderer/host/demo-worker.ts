@@ -3,6 +3,7 @@ import { DemoHostApi } from './demo-host-api.ts';
 import type { FromDemoWorker, ToDemoWorker } from './demo-worker-host.ts';
 
 let demo: DemoHostApi | undefined;
+const streams = new Map<number, () => void>();
 const post = (message: FromDemoWorker): void => globalThis.postMessage(message);
 
 globalThis.addEventListener('message', (e: MessageEvent<ToDemoWorker>) => {
@@ -10,7 +11,12 @@ globalThis.addEventListener('message', (e: MessageEvent<ToDemoWorker>) => {
   if (m.type === 'init') {
     demo ??= new DemoHostApi(m.options);
   } else if (m.type === 'subscribe') {
-    demo?.subscribe((message) => post({ type: 'message', message }));
+    const sub = m.sub;
+    const stop = demo?.subscribe((message) => post({ type: 'message', sub, message }));
+    if (stop) streams.set(sub, stop);
+  } else if (m.type === 'unsubscribe') {
+    streams.get(m.sub)?.();
+    streams.delete(m.sub);
   } else {
     demo?.request(m.request).then(
       (result) => post({ type: 'reply', id: m.id, result }),

@@ -3,21 +3,43 @@ import assert from 'node:assert/strict';
 import { checkHostMessage, checkResult } from './host-schema.ts';
 
 const good = { ts: 1, node: '127.0.0.1:3000@1', event: 'join', member: '127.0.0.1:3001@2', incarnation: 0 };
+const view = {
+  session: 's', mode: 'process', suspicion: { enabled: true, epoch: 1, settled: true }, nodes: [],
+  ids: ['127.0.0.1:3000@1', '127.0.0.1:3001@2'], lists: [{ observer: 0, running: true, entries: [1, 1, 0, 5] }],
+  stats: [], progress: null, actions: [],
+};
 
-test('drops malformed events from a batch and counts them', () => {
-  const rejected = { frames: 0, events: 0 };
-  const m = checkHostMessage({ type: 'events', events: [good, { ...good, event: 'explode' }, { ...good, ts: 'x' }, null] }, rejected);
-  assert.deepEqual(m, { type: 'events', events: [good] });
-  assert.deepEqual(rejected, { frames: 0, events: 3 });
+test('a delta with one malformed event is dropped whole (its seq then shows the gap) and counted', () => {
+  const rejected = { frames: 0 };
+  const ok = { type: 'delta', seq: 3, change: { type: 'events', events: [good] } };
+  assert.deepEqual(checkHostMessage(ok, rejected), ok);
+  assert.equal(checkHostMessage({ ...ok, change: { type: 'events', events: [good, { ...good, event: 'explode' }] } }, rejected), undefined);
+  assert.equal(checkHostMessage({ ...ok, seq: -1 }, rejected), undefined);
+  assert.equal(checkHostMessage({ ...ok, seq: 1.5 }, rejected), undefined);
+  assert.deepEqual(rejected, { frames: 3 });
 });
 
-test('drops malformed frames and counts them, never throws', () => {
-  const rejected = { frames: 0, events: 0 };
-  for (const raw of [null, 42, 'x', {}, { type: 'nodes' }, { type: 'nodes', nodes: [{ address: 'a' }] }, { type: 'what' }]) {
+test('a snapshot is checked down to its list entries', () => {
+  const rejected = { frames: 0 };
+  assert.deepEqual(checkHostMessage({ type: 'snapshot', seq: 0, view }, rejected), { type: 'snapshot', seq: 0, view });
+  const bad = [
+    { ...view, lists: [{ observer: 2, running: true, entries: [] }] },
+    { ...view, lists: [{ observer: 0, running: true, entries: [5, 1, 0, 5] }] },
+    { ...view, lists: [{ observer: 0, running: true, entries: [1, 7, 0, 5] }] },
+    { ...view, lists: [{ observer: 0, running: true, entries: [1, 1, 0] }] },
+    { ...view, mode: 'cloud' },
+  ];
+  for (const v of bad) assert.equal(checkHostMessage({ type: 'snapshot', seq: 0, view: v }, rejected), undefined);
+  assert.equal(rejected.frames, bad.length);
+});
+
+test('drops malformed messages and counts them, never throws', () => {
+  const rejected = { frames: 0 };
+  for (const raw of [null, 42, 'x', {}, { type: 'delta', seq: 1 }, { type: 'delta', seq: 1, change: { type: 'nodes', nodes: [{ address: 'a' }] } }, { type: 'what' }]) {
     assert.equal(checkHostMessage(raw, rejected), undefined);
   }
   assert.equal(rejected.frames, 7);
-  assert.deepEqual(checkHostMessage({ type: 'error', message: 'port busy' }, rejected), { type: 'error', message: 'port busy' });
+  assert.deepEqual(checkHostMessage({ type: 'notice', message: 'port busy' }, rejected), { type: 'notice', message: 'port busy' });
 });
 
 test('checks results against their request', () => {

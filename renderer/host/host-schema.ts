@@ -1,15 +1,19 @@
 // Everything the renderer receives from a shell is checked here (every message that crosses a process boundary is
-// validated: docs/contributing.md). A malformed frame or event is counted and dropped, never thrown; one bad event does not
-// cost the rest of its batch.
+// validated: docs/contributing.md). A malformed message is counted and dropped, never thrown — a whole delta, never
+// part of one: the sequence number it leaves out makes the view ask for a fresh snapshot instead of folding a
+// change with a hole in it (api.ts, HostMessage).
 import * as v from 'valibot';
 import { EVENT_KINDS } from '../../node-runtime/protocol/events.ts';
-import type { MembershipEvent } from '../../node-runtime/protocol/events.ts';
 import { experimentResultSchemas, experimentStateSchema } from './experiment-schema.ts';
-import type { ClusterNode, HostMessage, HostRequest, HostResponses } from '../../electron/host/api.ts';
+import type { ClusterNode, HostMessage, HostRequest, HostResponses, ViewChange, ViewSnapshot } from '../../electron/host/api.ts';
 
 const text = v.pipe(v.string(), v.maxLength(4096));
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(300));
 const count = v.pipe(v.number(), v.finite());
+const seq = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+/** A session of a few thousand nodes restarting for hours stays far below this many ids. */
+const MAX_IDS = 1_000_000;
+const clusterMode = v.picklist(['process', 'embedded', 'attached', 'serf', 'serf-attached', 'pair']);
 
 export const eventSchema = v.object({
   ts: count,
@@ -34,12 +38,15 @@ const clusterNode = v.pipe(
   v.transform((n): ClusterNode => ({ ...n, id: n.id })),
 );
 
+const suspicion = v.object({ enabled: v.boolean(), epoch: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) });
+
 const nodeStats = v.object({
   address: id,
   bytesInPerSec: count,
   bytesOutPerSec: count,
   dropped: count,
   malformed: count,
+  suspicion: v.optional(suspicion),
 });
 
 const actionRecord = v.object({
@@ -50,17 +57,51 @@ const actionRecord = v.object({
   value: v.optional(v.union([v.number(), v.boolean()])),
 });
 
-/** A message with its events still unchecked: they are checked one by one below. */
-const messageSchema = v.variant('type', [
-  v.object({ type: v.literal('session'), session: v.nullable(text), mode: v.nullable(v.picklist(['process', 'embedded', 'attached', 'serf', 'serf-attached', 'pair'])) }),
-  v.object({ type: v.literal('events'), events: v.array(v.unknown()) }),
-  v.object({ type: v.literal('nodes'), nodes: v.array(clusterNode) }),
+const progress = v.nullable(v.object({ phase: text, done: count, total: count }));
+
+const change = v.variant('type', [
+  v.object({ type: v.literal('events'), events: v.array(eventSchema) }),
+  v.object({ type: v.literal('nodes'), nodes: v.array(clusterNode), removed: v.optional(v.array(id)) }),
   v.object({ type: v.literal('stats'), stats: v.array(nodeStats) }),
   v.object({ type: v.literal('action'), record: actionRecord }),
-  v.object({ type: v.literal('progress'), phase: text, done: count, total: count }),
-  v.object({ type: v.literal('error'), message: text }),
+  v.object({ type: v.literal('progress'), progress }),
+  v.object({ type: v.literal('suspicion'), suspicion: v.nullable(v.object({ ...suspicion.entries, settled: v.boolean() })) }),
+]) satisfies v.GenericSchema<unknown, ViewChange>;
+
+/** Four numbers per entry, each member index inside `ids`, each status a code 1..4 (api.ts, ObserverList). */
+function listsFit(view: { ids: string[]; lists: { observer: number; entries: number[] }[] }): boolean {
+  const n = view.ids.length;
+  for (const l of view.lists) {
+    if (l.observer >= n || l.entries.length % 4 !== 0) return false;
+    for (let i = 0; i < l.entries.length; i += 4) {
+      if (l.entries[i]! >= n || l.entries[i + 1]! < 1 || l.entries[i + 1]! > 4) return false;
+    }
+  }
+  return true;
+}
+
+const index = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+const snapshot = v.pipe(
+  v.object({
+    session: v.nullable(text),
+    mode: v.nullable(clusterMode),
+    suspicion: v.nullable(v.object({ ...suspicion.entries, settled: v.boolean() })),
+    nodes: v.array(clusterNode),
+    ids: v.pipe(v.array(id), v.maxLength(MAX_IDS)),
+    lists: v.array(v.object({ observer: index, running: v.boolean(), entries: v.array(v.pipe(v.number(), v.safeInteger(), v.minValue(0))) })),
+    stats: v.array(nodeStats),
+    progress,
+    actions: v.array(actionRecord),
+  }),
+  v.check((view) => listsFit(view), 'list entries out of range'),
+) satisfies v.GenericSchema<unknown, ViewSnapshot>;
+
+const messageSchema = v.variant('type', [
+  v.object({ type: v.literal('snapshot'), seq, view: snapshot }),
+  v.object({ type: v.literal('delta'), seq, change }),
+  v.object({ type: v.literal('notice'), message: text }),
   v.object({ type: v.literal('experiment'), state: experimentStateSchema }),
-]);
+]) satisfies v.GenericSchema<unknown, HostMessage>;
 
 const recording = v.object({
   path: text,
@@ -84,28 +125,17 @@ const resultSchemas: { [K in keyof HostResponses]: v.GenericSchema<unknown, Host
   ...experimentResultSchemas,
 };
 
-/** Counts of what was dropped, for the status line and the test hook. */
+/** Counts of what was dropped, for the status line and the test hook: frames (the envelope, or a whole message). */
 export interface Rejections {
   frames: number;
-  events: number;
 }
 
-/** The message if it is well-formed (its malformed events removed and counted), else undefined. */
+/** The message if it is well-formed, else undefined (and counted). */
 export function checkHostMessage(raw: unknown, rejected: Rejections): HostMessage | undefined {
   const parsed = v.safeParse(messageSchema, raw);
-  if (!parsed.success) {
-    rejected.frames++;
-    return undefined;
-  }
-  const message = parsed.output;
-  if (message.type !== 'events') return message;
-  const events: MembershipEvent[] = [];
-  for (const e of message.events) {
-    const checked = v.safeParse(eventSchema, e);
-    if (checked.success) events.push(checked.output);
-    else rejected.events++;
-  }
-  return { type: 'events', events };
+  if (parsed.success) return parsed.output;
+  rejected.frames++;
+  return undefined;
 }
 
 /** A response's result, checked against the shape its request promises. */
@@ -119,5 +149,5 @@ export const frameSchema = v.union([
   v.object({ id: v.number(), ok: v.literal(true), result: v.unknown() }),
   // id null: the server could not read our request at all.
   v.object({ id: v.nullable(v.number()), ok: v.literal(false), error: text }),
-  v.object({ push: v.unknown() }),
+  v.object({ sub: v.number(), push: v.unknown() }),
 ]);

@@ -1,9 +1,9 @@
 // The HostApi over the browser shell's WebSocket (ARCHITECTURE.md §4). Wire protocol, shared with electron/serve.ts:
-//   client → server  { id, request: HostRequest }
-//   server → client  { id, ok: true, result } | { id, ok: false, error: "<one line>" } | { push: HostMessage }
-// Every frame is validated (host-schema.ts); malformed ones are counted and dropped. The socket reconnects with
-// backoff; after a reconnect the server pushes the current nodes and every event again, so the status listener is
-// told `reconnected` and the app starts its fold afresh.
+//   client → server  { id, request: HostRequest } | { subscribe: n } | { unsubscribe: n }
+//   server → client  { id, ok: true, result } | { id, ok: false, error: "<one line>" } | { sub: n, push: HostMessage }
+// Every frame is validated (host-schema.ts); malformed ones are counted and dropped. Each `subscribe` is a stream of
+// its own that opens with a snapshot; the socket reconnects with backoff and then subscribes every open stream
+// again, so each starts over from a fresh snapshot (nothing said while the socket was down is missed).
 import * as v from 'valibot';
 import { checkHostMessage, checkResult, frameSchema } from './host-schema.ts';
 import type { Rejections } from './host-schema.ts';
@@ -36,9 +36,11 @@ interface Pending {
 }
 
 export class WsHostApi implements HostApi {
-  readonly rejected: Rejections = { frames: 0, events: 0 };
+  readonly rejected: Rejections = { frames: 0 };
   private socket: SocketLike | undefined;
-  private readonly listeners = new Set<(message: HostMessage) => void>();
+  /** Open push streams by id; pushes for an id no longer here (closed a moment ago) are ignored. */
+  private readonly streams = new Map<number, (message: HostMessage) => void>();
+  private nextSub = 1;
   private readonly statusListeners = new Set<StatusListener>();
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -62,13 +64,22 @@ export class WsHostApi implements HostApi {
   }
 
   subscribe(listener: (message: HostMessage) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    const sub = this.nextSub++;
+    this.streams.set(sub, listener);
+    this.sendIfOpen({ subscribe: sub });
+    return () => {
+      if (this.streams.delete(sub)) this.sendIfOpen({ unsubscribe: sub });
+    };
   }
 
   onStatus(listener: StatusListener): () => void {
     this.statusListeners.add(listener);
     return () => this.statusListeners.delete(listener);
+  }
+
+  /** Closes the socket as a network failure would (it reconnects): for tests of the contract's reconnect path. */
+  dropConnection(): void {
+    this.socket?.close();
   }
 
   close(): void {
@@ -85,6 +96,7 @@ export class WsHostApi implements HostApi {
       this.backoff = 250;
       const reconnected = this.everOpened;
       this.everOpened = true;
+      for (const sub of this.streams.keys()) socket.send(JSON.stringify({ subscribe: sub }));
       this.emitStatus('open', reconnected);
     };
     socket.onmessage = (ev) => this.receive(ev.data);
@@ -115,12 +127,13 @@ export class WsHostApi implements HostApi {
     }
     const f = frame.output;
     if ('push' in f) {
-      const message = checkHostMessage(f.push, this.rejected);
-      if (message) for (const l of this.listeners) l(message);
+      const listener = this.streams.get(f.sub);
+      const message = listener && checkHostMessage(f.push, this.rejected);
+      if (message) listener(message);
       return;
     }
     if (f.id === null) {
-      if (!f.ok) for (const l of this.listeners) l({ type: 'error', message: f.error });
+      if (!f.ok) for (const l of this.streams.values()) l({ type: 'notice', message: f.error });
       return;
     }
     const p = this.pending.get(f.id);
@@ -140,6 +153,10 @@ export class WsHostApi implements HostApi {
     } else {
       p.resolve(result as never);
     }
+  }
+
+  private sendIfOpen(frame: object): void {
+    if (this.socket?.readyState === OPEN) this.socket.send(JSON.stringify(frame));
   }
 
   private emitStatus(status: ConnectionStatus, reconnected = false): void {

@@ -1,105 +1,114 @@
-// The live side of the fold: host messages are queued as they arrive and applied in order, a frame's worth at a time
-// (bounded by a time budget, so a burst of 100k events spreads over frames instead of freezing one). Holds what the
-// views need besides the matrix: the host's node list, stats, progress and detection latencies.
+// The renderer's side of the view contract (electron/host/api.ts, HostMessage): a snapshot replaces everything, then
+// each delta whose seq follows is queued and applied in order, a frame's worth at a time (bounded by a time budget,
+// so a burst of 100k events spreads over frames instead of freezing one). A delta that does not follow — one was
+// lost, or dropped as malformed — is never guessed across: `receive` answers 'resync' and ignores deltas until the
+// fresh snapshot that a new subscription brings (follow-view.ts). Holds what the views need besides the matrix: the
+// host's node list, stats, progress, the suspicion mode and detection latencies.
 import { MembershipState } from './membership-state.ts';
 import { DetectionLatencyTracker } from './detection-latency.ts';
-import { isDownRunState } from './node-status.ts';
-import type { MembershipEvent } from '../../node-runtime/protocol/events.ts';
+import type { EventKind, MembershipEvent } from '../../node-runtime/protocol/events.ts';
 import type { Address } from '../../node-runtime/protocol/member-id.ts';
-import type { ClusterNode, HostMessage, NodeStats } from '../../electron/host/api.ts';
-
-export interface Progress {
-  readonly phase: string;
-  readonly done: number;
-  readonly total: number;
-}
+import type {
+  ClusterMode, ClusterNode, HostMessage, NodeStats, Progress, SuspicionMode, ViewChange, ViewSnapshot,
+} from '../../electron/host/api.ts';
 
 export interface DrainResult {
   /** Events applied this call. */
   applied: number;
-  /** Whether a non-event message (nodes, stats, action, progress) changed something. */
+  /** Whether a change other than events (nodes, stats, action, progress, suspicion) was applied. */
   otherChanged: boolean;
 }
 
+/** What the store takes in: the view's state and notices (follow-view.ts routes the side streams past it). */
+export type StateMessage = Extract<HostMessage, { type: 'snapshot' | 'delta' | 'notice' }>;
+
+/** The event that puts an ObserverList status code (api.ts) into a list. */
+const KIND_OF_CODE: readonly EventKind[] = ['remove', 'join', 'suspect', 'fail', 'leave'];
+/** Marks events rebuilt from a snapshot: state, not news (no pulses, no event-to-screen samples). */
+const SNAPSHOT = 'snapshot';
+
 export class LiveStore {
   state = new MembershipState();
+  /** The host's slots, in the order it first reported them. */
   nodes: readonly ClusterNode[] = [];
   /** Bumped whenever `nodes` is replaced, so slot tables are rebuilt only then. */
   nodesRevision = 0;
   readonly stats = new Map<Address, NodeStats>();
   progress: Progress | undefined;
+  suspicion: SuspicionMode | null = null;
+  /** The host's current session (recording folder name) and cluster mode; null before any launch or attach. */
+  session: { session: string | null; mode: ClusterMode | null } = { session: null, mode: null };
   latency = new DetectionLatencyTracker();
   /** fail / suspect events applied by the last drain, for the views' detection pulses (reused array). */
   readonly detections: MembershipEvent[] = [];
   /** Timestamps of the events applied by the last drain (reused; `drainedCount` valid), for event-to-screen. */
   drainedTs = new Float64Array(4096);
   drainedCount = 0;
+  /** Seq of the last delta taken in (or of the snapshot); -1 before the first snapshot. */
+  seq = -1;
+  /** Snapshots received, and sequence gaps that asked for one (for the test hook). */
+  snapshots = 0;
+  resyncs = 0;
 
-  private queue: HostMessage[] = [];
+  private readonly nodeMap = new Map<Address, ClusterNode>();
+  private awaitingSnapshot = true;
+  private queue: ViewChange[] = [];
   private head = 0;
-  /** Position inside the events message at `head`, when a drain stopped halfway through it. */
+  /** Position inside the events change at `head`, when a drain stopped halfway through it. */
   private eventPos = 0;
 
-  constructor(private readonly onError: (message: string) => void = () => {}) {}
+  constructor(private readonly onNotice: (message: string) => void = () => {}) {}
 
-  /** The host's current session (recording folder name) and cluster mode; null before any launch or attach. */
-  session: { session: string | null; mode: string | null } = { session: null, mode: null };
-
-  /** Queue a message; errors are reported at once, a new session starts over at once, the rest waits for the next
-   *  frame. */
-  receive(message: HostMessage): void {
-    if (message.type === 'error') {
-      this.onError(message.message);
-    } else if (message.type === 'session') {
-      // What is queued or folded belongs to the previous session: the host sends the new one from scratch.
-      this.reset();
-      this.session = { session: message.session, mode: message.mode };
-    } else {
-      this.queue.push(message);
+  /** Takes one message of the state. 'resync': the
+   *  sequence broke; subscribe again for a fresh snapshot. */
+  receive(message: StateMessage): 'ok' | 'resync' {
+    switch (message.type) {
+      case 'notice':
+        this.onNotice(message.message);
+        return 'ok';
+      case 'snapshot':
+        this.restore(message.seq, message.view);
+        return 'ok';
+      case 'delta':
+        if (this.awaitingSnapshot || message.seq <= this.seq) return 'ok';
+        if (message.seq !== this.seq + 1) {
+          this.awaitingSnapshot = true;
+          this.resyncs++;
+          return 'resync';
+        }
+        this.seq = message.seq;
+        this.queue.push(message.change);
+        return 'ok';
     }
   }
 
   get backlog(): number {
     let n = 0;
     for (let i = this.head; i < this.queue.length; i++) {
-      const m = this.queue[i]!;
-      n += m.type === 'events' ? m.events.length : 1;
+      const c = this.queue[i]!;
+      n += c.type === 'events' ? c.events.length : 1;
     }
     return n - this.eventPos;
   }
 
-  /** Forget everything (the host is about to send the whole history again, e.g. after a reconnect). */
-  reset(): void {
-    this.state = new MembershipState();
-    this.latency = new DetectionLatencyTracker();
-    this.nodes = [];
-    this.nodesRevision++;
-    this.stats.clear();
-    this.progress = undefined;
-    this.session = { session: null, mode: null };
-    this.queue = [];
-    this.head = 0;
-    this.eventPos = 0;
-  }
-
-  /** Apply queued messages until the queue is empty or `budgetMs` has passed on `clock`. */
+  /** Apply queued changes until the queue is empty or `budgetMs` has passed on `clock`. */
   drain(clock: () => number, budgetMs: number): DrainResult {
     const started = clock();
     const result: DrainResult = { applied: 0, otherChanged: false };
     this.detections.length = 0;
     this.drainedCount = 0;
     while (this.head < this.queue.length) {
-      const message = this.queue[this.head]!;
-      if (message.type === 'events') {
-        const events = message.events;
+      const change = this.queue[this.head]!;
+      if (change.type === 'events') {
+        const events = change.events;
         while (this.eventPos < events.length) {
           this.applyEvent(events[this.eventPos++]!);
           result.applied++;
           if ((result.applied & 511) === 0 && clock() - started > budgetMs) return this.compact(result);
         }
         this.eventPos = 0;
-      } else if (message.type !== 'error' && message.type !== 'session') {
-        this.applyOther(message);
+      } else {
+        this.applyOther(change);
         result.otherChanged = true;
       }
       this.head++;
@@ -107,9 +116,51 @@ export class LiveStore {
     return this.compact(result);
   }
 
+  /** The whole view from a snapshot: the slots, stats and modes at once; the lists as events queued for the frames
+   *  to fold (a 1,000-node snapshot is a million entries). Starts first, then each list's entries, and the kills
+   *  and failures in time order, so the latency figures come out as they did live. */
+  private restore(seq: number, view: ViewSnapshot): void {
+    this.state = new MembershipState();
+    this.latency = new DetectionLatencyTracker();
+    this.nodeMap.clear();
+    for (const n of view.nodes) this.nodeMap.set(n.address, n);
+    this.nodes = [...this.nodeMap.values()];
+    this.nodesRevision++;
+    this.stats.clear();
+    for (const s of view.stats) this.stats.set(s.address, s);
+    this.progress = view.progress ?? undefined;
+    this.suspicion = view.suspicion;
+    this.session = { session: view.session, mode: view.mode };
+    this.seq = seq;
+    this.awaitingSnapshot = false;
+    this.snapshots++;
+
+    const { ids } = view;
+    const starts: MembershipEvent[] = [];
+    const entries: MembershipEvent[] = [];
+    const failures: MembershipEvent[] = [];
+    for (const l of view.lists) {
+      const node = ids[l.observer]!;
+      if (l.running) starts.push({ ts: 0, node, event: 'start', member: node, reason: SNAPSHOT });
+      for (let i = 0; i < l.entries.length; i += 4) {
+        const event = KIND_OF_CODE[l.entries[i + 1]!]!;
+        const e = { ts: l.entries[i + 3]!, node, event, member: ids[l.entries[i]!]!, incarnation: l.entries[i + 2]!, reason: SNAPSHOT };
+        (event === 'fail' ? failures : entries).push(e);
+      }
+    }
+    const timeline: ({ ts: number; change: ViewChange })[] = [
+      ...view.actions.map((record) => ({ ts: record.ts, change: { type: 'action', record } as const })),
+      ...failures.map((e) => ({ ts: e.ts, change: { type: 'events', events: [e] } as const })),
+    ].sort((a, b) => a.ts - b.ts);
+    this.queue = [{ type: 'events', events: [...starts, ...entries] }, ...timeline.map((t) => t.change)];
+    this.head = 0;
+    this.eventPos = 0;
+  }
+
   private applyEvent(e: MembershipEvent): void {
     this.state.apply(e);
     this.latency.event(e);
+    if (e.reason === SNAPSHOT) return;
     if (e.event === 'fail' || e.event === 'suspect') this.detections.push(e);
     if (this.drainedCount === this.drainedTs.length) {
       const grown = new Float64Array(this.drainedTs.length * 2);
@@ -119,29 +170,27 @@ export class LiveStore {
     this.drainedTs[this.drainedCount++] = e.ts;
   }
 
-  private applyOther(message: Exclude<HostMessage, { type: 'events' | 'error' | 'session' }>): void {
-    switch (message.type) {
+  private applyOther(change: Exclude<ViewChange, { type: 'events' }>): void {
+    switch (change.type) {
       case 'nodes':
-        this.nodes = message.nodes;
+        for (const address of change.removed ?? []) this.nodeMap.delete(address);
+        for (const n of change.nodes) this.nodeMap.set(n.address, n);
+        this.nodes = [...this.nodeMap.values()];
         this.nodesRevision++;
-        // A killed process logs nothing more, so its last list would keep voting in every tally: end it here.
-        for (const n of message.nodes) if (isDownRunState(n.state) && n.id !== undefined) this.stop(n.id);
         break;
       case 'stats':
-        for (const s of message.stats) this.stats.set(s.address, s);
+        for (const s of change.stats) this.stats.set(s.address, s);
         break;
       case 'action':
-        this.latency.action(message.record);
-        if (message.record.action === 'kill' && message.record.member !== undefined) this.stop(message.record.member, message.record.ts);
+        this.latency.action(change.record);
         break;
       case 'progress':
-        this.progress = message.done >= message.total ? undefined : message;
+        this.progress = change.progress ?? undefined;
+        break;
+      case 'suspicion':
+        this.suspicion = change.suspicion;
         break;
     }
-  }
-
-  private stop(id: string, ts = this.state.time): void {
-    if (this.state.isRunning(id)) this.applyEvent({ ts, node: id, event: 'stop', member: id, reason: 'host' });
   }
 
   private compact(result: DrainResult): DrainResult {

@@ -6,10 +6,9 @@ import { fmtBytes } from './inspector.ts';
 import { BandwidthHistory } from '../model/bandwidth-history.ts';
 import type { BandwidthRow } from '../model/bandwidth-history.ts';
 import type { Detection } from '../model/detection-latency.ts';
-import type { Progress } from '../model/live-store.ts';
 import { compareAddresses } from '../model/node-slots.ts';
 import type { Address } from '../../node-runtime/protocol/member-id.ts';
-import type { ClusterNode, NodeStats } from '../../electron/host/api.ts';
+import type { ClusterNode, NodeStats, Progress } from '../../electron/host/api.ts';
 
 /** Rows of the bandwidth list; beyond, a count (the inspector has every node's figure). */
 const BANDWIDTH_ROWS = 40;

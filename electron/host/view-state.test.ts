@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ViewState } from './view-state.ts';
+import type { ClusterNode, MembershipEvent, ViewChange } from './api.ts';
+
+const A = '127.0.0.1:3000@1';
+const B = '127.0.0.1:3001@1';
+const B2 = '127.0.0.1:3001@2';
+const ev = (ts: number, node: string, event: MembershipEvent['event'], member: string, incarnation?: number): MembershipEvent =>
+  ({ ts, node, event, member, ...(incarnation === undefined ? {} : { incarnation }) });
+const node = (address: string, id: string | undefined, state: ClusterNode['state']): ClusterNode => ({ address, id, state, managed: true });
+
+function started(): ViewState {
+  const v = new ViewState();
+  v.reset('s', 'process');
+  v.apply({ type: 'nodes', nodes: [node('127.0.0.1:3000', A, 'running'), node('127.0.0.1:3001', B, 'running')] });
+  v.apply({ type: 'events', events: [ev(1, A, 'start', A), ev(1, B, 'start', B), ev(2, A, 'join', B, 0), ev(2, B, 'join', A, 0)] });
+  return v;
+}
+
+test('every change is numbered; the snapshot holds the lists as they stand, and the seq they stand at', () => {
+  const v = started();
+  assert.equal(v.seq, 2);
+  const out = v.apply({ type: 'events', events: [ev(5, A, 'suspect', B, 0), ev(6, A, 'alive', B, 1)] });
+  assert.deepEqual(out.map((d) => d.seq), [3]);
+  const s = v.snapshot();
+  const listOf = (id: string) => {
+    const l = s.lists.find((x) => s.ids[x.observer] === id)!;
+    const rows: [string, number, number, number][] = [];
+    for (let i = 0; i < l.entries.length; i += 4) rows.push([s.ids[l.entries[i]!]!, l.entries[i + 1]!, l.entries[i + 2]!, l.entries[i + 3]!]);
+    return { running: l.running, rows };
+  };
+  assert.deepEqual(listOf(A), { running: true, rows: [[A, 1, 0, 1], [B, 1, 1, 6]] });
+  assert.deepEqual(s.nodes.map((n) => n.id), [A, B]);
+});
+
+test('a slot that goes down, or changes id, stops the old list in the same step', () => {
+  const v = started();
+  const out = v.apply({ type: 'nodes', nodes: [node('127.0.0.1:3001', B, 'killed')] });
+  assert.deepEqual(out.map((d) => [d.seq, d.change.type]), [[3, 'nodes'], [4, 'events']]);
+  const stop = out[1]!.change as Extract<ViewChange, { type: 'events' }>;
+  assert.deepEqual(stop.events.map((e) => [e.node, e.event, e.reason]), [[B, 'stop', 'host']]);
+  assert.equal(v.snapshot().lists.length, 1, 'the stopped list is gone from the snapshot');
+  assert.equal(v.apply({ type: 'nodes', nodes: [node('127.0.0.1:3001', undefined, 'starting')] }).length, 1, 'nothing left to stop');
+
+  const w = started();
+  const restarted = w.apply({ type: 'nodes', nodes: [node('127.0.0.1:3001', B2, 'running')] });
+  assert.equal(restarted.length, 2, 'a new id at the address ends the old one');
+  // A node that logs its own stop first (a rejoin under a new version) gets no second one.
+  const x = started();
+  x.apply({ type: 'events', events: [ev(9, B, 'stop', B), ev(9, B2, 'start', B2)] });
+  assert.equal(x.apply({ type: 'nodes', nodes: [node('127.0.0.1:3001', B2, 'running')] }).length, 1);
+});
+
+test('a removed slot is gone from the snapshot, and its list stops', () => {
+  const v = started();
+  const out = v.apply({ type: 'nodes', nodes: [], removed: ['127.0.0.1:3001'] });
+  assert.deepEqual(out.map((d) => d.change.type), ['nodes', 'events']);
+  assert.deepEqual(v.snapshot().nodes.map((n) => n.address), ['127.0.0.1:3000']);
+  assert.equal(v.snapshot().lists.length, 1);
+});
+
+test('the suspicion mode in force is the highest epoch reported by running nodes', () => {
+  const v = started();
+  const stats = (address: string, enabled: boolean, epoch: number) =>
+    ({ address, bytesInPerSec: 0, bytesOutPerSec: 0, dropped: 0, malformed: 0, suspicion: { enabled, epoch } });
+  const first = v.apply({ type: 'stats', stats: [stats('127.0.0.1:3000', true, 2), stats('127.0.0.1:3001', false, 1)] });
+  assert.deepEqual(first.map((d) => d.change), [first[0]!.change, { type: 'suspicion', suspicion: { enabled: true, epoch: 2, settled: false } }]);
+  const settled = v.apply({ type: 'stats', stats: [stats('127.0.0.1:3001', true, 2)] });
+  assert.deepEqual(settled[1]?.change, { type: 'suspicion', suspicion: { enabled: true, epoch: 2, settled: true } });
+  assert.equal(v.apply({ type: 'stats', stats: [stats('127.0.0.1:3001', true, 2)] }).length, 1, 'no change, no delta');
+  assert.deepEqual(v.snapshot().suspicion, { enabled: true, epoch: 2, settled: true });
+});
+
+test('a reset forgets the session but the sequence goes on', () => {
+  const v = started();
+  v.reset(null, null);
+  assert.equal(v.seq, 2);
+  assert.deepEqual(v.snapshot(), { session: null, mode: null, suspicion: null, nodes: [], ids: [], lists: [], stats: [], progress: null, actions: [] });
+});

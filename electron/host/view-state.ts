@@ -1,0 +1,182 @@
+// The host's side of the view contract (api.ts, HostMessage): the current state of everything the view shows, kept
+// compact (each observer's list as it stands, not the events that built it), changed only by `apply`, which numbers
+// each change. A subscriber gets `snapshot()` and then the numbered deltas, so what it folds is, at every seq, what
+// this state holds. The rule that a slot whose node no longer runs stops voting lives here, once: such an id gets a
+// `stop` event (reason "host") as part of the same change, for the view and for every later snapshot alike.
+import { statusAfter } from '../../node-runtime/protocol/events.ts';
+import type {
+  Address, ClusterMode, ClusterNode, HostActionRecord, MemberId, MembershipEvent, MemberStatus, NodeRunState,
+  NodeStats, ObserverList, Progress, SuspicionMode, ViewChange, ViewSnapshot,
+} from './api.ts';
+
+/** ObserverList status codes (api.ts). */
+const CODE: Record<MemberStatus, number> = { alive: 1, suspect: 2, failed: 3, left: 4 };
+/** Actions kept for a late subscriber's figures. */
+const ACTIONS_KEPT = 32;
+
+/** Run states in which a node cannot be listing anyone. */
+export function isDown(state: NodeRunState): boolean {
+  return state === 'killed' || state === 'stopped' || state === 'left';
+}
+
+/** The host's word that `id` lists no one any more (its slot went down, changed id, or is gone). */
+function hostStop(id: MemberId): MembershipEvent {
+  return { ts: Date.now(), node: id, event: 'stop', member: id, reason: 'host' };
+}
+
+interface Entry {
+  readonly code: number;
+  readonly incarnation: number;
+  /** When the observer logged it (its clock): a late subscriber times detections from it. */
+  readonly ts: number;
+}
+
+interface List {
+  running: boolean;
+  readonly entries: Map<MemberId, Entry>;
+}
+
+export class ViewState {
+  private seqNo = 0;
+  private session: string | null = null;
+  private mode: ClusterMode | null = null;
+  private suspicion: SuspicionMode | null = null;
+  private readonly nodes = new Map<Address, ClusterNode>();
+  /** Only observers that run or list someone: a stopped observer's list is empty and dropped. */
+  private readonly lists = new Map<MemberId, List>();
+  private readonly stats = new Map<Address, NodeStats>();
+  private progress: Progress | null = null;
+  private actions: HostActionRecord[] = [];
+
+  get seq(): number {
+    return this.seqNo;
+  }
+
+  /** A new session (or none): everything before it is forgotten. The sequence goes on, so an old delta can never
+   *  pass for a new one. */
+  reset(session: string | null, mode: ClusterMode | null): void {
+    this.session = session;
+    this.mode = mode;
+    this.suspicion = null;
+    this.nodes.clear();
+    this.lists.clear();
+    this.stats.clear();
+    this.progress = null;
+    this.actions = [];
+  }
+
+  /** Applies `change` and what follows from it; returns the numbered deltas to send, in order. */
+  apply(change: ViewChange): { seq: number; change: ViewChange }[] {
+    const out = [this.record(change)];
+    switch (change.type) {
+      case 'events':
+        for (const e of change.events) this.fold(e);
+        break;
+      case 'nodes': {
+        const stops: MembershipEvent[] = [];
+        for (const address of change.removed ?? []) {
+          const id = this.nodes.get(address)?.id;
+          this.nodes.delete(address);
+          if (id !== undefined && this.lists.get(id)?.running) stops.push(hostStop(id));
+        }
+        for (const node of change.nodes) {
+          const before = this.nodes.get(node.address)?.id;
+          this.nodes.set(node.address, node);
+          // The slot's old id (restarted) or its id while down (killed, left, stopped) no longer lists anyone.
+          for (const id of new Set([before, node.id])) {
+            if (id !== undefined && this.lists.get(id)?.running && (id !== node.id || isDown(node.state))) {
+              stops.push(hostStop(id));
+            }
+          }
+        }
+        if (stops.length > 0) out.push(...this.apply({ type: 'events', events: stops }));
+        out.push(...this.settleSuspicion());
+        break;
+      }
+      case 'stats':
+        for (const s of change.stats) this.stats.set(s.address, s);
+        out.push(...this.settleSuspicion());
+        break;
+      case 'action':
+        this.actions.push(change.record);
+        if (this.actions.length > ACTIONS_KEPT) this.actions = this.actions.slice(-ACTIONS_KEPT);
+        break;
+      case 'progress':
+        this.progress = change.progress;
+        break;
+      case 'suspicion':
+        this.suspicion = change.suspicion;
+        break;
+    }
+    return out;
+  }
+
+  snapshot(): ViewSnapshot {
+    const ids: MemberId[] = [];
+    const index = new Map<MemberId, number>();
+    const intern = (id: MemberId): number => {
+      let i = index.get(id);
+      if (i === undefined) {
+        i = ids.length;
+        ids.push(id);
+        index.set(id, i);
+      }
+      return i;
+    };
+    const lists: ObserverList[] = [];
+    for (const [observer, list] of this.lists) {
+      const entries: number[] = [];
+      for (const [member, e] of list.entries) entries.push(intern(member), e.code, e.incarnation, e.ts);
+      lists.push({ observer: intern(observer), running: list.running, entries });
+    }
+    return {
+      session: this.session, mode: this.mode, suspicion: this.suspicion, nodes: [...this.nodes.values()], ids, lists,
+      stats: [...this.stats.values()], progress: this.progress, actions: [...this.actions],
+    };
+  }
+
+  /** The node at `address` as the view has it. */
+  node(address: Address): ClusterNode | undefined {
+    return this.nodes.get(address);
+  }
+
+  private record(change: ViewChange): { seq: number; change: ViewChange } {
+    return { seq: ++this.seqNo, change };
+  }
+
+  /** As the renderer's MembershipState folds it: `start` makes a running list that lists itself, `stop` empties
+   *  it, every other event sets or (remove) clears one entry. */
+  private fold(e: MembershipEvent): void {
+    let list = this.lists.get(e.node);
+    if (e.event === 'stop') {
+      this.lists.delete(e.node);
+      return;
+    }
+    if (!list) this.lists.set(e.node, (list = { running: false, entries: new Map() }));
+    if (e.event === 'start') list.running = true;
+    const status = statusAfter(e.event);
+    if (status === undefined) {
+      list.entries.delete(e.member);
+      return;
+    }
+    // An event without an incarnation keeps the one known (as the renderer's matrix does).
+    const incarnation = e.incarnation ?? list.entries.get(e.member)?.incarnation ?? 0;
+    list.entries.set(e.member, { code: CODE[status], incarnation, ts: e.ts });
+  }
+
+  /** The suspicion switch in force among running nodes: the highest epoch reported wins, as gossip makes it. */
+  private settleSuspicion(): { seq: number; change: ViewChange }[] {
+    let best: { enabled: boolean; epoch: number } | undefined;
+    const epochs = new Set<number>();
+    for (const s of this.stats.values()) {
+      const node = this.nodes.get(s.address);
+      if (!s.suspicion || !node || node.state !== 'running') continue;
+      epochs.add(s.suspicion.epoch);
+      if (!best || s.suspicion.epoch > best.epoch) best = s.suspicion;
+    }
+    const next: SuspicionMode | null = best ? { enabled: best.enabled, epoch: best.epoch, settled: epochs.size === 1 } : null;
+    const now = this.suspicion;
+    if (next?.enabled === now?.enabled && next?.epoch === now?.epoch && next?.settled === now?.settled) return [];
+    return this.apply({ type: 'suspicion', suspicion: next });
+  }
+}
