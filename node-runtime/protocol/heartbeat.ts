@@ -20,10 +20,10 @@ export function hearHeartbeat(e: Entry, heartbeat: number, now: number): void {
 
 /** Up to `k` distinct random live, confirmed members other than self (and as `accept` allows; never an address that has not spoken:
  *  member-list.ts). Suspects are included: they must hear their suspicion to refute it. When most of the list has
- *  gone quiet (no heartbeat increase within a third of T_fail) — a crash wave: dead but not yet failed — all but one
- *  target are drawn from the members heard from lately, the last from every live member: gossip spent on the dead had
- *  slowed the survivors' heartbeats past T_fail (issue 9: 0.9 % of simulated 5-of-10 crash waves failed a survivor,
- *  0 of 2,000 since). With most members fresh the choice is uniform: preferring the fresh there starved members
+ *  gone quiet (no heartbeat increase within a third of T_fail) — a crash wave: dead but not yet failed — the k
+ *  targets are drawn from the members heard from lately and one more from the quiet: gossip spent on the dead had
+ *  slowed the survivors' heartbeats past T_fail (issue 9: 0.9 % of simulated 5-of-10 crash waves failed a survivor;
+ *  scripts/sim-crash-wave.ts). With most members fresh the choice is uniform: preferring the fresh there starved members
  *  behind heavy loss of the gossip they refute by (false failures at 30 % loss with suspicion on). */
 export function chooseTargets(st: CoreState, now: number, k: number, accept: (e: Entry) => boolean = () => true): Entry[] {
   const fresh: Entry[] = [];
@@ -34,12 +34,18 @@ export function chooseTargets(st: CoreState, now: number, k: number, accept: (e:
     if (e === st.self || !isLive(e.status) || !e.confirmed || !accept(e)) continue;
     (e.lastHeardAt >= recent ? fresh : quiet).push(e);
   }
-  const n = Math.min(k, fresh.length + quiet.length);
-  const fromFresh = quiet.length < fresh.length ? 0 : Math.max(0, Math.min(fresh.length, n - 1));
+  if (quiet.length < fresh.length || fresh.length === 0) {
+    const all = [...fresh, ...quiet];
+    sample(st, all, Math.min(k, all.length));
+    return all.slice(0, k);
+  }
+  // Most of the list is quiet: k targets among the fresh, and one more among the quiet (k + 1 datagrams a round,
+  // only while it lasts).
+  const fromFresh = Math.min(fresh.length, k);
+  const fromQuiet = Math.min(quiet.length, Math.max(1, k - fromFresh));
   sample(st, fresh, fromFresh);
-  const rest = [...fresh.slice(fromFresh), ...quiet];
-  sample(st, rest, n - fromFresh);
-  return [...fresh.slice(0, fromFresh), ...rest.slice(0, n - fromFresh)];
+  sample(st, quiet, fromQuiet);
+  return [...fresh.slice(0, fromFresh), ...quiet.slice(0, fromQuiet)];
 }
 
 /** Partial Fisher-Yates: the first n slots of `pool` become a uniform sample of it. */
