@@ -107,8 +107,8 @@ export class Host implements HostApi {
       case 'launch-pair': {
         const recorder = await this.begin('pair');
         const [a, b] = request.options.map((o) => ({ ...o, basePort: undefined }));
-        await this.run(new PairCluster(this.launched(a!, recorder, this.opts.firstNodePort ?? DEFAULT_BASE_PORT),
-          (firstPort) => this.launched(b!, recorder, firstPort)));
+        await this.run(new PairCluster(this.launched(a!, recorder, this.opts.firstNodePort ?? DEFAULT_BASE_PORT, 0),
+          (firstPort) => this.launched(b!, recorder, firstPort, 1)));
         return { session: recorder.session, nodes: this.current().nodes() };
       }
       case 'pair-action': {
@@ -166,9 +166,10 @@ export class Host implements HostApi {
     }
   }
 
-  /** A cluster this host launches. Serf agents log text, not our JSONL: the recorder writes their streamed events. */
-  private launched(options: LaunchOptions, recorder: Recorder, firstPort: number): Cluster {
-    const ctx = { sink: this.sink(options.mode === 'serf'), logDir: (a: Address) => recorder.nodeLogDir(a), firstPort };
+  /** A cluster this host launches. Serf agents log text, not our JSONL: the recorder writes their streamed events.
+   *  `group`: the side of a pair it is (its slots say so in the view too). */
+  private launched(options: LaunchOptions, recorder: Recorder, firstPort: number, group?: number): Cluster {
+    const ctx = { sink: this.sink(options.mode === 'serf', group), logDir: (a: Address) => recorder.nodeLogDir(a), firstPort };
     const Kind = { process: ProcessCluster, embedded: EmbeddedCluster, serf: SerfCluster }[options.mode];
     return new Kind(options, ctx);
   }
@@ -230,7 +231,7 @@ export class Host implements HostApi {
 
   /** What a cluster reports through; once its session is over, late reports are dropped. `recordEvents`: the
    *  nodes' own logs are elsewhere (attached), so the recorder writes the streamed events. */
-  private sink(recordEvents: boolean): ClusterSink {
+  private sink(recordEvents: boolean, group?: number): ClusterSink {
     const recorder = this.recorder;
     const current = (): boolean => this.recorder === recorder;
     return {
@@ -243,7 +244,7 @@ export class Host implements HostApi {
       },
       node: (node) => {
         if (!current()) return;
-        this.pendingNodes.set(node.address, node);
+        this.pendingNodes.set(node.address, group === undefined ? node : { ...node, group });
         this.schedule();
       },
       nodeRemoved: (address) => {
