@@ -7,10 +7,12 @@ import type { TimingKey } from '../protocol/presets.ts';
 import { addressFlag, choiceFlag, numberFlag, portFlag, stringFlag } from './flags.ts';
 import type { FlagSpecs, FlagValues } from './flags.ts';
 import { UserError } from '../user-error.ts';
+import { PROTOCOL_FAMILIES } from '../protocol/mode.ts';
 import { KEY_FLAGS, keyringFromFlags } from './key-flags.ts';
 
 /** Flags `hearsay cluster` forwards unchanged to each node. */
 export const SHARED_NODE_FLAGS: FlagSpecs = {
+  protocol: { type: 'string', value: 'gossip|ping', help: 'start with heartbeat gossip or SWIM probes + Lifeguard (switchable at run time, cluster-wide)', default: 'gossip' },
   suspicion: { type: 'string', value: 'on|off', help: 'start with suspicion on or off (switchable at run time, cluster-wide)', default: 'off' },
   drop: { type: 'string', value: 'RATE', help: 'receiver-side drop rate, 0..1', default: '0' },
   preset: {
@@ -64,6 +66,7 @@ export function nodeOptionsFromFlags(values: FlagValues): NodeFlagOptions {
     join: addressFlag(values, 'join'),
     logDir: stringFlag(values, 'log-dir'),
     suspicion: suspicion === 'on',
+    family: choiceFlag(values, 'protocol', PROTOCOL_FAMILIES) ?? 'gossip',
     dropRate: numberFlag(values, 'drop', { min: 0, max: 1 }) ?? 0,
     config,
     controlOpen: values['control-open'] === true,

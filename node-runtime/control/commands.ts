@@ -4,6 +4,8 @@
 import type { MembershipNode } from '../node/membership-node.ts';
 import { formatSetting, SETTINGS } from '../protocol/config.ts';
 import { addressOf, formatAddress, parseAddress, parseMemberId } from '../protocol/member-id.ts';
+import { modeName, parseModeName } from '../protocol/mode.ts';
+import type { ProtocolFamily } from '../protocol/mode.ts';
 import { UserError } from '../user-error.ts';
 import type { KeyringListing } from '../transport/keyring.ts';
 import type { LimitHits } from '../protocol/plausibility.ts';
@@ -79,6 +81,18 @@ function suspicionHuman(r: SuspicionResult): string {
   return `suspicion ${r.enabled ? 'on' : 'off'} (epoch ${r.epoch})`;
 }
 
+/** `switch` and `display_protocol`: the protocol in force, in the course's words (`ping+suspect`). */
+export interface ProtocolResult { readonly protocol: string; readonly family: ProtocolFamily; readonly suspicion: boolean; readonly epoch: number }
+
+function protocolOf(node: MembershipNode): ProtocolResult {
+  const mode = node.mode();
+  return { protocol: modeName(mode), ...mode };
+}
+
+function protocolHuman(r: ProtocolResult): string {
+  return `protocol ${r.protocol} (epoch ${r.epoch})`;
+}
+
 function setSuspicion(node: MembershipNode, enabled: boolean): SuspicionResult {
   node.setSuspicion(enabled);
   return node.suspicion();
@@ -149,14 +163,15 @@ const table: CommandSpec[] = [
     human: suspicionHuman,
   },
   {
-    name: 'switch', usage: 'switch gossip suspect|nosuspect', summary: 'switch between gossip with and without suspicion',
-    run: (node, args) => {
-      if (args.length !== 2 || args[0] !== 'gossip' || (args[1] !== 'suspect' && args[1] !== 'nosuspect')) {
-        throw new UserError('usage', 'usage: switch gossip suspect|nosuspect');
-      }
-      return setSuspicion(node, args[1] === 'suspect');
+    name: 'switch', usage: 'switch gossip|ping suspect|nosuspect',
+    summary: 'switch the whole group to heartbeat gossip or SWIM probes, with or without suspicion',
+    run: (node, args): ProtocolResult => {
+      const mode = args.length === 2 ? parseModeName(`${args[0]}+${args[1]}`) : undefined;
+      if (mode === undefined) throw new UserError('usage', 'usage: switch gossip|ping suspect|nosuspect');
+      node.setMode(mode);
+      return protocolOf(node);
     },
-    human: suspicionHuman,
+    human: protocolHuman,
   },
   {
     name: 'display_suspects', usage: 'display_suspects', summary: 'members this node currently suspects',
@@ -164,18 +179,14 @@ const table: CommandSpec[] = [
     human: (r: { suspects: string[] }) => (r.suspects.length === 0 ? 'no suspects' : r.suspects.join('\n')),
   },
   {
-    name: 'display_protocol', usage: 'display_protocol', summary: 'the protocol variant, drop rate and timings',
+    name: 'display_protocol', usage: 'display_protocol', summary: 'the protocol in force, drop rate, local health and timings',
     run: (node, args) => {
       noArgs('display_protocol', args);
-      const suspicion = node.suspicion();
-      return {
-        protocol: suspicion.enabled ? 'gossip+suspicion' : 'gossip', suspicion, dropRate: node.dropRate(),
-        config: node.config,
-      };
+      return { ...protocolOf(node), health: node.health(), dropRate: node.dropRate(), config: node.config };
     },
     // In the words of config.ts SETTINGS (the CLI's and the app's); a setting this version does not know, by its key.
-    human: (r: { protocol: string; dropRate: number; config: Record<string, unknown> }) =>
-      [`protocol ${r.protocol}, drop rate ${r.dropRate}`,
+    human: (r: ProtocolResult & { health: number; dropRate: number; config: Record<string, unknown> }) =>
+      [`${protocolHuman(r)}, drop rate ${r.dropRate}, local health ${r.health} (Lifeguard: 0 is healthy)`,
         ...Object.entries(r.config).map(([k, value]) => (Object.hasOwn(SETTINGS, k) && typeof value === 'number'
           ? `  ${SETTINGS[k as keyof typeof SETTINGS].label} ${formatSetting(k as keyof typeof SETTINGS, value)}`
           : `  ${k} = ${JSON.stringify(value)}`))].join('\n'),

@@ -64,9 +64,10 @@ describe('MembershipNode (embedded)', () => {
     assert.deepEqual(await runCommand(node, 'drop', ['0']), { dropRate: 0 });
     await assert.rejects(runCommand(node, 'drop', ['2']), UserError);
     await assert.rejects(runCommand(node, 'nope', []), /unknown command 'nope'/);
-    await assert.rejects(runCommand(node, 'switch', ['gossip']), /usage: switch gossip suspect\|nosuspect/);
-    assert.deepEqual(await runCommand(node, 'switch', ['gossip', 'suspect']), { enabled: true, epoch: 1 });
-    await waitFor(() => intro.suspicion().enabled, { timeoutMs: 2000, what: 'suspicion to spread' });
+    await assert.rejects(runCommand(node, 'switch', ['gossip']), /usage: switch gossip\|ping suspect\|nosuspect/);
+    assert.deepEqual(await runCommand(node, 'switch', ['gossip', 'suspect']), { protocol: 'gossip+suspect', family: 'gossip', suspicion: true, epoch: 1 });
+    assert.deepEqual(await runCommand(node, 'switch', ['ping', 'suspect']), { protocol: 'ping+suspect', family: 'ping', suspicion: true, epoch: 2 });
+    await waitFor(() => intro.suspicion().enabled && intro.mode().family === 'ping', { timeoutMs: 2000, what: 'the switch to spread' });
     await runCommand(node, 'disable_sus', []);
     const self = await runCommand(node, 'list_self', []) as Record<string, unknown>;
     assert.equal(self.id, node.id);

@@ -64,7 +64,7 @@ const brief = (events: readonly MembershipEvent[]) => events.map((e) => `${e.ts}
 test('start emits start for self and asks to be woken one gossip interval later', () => {
   const c = core(1000);
   const out = c.start(5000);
-  assert.deepEqual(brief(out.events), ['5000 start 1000@1']);
+  assert.deepEqual(brief(out.events), ['5000 start 1000@1', '5000 protocol 1000@1 gossip+nosuspect']);
   assert.equal(out.nextWakeAt, 5000 + C.gossipIntervalMs);
   assert.deepEqual(c.members().map((m) => [m.id, m.status]), [[c.self, 'alive']]);
 });
@@ -78,7 +78,7 @@ test('join: admit adds the joiner, joined merges the snapshot and adopts the sus
   const admitted = intro.command(10, { kind: 'admit', member: joiner.self });
   assert.deepEqual(admitted.events.map((e) => [e.event, e.member, e.reason]), [['join', joiner.self, 'introducer']]);
   const joined = joiner.command(11, { kind: 'joined', snapshot: intro.snapshot() });
-  assert.deepEqual(joined.events.map((e) => [e.event, e.member, e.reason]), [['join', intro.self, 'snapshot']]);
+  assert.deepEqual(joined.events.map((e) => [e.event, e.member, e.reason]), [['protocol', joiner.self, 'gossip+suspect'], ['join', intro.self, 'snapshot']]);
   assert.deepEqual(joiner.suspicion(), { enabled: true, epoch: 1 });
   assert.deepEqual(joiner.members().map((m) => m.id).sort(), [intro.self, joiner.self].sort());
   // Admitting twice, or a malformed id, changes nothing.
@@ -156,7 +156,7 @@ test('switching suspicion off: suspects past T_fail fail, the others are alive a
   b!.receive(f + 1, '127.0.0.1:1000', packet(a!.self, [entry(c!.self, 0, 0, 'suspect')], { family: 'gossip', enabled: true, epoch: 0, tie: 0 }));
   assert.deepEqual(b!.suspects(), [c!.self]);
   out = b!.command(f + 2, { kind: 'set-suspicion', enabled: false });
-  assert.deepEqual(brief(out.events), [`${f + 2} alive 1002@1 suspicion-off`]);
+  assert.deepEqual(brief(out.events), [`${f + 2} protocol 1001@1 gossip+nosuspect`, `${f + 2} alive 1002@1 suspicion-off`]);
   assert.equal(b!.suspicion().epoch, 1);
   // The switch spreads: a adopts the newer epoch and, c's heartbeat being older than T_fail, fails it.
   out = a!.receive(f + 3, '127.0.0.1:1001', packet(b!.self, [], { family: 'gossip', enabled: false, epoch: 1, tie: 5 }));

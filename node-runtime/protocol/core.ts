@@ -20,7 +20,7 @@ import { confirm, mergeEntry } from './merge.ts';
 import type { LimitHits } from './plausibility.ts';
 import { noHits, plausibleMember, plausibleMode } from './plausibility.ts';
 import { NewMemberLimit } from './new-member-limit.ts';
-import { hearMode, switchMode } from './mode.ts';
+import { hearMode, logProtocol, switchMode } from './mode.ts';
 import type { ModeInfo, ProtocolMode } from './mode.ts';
 import { admit, mergeSnapshot, snapshot } from './join.ts';
 import { leave } from './leave.ts';
@@ -182,6 +182,7 @@ export class MembershipCore {
     this.syncFamily(now);
     this.nextWakeAt = st.timers.next();
     emit(st, now, 'start', st.self);
+    logProtocol(st, now);
     return this.finish(now, []);
   }
 

@@ -3,7 +3,9 @@
 // the log schema (docs/log-format.md): keep them stable.
 import type { MemberId } from './member-id.ts';
 
-export const EVENT_KINDS = ['start', 'stop', 'join', 'suspect', 'alive', 'fail', 'remove', 'leave'] as const;
+/** `protocol`: the observer itself now runs the protocol named in `reason` (`gossip+nosuspect`, `ping+suspect`, ...):
+ *  logged at start and at every switch, so a log and a replay say which protocol was in force. */
+export const EVENT_KINDS = ['start', 'stop', 'join', 'suspect', 'alive', 'fail', 'remove', 'leave', 'protocol'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 export function isEventKind(value: unknown): value is EventKind {
@@ -36,6 +38,7 @@ export function statusAfter(kind: EventKind): MemberStatus | undefined {
     case 'start':
     case 'join':
     case 'alive':
+    case 'protocol':
       return 'alive';
     case 'suspect':
       return 'suspect';

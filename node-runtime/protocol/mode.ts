@@ -3,7 +3,7 @@
 // tie) wins, so the last switch spreads like any other news. A switch never fails anyone: what it changes is undone
 // gently (suspects go back to alive, heartbeat timers restart).
 import type { CoreState } from './state.ts';
-import { transition } from './state.ts';
+import { emit, transition } from './state.ts';
 import type { ProtocolFamily, WireMode } from './codec.ts';
 
 export type { ProtocolFamily } from './codec.ts';
@@ -65,9 +65,15 @@ export function adoptGroupMode(st: CoreState, now: number, mode: ModeInfo): void
   }
 }
 
+/** Logs the protocol in force here (at start and after each change of family or suspicion). */
+export function logProtocol(st: CoreState, now: number): void {
+  emit(st, now, 'protocol', st.self, modeName({ family: st.mode.family, suspicion: st.mode.enabled }));
+}
+
 function apply(st: CoreState, now: number, mode: WireMode): void {
   const was = st.mode;
   st.mode = mode;
+  if (was.family !== mode.family || was.enabled !== mode.enabled) logProtocol(st, now);
   if (was.family !== mode.family) {
     st.modeSince = now;
     // Heartbeat timers restart from the switch: in ping mode nobody bumps a heartbeat, and a member that has not yet

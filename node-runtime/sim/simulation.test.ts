@@ -35,7 +35,7 @@ test('heartbeats spread: after a few seconds every member lists every member ali
     assert.ok(s.view(i).every((m) => m.status === 'alive'));
   }
   assert.ok(s.view(3).find((m) => m.id === s.id(5))!.heartbeat > hb);
-  assert.deepEqual(s.events().filter((e) => e.event !== 'start' && e.event !== 'join'), []);
+  assert.deepEqual(s.events().filter((e) => e.event !== 'start' && e.event !== 'join' && e.event !== 'protocol'), []);
 });
 
 for (const suspicion of [false, true]) {
@@ -82,7 +82,7 @@ test('switching suspicion at run time spreads to the whole group, a later switch
   s.runFor(2000);
   for (let i = 0; i < 10; i++) assert.deepEqual(s.core(i).suspicion(), { enabled: false, epoch: 2 });
   // The switch rebuilt nothing: no membership event beyond the joins.
-  assert.deepEqual(s.events().filter((e) => e.event !== 'start' && e.event !== 'join'), []);
+  assert.deepEqual(s.events().filter((e) => e.event !== 'start' && e.event !== 'join' && e.event !== 'protocol'), []);
 });
 
 test('leave is recorded as left by every member, not failed, and removed after cleanup', () => {
@@ -242,7 +242,7 @@ test('property: no member ever suspects, fails or removes itself, whatever the s
   fc.assert(fc.property(netOptions, schedule(8, action(8)), (net, steps) => {
     const { sim: s } = play({ nodes: 8, seed: net.seed, family: net.family, suspicion: net.suspicion, lossRate: net.lossRate, delayMs: [1, net.delayMax] }, steps, () => {});
     for (const e of s.events()) {
-      if (e.node === e.member) assert.ok(['start', 'stop'].includes(e.event), `${e.node} ${e.event} itself`);
+      if (e.node === e.member) assert.ok(['start', 'stop', 'protocol'].includes(e.event), `${e.node} ${e.event} itself`);
     }
   }), { numRuns: 25 });
 });
