@@ -95,10 +95,17 @@ export function clusterPanel(root: HTMLElement, request: (r: HostRequest) => Pro
       () => `drop rate ${+(r.value * 100).toFixed(2)} % set on every running node`);
   });
   const suspicionRow = row('suspicion', suspicionToggle, suspicionState);
+  /** The switch asked for and not yet reported by the nodes: shown as asked meanwhile, so the box does not flick
+   *  back while the switch spreads. */
+  let switching: boolean | undefined;
   suspicionToggle.addEventListener('change', () => {
     const enabled = suspicionToggle.checked;
+    switching = enabled;
     suspicionState.textContent = enabled ? 'switching on…' : 'switching off…';
-    feedback.run(suspicionRow, () => request({ type: 'set-suspicion', enabled }));
+    feedback.run(suspicionRow, () => request({ type: 'set-suspicion', enabled }).catch((e: unknown) => {
+      switching = undefined;
+      throw e;
+    }));
   });
   stop.addEventListener('click', () => feedback.run(stop, () => request({ type: 'stop-cluster' })));
 
@@ -122,10 +129,13 @@ export function clusterPanel(root: HTMLElement, request: (r: HostRequest) => Pro
     showSuspicion(mode) {
       suspicionToggle.disabled = mode === null;
       if (mode === null) {
+        switching = undefined;
         suspicionToggle.checked = false;
         suspicionState.textContent = 'no cluster';
         return;
       }
+      if (switching !== undefined && mode.enabled !== switching) return;
+      switching = undefined;
       suspicionToggle.checked = mode.enabled;
       suspicionState.textContent = mode.settled ? (mode.enabled ? 'on' : 'off') : `${mode.enabled ? 'on' : 'off'}, spreading…`;
     },
