@@ -199,6 +199,8 @@ function frame(now: number): void {
   if (now - figuresAt >= FIGURES_MS) {
     figuresAt = now;
     figures.show(store.progress, store.latency.recent(), store.stats, store.nodes);
+    // The suspicion switch as the nodes report it (snapshot and deltas), not as last asked for.
+    clusterPanelApi.showSuspicion(store.suspicion);
   }
   requestAnimationFrame(frame);
 }

@@ -7,20 +7,15 @@ import { effectiveConfig, parseAttachAddress, parseDropPercent, parseLaunchForm 
 import type { Field, LaunchFields } from '../model/launch-form.ts';
 import { formatSetting, MAX_LOCAL_GROUP, SETTINGS } from '../../node-runtime/protocol/config.ts';
 import { perTiming, PRESET_NAMES, PRESETS, TIMING_FLAGS, TIMING_KEYS } from '../../node-runtime/protocol/presets.ts';
-import type { HostRequest } from '../../electron/host/api.ts';
+import type { HostRequest, SuspicionMode } from '../../electron/host/api.ts';
 
-/** The suspicion switch as the cluster reports it. */
-export interface SuspicionShown {
-  readonly enabled: boolean;
-  /** Every running node has the same switch (it spreads by gossip). */
-  readonly settled: boolean;
-}
+
 
 export interface ClusterPanel {
   /** Where messages about the cluster as a whole (not about a control) are shown. */
   readonly clusterAnchor: HTMLElement;
   /** The suspicion switch as the cluster's nodes report it (null: no cluster, or none reported yet). */
-  showSuspicion(mode: SuspicionShown | null): void;
+  showSuspicion(mode: SuspicionMode | null): void;
   /** Adds a node as the button does (the `j` key). */
   addNode(): void;
 }
@@ -42,8 +37,8 @@ export function clusterPanel(root: HTMLElement, request: (r: HostRequest) => Pro
   const addNode = el('button', { testid: 'add-node', title: 'shortcut: j' }, 'Add node');
   const dropRate = input('drop-rate', '0', { type: 'number', min: '0', max: '100', step: 'any' });
   const dropApply = el('button', { testid: 'drop-apply' }, 'Set');
-  const suspicionToggle = input('suspicion-toggle', '', { type: 'checkbox' });
-  const suspicionState = el('span', { testid: 'suspicion-state', class: 'hint' });
+  const suspicionToggle = input('suspicion-toggle', '', { type: 'checkbox', disabled: '' });
+  const suspicionState = el('span', { testid: 'suspicion-state', class: 'hint' }, 'no cluster');
   const stop = el('button', { testid: 'stop-cluster', class: 'danger' }, 'Stop cluster');
 
   const row = (label: string, control: HTMLElement, ...rest: HTMLElement[]) =>
@@ -77,7 +72,6 @@ export function clusterPanel(root: HTMLElement, request: (r: HostRequest) => Pro
     const r = parseLaunchForm(fields());
     if (!r.ok) return feedback.error(r.error, rows[r.field]);
     dropRate.value = drop.value;
-    suspicionToggle.checked = r.value.suspicion;
     feedback.run(launch, () => request({ type: 'launch', options: r.value }));
   });
   attach.addEventListener('click', () => {
