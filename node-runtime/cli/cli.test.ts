@@ -25,8 +25,9 @@ after(async () => {
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
-/** Runs `hearsay ...args` to completion (killed after `timeoutMs`). */
-function hearsay(args: string[], timeoutMs = 15_000): Promise<Run> {
+/** Runs `hearsay ...args` to completion (killed after `timeoutMs`: generous, as ten of these may start at once, each
+ *  compiling TypeScript through tsx, on a loaded 2-core machine). */
+function hearsay(args: string[], timeoutMs = 60_000): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [HEARSAY_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     spawned.add(child);
