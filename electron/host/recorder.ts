@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { JsonlLog, addressFileStem } from '../../node-runtime/log/jsonl-log.ts';
 import { makeDir } from '../../node-runtime/log/make-dir.ts';
+import { UserError } from '../../node-runtime/user-error.ts';
 import { addressOf } from '../../node-runtime/protocol/member-id.ts';
 import type { Address, HostActionRecord, MembershipEvent } from './api.ts';
 
@@ -57,7 +58,8 @@ export class Recorder {
           log = JsonlLog.open(dir, observer);
         } catch (err) {
           log = null;
-          problem = `not recording ${observer}: cannot write in ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
+          const why = err instanceof UserError ? err.message : `cannot write in ${dir} (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
+          problem = `not recording ${observer}: ${why}`;
         }
         this.observerLogs.set(observer, log);
       }
