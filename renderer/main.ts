@@ -25,7 +25,8 @@
 //                   eventSamples, phasesP95 } over the last frames (ms; requestAnimationFrame deltas; event ts → after the
 //                   render of the frame that applied it)
 //                   sync: { seq, snapshots, resyncs } (the view contract: last delta taken in, snapshots received,
-//                   gaps that asked for one), suspicion (the mode in force, as the nodes report it)
+//                   gaps that asked for one), suspicion (the mode in force, as the nodes report it), slots
+//                   ({ address, id, state }: the host's slots as the view has them)
 //   lists()       [{ observer, members: [{ member, status }] }] for every slot whose current id runs: the membership
 //                   lists the view holds (the matrix's rows), to compare with what the nodes answer to list_mem
 //   dropConnection()  browser shell: drops the WebSocket as a network failure would (it reconnects)
@@ -217,6 +218,7 @@ const round = (x: number) => Math.round(x * 100) / 100;
     connection: connectionStatus,
     running: store.nodes.filter((n) => !isDownRunState(n.state)).length,
     sync: { seq: store.seq, snapshots: store.snapshots, resyncs: store.resyncs },
+    slots: store.nodes.map(({ address, id, state }) => ({ address, id, state })),
     suspicion: store.suspicion,
   }),
   lists: () => store.nodes.flatMap((n) => (n.id !== undefined && store.state.isRunning(n.id)
