@@ -48,6 +48,8 @@ import { isDownRunState } from './model/node-status.ts';
 import { ClusterView } from './view/cluster-view.ts';
 import { clusterPanel } from './view/cluster-panel.ts';
 import { serfPanel } from './view/serf-panel.ts';
+import { pairPanel } from './view/pair-panel.ts';
+import { isPair, PairView, sideDetections, sideNodes } from './view/pair-view.ts';
 import { Feedback } from './view/feedback.ts';
 import { mountExperimentsTab } from './view/experiments-tab.ts';
 import { Figures } from './view/figures.ts';
@@ -95,6 +97,7 @@ const body = el('div', { class: 'body' }, panel, live, replayRoot, experimentsRo
 document.body.append(topBar, body);
 const clusterPanelApi = clusterPanel(panel, request, feedback);
 serfPanel(panel, request, feedback);
+pairPanel(panel, request, feedback);
 // What the host says about the cluster as a whole (a node died on its own, …) goes to the same one line.
 showNotice = (message) => feedback.error(message, clusterPanelApi.clusterAnchor);
 // Follow the host's view before anything async: the snapshot is asked for, not pushed, so it cannot be missed.
@@ -106,6 +109,9 @@ followView(host, store, (m) => (m.type === 'traces' ? drawTraces(m) : showExperi
 
 const view = await ClusterView.create(live, { live: { request, feedback } });
 const figures = new Figures(topFigures, view.aside);
+// Side by side: the second cluster of a pair, beside the first.
+const pair = new PairView(body, { live: { request, feedback } });
+live.after(pair.root);
 
 connection.onStatus((status) => {
   connectionStatus = status;
@@ -188,8 +194,11 @@ function frame(now: number): void {
   const drainStart = performance.now();
   store.drain(() => performance.now(), DRAIN_BUDGET_MS);
   phaseTimes.drain.push(performance.now() - drainStart);
+  const paired = !live.hidden && isPair(store.nodes);
+  pair.show(paired);
   if (!live.hidden) {
-    view.update({ state: store.state, nodes: store.nodes, stats: store.stats, detections: store.detections, now });
+    view.update({ state: store.state, nodes: sideNodes(store.nodes, 0), stats: store.stats, detections: store.detections, now });
+    pair.update({ state: store.state, nodes: sideNodes(store.nodes, 1), stats: store.stats, detections: store.detections, now });
     for (const [name, ms] of Object.entries(view.phases)) phaseTimes[name as keyof typeof view.phases].push(ms);
   }
   if (store.drainedCount > 0) {
@@ -199,7 +208,9 @@ function frame(now: number): void {
   figures.showCounts((live.hidden ? replayView : view)?.counts() ?? NO_COUNTS);
   if (now - figuresAt >= FIGURES_MS) {
     figuresAt = now;
-    figures.show(store.progress, store.latency.recent(), store.stats, store.nodes);
+    const first = sideNodes(store.nodes, 0);
+    figures.show(store.progress, paired ? sideDetections(store.latency.recent(), first) : store.latency.recent(), store.stats, first);
+    pair.figures(store.progress, store.latency.recent(), store.stats, sideNodes(store.nodes, 1));
     // The suspicion switch as the nodes report it (snapshot and deltas), not as last asked for.
     clusterPanelApi.showSuspicion(store.suspicion);
   }
@@ -211,6 +222,8 @@ const round = (x: number) => Math.round(x * 100) / 100;
 (window as unknown as { __hearsay: unknown }).__hearsay = Object.freeze({
   state: () => ({
     nodes: view.snapshot(),
+    /** Side by side: what the second cluster's graph shows (undefined when the session is not a pair). */
+    pair: pair.view?.snapshot(),
     counts: view.counts(),
     backlog: store.backlog,
     rejected: { ...connection.rejected },

@@ -26,8 +26,9 @@ export class Figures {
   private readonly bandwidth = el('div', { testid: 'bandwidth', class: 'bandwidth' });
   private readonly history = new BandwidthHistory();
 
-  constructor(topBar: HTMLElement, aside: HTMLElement) {
-    topBar.append(
+  /** `topBar` undefined: a second side's figures (side by side), which has no counts of its own in the top bar. */
+  constructor(topBar: HTMLElement | undefined, aside: HTMLElement) {
+    topBar?.append(
       el('span', { class: 'figure alive' }, this.alive, ' alive'),
       el('span', { class: 'figure suspect' }, this.suspect, ' suspected'),
       el('span', { class: 'figure failed' }, this.failed, ' failed'),

@@ -1,0 +1,48 @@
+// The side-by-side piece of the panel, compact and separate: launch two clusters of one size — two hearsay
+// configurations or hearsay and Serf — and apply one fault to the k-th node of both at the same moment. The cluster
+// controls above (drop rate, suspicion, stop) act on both sides of a pair.
+import { el } from './dom.ts';
+import type { Feedback } from './feedback.ts';
+import { PAIR_ACTIONS, PAIR_KINDS, parsePairIndex, parsePairLaunch } from '../model/pair-form.ts';
+import type { PairField } from '../model/pair-form.ts';
+import type { HostRequest } from '../../electron/host/api.ts';
+
+const LABELS: Record<(typeof PAIR_KINDS)[number], string> = {
+  'hearsay-gossip': 'hearsay, gossip', 'hearsay-suspicion': 'hearsay + suspicion', serf: 'Serf agents',
+};
+
+export function pairPanel(root: HTMLElement, request: (r: HostRequest) => Promise<unknown>, feedback: Feedback): void {
+  const kind = (testid: string, value: string) => {
+    const select = el('select', { testid }, ...PAIR_KINDS.map((k) => el('option', { value: k }, LABELS[k])));
+    select.value = value;
+    return select;
+  };
+  const nodes = el('input', { testid: 'pair-nodes', value: '5', type: 'number', min: '2', inputmode: 'numeric' });
+  const left = kind('pair-left', 'hearsay-gossip');
+  const right = kind('pair-right', 'hearsay-suspicion');
+  const launch = el('button', { testid: 'pair-launch' }, 'Launch side by side');
+  const index = el('input', { testid: 'pair-index', value: '1', type: 'number', min: '1', inputmode: 'numeric' });
+  const action = el('select', { testid: 'pair-action' }, ...PAIR_ACTIONS.map((a) => el('option', { value: a }, a)));
+  const apply = el('button', { testid: 'pair-apply' }, 'to both');
+  const row = (label: string, ...controls: HTMLElement[]) => el('label', { class: 'row' }, el('span', {}, label), ...controls);
+  const rows: Record<PairField, HTMLElement> = { 'pair-nodes': row('nodes each', nodes), 'pair-index': row('node #', index) };
+  const faultRow = row('fault', action, apply);
+  for (const r of Object.values(rows)) r.addEventListener('input', () => feedback.clear(r));
+  let launched = 0;
+  launch.addEventListener('click', () => {
+    const r = parsePairLaunch(nodes.value, [left.value, right.value]);
+    if (!r.ok) return feedback.error(r.error, rows[r.field]);
+    launched = r.value[0].nodes;
+    feedback.run(launch, () => request({ type: 'launch-pair', options: r.value }));
+  });
+  apply.addEventListener('click', (e) => {
+    e.preventDefault();
+    const r = parsePairIndex(index.value, launched || Number(nodes.value));
+    if (!r.ok) return feedback.error(r.error, rows[r.field]);
+    const what = action.value as (typeof PAIR_ACTIONS)[number];
+    feedback.run(faultRow, () => request({ type: 'pair-action', action: what, index: r.value }),
+      () => `${what} of node ${r.value + 1} on both sides at once`);
+  });
+  root.append(el('details', { class: 'pair', testid: 'pair-panel' },
+    el('summary', {}, 'Side by side'), rows['pair-nodes'], row('left', left), row('right', right), launch, rows['pair-index'], faultRow));
+}
