@@ -49,3 +49,19 @@ test('a node started after the kill does not hold the detection open', () => {
   t.event(ev(40, A, 'fail', C));
   assert.equal(t.recent()[0]!.allMs, 30);
 });
+
+test('two clusters side by side: each kill waits only for its own cluster\'s observers', () => {
+  const t = new DetectionLatencyTracker();
+  const a = ['127.0.0.1:1@1', '127.0.0.1:2@1', '127.0.0.1:3@1'];
+  const b = ['127.0.0.1:11@1', '127.0.0.1:12@1', '127.0.0.1:13@1'];
+  for (const side of [a, b]) {
+    for (const o of side) {
+      t.event({ ts: 0, node: o, event: 'start', member: o });
+      for (const m of side) if (m !== o) t.event({ ts: 1, node: o, event: 'join', member: m });
+    }
+  }
+  t.action({ ts: 100, action: 'kill', address: '127.0.0.1:3', member: a[2]! });
+  t.event({ ts: 300, node: a[0]!, event: 'fail', member: a[2]! });
+  t.event({ ts: 400, node: a[1]!, event: 'fail', member: a[2]! });
+  assert.deepEqual([t.recent()[0]!.firstMs, t.recent()[0]!.allMs], [200, 300]);
+});

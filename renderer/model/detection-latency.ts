@@ -23,6 +23,9 @@ export class DetectionLatencyTracker {
    *  it), and those of them that have marked it failed. */
   private readonly open = new Map<MemberId, { detection: Detection; marked: Set<MemberId>; expected: Set<MemberId> }>();
   private readonly done: Detection[] = [];
+  /** Union-find over "observer has an event about member": two clusters side by side (or any two groups that never
+   *  heard of each other) are separate sets, and only the victim's own cluster is waited for. O(ids) memory. */
+  private readonly parent = new Map<MemberId, MemberId>();
 
   constructor(private readonly keep = 5) {}
 
@@ -31,8 +34,11 @@ export class DetectionLatencyTracker {
     const member = record.member ?? this.newestAt.get(record.address);
     if (member === undefined || this.open.has(member)) return;
     const detection: Detection = { address: record.address, member, killedAt: record.ts, firstMs: undefined, allMs: undefined };
-    const expected = new Set(this.running);
-    expected.delete(member);
+    const group = this.find(member);
+    const others = [...this.running].filter((o) => o !== member);
+    const mates = others.filter((o) => this.find(o) === group);
+    // No events linking it to anyone yet: every running observer, as before there were pairs.
+    const expected = new Set(mates.length > 0 ? mates : others);
     this.open.set(member, { detection, marked: new Set(), expected });
     // A kill nobody ever detects (a one-node cluster) must not hold memory forever.
     if (this.open.size > this.keep * 8) this.open.delete(this.open.keys().next().value!);
@@ -41,6 +47,7 @@ export class DetectionLatencyTracker {
   }
 
   event(e: MembershipEvent): void {
+    if (e.node !== e.member) this.parent.set(this.find(e.node), this.find(e.member));
     if (e.event === 'start') {
       this.running.add(e.node);
       this.newestAt.set(addressOf(e.node), e.node);
@@ -64,6 +71,16 @@ export class DetectionLatencyTracker {
     for (const o of entry.expected) if (this.running.has(o) && !entry.marked.has(o)) return;
     entry.detection.allMs = Math.max(entry.detection.firstMs, ts - entry.detection.killedAt);
     this.open.delete(member);
+  }
+
+  private find(id: MemberId): MemberId {
+    let x = id;
+    for (let p = this.parent.get(x); p !== undefined && p !== x; p = this.parent.get(x)) {
+      const grand = this.parent.get(p) ?? p;
+      this.parent.set(x, grand); // path halving
+      x = grand;
+    }
+    return x;
   }
 
   /** Newest first. */
