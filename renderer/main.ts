@@ -34,9 +34,9 @@
 //   select(address)  selects a node as a click would
 //   packets()     { onScreen, droppedOnScreen, seen, seenDropped, unsampled } — packets the graph draws
 //
-// Replay seam: in Replay mode `#replay-root` is shown and, once, `mountReplay(container, deps)` from
-// ./view/replay-view.ts (owned by the replay work) is called with ReplayDeps (view/replay-seam.ts): the HostApi and
-// a factory for the same ClusterView the live view uses. If that file does not exist, the tab says so.
+// Replay: in Replay mode `#replay-root` is shown and, once, `mountReplay(container, deps)` of ./view/replay-view.ts
+// (loaded on first use, a chunk of its own) is called with ReplayDeps: the HostApi and
+// a factory for the same ClusterView the live view uses.
 import 'pixi.js/unsafe-eval';
 import './style.css';
 import { connectHost } from './host/connect.ts';
@@ -54,7 +54,7 @@ import { Feedback } from './view/feedback.ts';
 import { mountExperimentsTab } from './view/experiments-tab.ts';
 import { Figures } from './view/figures.ts';
 import { el } from './view/dom.ts';
-import type { MountReplay, ReplayDeps } from './view/replay-seam.ts';
+import type { ReplayDeps } from './view/replay-view.ts';
 import type { HostRequest } from '../electron/host/api.ts';
 
 /** Per frame, at most this long is spent applying queued events; the rest waits for the next frame. */
@@ -153,14 +153,10 @@ async function showReplay(on: boolean): Promise<void> {
   replayTab.classList.toggle('active', on);
   if (!on || replayMounted) return;
   replayMounted = true;
-  const load = import.meta.glob<{ mountReplay: MountReplay }>('./view/replay-view.ts')['./view/replay-view.ts'];
-  if (!load) {
-    replayRoot.append(el('p', { class: 'hint', testid: 'replay-unavailable' }, 'Replay unavailable'));
-    return;
-  }
   const deps: ReplayDeps = { host, createClusterView: async (root, options) => (replayView = await ClusterView.create(root, options)) };
   try {
-    await (await load()).mountReplay(replayRoot, deps);
+    const { mountReplay } = await import('./view/replay-view.ts');
+    await mountReplay(replayRoot, deps);
   } catch (e) {
     const anchor = el('span');
     replayRoot.prepend(anchor);

@@ -6,14 +6,13 @@
 import './replay-view.css';
 import { el } from './dom.ts';
 import { describeFailure, Timeline } from './timeline.ts';
-import type { ClusterView } from './cluster-view.ts';
-import type { MountReplay, ReplayDeps } from './replay-seam.ts';
+import type { ClusterView, ClusterViewOptions } from './cluster-view.ts';
 import { openRecording } from '../model/replay/recording.ts';
 import type { Recording } from '../model/replay/recording.ts';
 import { isRecordingFile } from '../model/replay/recording-loader.ts';
 import type { RecordingSource } from '../model/replay/recording-loader.ts';
 import { ReplayController } from '../model/replay/replay-controller.ts';
-import type { RecordingInfo } from '../../electron/host/api.ts';
+import type { HostApi, RecordingInfo } from '../../electron/host/api.ts';
 
 /** A body streamed as it downloads; the request starts when the loader first reads. */
 function fetchStream(url: string): ReadableStream<Uint8Array> {
@@ -75,7 +74,16 @@ async function droppedFiles(items: DataTransferItemList): Promise<File[]> {
   return out;
 }
 
-export const mountReplay: MountReplay = async (container: HTMLElement, deps: ReplayDeps) => {
+/** What replay needs of the app: it draws with the live view's own ClusterView (graph, matrix, inspector over a
+ *  MembershipState it folds itself), so only the HostApi (open-recording) and a way to make that view. */
+export interface ReplayDeps {
+  readonly host: HostApi;
+  /** Builds graph + matrix + inspector inside `root` (a sized element; no live actions without `options.live`). */
+  readonly createClusterView: (root: HTMLElement, options?: ClusterViewOptions) => Promise<ClusterView>;
+}
+
+/** Mounts replay into `container`; returns its cleanup. */
+export async function mountReplay(container: HTMLElement, deps: ReplayDeps): Promise<() => void> {
   const pathInput = el('input', { testid: 'replay-path', placeholder: 'recording folder or .jsonl file (on the host)', size: '48' });
   const openButton = el('button', { testid: 'replay-open' }, 'Open');
   const fileInput = el('input', { type: 'file', testid: 'replay-file', multiple: '', webkitdirectory: '', title: 'pick a recording folder' });
@@ -225,4 +233,4 @@ export const mountReplay: MountReplay = async (container: HTMLElement, deps: Rep
     view?.destroy();
     container.replaceChildren();
   };
-};
+}
