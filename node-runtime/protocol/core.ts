@@ -194,11 +194,7 @@ export class MembershipCore {
     const late = now - this.nextWakeAt;
     if (late > Math.min(st.config.gossipIntervalMs, st.config.probeIntervalMs)) forgiveLostTime(st, now, late);
     this.syncFamily(now);
-    if (t.due('expiry', now)) {
-      let next = Number.POSITIVE_INFINITY;
-      for (const e of st.list.values()) if (e !== st.self) next = Math.min(next, expire(st, now, e));
-      t.set('expiry', next);
-    }
+    this.expireMembers(now);
     st.list.expireTombstones(now);
     const send: Send[] = [];
     if (t.due('gossip', now)) send.push(...gossipRound(st, now));
@@ -211,6 +207,8 @@ export class MembershipCore {
       t.set('pushPull', now + pushPullInterval(st));
       pushPull = chooseTargets(st, now, 1)[0]?.address;
     }
+    // Again if a verdict above (a probe's) pulled the members' timers in to now.
+    this.expireMembers(now);
     this.nextWakeAt = t.next();
     return this.finish(now, send, pushPull);
   }
@@ -376,6 +374,15 @@ export class MembershipCore {
   private refuse(now: number, from: Address, bytes: Uint8Array, cause: DropCause): Output {
     if (this.tracing) this.refused.push({ type: 'drop', from, to: this.st.self.address, bytes: bytes.length, cause });
     return this.finish(now, []);
+  }
+
+  /** The members' own timers (first, so a gossip round carries what they decided), when any can be due. */
+  private expireMembers(now: number): void {
+    const st = this.st;
+    if (!st.timers.due('expiry', now)) return;
+    let next = Number.POSITIVE_INFINITY;
+    for (const e of st.list.values()) if (e !== st.self) next = Math.min(next, expire(st, now, e));
+    st.timers.set('expiry', next);
   }
 
   /** Arms or disarms the ping-mode timers to match the family in force (a switch may arrive on any path). */

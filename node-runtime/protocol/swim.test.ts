@@ -1,0 +1,222 @@
+// SWIM and Lifeguard mechanisms driven directly under a fake clock: datagrams are handed between cores by hand (or
+// dropped), so each step — ping, ack, ping-req, relay, nack, verdict, health, suspicion timeout — is checked exactly.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MembershipCore } from './core.ts';
+import type { Output, Send } from './core.ts';
+import { DEFAULT_CONFIG } from './config.ts';
+import { decodeGossip, encodeGossip } from './codec.ts';
+import type { MessageKind } from './codec.ts';
+import { addressOf, formatMemberId } from './member-id.ts';
+import { createRng } from './rng.ts';
+import { retransmitLimit, BroadcastQueue } from './broadcast.ts';
+import { suspicionTimeout } from './suspicion.ts';
+
+const C = DEFAULT_CONFIG;
+const id = (port: number) => formatMemberId('127.0.0.1', port, 1);
+
+/** A group in ping mode, joined through the first core at t = 0, every member confirmed everywhere. */
+function group(n: number, suspicion = true): MembershipCore[] {
+  const cores = Array.from({ length: n }, (_, i) => new MembershipCore({
+    self: id(2000 + i), config: C, rng: createRng(7 + i), family: 'ping', suspicion,
+    ...(i === 0 ? {} : { introducer: addressOf(id(2000)) }),
+  }));
+  for (const c of cores) c.start(0);
+  for (const c of cores.slice(1)) cores[0]!.command(0, { kind: 'admit', member: c.self });
+  for (const c of cores.slice(1)) c.command(0, { kind: 'joined', snapshot: cores[0]!.snapshot() });
+  // Everyone hears a datagram from everyone once: confirmed, so they may be probed (member-list.ts).
+  for (const a of cores) {
+    const port = 2000 + cores.indexOf(a);
+    const self = { id: a.self, host: '127.0.0.1', port, version: 1 };
+    const bytes = encodeGossip({ kind: 'gossip', sender: self, mode: { family: 'ping', enabled: suspicion, epoch: 0, tie: 0 }, entries: [{ ...self, heartbeat: 0, incarnation: 0, status: 'alive' }] });
+    for (const b of cores) if (a !== b) b.receive(0, addressOf(a.self), bytes);
+  }
+  return cores;
+}
+
+const kindOf = (s: Send): MessageKind => (decodeGossip(s.bytes) as { ok: true; msg: { kind: MessageKind } }).msg.kind;
+
+/** Runs `c` alone from `from` to `until` (everything it sends is lost); returns every datagram it sent. */
+function runAlone(c: MembershipCore, from: number, until: number): { at: number; send: Send }[] {
+  const sent: { at: number; send: Send }[] = [];
+  for (let t = from, i = 0; t <= until; i++) {
+    assert.ok(i < 100_000, 'bounded');
+    const out = c.tick(t);
+    for (const s of out.send) sent.push({ at: t, send: s });
+    assert.ok(out.nextWakeAt > t);
+    t = out.nextWakeAt;
+  }
+  return sent;
+}
+
+function to(cores: MembershipCore[], s: Send): MembershipCore {
+  return cores.find((c) => addressOf(c.self) === s.to)!;
+}
+
+function deliver(now: number, from: MembershipCore, s: Send, cores: MembershipCore[]): Output {
+  return to(cores, s).receive(now, addressOf(from.self), s.bytes);
+}
+
+test('retransmit limit and the Lifeguard suspicion timeout follow memberlist', () => {
+  assert.equal(retransmitLimit(4, 10), 8);
+  assert.equal(retransmitLimit(4, 100), 12);
+  assert.equal(suspicionTimeout(4, 10, 1000), 4000);
+  assert.equal(suspicionTimeout(4, 1, 1000), 4000);
+  assert.equal(suspicionTimeout(4, 1000, 1000), 12000);
+});
+
+test('the broadcast queue sends fewest-sent first and drops news after the limit', () => {
+  const q = new BroadcastQueue();
+  q.enqueue('a');
+  q.enqueue('b');
+  const sends: string[][] = [];
+  for (let i = 0; i < 4; i++) {
+    const taken: string[] = [];
+    q.fill(2, (x) => { taken.push(x); return taken.length <= 1 || undefined === undefined; });
+    sends.push(taken);
+  }
+  assert.deepEqual(sends[0], ['a', 'b']);
+  assert.equal(q.size, 0, 'each sent twice, then dropped');
+  q.enqueue('c');
+  q.fill(5, () => false);
+  assert.equal(q.size, 1, 'a full message takes nothing');
+});
+
+test('ping → ack: one probe a period to each member in turn, no suspicion', () => {
+  const cores = group(4);
+  const a = cores[0]!;
+  const probed: string[] = [];
+  let t = 0;
+  const end = 4 * C.probeIntervalMs;
+  for (let i = 0; t <= end; i++) {
+    assert.ok(i < 1000, 'bounded');
+    const out = a.tick(t);
+    for (const s of out.send.filter((x) => kindOf(x) === 'ping')) {
+      probed.push(s.to);
+      const ack = deliver(t + 1, a, s, cores).send;
+      assert.deepEqual(ack.map(kindOf), ['ack']);
+      a.receive(t + 2, s.to, ack[0]!.bytes);
+    }
+    t = out.nextWakeAt;
+  }
+  assert.ok(probed.length >= 3);
+  assert.deepEqual(new Set(probed.slice(0, 3)).size, 3, 'round-robin: every other member once before any twice');
+  assert.deepEqual(a.suspects(), []);
+  assert.equal(a.health(), 0);
+});
+
+test('no ack: ping-req to the others after the probe timeout; a helper relays the ack', () => {
+  const cores = group(4);
+  const a = cores[0]!;
+  let t = 0;
+  let ping: Send | undefined;
+  for (let i = 0; !ping; i++) {
+    assert.ok(i < 100, 'a ping within 100 wake-ups');
+    const out = a.tick(t);
+    ping = out.send.find((s) => kindOf(s) === 'ping');
+    if (!ping) t = out.nextWakeAt;
+  }
+  const pingAt = t;
+  // The direct ping is lost; at the probe timeout ping-reqs go to the others (not the target).
+  const step = a.tick(pingAt + C.probeTimeoutMs).send.filter((s) => kindOf(s) === 'ping-req');
+  assert.equal(step.length, 2);
+  assert.ok(step.every((s) => s.to !== ping.to));
+  // One helper pings the target, gets its ack and relays it.
+  const helper = to(cores, step[0]!);
+  const relayPing = helper.receive(pingAt + 250, addressOf(a.self), step[0]!.bytes).send;
+  assert.deepEqual(relayPing.map(kindOf), ['ping']);
+  assert.equal(relayPing[0]!.to, ping.to);
+  const targetAck = deliver(pingAt + 251, helper, relayPing[0]!, cores).send;
+  const relayed = helper.receive(pingAt + 252, ping.to, targetAck[0]!.bytes).send;
+  assert.deepEqual(relayed.map(kindOf), ['ack']);
+  assert.equal(relayed[0]!.to, addressOf(a.self));
+  a.receive(pingAt + 253, addressOf(helper.self), relayed[0]!.bytes);
+  runAlone(a, pingAt + 254, pingAt + C.probeIntervalMs);
+  assert.deepEqual(a.suspects(), []);
+});
+
+test('a silent target is suspected at the period\'s end (failed without suspicion); nacks clear our own health', () => {
+  for (const suspicion of [true, false]) {
+    const cores = group(4, suspicion);
+    const a = cores[0]!;
+    let t = 0;
+    let ping: Send | undefined;
+    for (let i = 0; !ping; i++) {
+      assert.ok(i < 100, 'a ping within 100 wake-ups');
+      const out = a.tick(t);
+      ping = out.send.find((s) => kindOf(s) === 'ping');
+      t = out.nextWakeAt;
+    }
+    const events = [];
+    let reqs: Send[] = [];
+    for (let i = 0; reqs.length === 0; i++) {
+      assert.ok(i < 100, 'ping-reqs within 100 wake-ups');
+      const out = a.tick(t);
+      reqs = out.send.filter((s) => kindOf(s) === 'ping-req');
+      events.push(...out.events);
+      t = out.nextWakeAt;
+    }
+    // Both helpers try, hear nothing, and nack at 80 % of the probe timeout.
+    for (const r of reqs) {
+      const helper = to(cores, r);
+      helper.receive(t, addressOf(a.self), r.bytes);
+      const nacks = runAlone(helper, t, t + C.probeTimeoutMs).filter((x) => kindOf(x.send) === 'nack');
+      assert.equal(nacks.length, 1);
+      a.receive(t + C.probeTimeoutMs, addressOf(helper.self), nacks[0]!.send.bytes);
+    }
+    const out = a.tick(a.tick(t + C.probeTimeoutMs + 1).nextWakeAt);
+    const verdict = [...events, ...out.events].find((e) => e.member !== a.self && (e.event === 'suspect' || e.event === 'fail'));
+    assert.ok(verdict, 'a verdict');
+    assert.equal(verdict.event, suspicion ? 'suspect' : 'fail');
+    assert.equal(verdict.reason, 'probe');
+    assert.equal(addressOf(verdict.member), ping.to);
+    assert.equal(a.health(), 0, 'every expected nack came: the target is the problem, not us');
+  }
+});
+
+test('Lifeguard: missing nacks raise our health multiplier, which stretches the probe period', () => {
+  const cores = group(4);
+  const a = cores[0]!;
+  // Everything a sends is lost: each probe expects 2 nacks and gets none.
+  const sent = runAlone(a, 0, 10 * C.probeIntervalMs);
+  assert.ok(a.health() >= 2, `health ${a.health()}`);
+  const pings = sent.filter((x) => kindOf(x.send) === 'ping').map((x) => x.at);
+  const gaps = pings.slice(1).map((p, i) => p - pings[i]!);
+  assert.ok(gaps.at(-1)! > gaps[0]!, `probe periods stretch: ${gaps.join(', ')}`);
+});
+
+test('Lifeguard: a suspicion starts long and each independent confirmation shortens it', () => {
+  const n = 6;
+  const base = suspicionTimeout(C.suspicionMult, n, C.probeIntervalMs);
+  /** When a, having heard the suspicion of x from `1 + confirmations` distinct members, fails x. */
+  const failAfter = (confirmations: number): number => {
+    const cores = group(n);
+    const [a] = cores;
+    const x = cores[n - 1]!;
+    const started = 1000;
+    for (let k = 1; k <= 1 + confirmations; k++) {
+      const from = cores[k]!;
+      from.command(started, { kind: 'set-mode', mode: { family: 'ping', suspicion: true } });
+      const bytes = encodeGossip({
+        kind: 'gossip', sender: { id: from.self, host: '127.0.0.1', port: 2000 + k, version: 1 },
+        mode: { family: 'ping', enabled: true, epoch: 0, tie: 0 },
+        entries: [{ id: x.self, host: '127.0.0.1', port: 2000 + n - 1, version: 1, heartbeat: 0, incarnation: 0, status: 'suspect' }],
+      });
+      a!.receive(started, addressOf(from.self), bytes);
+    }
+    // a on its own (its probes lost) until it fails x.
+    for (let t = started; t < started + 10 * C.suspicionMaxTimeoutMult * base;) {
+      const out = a!.tick(t);
+      const fail = out.events.find((e) => e.event === 'fail' && e.member === x.self);
+      if (fail) return fail.ts - started;
+      t = out.nextWakeAt;
+    }
+    return Number.NaN;
+  };
+  const unconfirmed = failAfter(0);
+  const once = failAfter(1);
+  const twice = failAfter(2);
+  assert.ok(Math.abs(unconfirmed - C.suspicionMaxTimeoutMult * base) <= 1, `unconfirmed: ${unconfirmed} vs ${C.suspicionMaxTimeoutMult * base}`);
+  assert.ok(once < unconfirmed && twice < once, `${unconfirmed} > ${once} > ${twice}`);
+  assert.ok(Math.abs(twice - base) <= 1, `k = suspicionMult − 2 confirmations reach the shortest: ${twice} vs ${base}`);
+});
