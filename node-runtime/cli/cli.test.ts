@@ -66,18 +66,19 @@ describe('hearsay CLI', () => {
   });
 
   it('bad flags and values: one line, non-zero exit', async () => {
+    // Ten CLI starts at once on a loaded 2-core machine: a deadline for liveness, not speed.
     const runs = await Promise.all([
-      hearsay(['node', '--bogus']),
-      hearsay(['node', '--port', '99999']),
-      hearsay(['node', '--port', '-1']),
-      hearsay(['node', '--suspicion', 'maybe']),
-      hearsay(['node', '--fail-ms', '150', '--gossip-ms', '100']),
-      hearsay(['frobnicate']),
-      hearsay(['ctl', 'nowhere', 'list_mem']),
-      hearsay(['node', '--preset', 'slow']),
-      hearsay(['node', '--preset', 'watch', '--fail-ms', '1500']),
-      hearsay(['node', '--gossip-ms', '5']),
-    ]);
+      ['node', '--bogus'],
+      ['node', '--port', '99999'],
+      ['node', '--port', '-1'],
+      ['node', '--suspicion', 'maybe'],
+      ['node', '--fail-ms', '150', '--gossip-ms', '100'],
+      ['frobnicate'],
+      ['ctl', 'nowhere', 'list_mem'],
+      ['node', '--preset', 'slow'],
+      ['node', '--preset', 'watch', '--fail-ms', '1500'],
+      ['node', '--gossip-ms', '5'],
+    ].map((args) => hearsay(args, 60_000)));
     assertOneLineError(runs[0]!, /unknown flag --bogus/);
     assertOneLineError(runs[1]!, /--port 99999: expected an integer in 1\.\.65535/);
     assertOneLineError(runs[2]!, /--port -1: expected an integer in 1\.\.65535/);
