@@ -44,3 +44,33 @@ test('demo: selecting a failed node draws who told whom; the inspector says "hea
   await expect(spread).toContainText(/heard from 127\.0\.0\.1:\d+ at \+\d+\.\d\d s/, { timeout: 15_000 });
   await screenshot(page, 'gossip-spread-tree');
 });
+
+/** Shift-drags a line across the graph from just right of the top to just right of the bottom of the ring. */
+async function dragCut(page: Page): Promise<void> {
+  const box = (await page.getByTestId('graph-canvas').boundingBox())!;
+  const x = box.x + box.width / 2 + 2;
+  await page.keyboard.down('Shift');
+  await page.mouse.move(x, box.y + 5);
+  await page.mouse.down();
+  await page.mouse.move(x, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.move(x, box.y + box.height - 5, { steps: 5 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+}
+
+test('process nodes: a line dragged across the ring cuts the cluster in two, the halves fail each other, heal reconverges', async ({ page }) => {
+  await page.goto('/');
+  const n = 6;
+  await launchFromGui(page, { nodes: n, suspicion: false });
+  await expect.poll(async () => (await packets(page)).onScreen, { message: 'sampled traces from the processes drawn' }).toBeGreaterThan(0);
+  await dragCut(page);
+  await expect(page.getByTestId('feedback')).toContainText('cut off 2 node(s)');
+  // Slots 1 and 2 (east of the line) against the other four: each side's nodes are failed by every node of the other.
+  await expect.poll(async () => (await hookState(page)).nodes.map((v) => v.tally.failed), { timeout: 20_000, message: 'the halves fail each other' })
+    .toEqual([2, 4, 4, 2, 2, 2]);
+  await expect.poll(async () => (await packets(page)).droppedOnScreen, { message: 'blocked packets drawn' }).toBeGreaterThan(0);
+  await screenshot(page, 'gossip-partition');
+  await page.getByTestId('heal').click();
+  await allAlive(page, n);
+  await screenshot(page, 'gossip-healed');
+});

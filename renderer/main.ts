@@ -193,8 +193,8 @@ function frame(now: number): void {
   const paired = !live.hidden && isPair(store.nodes);
   pair.show(paired);
   if (!live.hidden) {
-    view.update({ state: store.state, nodes: sideNodes(store.nodes, 0), stats: store.stats, detections: store.detections, now });
-    pair.update({ state: store.state, nodes: sideNodes(store.nodes, 1), stats: store.stats, detections: store.detections, now });
+    view.update({ state: store.state, nodes: sideNodes(store.nodes, 0), stats: store.stats, detections: store.detections, partition: store.partition ?? undefined, now });
+    pair.update({ state: store.state, nodes: sideNodes(store.nodes, 1), stats: store.stats, detections: store.detections, partition: store.partition ?? undefined, now });
     for (const [name, ms] of Object.entries(view.phases)) phaseTimes[name as keyof typeof view.phases].push(ms);
   }
   if (store.drainedCount > 0) {

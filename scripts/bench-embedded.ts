@@ -96,6 +96,7 @@ async function bench(n: number): Promise<Row> {
       progress: () => undefined,
       error: (message) => console.error(`cluster: ${message}`),
       malformed: () => undefined,
+      traces: () => undefined,
     },
     logDir: () => logs,
     firstPort: basePort,

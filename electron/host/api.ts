@@ -65,12 +65,14 @@ export interface NodeStats {
  *  measure detection latency from the kill, not from the first detection. */
 export interface HostActionRecord {
   readonly ts: number;
-  readonly action: NodeAction | 'add' | 'set-drop' | 'set-suspicion';
+  readonly action: NodeAction | 'add' | 'set-drop' | 'set-suspicion' | 'partition' | 'heal';
   /** The node acted on, or `*` for every node (set-drop without an address, set-suspicion). */
   readonly address: Address | '*';
   /** The member id the action hit (before a restart: the old id). */
   readonly member?: MemberId;
   readonly value?: number | boolean;
+  /** `partition`: the nodes cut off from the rest (address `*`). */
+  readonly side?: readonly Address[];
 }
 
 /** `force-leave`: Serf only — a running agent marks the (failed) agent at the address `left`. */
@@ -97,6 +99,9 @@ export type HostRequest =
   | { readonly type: 'add-node' }
   | { readonly type: 'set-drop'; readonly rate: number; readonly address?: Address }
   | { readonly type: 'set-suspicion'; readonly enabled: boolean }
+  /** Cuts the cluster in two: the nodes at `side` and all the others stop hearing each other (block lists, both ways). */
+  | { readonly type: 'partition'; readonly side: readonly Address[] }
+  | { readonly type: 'heal' }
   | { readonly type: 'open-recording'; readonly path: string }
   | { readonly type: 'list-recordings' }
   | ExperimentRequest;
@@ -127,6 +132,8 @@ export interface HostResponses extends ExperimentResponses {
   'add-node': { node: ClusterNode };
   'set-drop': Record<string, never>;
   'set-suspicion': Record<string, never>;
+  partition: Record<string, never>;
+  heal: Record<string, never>;
   'open-recording': { recording: RecordingInfo };
   'list-recordings': { recordings: RecordingInfo[] };
 }
@@ -177,6 +184,8 @@ export interface ViewSnapshot {
   /** The last host actions (kills, restarts…), oldest first, at most a few dozen: with the entries' times they give
    *  a late subscriber the recent detection latencies. */
   readonly actions: readonly HostActionRecord[];
+  /** The nodes the current partition cuts off from the rest; null when none is in force (never, or healed). */
+  readonly partition: readonly Address[] | null;
 }
 
 /** One change to the view state. Applied in sequence order to a snapshot, they give the host's state at their seq. */

@@ -61,6 +61,13 @@ export class AttachedCluster implements Cluster {
     return Promise.reject(new UserError('state', 'an attached cluster cannot add nodes: start one with hearsay node --join'));
   }
 
+  async setBlocked(lists: ReadonlyMap<Address, readonly Address[]>): Promise<void> {
+    await Promise.all(this.live().map((w) => {
+      const blocked = lists.get(w.address) ?? [];
+      return controlRequest(w.address, blocked.length === 0 ? 'heal' : 'partition', blocked, { keyring: this.keyring });
+    }));
+  }
+
   async setDrop(rate: number, address?: Address): Promise<void> {
     const targets = address === undefined ? this.live().map((w) => w.address) : [address];
     await Promise.all(targets.map((a) => controlRequest(a, 'drop', [String(rate)], { keyring: this.keyring })));
@@ -107,6 +114,7 @@ export class AttachedCluster implements Cluster {
       },
       stats: (stats) => this.sink.stats(stats),
       malformed: () => this.sink.malformed(),
+      traces: (traces, unsampled) => this.sink.traces(traces, unsampled),
       closed: () => {
         if (!this.stopped && this.watched.get(address) === w) this.update(w, { state: 'stopped' });
       },

@@ -1,7 +1,7 @@
 // What the host needs from a running cluster, whichever way it runs: child processes (process-cluster.ts), nodes in
 // this process (embedded-cluster.ts), or nodes someone else started (attach.ts). The host owns batching, history and
 // recording; a cluster only reports what happens through its sink and carries out actions.
-import type { Address, ClusterMode, ClusterNode, MembershipEvent, NodeAction, NodeStats } from './api.ts';
+import type { Address, ClusterMode, ClusterNode, MembershipEvent, NodeAction, NodeStats, Trace } from './api.ts';
 
 export interface ClusterSink {
   /** Validated events, in the order they were received from each node. */
@@ -12,6 +12,8 @@ export interface ClusterSink {
   /** A slot is gone (a row re-keyed under another address, an attach that failed). */
   nodeRemoved(address: Address): void;
   stats(stats: NodeStats): void;
+  /** Message traces (sampled or not; `unsampled` counts what was left out before): a second stream, never recorded. */
+  traces(traces: readonly Trace[], unsampled: number): void;
   progress(phase: string, done: number, total: number): void;
   /** Something the user should see (a node died on its own, a control channel refused…). One line. */
   error(message: string): void;
@@ -29,6 +31,8 @@ export interface Cluster {
   add(): Promise<ClusterNode>;
   setDrop(rate: number, address?: string): Promise<void>;
   setSuspicion(enabled: boolean): Promise<void>;
+  /** Sets each listed node's block list (a partition; empty lists heal). Nodes not running are skipped. */
+  setBlocked(lists: ReadonlyMap<Address, readonly Address[]>): Promise<void>;
   /** Stops (launched) or detaches from (attached) every node; resolves when nothing of it runs any more. */
   stop(): Promise<void>;
 }

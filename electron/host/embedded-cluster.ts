@@ -8,7 +8,7 @@ import { keyringOf } from '../../node-runtime/transport/keyring.ts';
 import type { MembershipNodeOptions } from '../../node-runtime/node/membership-node.ts';
 import type { ProtocolConfig } from '../../node-runtime/protocol/config.ts';
 import { launchConfig } from '../../node-runtime/protocol/presets.ts';
-import type { Address, ClusterNode, LaunchOptions } from './api.ts';
+import type { Address, ClusterNode, LaunchOptions, Trace } from './api.ts';
 import type { ClusterContext } from './cluster.ts';
 import { HOST, LocalCluster } from './local-cluster.ts';
 import type { LocalSlot } from './local-cluster.ts';
@@ -81,6 +81,10 @@ export class EmbeddedCluster extends LocalCluster<Slot> {
     slot.node!.setDropRate(rate);
   }
 
+  protected async setBlockedOn(slot: Slot, blocked: readonly Address[]): Promise<void> {
+    slot.node!.setBlocked(blocked);
+  }
+
   protected async setSuspicionOn(slot: Slot, enabled: boolean): Promise<void> {
     slot.node!.setSuspicion(enabled);
   }
@@ -114,14 +118,20 @@ export class EmbeddedCluster extends LocalCluster<Slot> {
       // Reborn under a new version (declared failed, or rejoined after a leave): the slot's id follows.
       if (e.event === 'start' && e.node === e.member && slot.node === node) this.update(slot, { id: e.node });
     });
+    // In this process every datagram is traced; the host samples what goes to the renderer.
+    const one: Trace[] = [];
+    node.on('trace', (t) => {
+      one[0] = t;
+      this.ctx.sink.traces(one, 0);
+    });
     this.update(slot, { node, id: node.id, state: 'running' });
   }
 
   private pushStats(): void {
     for (const slot of this.slots.values()) {
       if (!slot.node || (slot.state !== 'running' && slot.state !== 'left')) continue;
-      const { address, bytesInPerSec, bytesOutPerSec, dropped, malformed } = slot.node.stats();
-      this.ctx.sink.stats({ address, bytesInPerSec, bytesOutPerSec, dropped, malformed, suspicion: slot.node.suspicion() });
+      const { address, bytesInPerSec, bytesOutPerSec, dropped, malformed, blockedIn, blockedOut } = slot.node.stats();
+      this.ctx.sink.stats({ address, bytesInPerSec, bytesOutPerSec, dropped, malformed, blockedIn, blockedOut, suspicion: slot.node.suspicion() });
     }
   }
 }

@@ -9,6 +9,8 @@ import type {
   MembershipEvent, NodeStats, ViewChange,
 } from './api.ts';
 import { keyringOf } from '../../node-runtime/transport/keyring.ts';
+import { TraceSampler } from '../../node-runtime/protocol/trace.ts';
+import { partitionLists } from '../../node-runtime/protocol/partition.ts';
 import { AttachedCluster } from './attach.ts';
 import type { Cluster, ClusterSink } from './cluster.ts';
 import { EmbeddedCluster } from './embedded-cluster.ts';
@@ -24,6 +26,8 @@ import { ViewState } from './view-state.ts';
 import type { ExperimentRequest } from './experiment-api.ts';
 
 export const PUSH_INTERVAL_MS = 50;
+/** Traces per push to the renderer (≈ 5,000/s, news and drops first; the graph keeps at most 3,000 on screen). */
+const TRACES_PER_PUSH = 250;
 
 /** Requests about the cluster and recordings (experiments go to their own service). */
 type ClusterRequest = Exclude<HostRequest, ExperimentRequest>;
@@ -50,6 +54,8 @@ export class Host implements HostApi {
   /** By address; null: removed. */
   private pendingNodes = new Map<Address, ClusterNode | null>();
   private pendingStats = new Map<Address, NodeStats>();
+  /** Message traces: a sampled second stream, sent live only (a new subscriber gets none of the past). */
+  private readonly traces = new TraceSampler(TRACES_PER_PUSH);
   private flushTimer: NodeJS.Timeout | undefined;
   private lastFlush = 0;
   /** Lines from nodes or control channels that failed validation (counted, dropped). */
@@ -159,6 +165,16 @@ export class Host implements HostApi {
         await this.current().setSuspicion(request.enabled);
         this.record({ ts: Date.now(), action: 'set-suspicion', address: '*', value: request.enabled });
         return {};
+      case 'partition':
+      case 'heal': {
+        const cluster = this.current();
+        const lists = partitionLists(cluster.nodes().map((n) => n.address), request.type === 'partition' ? request.side : []);
+        if (typeof lists === 'string') throw new UserError('state', lists);
+        const ts = Date.now();
+        await cluster.setBlocked(lists);
+        this.record(request.type === 'partition' ? { ts, action: 'partition', address: '*', side: request.side } : { ts, action: 'heal', address: '*' });
+        return {};
+      }
       case 'open-recording':
         return { recording: this.opts.recordings.open(request.path) };
       case 'list-recordings':
@@ -257,6 +273,12 @@ export class Host implements HostApi {
         this.pendingStats.set(stats.address, stats);
         this.schedule();
       },
+      traces: (traces, unsampled) => {
+        if (!current()) return;
+        for (const t of traces) this.traces.add(t);
+        this.traces.addUnsampled(unsampled);
+        this.schedule();
+      },
       progress: (phase, done, total) => {
         if (current()) this.queueChange({ type: 'progress', progress: done >= total ? null : { phase, done, total } });
       },
@@ -303,5 +325,7 @@ export class Host implements HostApi {
     for (const change of changes) {
       for (const delta of this.view.apply(change)) this.send({ type: 'delta', ...delta });
     }
+    const traces = this.traces.take();
+    if (traces) this.send({ type: 'traces', ...traces });
   }
 }

@@ -112,6 +112,11 @@ export abstract class LocalCluster<S extends LocalSlot> implements Cluster {
     await this.setSuspicionOn(slot, enabled);
   }
 
+  async setBlocked(lists: ReadonlyMap<Address, readonly Address[]>): Promise<void> {
+    const live = [...this.slots.values()].filter((s) => this.hasNode(s) && (s.state === 'running' || s.state === 'paused' || s.state === 'left'));
+    await Promise.all(live.map((slot) => this.setBlockedOn(slot, lists.get(slot.address) ?? [])));
+  }
+
   abstract stop(): Promise<void>;
 
   protected abstract newSlot(port: number, address: Address): S;
@@ -127,6 +132,7 @@ export abstract class LocalCluster<S extends LocalSlot> implements Cluster {
   protected abstract leave(slot: S): Promise<void>;
   protected abstract setDropOn(slot: S, rate: number): Promise<void>;
   protected abstract setSuspicionOn(slot: S, enabled: boolean): Promise<void>;
+  protected abstract setBlockedOn(slot: S, blocked: readonly Address[]): Promise<void>;
 
   /** Serf's force-leave; hearsay nodes have no such thing (a failed member is removed after T_cleanup). */
   protected forceLeave(address: Address): Promise<void> {

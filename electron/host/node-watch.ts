@@ -5,7 +5,7 @@
 import { subscribe } from '../../node-runtime/control/client.ts';
 import type { StreamMessage, Subscription } from '../../node-runtime/control/client.ts';
 import type { Keyring } from '../../node-runtime/transport/keyring.ts';
-import type { Address, MemberId, MembershipEvent, NodeStats } from './api.ts';
+import type { Address, MemberId, MembershipEvent, NodeStats, Trace } from './api.ts';
 import { snapshotEvents } from './snapshot-events.ts';
 
 export interface NodeWatchSink {
@@ -13,6 +13,8 @@ export interface NodeWatchSink {
   events(events: readonly MembershipEvent[]): void;
   stats(stats: NodeStats): void;
   malformed(count: number): void;
+  /** With it, the node streams its sampled message traces too. */
+  traces?(traces: readonly Trace[], unsampled: number): void;
   /** The stream ended after its hello (node gone, connection broken, or `close()`d: then without an error). */
   closed(error?: Error): void;
 }
@@ -57,6 +59,7 @@ export class NodeWatch {
     this.subscription = subscribe(this.address, {
       timeoutMs: Math.max(deadline - Date.now(), 100),
       keyring: this.keyring,
+      trace: this.sink.traces !== undefined,
       onMessage: (m) => {
         if (m.type === 'hello') greeted = true;
         this.onMessage(m);
@@ -95,8 +98,12 @@ export class NodeWatch {
       case 'stats':
         this.sink.stats({
           address: this.address, bytesInPerSec: m.bytesInPerSec, bytesOutPerSec: m.bytesOutPerSec,
-          dropped: m.dropped, malformed: m.malformed, ...(m.suspicion && { suspicion: m.suspicion }),
+          dropped: m.dropped, malformed: m.malformed, blockedIn: m.blockedIn, blockedOut: m.blockedOut,
+          ...(m.suspicion && { suspicion: m.suspicion }),
         });
+        break;
+      case 'traces':
+        this.sink.traces?.(m.traces, m.unsampled);
         break;
     }
   }

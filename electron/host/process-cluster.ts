@@ -118,6 +118,10 @@ export class ProcessCluster extends LocalCluster<Slot> {
     await controlRequest(slot.address, 'drop', [String(rate)], { keyring: this.keyring });
   }
 
+  protected async setBlockedOn(slot: Slot, blocked: readonly Address[]): Promise<void> {
+    await controlRequest(slot.address, blocked.length === 0 ? 'heal' : 'partition', blocked, { keyring: this.keyring });
+  }
+
   protected async setSuspicionOn(slot: Slot, enabled: boolean): Promise<void> {
     await controlRequest(slot.address, enabled ? 'enable_sus' : 'disable_sus', [], { keyring: this.keyring });
   }
@@ -148,6 +152,7 @@ export class ProcessCluster extends LocalCluster<Slot> {
         if (slot.watch === watch) this.update(slot, { id: watch.id });
       },
       stats: (stats) => this.ctx.sink.stats(stats),
+      traces: (traces, unsampled) => this.ctx.sink.traces(traces, unsampled),
       malformed: () => this.ctx.sink.malformed(),
       closed: () => undefined,
     }, READY_TIMEOUT_MS, this.keyring);

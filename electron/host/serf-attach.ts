@@ -78,6 +78,10 @@ export class SerfAttachedCluster implements Cluster {
     return Promise.reject(new UserError('state', 'Serf agents have no drop-rate setting'));
   }
 
+  setBlocked(): Promise<void> {
+    return Promise.reject(new UserError('state', 'Serf agents have no block list: partitions need hearsay nodes'));
+  }
+
   setSuspicion(): Promise<void> {
     return Promise.reject(new UserError('state', 'Serf always runs with suspicion: it cannot be switched'));
   }

@@ -89,6 +89,10 @@ export class SerfCluster extends LocalCluster<Slot> {
     return Promise.reject(new UserError('state', 'Serf agents have no drop-rate setting'));
   }
 
+  protected setBlockedOn(): Promise<void> {
+    return Promise.reject(new UserError('state', 'Serf agents have no block list: partitions need hearsay nodes'));
+  }
+
   protected setSuspicionOn(): Promise<void> {
     return Promise.reject(new UserError('state', 'Serf always runs with suspicion (memberlist\'s Lifeguard): it cannot be switched'));
   }

@@ -4,6 +4,7 @@
 // this state holds. The rule that a slot whose node no longer runs stops voting lives here, once: such an id gets a
 // `stop` event (reason "host") as part of the same change, for the view and for every later snapshot alike.
 import { statusAfter } from '../../node-runtime/protocol/events.ts';
+import { partitionAfter } from '../../node-runtime/protocol/partition.ts';
 import type {
   Address, ClusterMode, ClusterNode, HostActionRecord, MemberId, MembershipEvent, MemberStatus, NodeRunState,
   NodeStats, ObserverList, Progress, SuspicionMode, ViewChange, ViewSnapshot,
@@ -47,6 +48,7 @@ export class ViewState {
   private readonly stats = new Map<Address, NodeStats>();
   private progress: Progress | null = null;
   private actions: HostActionRecord[] = [];
+  private partition: readonly Address[] | null = null;
 
   get seq(): number {
     return this.seqNo;
@@ -63,6 +65,7 @@ export class ViewState {
     this.stats.clear();
     this.progress = null;
     this.actions = [];
+    this.partition = null;
   }
 
   /** Applies `change` and what follows from it; returns the numbered deltas to send, in order. */
@@ -100,6 +103,7 @@ export class ViewState {
       case 'action':
         this.actions.push(change.record);
         if (this.actions.length > ACTIONS_KEPT) this.actions = this.actions.slice(-ACTIONS_KEPT);
+        this.partition = partitionAfter(change.record, this.partition);
         break;
       case 'progress':
         this.progress = change.progress;
@@ -131,7 +135,7 @@ export class ViewState {
     }
     return {
       session: this.session, mode: this.mode, suspicion: this.suspicion, nodes: [...this.nodes.values()], ids, lists,
-      stats: [...this.stats.values()], progress: this.progress, actions: [...this.actions],
+      stats: [...this.stats.values()], progress: this.progress, actions: [...this.actions], partition: this.partition,
     };
   }
 

@@ -11,8 +11,8 @@ import type { Keyring } from '../transport/keyring.ts';
 import { connect, helloFor, RequestError, requestLine } from '../transport/request-line.ts';
 import type { MemberJson } from './commands.ts';
 import type { NodeStats } from '../node/membership-node.ts';
+import { isTraceBatch } from '../protocol/trace.ts';
 import type { Trace } from '../protocol/trace.ts';
-import { MAX_ENTRIES } from '../protocol/codec.ts';
 import { noHits } from '../protocol/plausibility.ts';
 
 const ReplySchema = v.variant('ok', [
@@ -24,21 +24,7 @@ const MemberSchema = v.object({
   id: v.string(), address: v.string(), status: v.string(), heartbeat: v.number(), incarnation: v.number(),
 });
 
-/** A node sends at most 25 per batch (services/ctl-service.ts); more is not a node of ours. */
-const MAX_TRACES = 1000;
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
-const endpoint = v.pipe(v.string(), v.maxLength(300));
-const cause = v.picklist(['drop', 'blocked', 'loss'] as const);
-const TraceSchema = v.variant('type', [
-  v.object({
-    type: v.literal('send'), kind: v.picklist(['gossip', 'failed-notice'] as const), from: endpoint, to: endpoint, bytes: count,
-    news: v.pipe(v.array(v.object({
-      member: endpoint, status: v.picklist(['alive', 'suspect', 'failed', 'left'] as const), incarnation: count,
-    })), v.maxLength(MAX_ENTRIES)),
-    dropped: v.optional(cause),
-  }),
-  v.object({ type: v.literal('drop'), from: endpoint, to: endpoint, bytes: count, cause }),
-]);
 
 const StreamSchema = v.variant('type', [
   v.object({ type: v.literal('hello'), self: v.string(), members: v.array(MemberSchema) }),
@@ -58,7 +44,7 @@ const StreamSchema = v.variant('type', [
     }), noHits),
     suspicion: v.optional(v.object({ enabled: v.boolean(), epoch: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) })),
   }),
-  v.object({ type: v.literal('traces'), traces: v.pipe(v.array(TraceSchema), v.maxLength(MAX_TRACES)), unsampled: count }),
+  v.object({ type: v.literal('traces'), traces: v.custom<Trace[]>(isTraceBatch), unsampled: count }),
 ]);
 
 export type StreamMessage =

@@ -42,7 +42,7 @@ export interface BandwidthResult {
 export interface BlockedResult { readonly blocked: readonly string[] }
 
 /** More peers than any group here has: a bound on what one command may put on the block list. */
-const MAX_BLOCKED = 4096;
+export const MAX_BLOCKED = 4096;
 
 function parseAddresses(args: readonly string[]): string[] {
   if (args.length > MAX_BLOCKED) throw new UserError('usage', `partition takes at most ${MAX_BLOCKED} addresses`);

@@ -9,6 +9,7 @@ import { encodeGossip } from './codec.ts';
 import type { WireEntry } from './codec.ts';
 import { addressOf, formatMemberId, parseMemberId } from './member-id.ts';
 import { createRng } from './rng.ts';
+import { isTraceBatch } from './trace.ts';
 
 const C = DEFAULT_CONFIG;
 const A = formatMemberId('127.0.0.1', 4001, 1);
@@ -115,4 +116,19 @@ test('block list: nothing from or to a blocked peer passes, both are counted and
   const healed = c.receive(30, addressOf(X), gossip(X, [entry(X, 'alive', 0, 9)]));
   assert.equal(healed.trace?.length, 0);
   assert.equal(c.members().find((m) => m.id === X)!.heartbeat, 9);
+});
+
+test('isTraceBatch: a batch from the wire is checked field by field and bounded', () => {
+  const c = coreA({ trace: true, dropRate: 1 });
+  const sent = coreA({ trace: true }).tick(C.gossipIntervalMs).trace!;
+  const refused = c.receive(10, addressOf(B), gossip(B, [])).trace!;
+  assert.ok(isTraceBatch(JSON.parse(JSON.stringify([...sent, ...refused]))));
+  const bad: unknown[] = [
+    {}, [{ type: 'send', kind: 'gossip', from: 'a', to: 'b', bytes: -1, news: [] }],
+    [{ type: 'send', kind: 'gossip', from: 'a', to: 'b', bytes: 1, news: [{ member: 'm', status: 'dead', incarnation: 0 }] }],
+    [{ type: 'drop', from: 'a', to: 'b', bytes: 1, cause: 'gremlins' }],
+    [{ type: 'send', kind: 'gossip', from: 'x'.repeat(301), to: 'b', bytes: 1, news: [] }],
+    Array.from({ length: 5001 }, () => refused[0]),
+  ];
+  for (const b of bad) assert.equal(isTraceBatch(b), false, JSON.stringify(b).slice(0, 80));
 });

@@ -4,7 +4,7 @@
 import type { MemberStatus } from './events.ts';
 import type { Address, MemberId } from './member-id.ts';
 import type { MessageKind } from './codec.ts';
-import { decodeGossip } from './codec.ts';
+import { decodeGossip, MESSAGE_KINDS } from './codec.ts';
 import type { CoreState } from './state.ts';
 
 /** A status change a packet carries: a suspicion, a failure, a leave, or a refutation (`alive` at a new incarnation). */
@@ -84,3 +84,36 @@ export function piggybackedNews(bytes: Uint8Array): News[] {
   if (!decoded.ok) return [];
   return decoded.msg.entries.map((e) => ({ member: e.id, status: e.status, incarnation: e.incarnation }));
 }
+
+/** Traces in one batch on any stream: the node's sampler sends 25, the host's a few thousand. */
+export const MAX_TRACES_PER_BATCH = 5000;
+const DROP_CAUSES: readonly string[] = ['drop', 'blocked', 'loss'];
+const STATUSES: readonly string[] = ['alive', 'suspect', 'failed', 'left'];
+/** An address or member id is short; a news list holds at most a packet's entries. */
+const MAX_TEXT = 300;
+const MAX_NEWS = 4096;
+
+/** Whether `value` is a batch of well-formed traces (from a socket or another process: checked field by field and
+ *  bounded, never trusted). Hand-written so the node's client and the renderer share one check without a package. */
+export function isTraceBatch(value: unknown): value is Trace[] {
+  return Array.isArray(value) && value.length <= MAX_TRACES_PER_BATCH && value.every(isTrace);
+}
+
+function isTrace(t: unknown): t is Trace {
+  if (typeof t !== 'object' || t === null) return false;
+  const r = t as Record<string, unknown>;
+  if (!isText(r.from) || !isText(r.to) || !isCount(r.bytes)) return false;
+  if (r.type === 'drop') return typeof r.cause === 'string' && DROP_CAUSES.includes(r.cause);
+  return r.type === 'send' && typeof r.kind === 'string' && (MESSAGE_KINDS as readonly string[]).includes(r.kind)
+    && (r.dropped === undefined || (typeof r.dropped === 'string' && DROP_CAUSES.includes(r.dropped)))
+    && Array.isArray(r.news) && r.news.length <= MAX_NEWS && r.news.every(isNews);
+}
+
+function isNews(n: unknown): n is News {
+  if (typeof n !== 'object' || n === null) return false;
+  const r = n as Record<string, unknown>;
+  return isText(r.member) && typeof r.status === 'string' && STATUSES.includes(r.status) && isCount(r.incarnation);
+}
+
+const isText = (x: unknown): x is string => typeof x === 'string' && x.length <= MAX_TEXT;
+const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;

@@ -6,14 +6,15 @@ import type { MembershipNode } from '../node/membership-node.ts';
 import { UserError } from '../user-error.ts';
 import { writeLine } from '../transport/json-lines.ts';
 import type { Hello, TcpListener } from '../transport/tcp-listener.ts';
-import { memberJson, runCommand } from '../control/commands.ts';
+import { MAX_BLOCKED, memberJson, runCommand } from '../control/commands.ts';
 import { TraceSampler } from '../protocol/trace.ts';
 
 const CtlHelloSchema = v.object({
   v: v.literal(1),
   type: v.literal('ctl'),
   command: v.pipe(v.string(), v.maxLength(64)),
-  args: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(1024))), v.maxLength(16)), []),
+  // partition takes one address per peer; the hello's 1 MiB bounds the rest.
+  args: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(1024))), v.maxLength(MAX_BLOCKED)), []),
 });
 
 const SubscribeHelloSchema = v.object({ v: v.literal(1), type: v.literal('subscribe'), trace: v.optional(v.boolean(), false) });

@@ -9,6 +9,7 @@ import type { NodeState } from '../../node-runtime/sim/simulation.ts';
 import { launchConfig } from '../../node-runtime/protocol/presets.ts';
 import type { MembershipEvent } from '../../node-runtime/protocol/events.ts';
 import { TraceSampler } from '../../node-runtime/protocol/trace.ts';
+import { partitionLists } from '../../node-runtime/protocol/partition.ts';
 import type { Address } from '../../node-runtime/protocol/member-id.ts';
 import { ViewState } from '../../electron/host/view-state.ts';
 import type {
@@ -109,6 +110,17 @@ export class DemoHostApi implements HostApi {
         const [first] = this.upIndices(run);
         if (first !== undefined) run.sim.command(first, { kind: 'set-suspicion', enabled: request.enabled });
         this.announce({ ts: now, action: 'set-suspicion', address: '*', value: request.enabled });
+        return {};
+      }
+      case 'partition':
+      case 'heal': {
+        const run = this.running();
+        const all = Array.from({ length: run.sim.size }, (_, i) => run.sim.address(i));
+        const lists = partitionLists(all, request.type === 'partition' ? request.side : []);
+        if (typeof lists === 'string') throw new Error(lists);
+        this.advance(run, now);
+        for (let i = 0; i < run.sim.size; i++) run.sim.command(i, { kind: 'set-blocked', addresses: lists.get(run.sim.address(i)) ?? [] });
+        this.announce(request.type === 'partition' ? { ts: now, action: 'partition', address: '*', side: request.side } : { ts: now, action: 'heal', address: '*' });
         return {};
       }
       case 'open-recording':

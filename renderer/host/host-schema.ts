@@ -6,6 +6,9 @@ import * as v from 'valibot';
 import { EVENT_KINDS } from '../../node-runtime/protocol/events.ts';
 import { experimentResultSchemas, experimentStateSchema } from './experiment-schema.ts';
 import type { ClusterNode, HostMessage, HostRequest, HostResponses, ViewChange, ViewSnapshot } from '../../electron/host/api.ts';
+import { isTraceBatch } from '../../node-runtime/protocol/trace.ts';
+import type { Trace } from '../../node-runtime/protocol/trace.ts';
+import { MAX_LOCAL_GROUP } from '../../node-runtime/protocol/config.ts';
 
 const text = v.pipe(v.string(), v.maxLength(4096));
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(300));
@@ -22,6 +25,7 @@ export const eventSchema = v.object({
   member: id,
   incarnation: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   reason: v.optional(text),
+  via: v.optional(id),
 });
 
 // JSON drops `id: undefined`, so a missing id is put back as an explicit undefined.
@@ -47,14 +51,17 @@ const nodeStats = v.object({
   dropped: count,
   malformed: count,
   suspicion: v.optional(suspicion),
+  blockedIn: v.optional(count),
+  blockedOut: v.optional(count),
 });
 
 const actionRecord = v.object({
   ts: count,
-  action: v.picklist(['kill', 'pause', 'resume', 'leave', 'restart', 'force-leave', 'add', 'set-drop', 'set-suspicion']),
+  action: v.picklist(['kill', 'pause', 'resume', 'leave', 'restart', 'force-leave', 'add', 'set-drop', 'set-suspicion', 'partition', 'heal']),
   address: id,
   member: v.optional(id),
   value: v.optional(v.union([v.number(), v.boolean()])),
+  side: v.optional(v.pipe(v.array(id), v.maxLength(MAX_LOCAL_GROUP.embedded))),
 });
 
 const progress = v.nullable(v.object({ phase: text, done: count, total: count }));
@@ -92,6 +99,7 @@ const snapshot = v.pipe(
     stats: v.array(nodeStats),
     progress,
     actions: v.array(actionRecord),
+    partition: v.nullable(v.pipe(v.array(id), v.maxLength(MAX_LOCAL_GROUP.embedded))),
   }),
   v.check((view) => listsFit(view), 'list entries out of range'),
 ) satisfies v.GenericSchema<unknown, ViewSnapshot>;
@@ -101,6 +109,7 @@ const messageSchema = v.variant('type', [
   v.object({ type: v.literal('delta'), seq, change }),
   v.object({ type: v.literal('notice'), message: text }),
   v.object({ type: v.literal('experiment'), state: experimentStateSchema }),
+  v.object({ type: v.literal('traces'), traces: v.custom<Trace[]>(isTraceBatch), unsampled: count }),
 ]) satisfies v.GenericSchema<unknown, HostMessage>;
 
 const recording = v.object({
@@ -120,6 +129,8 @@ const resultSchemas: { [K in keyof HostResponses]: v.GenericSchema<unknown, Host
   'add-node': v.object({ node: clusterNode }),
   'set-drop': v.record(v.string(), v.never()),
   'set-suspicion': v.record(v.string(), v.never()),
+  partition: v.record(v.string(), v.never()),
+  heal: v.record(v.string(), v.never()),
   'open-recording': v.object({ recording }),
   'list-recordings': v.object({ recordings: v.array(recording) }),
   ...experimentResultSchemas,

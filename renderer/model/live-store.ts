@@ -6,6 +6,7 @@
 // host's node list, stats, progress, the suspicion mode and detection latencies.
 import { MembershipState } from './membership-state.ts';
 import { DetectionLatencyTracker } from './detection-latency.ts';
+import { partitionAfter } from '../../node-runtime/protocol/partition.ts';
 import type { EventKind, MembershipEvent } from '../../node-runtime/protocol/events.ts';
 import type { Address } from '../../node-runtime/protocol/member-id.ts';
 import type {
@@ -36,6 +37,8 @@ export class LiveStore {
   readonly stats = new Map<Address, NodeStats>();
   progress: Progress | undefined;
   suspicion: SuspicionMode | null = null;
+  /** The nodes the current partition cuts off (null: none). */
+  partition: readonly Address[] | null = null;
   /** The host's current session (recording folder name) and cluster mode; null before any launch or attach. */
   session: { session: string | null; mode: ClusterMode | null } = { session: null, mode: null };
   latency = new DetectionLatencyTracker();
@@ -130,6 +133,7 @@ export class LiveStore {
     for (const s of view.stats) this.stats.set(s.address, s);
     this.progress = view.progress ?? undefined;
     this.suspicion = view.suspicion;
+    this.partition = view.partition;
     this.session = { session: view.session, mode: view.mode };
     this.seq = seq;
     this.awaitingSnapshot = false;
@@ -183,6 +187,7 @@ export class LiveStore {
         break;
       case 'action':
         this.latency.action(change.record);
+        this.partition = partitionAfter(change.record, this.partition);
         break;
       case 'progress':
         this.progress = change.progress ?? undefined;

@@ -7,6 +7,7 @@ import { MatrixView } from './matrix-view.ts';
 import { Inspector } from './inspector.ts';
 import type { LiveControls } from './inspector.ts';
 import { slotAt } from '../model/ring-layout.ts';
+import { slotsOnOneSide } from '../model/ring-cut.ts';
 import { buildSlots, sameAddresses, slotLabel } from '../model/node-slots.ts';
 import type { Slot } from '../model/node-slots.ts';
 import { cellStatus, CELL } from '../model/membership-state.ts';
@@ -25,6 +26,8 @@ export interface ClusterFrame {
   readonly detections?: readonly MembershipEvent[];
   /** The state jumped since the last update (a replay seek): pulses in flight are dropped. */
   readonly jumped?: boolean;
+  /** The nodes cut off from the rest by the current partition (live: the last partition action; none after heal). */
+  readonly partition?: readonly Address[];
   /** performance.now() of this frame. */
   readonly now: number;
 }
@@ -66,9 +69,13 @@ export class ClusterView {
   /** Who told whom, folded from the detections the frames bring; cleared on a seek or a new state. */
   private readonly spreads = new SpreadIndex();
   private spreadState: MembershipState | undefined;
+  /** A shift-drag across the ring being drawn (x1, y1, x2, y2), and whether the click that ends it is the drag's. */
+  private cutDraft: [number, number, number, number] | undefined;
+  private cutting = false;
 
   private constructor(readonly root: HTMLElement, readonly graph: GraphView, readonly matrix: MatrixView, parts: {
     observerSelect: HTMLSelectElement; packetToggle: HTMLInputElement; tooltip: HTMLElement; inspectorRoot: HTMLElement; aside: HTMLElement;
+    healButton: HTMLButtonElement | undefined;
   }, options: ClusterViewOptions) {
     this.observerSelect = parts.observerSelect;
     this.packetToggle = parts.packetToggle;
@@ -82,8 +89,16 @@ export class ClusterView {
     graphCanvas.addEventListener('pointerleave', () => this.hideTooltip());
     graphCanvas.addEventListener('click', (e) => {
       const s = slotAt(graph.layout, e.offsetX, e.offsetY);
-      if (s >= 0) this.select(this.slots[s]!.address);
+      if (s >= 0 && !this.cutting) this.select(this.slots[s]!.address);
+      this.cutting = false;
     });
+    const live = options.live;
+    if (live && parts.healButton) {
+      const bar = parts.healButton;
+      bar.addEventListener('click', () => live.feedback.run(bar, () => live.request({ type: 'heal' }), () => 'healed: every node hears every node'));
+      this.cutGesture(graphCanvas, (side) => live.feedback.run(bar, () => live.request({ type: 'partition', side }),
+        () => `cut off ${side.length} node(s) from the rest`));
+    }
     const matrixCanvas = matrix.app.canvas;
     matrixCanvas.addEventListener('pointermove', (e) => this.hoverMatrix(e));
     matrixCanvas.addEventListener('pointerleave', () => this.hideTooltip());
@@ -97,6 +112,9 @@ export class ClusterView {
     const observerSelect = el('select', { testid: 'observer-select', title: 'Whose membership list colours the nodes' },
       el('option', { value: '' }, 'majority of observers'));
     const packetToggle = el('input', { type: 'checkbox', testid: 'packets-toggle', checked: '' });
+    const healButton = options.live
+      ? el('button', { testid: 'heal', title: 'Shift-drag a line across the ring to cut the cluster in two; this heals it' }, 'Heal')
+      : undefined;
     const graphHost = el('div', { class: 'graph-host' });
     const matrixHost = el('div', { class: 'matrix-host' });
     const tooltip = el('div', { class: 'tooltip', testid: 'tooltip' });
@@ -107,6 +125,7 @@ export class ClusterView {
       el('section', { class: 'graph-pane' },
         el('div', { class: 'pane-bar' }, el('label', {}, 'colour by ', observerSelect),
           el('label', { title: 'Datagrams in flight, coloured by the news they carry; dropped ones fade half-way' }, packetToggle, ' packets'),
+          ...(healButton ? [el('span', { class: 'hint' }, 'shift-drag: partition'), healButton] : []),
           legend()),
         graphHost),
       el('section', { class: 'matrix-pane' },
@@ -117,7 +136,7 @@ export class ClusterView {
       tooltip,
     );
     const [graph, matrix] = await Promise.all([GraphView.create(graphHost), MatrixView.create(matrixHost)]);
-    return new ClusterView(root, graph, matrix, { observerSelect, packetToggle, tooltip, inspectorRoot, aside }, options);
+    return new ClusterView(root, graph, matrix, { observerSelect, packetToggle, tooltip, inspectorRoot, aside, healButton }, options);
   }
 
   get selected(): Address | undefined {
@@ -162,6 +181,7 @@ export class ClusterView {
     const drawGraph = this.graph.update({
       state, slots: this.slots, layoutRevision: this.layoutRevision, observer, selected,
       detections: frame.detections ?? [], jumped: frame.jumped ?? false, now: frame.now, packets: this.packetToggle.checked, spread,
+      partition: this.partitionSlots(frame.partition), cutDraft: this.cutDraft,
     });
     const t1 = performance.now();
     const drawMatrix = this.matrix.update(state, this.slots, this.layoutRevision, selected);
@@ -228,6 +248,38 @@ export class ClusterView {
 
   private refresh(): void {
     if (this.frame) this.update({ ...this.frame, detections: [], jumped: false });
+  }
+
+  /** Shift-drag across the ring: the slots on one side of the line are cut off from the others. */
+  private cutGesture(canvas: HTMLCanvasElement, cut: (side: Address[]) => void): void {
+    canvas.addEventListener('pointerdown', (e) => {
+      if (!e.shiftKey) return;
+      this.cutDraft = [e.offsetX, e.offsetY, e.offsetX, e.offsetY];
+      canvas.setPointerCapture(e.pointerId);
+    });
+    canvas.addEventListener('pointermove', (e) => {
+      if (!this.cutDraft) return;
+      this.cutDraft = [this.cutDraft[0], this.cutDraft[1], e.offsetX, e.offsetY];
+      this.refresh();
+    });
+    canvas.addEventListener('pointerup', (e) => {
+      const d = this.cutDraft;
+      this.cutDraft = undefined;
+      if (!d) return;
+      this.cutting = true;
+      this.refresh();
+      if (Math.hypot(e.offsetX - d[0], e.offsetY - d[1]) < 20) return;
+      const side = slotsOnOneSide(this.graph.layout, d[0], d[1], e.offsetX, e.offsetY);
+      if (side.length > 0 && side.length < this.slots.length) cut(side.map((s) => this.slots[s]!.address));
+    });
+  }
+
+  private partitionSlots(side: readonly Address[] | undefined): ReadonlySet<number> | undefined {
+    if (!side || side.length === 0) return undefined;
+    const cut = new Set(side);
+    const slots = new Set<number>();
+    this.slots.forEach((s, i) => { if (cut.has(s.address)) slots.add(i); });
+    return slots;
   }
 
   private selectedIndex(): number {

@@ -21,6 +21,7 @@ import type { Address } from '../../node-runtime/protocol/member-id.ts';
 import type { Trace } from '../../node-runtime/protocol/trace.ts';
 import { DROP_END, FLIGHT_MS, PacketFlights, TONE } from '../model/packet-flights.ts';
 import type { Spread } from '../model/spread-tree.ts';
+import { cutChord } from '../model/ring-cut.ts';
 
 export interface GraphInput {
   readonly state: MembershipState;
@@ -39,6 +40,10 @@ export interface GraphInput {
   readonly packets: boolean;
   /** The selected member's failure (or suspicion) spread: drawn as a tree of who told whom. */
   readonly spread?: Spread;
+  /** Slots cut off from the rest by a partition: the cut is drawn, and the cut-off nodes ringed. */
+  readonly partition?: ReadonlySet<number>;
+  /** A cut being dragged across the ring (x1, y1, x2, y2). */
+  readonly cutDraft?: readonly [number, number, number, number];
 }
 
 const PULSE_MS = 700;
@@ -55,6 +60,8 @@ const RING_COLOUR = [0, STATUS_COLOUR.alive, STATUS_COLOUR.suspect, STATUS_COLOU
 /** Packet colour and opacity by tone (packet-flights.ts TONE): plain heartbeats faint, news bright. */
 const PACKET_TINT = [0x9aa3b2, STATUS_COLOUR.alive, 0x6fa8ff, STATUS_COLOUR.suspect, STATUS_COLOUR.failed];
 const PACKET_ALPHA = [0.35, 1, 1, 1, 1];
+/** The partition's cut and the nodes it cuts off. */
+const CUT_COLOUR = 0xff8c42;
 /** A plain heartbeat that was dropped: its own colour, so loss shows against the faint chatter. */
 const DROPPED_TINT = 0xc77dff;
 
@@ -83,6 +90,8 @@ export class GraphView {
   private readonly spreadLines = new Graphics();
   private readonly spreadLabels = new Container();
   private spreadKey = '';
+  private readonly cut = new Graphics();
+  private cutKey = '';
   private discs: Sprite[] = [];
   private rings: Graphics[] = [];
   private labels: Text[] = [];
@@ -109,7 +118,7 @@ export class GraphView {
   private dirty = true;
 
   private constructor(readonly app: Application, private readonly disc: Texture, private readonly ringTexture: Texture) {
-    app.stage.addChild(this.ringLayer, this.packetLayer, this.spreadLines, this.discLayer, this.selection, this.pulseLayer, this.labelLayer, this.spreadLabels);
+    app.stage.addChild(this.ringLayer, this.packetLayer, this.spreadLines, this.discLayer, this.selection, this.pulseLayer, this.labelLayer, this.spreadLabels, this.cut);
     this.packetLayer.texture = disc;
     for (let i = 0; i < PULSE_POOL; i++) {
       const sprite = new Sprite(ringTexture);
@@ -160,6 +169,7 @@ export class GraphView {
     }
     this.drawSelection(input.selected);
     this.drawSpread(input.spread, relayout);
+    this.drawCut(input.partition, input.cutDraft, relayout);
     if (input.jumped) this.dropPulses();
     this.startPulses(input.detections, input.now);
     if (this.animatePulses(input.now)) this.dirty = true;
@@ -348,6 +358,24 @@ export class GraphView {
     const changed = this.active > 0;
     this.active = live;
     return changed;
+  }
+
+  /** The partition's cut (a chord through the gaps at the ends of a contiguous side), a ring on each cut-off node,
+   *  and the line being dragged. Redrawn on change only. */
+  private drawCut(side: ReadonlySet<number> | undefined, draft: readonly number[] | undefined, relayout: boolean): void {
+    const key = `${side ? [...side].join(',') : ''} ${draft?.join(',') ?? ''}`;
+    if (key === this.cutKey && !relayout) return;
+    this.cutKey = key;
+    this.dirty = true;
+    const g = this.cut.clear();
+    if (draft) g.moveTo(draft[0]!, draft[1]!).lineTo(draft[2]!, draft[3]!).stroke({ width: 2, color: CUT_COLOUR, alpha: 0.6 });
+    if (!side) return;
+    const chord = cutChord(this.layout, side);
+    if (chord) g.moveTo(chord[0], chord[1]).lineTo(chord[2], chord[3]).stroke({ width: 3, color: CUT_COLOUR });
+    const { positions, nodeRadius } = this.layout;
+    for (const s of side) {
+      g.circle(positions[2 * s]!, positions[2 * s + 1]!, nodeRadius + Math.max(3, nodeRadius * 0.6)).stroke({ width: 1.5, color: CUT_COLOUR, alpha: 0.8 });
+    }
   }
 
   /** The tree of who told whom: an edge from each teller to each observer it told, rings on the observers that decided

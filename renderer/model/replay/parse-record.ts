@@ -71,12 +71,13 @@ export function checkEvent(json: unknown): MembershipEvent | SkipReason {
 
 export function checkAction(json: unknown): HostActionRecord | SkipReason {
   if (!isObject(json)) return 'bad-field';
-  const { ts, action, address, member, value } = json;
+  const { ts, action, address, member, value, side } = json;
   if (typeof ts !== 'number' || !Number.isFinite(ts) || typeof action !== 'string' || typeof address !== 'string') {
     return 'bad-field';
   }
   if (!isPlausibleTs(ts, undefined)) return 'implausible-ts';
   if (value !== undefined && typeof value !== 'number' && typeof value !== 'boolean') return 'bad-field';
+  if (side !== undefined && !(Array.isArray(side) && side.every((a) => typeof a === 'string' && parseAddress(a) !== undefined))) return 'bad-field';
   if (!ACTIONS.includes(action)) return 'unknown-action';
   const everyNode = address === '*' && CLUSTER_WIDE.includes(action);
   if ((!everyNode && parseAddress(address) === undefined) || (member !== undefined && !isMemberId(member))) return 'bad-id';
