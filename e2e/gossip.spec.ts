@@ -12,6 +12,7 @@ function packets(page: Page): Promise<PacketCounts> {
 }
 
 async function allAlive(page: Page, n: number): Promise<void> {
+  await page.waitForFunction(() => '__hearsay' in window);
   await expect.poll(async () => (await hookState(page)).nodes.filter((v) => v.majority === 'alive' && v.tally.alive === n - 1).length,
     { timeout: 30_000, message: `all ${n} nodes alive in every list` }).toBe(n);
 }
