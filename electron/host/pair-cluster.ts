@@ -57,6 +57,12 @@ export class PairCluster implements Cluster {
     await Promise.all(this.sides.map((s) => s.setSuspicion(enabled)));
   }
 
+  /** Each side sets the lists of its own nodes (a cut drawn across the pair's ring cuts each cluster where it crosses it). */
+  async setBlocked(lists: ReadonlyMap<Address, readonly Address[]>): Promise<void> {
+    if (this.sides.some((s) => s.mode === 'serf')) throw new UserError('state', 'Serf agents have no block list: partitions need hearsay nodes');
+    await Promise.all(this.sides.map((s) => s.setBlocked(lists)));
+  }
+
   async stop(): Promise<void> {
     await Promise.all(this.sides.map((s) => s.stop()));
   }
