@@ -76,5 +76,18 @@ test('a reset forgets the session but the sequence goes on', () => {
   const v = started();
   v.reset(null, null);
   assert.equal(v.seq, 2);
-  assert.deepEqual(v.snapshot(), { session: null, mode: null, suspicion: null, nodes: [], ids: [], lists: [], stats: [], progress: null, actions: [] });
+  assert.deepEqual(v.snapshot(), { session: null, mode: null, suspicion: null, nodes: [], ids: [], lists: [], stats: [], progress: null, actions: [], partition: null });
+});
+
+test('the partition in force is part of the snapshot: set by a partition action, cleared by heal and by a new session', () => {
+  const v = started();
+  assert.equal(v.snapshot().partition, null);
+  v.apply({ type: 'action', record: { ts: 5, action: 'partition', address: '*', side: ['127.0.0.1:3001'] } });
+  v.apply({ type: 'action', record: { ts: 6, action: 'kill', address: '127.0.0.1:3000', member: A } });
+  assert.deepEqual(v.snapshot().partition, ['127.0.0.1:3001']);
+  v.apply({ type: 'action', record: { ts: 7, action: 'heal', address: '*' } });
+  assert.equal(v.snapshot().partition, null);
+  v.apply({ type: 'action', record: { ts: 8, action: 'partition', address: '*', side: ['127.0.0.1:3000'] } });
+  v.reset('t', 'process');
+  assert.equal(v.snapshot().partition, null);
 });

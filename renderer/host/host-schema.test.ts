@@ -6,7 +6,7 @@ const good = { ts: 1, node: '127.0.0.1:3000@1', event: 'join', member: '127.0.0.
 const view = {
   session: 's', mode: 'process', suspicion: { enabled: true, epoch: 1, settled: true }, nodes: [],
   ids: ['127.0.0.1:3000@1', '127.0.0.1:3001@2'], lists: [{ observer: 0, running: true, entries: [1, 1, 0, 5] }],
-  stats: [], progress: null, actions: [],
+  stats: [], progress: null, actions: [], partition: null,
 };
 
 test('a delta with one malformed event is dropped whole (its seq then shows the gap) and counted', () => {

@@ -8,7 +8,7 @@ import type { ViewChange, ViewSnapshot } from '../../electron/host/api.ts';
 const A = '127.0.0.1:3000@1';
 const B = '127.0.0.1:3001@1';
 const ev = (ts: number, node: string, event: MembershipEvent['event'], member: string): MembershipEvent => ({ ts, node, event, member });
-const EMPTY: ViewSnapshot = { session: 's', mode: 'process', suspicion: null, nodes: [], ids: [], lists: [], stats: [], progress: null, actions: [] };
+const EMPTY: ViewSnapshot = { session: 's', mode: 'process', suspicion: null, nodes: [], ids: [], lists: [], stats: [], progress: null, actions: [], partition: null };
 const snapshot = (seq: number, view: Partial<ViewSnapshot> = {}): StateMessage => ({ type: 'snapshot', seq, view: { ...EMPTY, ...view } });
 const delta = (seq: number, change: ViewChange): StateMessage => ({ type: 'delta', seq, change });
 
