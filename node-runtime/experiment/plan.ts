@@ -2,7 +2,9 @@
 // (source, experiment, run, x, configuration), each measured on a fresh cluster or simulation, so both sources run
 // exactly the same steps and a cancelled experiment keeps whole points. The quick schedule fits ~2 minutes on a
 // 2-core machine; `full` is the report-sized one.
+import type { ProtocolConfig } from '../protocol/config.ts';
 import type { ExperimentName, SourceName } from './results.ts';
+import { runsOn } from './protocols.ts';
 import type { ProtocolVariant } from './protocols.ts';
 import type { Tuning } from './tuning.ts';
 
@@ -122,8 +124,15 @@ function seedFor(base: number, experiment: ExperimentName, x: number, run: numbe
   return (base * 100_003 + e * 10_007 + Math.round(x * 100) * 101 + run) >>> 0;
 }
 
-/** Detection waits this long at most for every survivor to fail every victim. */
+/** Detection waits at least this long for every survivor to fail every victim. */
 export const DETECTION_WINDOW_S = 20;
+
+/** …and longer for slow timings (a tuned configuration): 4× the longest a detection can take by its timeouts. */
+export function detectionWindowS(unit: Unit, config: ProtocolConfig): number {
+  const lifeguardMs = config.suspicionMult * Math.max(1, Math.log10(unit.nodes)) * config.probeIntervalMs * config.suspicionMaxTimeoutMult;
+  const longest = config.failTimeoutMs + config.suspectTimeoutMs + config.probeIntervalMs * config.awarenessMaxMultiplier + lifeguardMs;
+  return Math.max(unit.windowS, (4 * longest) / 1000);
+}
 
 interface Point {
   readonly experiment: ExperimentName;
@@ -171,7 +180,7 @@ export function planUnits(settings: ExperimentSettings, tuned: ReadonlyMap<Tunin
     for (const group of groups) {
       for (let run = 0; run < settings.runs; run++) {
         for (const p of group.points) {
-          for (const variant of group.variants) {
+          for (const variant of group.variants.filter((v) => runsOn(v, source))) {
             units.push({
               ...p, source, variant, tuning: group.tuning, run, settleS: s.settleS,
               seed: seedFor(settings.seed, p.experiment, p.x, run),

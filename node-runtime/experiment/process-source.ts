@@ -10,7 +10,9 @@ import type { BandwidthResult } from '../control/commands.ts';
 import { NodeGroup } from '../node/testing/node-process.ts';
 import type { NodeProcess } from '../node/testing/node-process.ts';
 import { nodeArgs } from './protocols.ts';
+import { detectionWindowS } from './plan.ts';
 import type { Unit } from './plan.ts';
+import { unitConfig } from './sim-source.ts';
 import type { ResultRow } from './results.ts';
 import { chooseVictims, detectionTimes } from './victims.ts';
 
@@ -48,9 +50,11 @@ async function bytesOut(nodes: readonly NodeProcess[]): Promise<number[]> {
 export async function runProcessUnit(unit: Unit, slot: ProcessSlot, signal: AbortSignal): Promise<ResultRow> {
   const wallStart = performance.now();
   fs.mkdirSync(slot.logDir, { recursive: true });
-  const group = new NodeGroup(slot.logDir, nodeArgs(unit.variant, unit.dropRate));
+  const group = new NodeGroup(slot.logDir, nodeArgs(unit.variant));
   try {
     const nodes = await startGroup(group, slot.basePort, unit.nodes, signal);
+    // The drop rate starts once the group has formed, as in the simulator.
+    if (unit.dropRate > 0) await Promise.all(nodes.map((n) => controlRequest(n.address, 'drop', [String(unit.dropRate)], { timeoutMs: 5000 })));
     await sleep(unit.settleS * 1000, undefined, { signal }); // lets start-up load pass: by design, not synchronisation
     const row = {
       experiment: unit.experiment, source: unit.source, protocol: unit.variant.name, tuning: unit.tuning, x: unit.x,
@@ -100,7 +104,7 @@ export async function runProcessUnit(unit: Unit, slot: ProcessSlot, signal: Abor
           }
           return seen === victimIds.length * survivors.size;
         };
-        const deadline = killedAt + unit.windowS * 1000;
+        const deadline = killedAt + detectionWindowS(unit, unitConfig(unit)) * 1000;
         while (!collect() && Date.now() < deadline) await sleep(POLL_MS, undefined, { signal });
         const seconds = (Date.now() - killedAt) / 1000;
         return { ...row, seconds, ...detectionTimes(victimIds, survivors, failAt), wallSeconds: wallSeconds() };

@@ -6,13 +6,23 @@ import { UserError } from '../user-error.ts';
 import { resolveConfig } from '../protocol/config.ts';
 import { TIMING_FLAGS, TIMING_KEYS } from '../protocol/presets.ts';
 import type { ProtocolConfig } from '../protocol/config.ts';
+import type { SourceName } from './results.ts';
 
 export const PROTOCOL_NAMES = ['gossip', 'gossip+s', 'ping', 'ping+s'] as const;
 export type ProtocolName = (typeof PROTOCOL_NAMES)[number];
 export type ProtocolFamily = 'gossip' | 'ping';
 
-/** Families the core implements. `ping` (SWIM + Lifeguard) arrives with issue 10. */
-export const AVAILABLE_FAMILIES: readonly ProtocolFamily[] = ['gossip'];
+/** Families each source can run. The core and simulator have SWIM + Lifeguard (`ping`); `hearsay node` has no
+ *  flag yet to start in it (nor for its probe timings), so real processes run the gossip family only. */
+export const FAMILIES: Readonly<Record<SourceName, readonly ProtocolFamily[]>> = {
+  simulator: ['gossip', 'ping'],
+  processes: ['gossip'],
+};
+const AVAILABLE_FAMILIES: readonly ProtocolFamily[] = FAMILIES.simulator;
+
+export function runsOn(v: ProtocolVariant, source: SourceName): boolean {
+  return FAMILIES[source].includes(v.family);
+}
 
 export interface ProtocolVariant {
   readonly name: ProtocolName;
@@ -49,14 +59,18 @@ export function defaultProtocols(): ProtocolVariant[] {
   return PROTOCOL_NAMES.map((n) => variant(n)).filter((v) => AVAILABLE_FAMILIES.includes(v.family));
 }
 
-/** The timing settings a node takes as flags: the ones tuning may scale, so both sources can run the result. */
-const SCALABLE = TIMING_KEYS.filter((key) => key.endsWith('Ms'));
+/** The timings tuning scales: every timing a node takes as a flag (so both sources run the result), and for the
+ *  ping family its probe period and timeout, which set its detection time and bandwidth (simulator only, see FAMILIES). */
+const SCALABLE: Readonly<Record<ProtocolFamily, readonly (keyof ProtocolConfig)[]>> = {
+  gossip: TIMING_KEYS.filter((key) => key.endsWith('Ms')),
+  ping: [...TIMING_KEYS.filter((key) => key.endsWith('Ms')), 'probeIntervalMs', 'probeTimeoutMs'],
+};
 
 /** Every scalable timing of `base` (defaults filled in) times `factor`, rounded to 10 ms; valid or a UserError. */
-export function scaleTimings(base: Partial<ProtocolConfig>, factor: number): Partial<ProtocolConfig> {
+export function scaleTimings(family: ProtocolFamily, base: Partial<ProtocolConfig>, factor: number): Partial<ProtocolConfig> {
   const full = resolveConfig(base);
   const scaled: Partial<Record<keyof ProtocolConfig, number>> = { ...base };
-  for (const key of SCALABLE) scaled[key] = Math.max(10, Math.round((full[key] * factor) / 10) * 10);
+  for (const key of SCALABLE[family]) scaled[key] = Math.max(10, Math.round((full[key] * factor) / 10) * 10);
   try {
     resolveConfig(scaled);
   } catch (err) {
@@ -65,9 +79,9 @@ export function scaleTimings(base: Partial<ProtocolConfig>, factor: number): Par
   return scaled;
 }
 
-/** The `hearsay node` flags for a variant's protocol settings (family flags join when the ping family lands). */
-export function nodeArgs(v: ProtocolVariant, dropRate: number): string[] {
-  const args = ['--suspicion', v.suspicion ? 'on' : 'off', '--drop', String(dropRate)];
+/** The `hearsay node` flags for a variant's protocol settings (gossip family: see FAMILIES). */
+export function nodeArgs(v: ProtocolVariant): string[] {
+  const args = ['--suspicion', v.suspicion ? 'on' : 'off'];
   for (const key of TIMING_KEYS) {
     const value = v.timings[key];
     if (value !== undefined) args.push(`--${TIMING_FLAGS[key].flag}`, String(value));

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { agreements, buildPlots, comparisons } from './aggregate.ts';
 import type { Agreement, Plot } from './aggregate.ts';
 import { findChromium, svgToPng } from './png.ts';
+import { FAMILIES } from './protocols.ts';
 import { readResults } from './result-files.ts';
 import type { ResultsFile } from './result-files.ts';
 import { renderSvg } from './svg-plot.ts';
@@ -14,8 +15,8 @@ import { renderSvg } from './svg-plot.ts';
 export const AGREEMENT = 0.1;
 const PLOT_SIZE = { width: 760, height: 440 };
 
-function fmt(x: number | undefined, digits = 2): string {
-  return x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits);
+function fmt(x: number | null | undefined, digits = 2): string {
+  return x === undefined || x === null || !Number.isFinite(x) ? '–' : x.toFixed(digits);
 }
 
 function timingsText(t: Record<string, number>): string {
@@ -121,6 +122,7 @@ export async function writeReport(dir: string, opts: { png: boolean }): Promise<
   }
   const s = file.settings;
   const m = file.machine;
+  const simOnly = s.sources.includes('processes') ? s.protocols.filter((p) => !FAMILIES.processes.includes(p.family)).map((p) => p.name) : [];
   const md = [
     `# Membership experiments — ${file.startedAt.slice(0, 19).replace('T', ' ')} UTC`, '',
     `Status: **${file.status}**${file.reason ? ` (${file.reason})` : ''}; ${file.rows.length} of ${file.units} runs measured` +
@@ -130,11 +132,12 @@ export async function writeReport(dir: string, opts: { png: boolean }): Promise<
     `- experiments: ${s.experiments.join(', ')}${s.compare ? ', comparisons' : ''}; schedule: ${s.schedule}${s.maxNodes < Number.MAX_SAFE_INTEGER ? ` (groups ≤ ${s.maxNodes})` : ''}; runs per point: ${s.runs}; seed ${s.seed}`,
     `- sources: ${s.sources.join(', ')}; process clusters at once: ${s.parallel}, from port ${s.basePort}`,
     `- configurations: ${s.protocols.map((p) => `${p.name} (${p.family}, suspicion ${p.suspicion ? 'on' : 'off'}, ${timingsText(p.timings)})`).join('; ')}`,
+    ...(simOnly.length > 0 ? [`- in the simulator only: ${simOnly.join(', ')} (\`hearsay node\` cannot start in the ping family yet, nor take its probe timings)`] : []),
     `- schedule: \`${JSON.stringify(file.schedule)}\``,
     `- machine: ${m.cpus}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; load average (1 min) ${fmt(m.load[0], 1)} at the start` +
       `${m.load.length > 1 ? `, ${fmt(m.load[1], 1)} at the end` : ''}`, '',
     'Every run starts a fresh group (processes on loopback, or a simulation), waits until every member lists every other, ' +
-      `settles, then measures. Bytes are UDP payload sent per node. False positives: every \`fail\` logged while nothing failed. ` +
+      `sets the drop rate (receiver-side, in every node), settles, then measures. Bytes are UDP payload sent per node. False positives: every \`fail\` logged while nothing failed. ` +
       'Detection: k members crashed at once (kill -9 / simulated crash; never the introducer); per victim the time to its first ' +
       'and to its last surviving observer\'s `fail`. Plots: mean over runs with ± 1 standard deviation; for detection also p99 over every victim.', '',
     ...(pngNote ? [pngNote, ''] : []),

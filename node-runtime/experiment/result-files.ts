@@ -33,7 +33,8 @@ const SettingsSchema = v.object({
   basePort: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535)),
 });
 
-const MeasurementSchema = v.object({ detectionMs: v.number(), bytesPerSec: v.number() });
+// NaN (nothing detected in the window) is written as null.
+const MeasurementSchema = v.object({ detectionMs: v.nullable(v.number()), bytesPerSec: v.nullable(v.number()) });
 const TuningSchema = v.object({
   tuning: v.picklist(['equal-detection', 'equal-bandwidth']),
   target: v.number(),

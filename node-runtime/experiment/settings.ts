@@ -4,7 +4,7 @@ import { UserError } from '../user-error.ts';
 import type { ExperimentSettings } from './plan.ts';
 import { PORTS_PER_SLOT, SCHEDULE_NAMES } from './plan.ts';
 import type { ScheduleName } from './plan.ts';
-import { defaultProtocols, parseProtocols } from './protocols.ts';
+import { defaultProtocols, parseProtocols, runsOn } from './protocols.ts';
 import { EXPERIMENTS } from './results.ts';
 import type { ExperimentName, SourceName } from './results.ts';
 
@@ -43,12 +43,16 @@ export function settingsFromOptions(o: ExperimentOptions): ExperimentSettings {
   if (basePort < 1024 || basePort + parallel * PORTS_PER_SLOT - 1 > 65535) {
     throw new UserError('usage', `--base-port ${basePort}: ${parallel} clusters need ports ${basePort}..${basePort + parallel * PORTS_PER_SLOT - 1}, within 1024..65535`);
   }
+  const protocols = o.protocols === undefined ? defaultProtocols() : parseProtocols(o.protocols);
+  if (source === 'processes' && !protocols.some((p) => runsOn(p, 'processes'))) {
+    throw new UserError('usage', `${protocols.map((p) => p.name).join(', ')} run in the simulator only (hearsay node cannot start in the ping family yet): use --source simulator or both`);
+  }
   const choice = o.experiment as ExperimentChoice;
   const experiments: ExperimentName[] = choice === 'all' ? [...EXPERIMENTS] : choice === 'compare' ? [] : [choice];
   return {
     experiments,
     compare: choice === 'all' || choice === 'compare',
-    protocols: o.protocols === undefined ? defaultProtocols() : parseProtocols(o.protocols),
+    protocols,
     runs: o.runs ?? DEFAULTS.runs,
     sources: (source === 'both' ? ['simulator', 'processes'] : [source]) as SourceName[],
     schedule: schedule as ScheduleName,

@@ -6,6 +6,7 @@ import { configForGroupSize, resolveConfig } from '../protocol/config.ts';
 import type { ProtocolConfig } from '../protocol/config.ts';
 import type { MembershipEvent } from '../protocol/events.ts';
 import { Simulation } from '../sim/simulation.ts';
+import { detectionWindowS } from './plan.ts';
 import type { Unit } from './plan.ts';
 import type { ResultRow } from './results.ts';
 import { chooseVictims, detectionTimes } from './victims.ts';
@@ -21,9 +22,10 @@ export async function simulateUnit(unit: Unit, signal: AbortSignal): Promise<Res
   const wallStart = performance.now();
   const events: MembershipEvent[] = [];
   let listening = false;
+  const config = unitConfig(unit);
   const sim = new Simulation({
-    nodes: unit.nodes, seed: unit.seed, config: unitConfig(unit), suspicion: unit.variant.suspicion,
-    dropRate: unit.dropRate, joinSpacingMs: 10, recordEvents: false,
+    nodes: unit.nodes, seed: unit.seed, config, suspicion: unit.variant.suspicion, family: unit.variant.family,
+    joinSpacingMs: 10, recordEvents: false,
     onEvent: (e) => { if (listening) events.push(e); },
   });
   // Virtual time per slice: ~the same wall time per slice whatever the size (cost grows with N²).
@@ -48,6 +50,8 @@ export async function simulateUnit(unit: Unit, signal: AbortSignal): Promise<Res
     return true;
   };
   if (!(await runTo(FORM_TIMEOUT_MS, formed))) throw new Error(`simulated group of ${unit.nodes} did not form`);
+  // The drop rate starts once the group has formed (a group forming under 30 % loss is another experiment).
+  if (unit.dropRate > 0) for (let i = 0; i < sim.size; i++) sim.command(i, { kind: 'set-drop', rate: unit.dropRate });
   await runTo(sim.now + unit.settleS * 1000);
 
   const row = {
@@ -89,7 +93,7 @@ export async function simulateUnit(unit: Unit, signal: AbortSignal): Promise<Res
         }
         return pending === 0;
       };
-      await runTo(t0 + unit.windowS * 1000, record);
+      await runTo(t0 + detectionWindowS(unit, config) * 1000, record);
       const seconds = (sim.now - t0) / 1000;
       return { ...row, seconds, ...detectionTimes(victimIds, survivors, failAt), wallSeconds: wall(wallStart) };
     }

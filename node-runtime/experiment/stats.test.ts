@@ -65,12 +65,13 @@ describe('tuning', () => {
   });
 
   it('scaling keeps the ratios between timings and stays valid', () => {
-    const t = scaleTimings({}, 2);
+    const t = scaleTimings('gossip', {}, 2);
     const c = resolveConfig(t);
     assert.equal(c.gossipIntervalMs, 500);
     assert.equal(c.failTimeoutMs, 3000);
     assert.equal(c.suspectTimeoutMs, 2000);
     assert.equal(c.fanout, 3, 'only timings scale');
-    assert.throws(() => scaleTimings({}, 0.001), /invalid/);
+    assert.throws(() => scaleTimings('gossip', {}, 0.001), /invalid/);
+    assert.equal(resolveConfig(scaleTimings('ping', {}, 2)).probeIntervalMs, 2 * resolveConfig({}).probeIntervalMs);
   });
 });

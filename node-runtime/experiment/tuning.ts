@@ -51,9 +51,9 @@ export async function tune(tuning: Tuning, variants: readonly ProtocolVariant[],
   const tuned: TunedVariant[] = [];
   for (const [i, v] of variants.entries()) {
     const first = factorFor(tuning, before[i]!, target);
-    const trial = { ...v, timings: scaleTimings(v.timings, first) };
+    const trial = { ...v, timings: scaleTimings(v.family, v.timings, first) };
     const corrected = first * factorFor(tuning, await measure(trial), target);
-    const variant = { ...v, timings: scaleTimings(v.timings, corrected) };
+    const variant = { ...v, timings: scaleTimings(v.family, v.timings, corrected) };
     tuned.push({ tuning, variant, factor: corrected, before: before[i]!, after: await measure(variant) });
   }
   return { tuning, target, variants: tuned };
