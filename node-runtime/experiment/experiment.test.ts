@@ -84,10 +84,12 @@ describe('experiment', () => {
 
   it('every user mistake is one line on stderr and a non-zero exit', () => {
     fs.writeFileSync(path.join(tmp, 'a-file'), '');
+    fs.mkdirSync(path.join(tmp, 'used'));
+    fs.writeFileSync(path.join(tmp, 'used', 'results.json'), '{}');
     for (const args of [
       ['nonsense'], ['--runs', '0'], ['--source', 'cloud'], ['--protocols', 'gossip,flood'], ['--full', '--tiny'],
       ['--base-port', '65530'], ['--bogus'], ['--tiny', '--source', 'simulator', '--out', path.join(tmp, 'a-file', 'sub')],
-      ['--tiny', '--out', path.join(tmp, 'tiny')],
+      ['--tiny', '--out', path.join(tmp, 'used')],
     ]) {
       const r = spawnSync(process.execPath, [HEARSAY_BIN, 'experiment', ...args], { encoding: 'utf8', timeout: 30_000 });
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);

@@ -16,7 +16,8 @@ import { unitConfig } from './sim-source.ts';
 import type { ResultRow } from './results.ts';
 import { chooseVictims, detectionTimes } from './victims.ts';
 
-const START_TIMEOUT_MS = 60_000;
+/** Generous: on a starved machine (load far above the core count) a group of 20 processes takes a minute to form. */
+const START_TIMEOUT_MS = 120_000;
 const POLL_MS = 50;
 
 export interface ProcessSlot {

@@ -141,6 +141,7 @@ export async function writeReport(dir: string, opts: { png: boolean }): Promise<
       'Detection: k members crashed at once (kill -9 / simulated crash; never the introducer); per victim the time to its first ' +
       'and to its last surviving observer\'s `fail`. Plots: mean over runs with ± 1 standard deviation; for detection also p99 over every victim.', '',
     ...(pngNote ? [pngNote, ''] : []),
+    ...(file.skipped.length > 0 ? [`Left out (the group did not form, twice): ${file.skipped.length} run(s):`, '', ...file.skipped.map((x) => `- ${x}`), ''] : []),
     ...plots.flatMap((p) => [`## ${p.title}`, '', `![${p.title}](${images.get(p.id)!})`, '', ...plotTable(p), '']),
     '## Processes and simulator', '', ...agreementSection(agreements(plots)), '',
     ...tuningSection(file),

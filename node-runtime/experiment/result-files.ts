@@ -56,6 +56,8 @@ export const ResultsFileSchema = v.object({
   machine: v.object({ cpus: text, cores: v.number(), memoryGiB: v.number(), os: text, node: text, host: text, load: v.array(v.number()) }),
   units: v.pipe(v.number(), v.integer(), v.minValue(0)),
   tunings: v.array(TuningSchema),
+  /** Units left out because their group did not form (twice), with why. */
+  skipped: v.optional(v.array(text), []),
   rows: v.array(ResultRowSchema),
 });
 export type ResultsFile = v.InferOutput<typeof ResultsFileSchema>;

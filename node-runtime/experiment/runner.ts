@@ -65,6 +65,9 @@ function simulatorMeasure(settings: ExperimentSettings, signal: AbortSignal): (v
   };
 }
 
+/** Tries of a process unit whose group does not form before it is left out. */
+const FORM_ATTEMPTS = 2;
+
 /** Crashes simulated per measurement of a detection bound. */
 const TUNING_KILLS = 30;
 
@@ -102,6 +105,7 @@ export async function runExperiment(settings: ExperimentSettings, outDir: string
   const started = performance.now();
   const rows: ResultRow[] = [];
   const tunings: TuningResult[] = [];
+  const skipped: string[] = [];
   let status: ExperimentOutcome['status'] = 'finished';
   let reason: string | undefined;
   let units: Unit[] = [];
@@ -114,7 +118,7 @@ export async function runExperiment(settings: ExperimentSettings, outDir: string
       version: 1, startedAt: startedAt.toISOString(), finishedAt: finishedAt?.toISOString() ?? null,
       status: finishedAt ? status : 'running', ...(reason !== undefined && { reason }),
       settings: serializeSettings(settings), schedule: { ...scheduleFor(settings) }, machine: machineDescription(load),
-      units: units.length, tunings: tunings.map(serializeTuning), rows,
+      units: units.length, tunings: tunings.map(serializeTuning), skipped, rows,
     };
     fs.writeFileSync(`${jsonFile}.tmp`, `${JSON.stringify(file, null, 1)}\n`);
     fs.renameSync(`${jsonFile}.tmp`, jsonFile);
@@ -189,10 +193,22 @@ export async function runExperiment(settings: ExperimentSettings, outDir: string
         stop.signal.throwIfAborted();
         const unit = queue[next++]!;
         hooks.onProgress?.(progress(describe(unit, settings.runs)));
-        const row = await runProcessUnit(unit, {
-          basePort: settings.basePort + slot * PORTS_PER_SLOT, logDir: path.join(logRoot, `slot-${slot}`),
-        }, stop.signal);
-        finish(unit, row);
+        const where = { basePort: settings.basePort + slot * PORTS_PER_SLOT, logDir: path.join(logRoot, `slot-${slot}`) };
+        // A group that does not form in time (a starved machine) is tried again, then left out and reported;
+        // anything else (a busy port, a cancel) stops the experiment.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            finish(unit, await runProcessUnit(unit, where, stop.signal));
+            break;
+          } catch (err) {
+            if (!(err instanceof UserError && err.code === 'unreachable') || stop.signal.aborted) throw err;
+            if (attempt === FORM_ATTEMPTS) {
+              skipped.push(`${describe(unit, settings.runs)}: ${err.message}`);
+              done++;
+              break;
+            }
+          }
+        }
       }
     };
     try {
