@@ -165,9 +165,9 @@ function comparePoints(s: Schedule, source: SourceName): Point[] {
 }
 
 /**
- * Every unit, in the order each source runs them (the two sources run side by side); within a
- * source experiment by experiment, and run by run across all points and configurations, so a cancelled run still
- * has every point with fewer repetitions.
+ * Every unit, in the order each source runs them (the two sources run side by side); within a source run by run,
+ * each run across every experiment, point and configuration, so a cancelled experiment still has every point, with
+ * fewer repetitions.
  */
 export function planUnits(settings: ExperimentSettings, tuned: ReadonlyMap<Tuning, readonly ProtocolVariant[]>): Unit[] {
   const s = scheduleFor(settings);
@@ -177,8 +177,8 @@ export function planUnits(settings: ExperimentSettings, tuned: ReadonlyMap<Tunin
     const groups: { tuning: 'default' | Tuning; variants: readonly ProtocolVariant[]; points: Point[] }[] =
       settings.experiments.map((e) => ({ tuning: 'default' as const, variants: settings.protocols, points: points(e, s, source) }));
     if (s.compareOn.includes(source)) for (const [tuning, variants] of tuned) groups.push({ tuning, variants, points: comparePoints(s, source) });
-    for (const group of groups) {
-      for (let run = 0; run < settings.runs; run++) {
+    for (let run = 0; run < settings.runs; run++) {
+      for (const group of groups) {
         for (const p of group.points) {
           for (const variant of group.variants.filter((v) => runsOn(v, source))) {
             units.push({

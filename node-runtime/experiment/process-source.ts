@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UserError } from '../user-error.ts';
 import { controlRequest } from '../control/client.ts';
-import type { BandwidthResult } from '../control/commands.ts';
+import type { BandwidthResult, ListMemResult } from '../control/commands.ts';
 import { NodeGroup } from '../node/testing/node-process.ts';
 import type { NodeProcess } from '../node/testing/node-process.ts';
 import { nodeArgs } from './protocols.ts';
@@ -26,20 +26,28 @@ export interface ProcessSlot {
   readonly logDir: string;
 }
 
-/** Starts the group; a node that exits during start-up (busy port, bad flag) is a UserError naming it. */
+/** Starts the group and waits until every node lists every other as alive; a node that exits meanwhile (busy port,
+ *  bad flag) is a UserError naming it, and a cancel stops the wait at once (NodeGroup.startCluster cannot be). */
 async function startGroup(group: NodeGroup, basePort: number, n: number, signal: AbortSignal): Promise<NodeProcess[]> {
-  let nodes: NodeProcess[] | undefined;
-  let failure: unknown;
-  void group.startCluster(basePort, n, START_TIMEOUT_MS).then((x) => { nodes = x; }, (err: unknown) => { failure = err; });
+  const nodes = [group.start(basePort)];
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  let introduced = false;
   for (;;) {
     const dead = group.nodes.find((x) => !x.running);
     if (dead) {
       const why = dead.stderr.findLast((l) => l.trim() !== '')?.replace(/^hearsay: /, '') ?? 'exited';
       throw new UserError('busy', `node ${dead.address} stopped while the group formed: ${why}`);
     }
-    if (nodes) return nodes;
-    if (failure) throw new UserError('unreachable', `a group of ${n} on ports ${basePort}.. did not form: ${(failure as Error).message}`);
-    await sleep(POLL_MS, undefined, { signal });
+    if (Date.now() > deadline) throw new UserError('unreachable', `a group of ${n} on ports ${basePort}.. did not form within ${START_TIMEOUT_MS / 1000} s`);
+    const lists = await Promise.all(nodes.map((x) => controlRequest(x.address, 'list_mem', [], { timeoutMs: 2000 })
+      .then((r) => (r as ListMemResult).members.filter((m) => m.status === 'alive').length, () => -1)));
+    if (!introduced && lists[0]! >= 1) {
+      introduced = true;
+      for (let i = 1; i < n; i++) nodes.push(group.start(basePort + i, { join: basePort }));
+    } else if (introduced && lists.every((alive) => alive >= n)) {
+      return nodes;
+    }
+    await sleep(POLL_MS * 4, undefined, { signal });
   }
 }
 
