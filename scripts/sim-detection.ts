@@ -3,7 +3,8 @@
 // configForGroupSize(--nodes) (the defaults up to 32 nodes) unless given.
 //   npx tsx scripts/sim-detection.ts [--nodes 10] [--kills 30] [--hours 1] [--seed 1] [--gossip MS] [--fanout B]
 //                                    [--fail MS] [--suspect MS] [--loss 0,0.1,0.3] [--scale N]
-// --scale N instead times one run of N nodes over 60 virtual seconds (wall time, events, bytes per node).
+// --scale N instead times one run of N nodes over 60 virtual seconds per family, with the timings for N (wall time,
+// events, false fails, bytes per node).
 import { parseArgs } from 'node:util';
 import { Simulation } from '../node-runtime/sim/simulation.ts';
 import { configForGroupSize, resolveConfig } from '../node-runtime/protocol/config.ts';
@@ -168,13 +169,21 @@ function wire(sim: Simulation): number {
   return bytes;
 }
 
+/** One run of n nodes in each family, with the timings for n (not --nodes'): wall time, events, false fails. */
 function scale(n: number): void {
-  let count = 0;
-  const started = performance.now();
-  const sim = new Simulation({ nodes: n, seed, config, joinSpacingMs: 1, recordEvents: false, onEvent: () => count++ });
-  sim.runUntil(60_000);
-  const wall = (performance.now() - started) / 1000;
-  console.log(`${n} nodes × 60 virtual s: ${wall.toFixed(1)} s wall, ${count} events, ${(total(sim) / n / 60).toFixed(0)} B/s per node`);
+  const scaled = resolveConfig({ ...configForGroupSize(n), ...overrides });
+  for (const family of families) {
+    let count = 0;
+    let fails = 0;
+    const started = performance.now();
+    const sim = new Simulation({
+      nodes: n, seed, config: scaled, family, joinSpacingMs: 1, recordEvents: false,
+      onEvent: (e) => { count++; if (e.event === 'fail') fails++; },
+    });
+    sim.runUntil(60_000);
+    const wall = (performance.now() - started) / 1000;
+    console.log(`${family}: ${n} nodes × 60 virtual s: ${wall.toFixed(1)} s wall, ${count} events, ${fails} false fails, ${(total(sim) / n / 60).toFixed(0)} B/s per node`);
+  }
 }
 
 if (args.scale !== undefined) {
