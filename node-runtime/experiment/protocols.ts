@@ -12,16 +12,18 @@ export const PROTOCOL_NAMES = ['gossip', 'gossip+s', 'ping', 'ping+s'] as const;
 export type ProtocolName = (typeof PROTOCOL_NAMES)[number];
 export type ProtocolFamily = 'gossip' | 'ping';
 
-/** Families each source can run. The core and simulator have SWIM + Lifeguard (`ping`); `hearsay node` has no
- *  flag yet to start in it (nor for its probe timings), so real processes run the gossip family only. */
+/** Families each source can run: both, on `hearsay node --protocol` as in the simulator. */
 export const FAMILIES: Readonly<Record<SourceName, readonly ProtocolFamily[]>> = {
   simulator: ['gossip', 'ping'],
-  processes: ['gossip'],
+  processes: ['gossip', 'ping'],
 };
 const AVAILABLE_FAMILIES: readonly ProtocolFamily[] = FAMILIES.simulator;
 
+/** Real processes take only the timings `hearsay node` has flags for (not the probe timings a tuned ping variant
+ *  scales), so such a variant runs in the simulator only. */
 export function runsOn(v: ProtocolVariant, source: SourceName): boolean {
-  return FAMILIES[source].includes(v.family);
+  if (!FAMILIES[source].includes(v.family)) return false;
+  return source === 'simulator' || Object.keys(v.timings).every((key) => (TIMING_KEYS as readonly string[]).includes(key));
 }
 
 export interface ProtocolVariant {
@@ -60,7 +62,7 @@ export function defaultProtocols(): ProtocolVariant[] {
 }
 
 /** The timings tuning scales: every timing a node takes as a flag (so both sources run the result), and for the
- *  ping family its probe period and timeout, which set its detection time and bandwidth (simulator only, see FAMILIES). */
+ *  ping family its probe period and timeout, which set its detection time and bandwidth (simulator only, see runsOn). */
 const SCALABLE: Readonly<Record<ProtocolFamily, readonly (keyof ProtocolConfig)[]>> = {
   gossip: TIMING_KEYS.filter((key) => key.endsWith('Ms')),
   ping: [...TIMING_KEYS.filter((key) => key.endsWith('Ms')), 'probeIntervalMs', 'probeTimeoutMs'],
@@ -79,9 +81,9 @@ export function scaleTimings(family: ProtocolFamily, base: Partial<ProtocolConfi
   return scaled;
 }
 
-/** The `hearsay node` flags for a variant's protocol settings (gossip family: see FAMILIES). */
+/** The `hearsay node` flags for a variant's protocol settings (timings: see runsOn). */
 export function nodeArgs(v: ProtocolVariant): string[] {
-  const args = ['--suspicion', v.suspicion ? 'on' : 'off'];
+  const args = ['--protocol', v.family, '--suspicion', v.suspicion ? 'on' : 'off'];
   for (const key of TIMING_KEYS) {
     const value = v.timings[key];
     if (value !== undefined) args.push(`--${TIMING_FLAGS[key].flag}`, String(value));

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { agreements, buildPlots, comparisons } from './aggregate.ts';
 import type { Agreement, Plot } from './aggregate.ts';
 import { findChromium, svgToPng } from './png.ts';
-import { FAMILIES } from './protocols.ts';
+import { runsOn } from './protocols.ts';
 import { readResults } from './result-files.ts';
 import type { ResultsFile } from './result-files.ts';
 import { renderSvg } from './svg-plot.ts';
@@ -122,7 +122,7 @@ export async function writeReport(dir: string, opts: { png: boolean }): Promise<
   }
   const s = file.settings;
   const m = file.machine;
-  const simOnly = s.sources.includes('processes') ? s.protocols.filter((p) => !FAMILIES.processes.includes(p.family)).map((p) => p.name) : [];
+  const simOnly = s.sources.includes('processes') ? s.protocols.filter((p) => !runsOn(p, 'processes')).map((p) => p.name) : [];
   const md = [
     `# Membership experiments — ${file.startedAt.slice(0, 19).replace('T', ' ')} UTC`, '',
     `Status: **${file.status}**${file.reason ? ` (${file.reason})` : ''}; ${file.rows.length} of ${file.units} runs measured` +
