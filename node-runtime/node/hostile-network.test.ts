@@ -2,34 +2,20 @@
 // valid-but-hostile datagrams) and a crash wave of half the group. The single-packet attacks one by one are in
 // sim/hostile-input.test.ts; the 1M-datagram fuzz is scripts/bench-fuzz.ts.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { controlRequest } from '../control/client.ts';
 import type { BandwidthResult, ListMemResult } from '../control/commands.ts';
 import { requestLine } from '../transport/request-line.ts';
 import { formatMemberId } from '../protocol/member-id.ts';
-import { casualties, firstEvent, NodeGroup } from './testing/node-process.ts';
+import { casualties, firstEvent } from './testing/node-process.ts';
 import type { NodeProcess } from './testing/node-process.ts';
+import { testGroups } from './testing/test-groups.ts';
 import { waitFor } from './testing/wait-for.ts';
 import { bindCounting, sendFuzz, UdpFuzzer } from './testing/udp-fuzz.ts';
 import { rssKiB } from './testing/rss.ts';
 
-const logRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-hostile-'));
-const groups: NodeGroup[] = [];
 const sockets: { close(): void }[] = [];
-after(async () => {
-  for (const s of sockets) s.close();
-  await Promise.all(groups.map((g) => g.killAll()));
-  fs.rmSync(logRoot, { recursive: true, force: true });
-});
-
-function group(name: string, args: readonly string[] = []): NodeGroup {
-  const g = new NodeGroup(path.join(logRoot, name), args);
-  groups.push(g);
-  return g;
-}
+const group = testGroups('hostile', () => { for (const s of sockets) s.close(); });
 
 async function ids(nodes: NodeProcess[]): Promise<string[]> {
   return Promise.all(nodes.map((n) => n.id()));

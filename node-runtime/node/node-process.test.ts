@@ -1,26 +1,13 @@
 // Real `hearsay node` processes on loopback: the detection bounds of issue 2 and the fail-stop life cycle.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { controlRequest } from '../control/client.ts';
-import { firstEvent, NodeGroup } from './testing/node-process.ts';
+import { firstEvent } from './testing/node-process.ts';
 import type { NodeProcess } from './testing/node-process.ts';
+import { testGroups } from './testing/test-groups.ts';
 import { waitFor } from './testing/wait-for.ts';
 
-const logRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-it-'));
-const groups: NodeGroup[] = [];
-after(async () => {
-  await Promise.all(groups.map((g) => g.killAll()));
-  fs.rmSync(logRoot, { recursive: true, force: true });
-});
-
-function group(name: string, args: readonly string[] = []): NodeGroup {
-  const g = new NodeGroup(path.join(logRoot, name), args);
-  groups.push(g);
-  return g;
-}
+const group = testGroups('it');
 
 /** Detection times (ms after `since`) of `member`'s `fail` in each observer's log, in the observers' order. */
 async function failDetections(observers: NodeProcess[], member: string, since: number, timeoutMs: number): Promise<number[]> {

@@ -1,27 +1,14 @@
 // Real `hearsay node` processes in ping mode (SWIM + Lifeguard) and a run-time switch between the families: kill -9
 // is detected everywhere, a SIGSTOP/SIGCONT is refuted, and switching under traffic fails nobody.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { controlRequest } from '../control/client.ts';
-import { firstEvent, NodeGroup } from './testing/node-process.ts';
+import { firstEvent } from './testing/node-process.ts';
 import type { NodeProcess } from './testing/node-process.ts';
+import { testGroups } from './testing/test-groups.ts';
 import { waitFor } from './testing/wait-for.ts';
 
-const logRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-swim-'));
-const groups: NodeGroup[] = [];
-after(async () => {
-  await Promise.all(groups.map((g) => g.killAll()));
-  fs.rmSync(logRoot, { recursive: true, force: true });
-});
-
-function group(name: string, args: readonly string[] = []): NodeGroup {
-  const g = new NodeGroup(path.join(logRoot, name), args);
-  groups.push(g);
-  return g;
-}
+const group = testGroups('swim');
 
 const fails = (nodes: NodeProcess[]): string[] =>
   nodes.flatMap((n) => n.events().filter((e) => e.event === 'fail' || e.event === 'stop').map((e) => `${e.node} ${e.event} ${e.member} ${e.reason ?? ''}`));

@@ -145,26 +145,26 @@ export class SerfRpc {
 
   private call(command: string, body?: object, bodySchema?: v.GenericSchema): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const seq = this.send(command, body);
-      if (seq === undefined) return reject(this.ended);
-      const timer = setTimeout(() => {
-        this.waiters.delete(seq);
-        reject(new SerfRpcError('timeout', `${this.address}: no answer to ${command} within ${this.timeoutMs} ms`));
-      }, this.timeoutMs);
-      this.waiters.set(seq, { kind: 'once', body: bodySchema, resolve, reject, timer });
+      this.expect(command, body, reject, (timer) => ({ kind: 'once', body: bodySchema, resolve, reject, timer }));
     });
   }
 
   private openStream(command: string, body: object, record: (body: unknown) => void): Promise<void> {
     return new Promise((resolve, reject) => {
-      const seq = this.send(command, body);
-      if (seq === undefined) return reject(this.ended);
-      const timer = setTimeout(() => {
-        this.waiters.delete(seq);
-        reject(new SerfRpcError('timeout', `${this.address}: no answer to ${command} within ${this.timeoutMs} ms`));
-      }, this.timeoutMs);
-      this.waiters.set(seq, { kind: 'stream', acked: false, resolve, reject, timer, record });
+      this.expect(command, body, reject, (timer) => ({ kind: 'stream', acked: false, resolve, reject, timer, record }));
     });
+  }
+
+  /** Sends a request and waits for its answer under the deadline (a call's reply, or a stream's first ack). */
+  private expect(command: string, body: object | undefined, reject: (err: SerfRpcError | undefined) => void,
+    waiter: (timer: NodeJS.Timeout) => Waiter): void {
+    const seq = this.send(command, body);
+    if (seq === undefined) return reject(this.ended);
+    const timer = setTimeout(() => {
+      this.waiters.delete(seq);
+      reject(new SerfRpcError('timeout', `${this.address}: no answer to ${command} within ${this.timeoutMs} ms`));
+    }, this.timeoutMs);
+    this.waiters.set(seq, waiter(timer));
   }
 
   private send(command: string, body?: object): number | undefined {
