@@ -271,13 +271,14 @@ export class MembershipNode {
     this.pump(this.core.command(monotonicNow(), { kind: 'set-drop', rate }));
   }
 
-  /** Introducer side of a join: adds `id` and returns the list to send it, or why it was refused. */
-  admit(id: MemberId): JoinSnapshot | { error: string } {
+  /** Introducer side of a join: adds `id` and returns the list to send it, or why it was refused. `peer`: the joining
+   *  connection's IP, which the core rate-limits like a gossip sender. */
+  admit(id: MemberId, peer?: string): JoinSnapshot | { error: string } {
     if (this.runState !== 'running') return { error: `introducer ${this.address} is ${this.runState}` };
     if (this.core.hasLeft()) return { error: `introducer ${this.address} has left the group` };
     const joiner = parseMemberId(id);
     if (joiner && formatAddress(joiner.host, joiner.port) === this.address) return { error: 'a node cannot join itself' };
-    this.pump(this.core.command(monotonicNow(), { kind: 'admit', member: id }));
+    this.pump(this.core.command(monotonicNow(), { kind: 'admit', member: id, ...(peer !== undefined && { peer }) }));
     return this.core.snapshot();
   }
 

@@ -86,6 +86,18 @@ test('join: admit adds the joiner, joined merges the snapshot and adopts the sus
   assert.deepEqual(intro.command(12, { kind: 'admit', member: 'not an id' }).events, []);
 });
 
+test('join: one peer admits at most newMembersPerSenderPerSecond new joiners a second; the next second it may again', () => {
+  const intro = core(1000, { config: { ...C, newMembersPerSenderPerSecond: 3 } });
+  intro.start(0);
+  const ids = [1, 2, 3, 4].map((i) => formatMemberId('127.0.0.1', 2000 + i, 1_000 + i));
+  const joins = (now: number, peer: string, list: string[]) =>
+    list.filter((id) => intro.command(now, { kind: 'admit', member: id, peer }).events.some((e) => e.event === 'join')).length;
+  assert.equal(joins(10, '127.0.0.9', ids), 3, 'the fourth new joiner from one peer within the second is refused');
+  assert.equal(intro.counters().limits.newMemberRate, 1);
+  assert.equal(joins(20, '127.0.0.8', [ids[3]!]), 1, 'another peer is not held back by the first');
+  assert.equal(joins(1020, '127.0.0.9', [formatMemberId('127.0.0.1', 2010, 1_010)]), 1, 'a second later the peer may again');
+});
+
 test('gossip carries heartbeats: only an increase resets the fail timer', () => {
   const [a, b] = group([1000, 1001]);
   const out = b!.tick(C.gossipIntervalMs);

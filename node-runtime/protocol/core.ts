@@ -82,8 +82,9 @@ export type Command =
   | { readonly kind: 'set-blocked'; readonly addresses: readonly Address[] }
   /** Local: whether outputs carry `trace`. */
   | { readonly kind: 'set-trace'; readonly enabled: boolean }
-  /** Introducer side of a TCP join: add the joiner; `snapshot()` then gives the reply. */
-  | { readonly kind: 'admit'; readonly member: MemberId }
+  /** Introducer side of a TCP join: add the joiner; `snapshot()` then gives the reply. `peer` is the joining
+   *  connection's IP: one peer admits at most newMembersPerSenderPerSecond joiners a second, as one gossip sender. */
+  | { readonly kind: 'admit'; readonly member: MemberId; readonly peer?: string }
   /** Joiner side: merge the introducer's reply. */
   | { readonly kind: 'joined'; readonly snapshot: JoinSnapshot }
   /** SWIM anti-entropy: merge a peer's full state (either side of a push-pull). */
@@ -305,7 +306,7 @@ export class MembershipCore {
         switchMode(st, now, { suspicion: cmd.enabled });
         break;
       case 'admit':
-        admit(st, now, cmd.member);
+        admit(st, now, cmd.member, cmd.peer);
         break;
       case 'joined':
         mergeSnapshot(st, now, cmd.snapshot, 'snapshot');

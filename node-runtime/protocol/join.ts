@@ -12,8 +12,14 @@ import { plausibleMode } from './plausibility.ts';
 
 const STATUSES: readonly MemberStatus[] = ['alive', 'suspect', 'failed', 'left'];
 
-export function admit(st: CoreState, now: number, id: MemberId): void {
+export function admit(st: CoreState, now: number, id: MemberId, peer: string | undefined): void {
   const parsed = parseCanonical(id);
+  // A joiner already listed costs nothing; a new one counts against its connection's IP (a forger's flood of joins
+  // would otherwise fill the list with phantoms and shut real joiners out).
+  if (parsed !== undefined && st.list.get(id) === undefined && peer !== undefined && !st.newMembers.allow(now, peer)) {
+    st.hits.newMemberRate++;
+    return;
+  }
   if (parsed === undefined) return;
   mergeEntry(st, now, { id, ...parsed, heartbeat: 0, incarnation: 0, status: 'alive' }, { reason: 'introducer' });
 }

@@ -11,5 +11,5 @@ import { serveSnapshotExchange } from './snapshot-exchange.ts';
 const JoinHelloSchema = v.object({ v: v.literal(1), type: v.literal('join'), id: MemberIdSchema });
 
 export function serveJoin(hello: Hello, socket: net.Socket, node: MembershipNode, onMalformed: () => void): void {
-  serveSnapshotExchange(hello, socket, node, JoinHelloSchema, (h) => node.admit(h.id), onMalformed);
+  serveSnapshotExchange(hello, socket, node, JoinHelloSchema, (h) => node.admit(h.id, socket.remoteAddress), onMalformed);
 }
