@@ -25,6 +25,8 @@ export interface SerfAgentOptions {
   readonly logFile: string;
   /** An RPC auth key the agent will demand (`rpc_auth` in a config file next to the log). */
   readonly authKey?: string;
+  /** Timing profile (default SERF_PROFILE; bench:peers compares against Serf's default, `lan`). */
+  readonly profile?: SerfProfile;
 }
 
 let installed: boolean | undefined;
@@ -48,7 +50,7 @@ export async function startSerfAgent(o: SerfAgentOptions, readyTimeoutMs = 20_00
   fs.mkdirSync(path.dirname(o.logFile), { recursive: true });
   const rpcAddress = `${o.host}:${o.port + RPC_PORT_OFFSET}`;
   const args = ['--pdeathsig', 'KILL', SERF_BIN, 'agent', '-node', o.name, '-bind', `${o.host}:${o.port}`, '-rpc-addr', rpcAddress,
-    '-profile', SERF_PROFILE, '-log-level', 'info'];
+    '-profile', o.profile ?? SERF_PROFILE, '-log-level', 'info'];
   if (o.join) args.push('-join', o.join);
   if (o.authKey !== undefined) {
     const config = `${o.logFile}.rpc.json`;
