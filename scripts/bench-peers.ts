@@ -230,8 +230,18 @@ class Wire {
   }
 
   bytes(): number {
-    const r = spawnSync('iptables', ['-w', '-nvxL', Wire.OUT], { encoding: 'utf8' });
-    return r.stdout.split('\n').slice(2).reduce((sum, line) => sum + (Number(line.trim().split(/\s+/)[1]) || 0), 0);
+    return Wire.counter(Wire.OUT, 1);
+  }
+
+  /** Packets the loss rule dropped since the last setLoss: shows the loss took effect. */
+  dropped(): number {
+    return Wire.counter(Wire.IN, 0);
+  }
+
+  /** Sum of one column (0 packets, 1 bytes) over a chain's rules. */
+  private static counter(chain: string, column: number): number {
+    const r = spawnSync('iptables', ['-w', '-nvxL', chain], { encoding: 'utf8' });
+    return r.stdout.split('\n').slice(2).reduce((sum, line) => sum + (Number(line.trim().split(/\s+/)[column]) || 0), 0);
   }
 
   /** Idempotent and never throws: runs in finally and on SIGINT. */
@@ -318,7 +328,7 @@ async function measure(system: System, s: Settings, root: string, wire: Wire | u
         await pause(s.fpMs);
         const fails = cluster.falseFailsSince(since);
         falsePerNodeHour.push(fails / (s.n * (s.fpMs / 3_600_000)));
-        log(`${p * 100} % loss: ${fails} false failures in ${s.fpMs / 1000} s`);
+        log(`${p * 100} % loss: ${fails} false failures in ${s.fpMs / 1000} s (${wire.dropped()} datagrams dropped)`);
       }
       wire.setLoss(0);
     }
