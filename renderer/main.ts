@@ -140,9 +140,11 @@ document.addEventListener('keydown', (e) => {
 });
 
 // Mode switch. The top bar's counts follow the view on screen: the replay's cluster view (the state at the cursor)
-// in Replay mode, so the figures never contradict the graph.
+// in Replay mode, so the figures never contradict the graph. Side by side (live or replayed), both sides' counts.
 let replayMounted = false;
 let replayView: ClusterView | undefined;
+/** A pair recording's second side (replay-pair.ts), undefined for any other recording. */
+let replaySecond = (): ClusterView | undefined => undefined;
 async function showReplay(on: boolean): Promise<void> {
   live.hidden = on;
   // The Live panel (launch, attach, stop) acts on the live cluster only: replay has none.
@@ -153,7 +155,8 @@ async function showReplay(on: boolean): Promise<void> {
   replayTab.classList.toggle('active', on);
   if (!on || replayMounted) return;
   replayMounted = true;
-  const deps: ReplayDeps = { host, createClusterView: async (root, options) => (replayView = await ClusterView.create(root, options)) };
+  const deps: ReplayDeps = { host, createClusterView: async (root, options) => (replayView = await ClusterView.create(root, options)),
+    secondSide: (side) => { replaySecond = side; } };
   try {
     const { mountReplay } = await import('./view/replay-view.ts');
     await mountReplay(replayRoot, deps);
@@ -201,7 +204,7 @@ function frame(now: number): void {
     const drawnAt = performance.timeOrigin + performance.now();
     for (let i = 0; i < store.drainedCount; i++) eventLatency.push(drawnAt - store.drainedTs[i]!);
   }
-  figures.showCounts((live.hidden ? replayView : view)?.counts() ?? NO_COUNTS);
+  figures.showCounts((live.hidden ? replayView : view)?.counts() ?? NO_COUNTS, (live.hidden ? replaySecond() : pair.view)?.counts());
   if (now - figuresAt >= FIGURES_MS) {
     figuresAt = now;
     const first = sideNodes(store.nodes, 0);

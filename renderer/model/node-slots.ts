@@ -30,7 +30,8 @@ export function compareAddresses(a: Address, b: Address): number {
 }
 
 /** Slots from the host's node list when it has one (live), else from every id the events mention (replay). */
-export function buildSlots(state: MembershipState, nodes: readonly ClusterNode[] = []): Slot[] {
+/** `only`: replay of a pair — the slots of one side's addresses (live sides come as `nodes`). */
+export function buildSlots(state: MembershipState, nodes: readonly ClusterNode[] = [], only?: ReadonlySet<Address>): Slot[] {
   const newest = new Map<Address, MemberId>();
   for (const id of state.allIds()) {
     const address = addressOf(id);
@@ -39,7 +40,7 @@ export function buildSlots(state: MembershipState, nodes: readonly ClusterNode[]
   }
   const slots: Slot[] = nodes.length > 0
     ? nodes.map((n) => ({ address: n.address, id: n.id ?? newest.get(n.address), run: n.state, managed: n.managed, serf: n.kind === 'serf' }))
-    : [...newest].map(([address, id]) => ({ address, id, run: undefined, managed: false }));
+    : [...newest].filter(([address]) => !only || only.has(address)).map(([address, id]) => ({ address, id, run: undefined, managed: false }));
   return slots.sort((a, b) => compareAddresses(a.address, b.address));
 }
 

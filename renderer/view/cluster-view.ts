@@ -21,6 +21,8 @@ export interface ClusterFrame {
   readonly state: MembershipState;
   /** The host's node list (live); omit in replay, where slots come from the events. */
   readonly nodes?: readonly ClusterNode[];
+  /** Replay of a pair: the addresses of the side this view shows (slots come from the events, these only). */
+  readonly only?: ReadonlySet<Address>;
   readonly stats?: ReadonlyMap<Address, NodeStats>;
   /** fail / suspect events applied since the last update (pulses); omit after a seek. */
   readonly detections?: readonly MembershipEvent[];
@@ -61,6 +63,7 @@ export class ClusterView {
   private lastState: MembershipState | undefined;
   private lastSize = -1;
   private lastNodes: readonly ClusterNode[] | undefined;
+  private lastOnly: ReadonlySet<Address> | undefined;
   private inspectorDrawnAt = -Infinity;
   /** Where the last update's time went (ms), for the benchmark. */
   readonly phases = { graphUpdate: 0, matrixUpdate: 0, graphRender: 0, matrixRender: 0, inspector: 0 };
@@ -158,8 +161,8 @@ export class ClusterView {
   update(frame: ClusterFrame): boolean {
     this.frame = frame;
     const { state } = frame;
-    if (state !== this.lastState || state.size !== this.lastSize || frame.nodes !== this.lastNodes) {
-      const slots = buildSlots(state, frame.nodes);
+    if (state !== this.lastState || state.size !== this.lastSize || frame.nodes !== this.lastNodes || frame.only !== this.lastOnly) {
+      const slots = buildSlots(state, frame.nodes, frame.only);
       if (!sameAddresses(slots, this.slots) || state !== this.lastState) {
         this.layoutRevision++;
         this.rebuildObserverOptions(slots);
@@ -168,6 +171,7 @@ export class ClusterView {
       this.lastState = state;
       this.lastSize = state.size;
       this.lastNodes = frame.nodes;
+      this.lastOnly = frame.only;
     }
     if (frame.jumped || state !== this.spreadState) this.spreads.clear();
     this.spreadState = state;

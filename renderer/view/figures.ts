@@ -7,6 +7,8 @@ import { BandwidthHistory } from '../model/bandwidth-history.ts';
 import type { BandwidthRow } from '../model/bandwidth-history.ts';
 import type { Detection } from '../model/detection-latency.ts';
 import { compareAddresses } from '../model/node-slots.ts';
+import { describeSides, sumCounts } from '../model/side-counts.ts';
+import type { Counts } from '../model/side-counts.ts';
 import type { Address } from '../../node-runtime/protocol/member-id.ts';
 import type { ClusterNode, NodeStats, Progress } from '../../electron/host/api.ts';
 
@@ -21,6 +23,8 @@ export class Figures {
   private readonly suspect = el('b', { testid: 'node-count-suspect' }, '0');
   private readonly failed = el('b', { testid: 'node-count-failed' }, '0');
   private readonly total = el('b', { testid: 'node-count-total' }, '0');
+  /** Side by side: the counts per side (the counters hold both summed). */
+  private readonly sides = el('span', { testid: 'node-count-sides', class: 'figure sides', hidden: '' });
   private readonly progress = el('span', { testid: 'progress', class: 'progress' });
   private readonly latency = el('ol', { testid: 'latency-list', class: 'latency' });
   private readonly bandwidth = el('div', { testid: 'bandwidth', class: 'bandwidth' });
@@ -33,6 +37,7 @@ export class Figures {
       el('span', { class: 'figure suspect' }, this.suspect, ' suspected'),
       el('span', { class: 'figure failed' }, this.failed, ' failed'),
       el('span', { class: 'figure' }, 'of ', this.total),
+      this.sides,
       this.progress,
     );
     aside.append(
@@ -41,8 +46,12 @@ export class Figures {
     );
   }
 
-  /** The top bar's counts: cheap when nothing changed, so it runs every frame and never lags the graph. */
-  showCounts(counts: { alive: number; suspect: number; failed: number; total: number }): void {
+  /** The top bar's counts: cheap when nothing changed, so it runs every frame and never lags the graph. With a
+   *  second side (a pair) the counters hold both sides summed and a line gives each side's. */
+  showCounts(first: Counts, second?: Counts): void {
+    const counts = second ? sumCounts(first, second) : first;
+    this.sides.hidden = !second;
+    if (second) setText(this.sides, `(${describeSides([first, second])})`);
     setText(this.alive, String(counts.alive));
     setText(this.suspect, String(counts.suspect));
     setText(this.failed, String(counts.failed));

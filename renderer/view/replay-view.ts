@@ -2,7 +2,7 @@
 // replay model with a progress bar, then draw it with the live view's own ClusterView (graph, matrix, inspector)
 // under a timeline. `?replay=<path>` (npm start -- --replay DIR) opens that path at start.
 // Test hook: window.__hearsay.replay = { loaded(), info(), time(), position(), seek(t), step(d), nextFailure(),
-// state(), statusOf(observer, member) } (see e2e/replay.spec.ts).
+// state(), statusOf(observer, member) } (see e2e/replay.spec.ts); for a pair recording state().pair is the second side.
 import './replay-view.css';
 import { el } from './dom.ts';
 import { describeFailure, Timeline } from './timeline.ts';
@@ -12,6 +12,7 @@ import type { Recording } from '../model/replay/recording.ts';
 import { isRecordingFile } from '../model/replay/recording-loader.ts';
 import type { RecordingSource } from '../model/replay/recording-loader.ts';
 import { ReplayController } from '../model/replay/replay-controller.ts';
+import { ReplayPair } from './replay-pair.ts';
 import type { HostApi, RecordingInfo } from '../../electron/host/api.ts';
 
 /** A body streamed as it downloads; the request starts when the loader first reads. */
@@ -80,6 +81,8 @@ export interface ReplayDeps {
   readonly host: HostApi;
   /** Builds graph + matrix + inspector inside `root` (a sized element; no live actions without `options.live`). */
   readonly createClusterView: (root: HTMLElement, options?: ClusterViewOptions) => Promise<ClusterView>;
+  /** Told once how to get a pair recording's second side (for the top bar's counts). */
+  readonly secondSide?: (view: () => ClusterView | undefined) => void;
 }
 
 /** Mounts replay into `container`; returns its cleanup. */
@@ -88,7 +91,12 @@ export async function mountReplay(container: HTMLElement, deps: ReplayDeps): Pro
   const openButton = el('button', { testid: 'replay-open' }, 'Open');
   const fileInput = el('input', { type: 'file', testid: 'replay-file', multiple: '', webkitdirectory: '', title: 'pick a recording folder' });
   const status = el('span', { class: 'hint', testid: 'replay-status' }, 'Open a recording: a folder of node logs (with actions.jsonl for kill times), or drop one here.');
-  const clusterRoot = el('div', { class: 'replay-cluster' });
+  // Two sides for a pair recording (replay-pair.ts); otherwise the first side is the whole view.
+  const firstRoot = el('div', { class: 'replay-side' });
+  const clusterRoot = el('div', { class: 'replay-cluster' }, firstRoot);
+  const pair = new ReplayPair(clusterRoot);
+  clusterRoot.append(pair.root);
+  deps.secondSide?.(() => pair.view);
   let ctl: ReplayController | undefined;
   let view: ClusterView | undefined;
   let loading: AbortController | undefined;
@@ -136,9 +144,11 @@ export async function mountReplay(container: HTMLElement, deps: ReplayDeps): Pro
       });
       if (abort.signal.aborted) return;
       if (!view) {
-        view = await deps.createClusterView(clusterRoot);
+        view = await deps.createClusterView(firstRoot);
         view.aside.append(timeline.failuresPane);
       }
+      await pair.open(recording);
+      if (abort.signal.aborted) return;
       ctl = new ReplayController(recording);
       view.select(undefined);
       timeline.setRecording(recording, (f) => { ctl?.seek(f.allTs ?? f.firstTs ?? f.fromTs); dirty = true; });
@@ -186,9 +196,10 @@ export async function mountReplay(container: HTMLElement, deps: ReplayDeps): Pro
         ctl.tick(now - lastWall);
         dirty = true;
       }
-      if ((dirty || view?.animating) && view && !container.hidden) {
+      if ((dirty || view?.animating || pair.view?.animating) && view && !container.hidden) {
         const { detections, jumped } = ctl.takeMotion();
-        view.update({ state: ctl.state, detections, jumped, now });
+        view.update({ state: ctl.state, detections, jumped, only: pair.first, now });
+        pair.update({ state: ctl.state, detections, jumped, now });
         timeline.update(ctl);
         dirty = false;
       }
@@ -215,7 +226,8 @@ export async function mountReplay(container: HTMLElement, deps: ReplayDeps): Pro
       nextFailure: () => { const f = ctl?.nextFailure(); dirty = true; return f; },
       /** What the graph shows (same shape as the live hook's nodes) — as of the last drawn frame; `drawn` once the
        *  graph and every matrix row show the cursor's state. */
-      state: () => ctl && view && { time: ctl.time, position: ctl.position, drawn: !dirty && !view.matrix.pending, nodes: view.snapshot() },
+      state: () => ctl && view && { time: ctl.time, position: ctl.position, drawn: !dirty && !view.matrix.pending && !pair.view?.matrix.pending,
+        nodes: view.snapshot(), pair: pair.view?.snapshot() },
       statusOf: (observer: string, member: string) => ctl?.state.statusOf(observer, member),
     }),
   });
@@ -231,6 +243,7 @@ export async function mountReplay(container: HTMLElement, deps: ReplayDeps): Pro
     cancelAnimationFrame(frameId);
     window.removeEventListener('keydown', onKey);
     view?.destroy();
+    pair.destroy();
     container.replaceChildren();
   };
 }
