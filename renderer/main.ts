@@ -17,26 +17,11 @@
 //   replay      replay-root (the container replay mounts into)
 //   experiments mode-experiments, experiments-root; the tab's own ids are listed in view/experiments-tab.ts
 //
-// Test hook (read-only), window.__hearsay:
-//   state()       { nodes: { address, id, majority, tally: { alive, suspect, failed, left } }[], counts, backlog,
-//                   rejected, shell, connection } — what the graph shows (majority = status most running observers
-//                   give the node's current id; 'down' when none lists it and it does not run)
-//   frameStats()  { frames, frameP50, frameP95, frameMax, eventToScreenP50, eventToScreenP95, eventToScreenMax,
-//                   eventSamples, phasesP95 } over the last frames (ms; requestAnimationFrame deltas; event ts → after the
-//                   render of the frame that applied it)
-//                   sync: { seq, snapshots, resyncs } (the view contract: last delta taken in, snapshots received,
-//                   gaps that asked for one), suspicion (the mode in force, as the nodes report it), slots
-//                   ({ address, id, state }: the host's slots as the view has them)
-//   lists()       [{ observer, members: [{ member, status }] }] for every slot whose current id runs: the membership
-//                   lists the view holds (the matrix's rows), to compare with what the nodes answer to list_mem
-//   dropConnection()  browser shell: drops the WebSocket as a network failure would (it reconnects)
-//   resetFrameStats()
-//   select(address)  selects a node as a click would
-//   packets()     { onScreen, droppedOnScreen, seen, seenDropped, unsampled } — packets the graph draws
+// Test hook: window.__hearsay, see view/test-hook.ts.
 //
 // Replay: in Replay mode `#replay-root` is shown and, once, `mountReplay(container, deps)` of ./view/replay-view.ts
-// (loaded on first use, a chunk of its own) is called with ReplayDeps: the HostApi and
-// a factory for the same ClusterView the live view uses.
+// (loaded on first use, a chunk of its own) is called with ReplayDeps: the HostApi, a factory for the same ClusterView
+// the live view uses, and the page's one frame loop and keyboard handler (view/frame-loop.ts, view/keyboard.ts).
 import 'pixi.js/unsafe-eval';
 import './style.css';
 import { connectHost } from './host/connect.ts';
@@ -44,6 +29,9 @@ import { followView } from './host/follow-view.ts';
 import type { SideMessage } from './host/follow-view.ts';
 import { LiveStore } from './model/live-store.ts';
 import { SampleWindow } from './model/sample-window.ts';
+import { FrameLoop } from './view/frame-loop.ts';
+import { Keyboard } from './view/keyboard.ts';
+import { exposeTestHook } from './view/test-hook.ts';
 import { isDownRunState } from './model/node-status.ts';
 import { ClusterView } from './view/cluster-view.ts';
 import { clusterPanel } from './view/cluster-panel.ts';
@@ -55,7 +43,7 @@ import { mountExperimentsTab } from './view/experiments-tab.ts';
 import { Figures } from './view/figures.ts';
 import { el } from './view/dom.ts';
 import type { ReplayDeps } from './view/replay-view.ts';
-import type { HostRequest } from '../electron/host/api.ts';
+import type { HostRequest, NodeAction } from '../electron/host/api.ts';
 
 /** Per frame, at most this long is spent applying queued events; the rest waits for the next frame. */
 const DRAIN_BUDGET_MS = 6;
@@ -68,7 +56,8 @@ const feedback = new Feedback();
 const request = (r: HostRequest): Promise<unknown> => host.request(r);
 let showNotice = (_message: string): void => {};
 const store = new LiveStore((message) => showNotice(message));
-const frameTimes = new SampleWindow(1200);
+const frames = new FrameLoop();
+const keyboard = new Keyboard(() => frames.mode);
 const eventLatency = new SampleWindow(20000);
 /** Per-phase times of each frame (ms), so the benchmark can say where the time goes. */
 const phaseNames = ['drain', 'graphUpdate', 'matrixUpdate', 'graphRender', 'matrixRender', 'inspector'] as const;
@@ -124,19 +113,21 @@ drawTraces = (m) => view.traces(m.traces, m.unsampled, performance.now());
 showExperiment = (m) => experiments.receive(m.state);
 
 // Keyboard, like ringpop's tick-cluster, on the selected node.
-document.addEventListener('keydown', (e) => {
-  const target = e.target as HTMLElement | null;
-  if (e.ctrlKey || e.metaKey || e.altKey || target?.closest('input, select, textarea')) return;
-  if (live.hidden) return; // replay has no live actions
-  const slot = view.slots.find((s) => s.address === view.selected);
-  if (e.key === 'j') return clusterPanelApi.addNode();
-  if (e.key === 'Escape') return view.select(undefined);
-  if (!slot) return;
-  if (e.key === 'k') view.act('kill');
-  else if (e.key === 'l') view.act('pause');
-  else if (e.key === 'K') view.act(slot.run === 'paused' ? 'resume' : 'restart');
-  else return;
-  e.preventDefault();
+const slotSelected = () => view.slots.find((s) => s.address === view.selected);
+const act = (action: NodeAction) => (): boolean => {
+  if (!slotSelected()) return false;
+  view.act(action);
+  return true;
+};
+keyboard.register('live', {
+  j: () => void clusterPanelApi.addNode(),
+  Escape: () => view.select(undefined),
+  k: act('kill'),
+  l: act('pause'),
+  K: () => {
+    const slot = slotSelected();
+    return slot !== undefined && act(slot.run === 'paused' ? 'resume' : 'restart')();
+  },
 });
 
 // Mode switch. The top bar's counts follow the view on screen: the replay's cluster view (the state at the cursor)
@@ -147,6 +138,7 @@ let replayView: ClusterView | undefined;
 let replaySecond = (): ClusterView | undefined => undefined;
 async function showReplay(on: boolean): Promise<void> {
   live.hidden = on;
+  frames.mode = on ? 'replay' : 'live';
   // The Live panel (launch, attach, stop) acts on the live cluster only: replay has none.
   panel.hidden = on;
   body.classList.toggle('replaying', on);
@@ -155,7 +147,7 @@ async function showReplay(on: boolean): Promise<void> {
   replayTab.classList.toggle('active', on);
   if (!on || replayMounted) return;
   replayMounted = true;
-  const deps: ReplayDeps = { host, createClusterView: async (root, options) => (replayView = await ClusterView.create(root, options)),
+  const deps: ReplayDeps = { host, frames, keyboard, createClusterView: async (root, options) => (replayView = await ClusterView.create(root, options)),
     secondSide: (side) => { replaySecond = side; } };
   try {
     const { mountReplay } = await import('./view/replay-view.ts');
@@ -171,6 +163,7 @@ function showExperiments(on: boolean): void {
   experimentsRoot.hidden = !on;
   experimentsTab.classList.toggle('active', on);
   if (!on) return;
+  frames.mode = 'experiments';
   live.hidden = replayRoot.hidden = panel.hidden = true;
   liveTab.classList.remove('active');
   replayTab.classList.remove('active');
@@ -184,18 +177,15 @@ replayTab.title = '';
 // `npm start -- --replay DIR` loads the page with ?replay=<path>: start in Replay mode (replay-view.ts opens it).
 if (new URLSearchParams(location.search).has('replay')) void showReplay(true);
 
-// The frame loop: apply what arrived (bounded), redraw what changed, measure.
-let lastFrame = performance.now();
+// Live's frame step: apply what arrived (bounded; also while live is not on screen), redraw what changed, measure.
 let figuresAt = 0;
-function frame(now: number): void {
-  frameTimes.push(now - lastFrame);
-  lastFrame = now;
+frames.register('live', (now, active) => {
   const drainStart = performance.now();
   store.drain(() => performance.now(), DRAIN_BUDGET_MS);
   phaseTimes.drain.push(performance.now() - drainStart);
-  const paired = !live.hidden && isPair(store.nodes);
+  const paired = active && isPair(store.nodes);
   pair.show(paired);
-  if (!live.hidden) {
+  if (active) {
     view.update({ state: store.state, nodes: sideNodes(store.nodes, 0), stats: store.stats, detections: store.detections, partition: store.partition ?? undefined, now });
     pair.update({ state: store.state, nodes: sideNodes(store.nodes, 1), stats: store.stats, detections: store.detections, partition: store.partition ?? undefined, now });
     for (const [name, ms] of Object.entries(view.phases)) phaseTimes[name as keyof typeof view.phases].push(ms);
@@ -204,7 +194,7 @@ function frame(now: number): void {
     const drawnAt = performance.timeOrigin + performance.now();
     for (let i = 0; i < store.drainedCount; i++) eventLatency.push(drawnAt - store.drainedTs[i]!);
   }
-  figures.showCounts((live.hidden ? replayView : view)?.counts() ?? NO_COUNTS, (live.hidden ? replaySecond() : pair.view)?.counts());
+  figures.showCounts((active ? view : replayView)?.counts() ?? NO_COUNTS, (active ? pair.view : replaySecond())?.counts());
   if (now - figuresAt >= FIGURES_MS) {
     figuresAt = now;
     const first = sideNodes(store.nodes, 0);
@@ -213,12 +203,10 @@ function frame(now: number): void {
     // The suspicion switch as the nodes report it (snapshot and deltas), not as last asked for.
     clusterPanelApi.showSuspicion(store.suspicion);
   }
-  requestAnimationFrame(frame);
-}
-requestAnimationFrame(frame);
+});
 
 const round = (x: number) => Math.round(x * 100) / 100;
-(window as unknown as { __hearsay: unknown }).__hearsay = Object.freeze({
+exposeTestHook({
   state: () => ({
     nodes: view.snapshot(),
     /** Side by side: what the second cluster's graph shows (undefined when the session is not a pair). */
@@ -238,10 +226,10 @@ const round = (x: number) => Math.round(x * 100) / 100;
     : [])),
   dropConnection: () => connection.dropConnection?.(),
   frameStats: () => ({
-    frames: frameTimes.count,
-    frameP50: round(frameTimes.percentile(50)),
-    frameP95: round(frameTimes.percentile(95)),
-    frameMax: round(frameTimes.max()),
+    frames: frames.frameTimes.count,
+    frameP50: round(frames.frameTimes.percentile(50)),
+    frameP95: round(frames.frameTimes.percentile(95)),
+    frameMax: round(frames.frameTimes.max()),
     eventSamples: eventLatency.count,
     eventToScreenP50: round(eventLatency.percentile(50)),
     eventToScreenP95: round(eventLatency.percentile(95)),
@@ -249,7 +237,7 @@ const round = (x: number) => Math.round(x * 100) / 100;
     phasesP95: Object.fromEntries(phaseNames.map((n) => [n, round(phaseTimes[n].percentile(95))])),
   }),
   resetFrameStats: () => {
-    frameTimes.clear();
+    frames.frameTimes.clear();
     eventLatency.clear();
     for (const w of Object.values(phaseTimes)) w.clear();
   },

@@ -1,12 +1,15 @@
 // Replay mode: open a recording (a path the host resolves, a picked folder or files, or a drop), stream it into the
 // replay model with a progress bar, then draw it with the live view's own ClusterView (graph, matrix, inspector)
-// under a timeline. `?replay=<path>` (npm start -- --replay DIR) opens that path at start.
-// Test hook: window.__hearsay.replay = { loaded(), info(), time(), position(), seek(t), step(d), nextFailure(),
-// state(), statusOf(observer, member) } (see e2e/replay.spec.ts); for a pair recording state().pair is the second side.
+// under a timeline. `?replay=<path>` (npm start -- --replay DIR) opens that path at start. Its frame step, key map
+// and test hook part (window.__hearsay.replay, see test-hook.ts) go to the page's one frame loop, keyboard handler and
+// hook; for a pair recording the hook's state().pair is the second side.
 import './replay-view.css';
 import { el } from './dom.ts';
 import { describeFailure, Timeline } from './timeline.ts';
 import type { ClusterView, ClusterViewOptions } from './cluster-view.ts';
+import type { FrameLoop, FrameStep } from './frame-loop.ts';
+import type { Keyboard, KeyMap } from './keyboard.ts';
+import { exposeTestHook } from './test-hook.ts';
 import { openRecording } from '../model/replay/recording.ts';
 import type { Recording } from '../model/replay/recording.ts';
 import { isRecordingFile } from '../model/replay/recording-loader.ts';
@@ -76,17 +79,91 @@ async function droppedFiles(items: DataTransferItemList): Promise<File[]> {
 }
 
 /** What replay needs of the app: it draws with the live view's own ClusterView (graph, matrix, inspector over a
- *  MembershipState it folds itself), so only the HostApi (open-recording) and a way to make that view. */
+ *  MembershipState it folds itself), so the HostApi (open-recording), a way to make that view, and the page's frame
+ *  loop and keyboard handler to register with. */
 export interface ReplayDeps {
   readonly host: HostApi;
+  readonly frames: FrameLoop;
+  readonly keyboard: Keyboard;
   /** Builds graph + matrix + inspector inside `root` (a sized element; no live actions without `options.live`). */
   readonly createClusterView: (root: HTMLElement, options?: ClusterViewOptions) => Promise<ClusterView>;
   /** Told once how to get a pair recording's second side (for the top bar's counts). */
   readonly secondSide?: (view: () => ClusterView | undefined) => void;
 }
 
-/** Mounts replay into `container`; returns its cleanup. */
-export async function mountReplay(container: HTMLElement, deps: ReplayDeps): Promise<() => void> {
+/** What replay's parts share: the open recording's controller, the view drawing it, and whether it needs a redraw. */
+interface Replay {
+  ctl?: ReplayController;
+  view?: ClusterView;
+  /** A pair recording's second side (replay-pair.ts). */
+  readonly pair: ReplayPair;
+  /** The cursor moved since the last draw. */
+  dirty: boolean;
+  /** performance.now() of the last frame (playback advances by wall time). */
+  lastWall: number;
+}
+
+/** Replay's keys; each acts once a recording is open. */
+function replayKeys(r: Replay, timeline: Timeline): KeyMap {
+  const key = (action: (c: ReplayController) => unknown) => (): boolean => {
+    if (!r.ctl) return false;
+    action(r.ctl);
+    r.dirty = true;
+    return true;
+  };
+  return {
+    ' ': key(() => timeline.root.querySelector<HTMLButtonElement>('[data-testid=replay-play]')?.click()),
+    ArrowRight: key((c) => c.step(1)),
+    ArrowLeft: key((c) => c.step(-1)),
+    f: key((c) => c.nextFailure()),
+  };
+}
+
+/** Replay's frame step: playback keeps time while another mode is on screen; it draws only on screen. */
+function replayStep(r: Replay, timeline: Timeline): FrameStep {
+  return (now, active) => {
+    const { ctl, view, pair } = r;
+    if (ctl) {
+      if (ctl.playing) {
+        ctl.tick(now - r.lastWall);
+        r.dirty = true;
+      }
+      if ((r.dirty || view?.animating || pair.view?.animating) && view && active) {
+        const { detections, jumped } = ctl.takeMotion();
+        view.update({ state: ctl.state, detections, jumped, only: pair.first, now });
+        pair.update({ state: ctl.state, detections, jumped, now });
+        timeline.update(ctl);
+        r.dirty = false;
+      }
+    }
+    r.lastWall = now;
+  };
+}
+
+/** window.__hearsay.replay (see test-hook.ts). */
+function replayHook(r: Replay): object {
+  return Object.freeze({
+    loaded: () => r.ctl !== undefined,
+    info: () => r.ctl && {
+      events: r.ctl.recording.index.length, files: r.ctl.recording.files, startTs: r.ctl.startTs, endTs: r.ctl.endTs,
+      skipped: Object.fromEntries([...r.ctl.recording.report.skipped].map(([reason, t]) => [reason, t.count])),
+      failures: r.ctl.recording.failures, timings: r.ctl.recording.timings, snapshotEvery: r.ctl.recording.index.every,
+    },
+    time: () => r.ctl?.time,
+    position: () => r.ctl?.position,
+    seek: (t: number) => { r.ctl?.seek(t); r.dirty = true; },
+    step: (d: 1 | -1) => { r.ctl?.step(d); r.dirty = true; },
+    nextFailure: () => { const f = r.ctl?.nextFailure(); r.dirty = true; return f; },
+    /** What the graph shows (same shape as the live hook's nodes) — as of the last drawn frame; `drawn` once the
+     *  graph and every matrix row show the cursor's state. */
+    state: () => r.ctl && r.view && { time: r.ctl.time, position: r.ctl.position, drawn: !r.dirty && !r.view.matrix.pending && !r.pair.view?.matrix.pending,
+      nodes: r.view.snapshot(), pair: r.pair.view?.snapshot() },
+    statusOf: (observer: string, member: string) => r.ctl?.state.statusOf(observer, member),
+  });
+}
+
+/** Mounts replay into `container` (once: it stays for the page's life). */
+export async function mountReplay(container: HTMLElement, deps: ReplayDeps): Promise<void> {
   const pathInput = el('input', { testid: 'replay-path', placeholder: 'recording folder or .jsonl file (on the host)', size: '48' });
   const openButton = el('button', { testid: 'replay-open' }, 'Open');
   const fileInput = el('input', { type: 'file', testid: 'replay-file', multiple: '', webkitdirectory: '', title: 'pick a recording folder' });
@@ -94,33 +171,28 @@ export async function mountReplay(container: HTMLElement, deps: ReplayDeps): Pro
   // Two sides for a pair recording (replay-pair.ts); otherwise the first side is the whole view.
   const firstRoot = el('div', { class: 'replay-side' });
   const clusterRoot = el('div', { class: 'replay-cluster' }, firstRoot);
-  const pair = new ReplayPair(clusterRoot);
-  clusterRoot.append(pair.root);
-  deps.secondSide?.(() => pair.view);
-  let ctl: ReplayController | undefined;
-  let view: ClusterView | undefined;
+  const r: Replay = { pair: new ReplayPair(clusterRoot), dirty: true, lastWall: performance.now() };
+  clusterRoot.append(r.pair.root);
+  deps.secondSide?.(() => r.pair.view);
   let loading: AbortController | undefined;
-  let lastWall = performance.now();
-  let dirty = true;
-  let frameId = 0;
 
   const timeline = new Timeline({
-    seek: (t) => { ctl?.seek(t); dirty = true; },
+    seek: (t) => { r.ctl?.seek(t); r.dirty = true; },
     togglePlay: () => {
-      if (!ctl) return;
-      if (!ctl.playing && ctl.time >= ctl.endTs) ctl.seek(ctl.startTs);
-      ctl.playing = !ctl.playing;
-      lastWall = performance.now();
-      dirty = true;
+      if (!r.ctl) return;
+      if (!r.ctl.playing && r.ctl.time >= r.ctl.endTs) r.ctl.seek(r.ctl.startTs);
+      r.ctl.playing = !r.ctl.playing;
+      r.lastWall = performance.now();
+      r.dirty = true;
     },
-    step: (d) => { ctl?.step(d); dirty = true; },
+    step: (d) => { r.ctl?.step(d); r.dirty = true; },
     nextFailure: () => {
-      const f = ctl?.nextFailure();
+      const f = r.ctl?.nextFailure();
       status.textContent = f ? describeFailure(f) : 'no later failure';
-      dirty = true;
+      r.dirty = true;
     },
-    setSpeed: (s) => { if (ctl) ctl.speed = s; },
-    setFilter: (f) => { if (ctl) ctl.filter = f; dirty = true; },
+    setSpeed: (s) => { if (r.ctl) r.ctl.speed = s; },
+    setFilter: (f) => { if (r.ctl) r.ctl.filter = f; r.dirty = true; },
   });
 
   container.classList.add('replay-mode');
@@ -134,7 +206,7 @@ export async function mountReplay(container: HTMLElement, deps: ReplayDeps): Pro
   async function open(describe: string, sources: () => Promise<RecordingSource[]>): Promise<void> {
     loading?.abort();
     const abort = (loading = new AbortController());
-    ctl = undefined;
+    r.ctl = undefined;
     status.textContent = `opening ${describe} …`;
     timeline.setProgress(0, 1, '');
     try {
@@ -143,19 +215,19 @@ export async function mountReplay(container: HTMLElement, deps: ReplayDeps): Pro
         onProgress: (p) => timeline.setProgress(p.done, p.total, `${(p.done / 2 ** 20).toFixed(1)} / ${(p.total / 2 ** 20).toFixed(1)} MiB · ${p.file}`),
       });
       if (abort.signal.aborted) return;
-      if (!view) {
-        view = await deps.createClusterView(firstRoot);
-        view.aside.append(timeline.failuresPane);
+      if (!r.view) {
+        r.view = await deps.createClusterView(firstRoot);
+        r.view.aside.append(timeline.failuresPane);
       }
-      await pair.open(recording);
+      await r.pair.open(recording);
       if (abort.signal.aborted) return;
-      ctl = new ReplayController(recording);
-      view.select(undefined);
-      timeline.setRecording(recording, (f) => { ctl?.seek(f.allTs ?? f.firstTs ?? f.fromTs); dirty = true; });
+      r.ctl = new ReplayController(recording);
+      r.view.select(undefined);
+      timeline.setRecording(recording, (f) => { r.ctl?.seek(f.allTs ?? f.firstTs ?? f.fromTs); r.dirty = true; });
       const ms = recording.timings.load + recording.timings.index;
       timeline.setProgress(1, 1, `loaded in ${(ms / 1000).toFixed(2)} s`);
       status.textContent = `${describe}: ${recording.index.length.toLocaleString('en')} events, ${recording.failures.length} failures`;
-      dirty = true;
+      r.dirty = true;
     } catch (e) {
       if (abort.signal.aborted) return;
       status.textContent = `could not open ${describe}: ${e instanceof Error ? e.message : String(e)}`;
@@ -178,72 +250,13 @@ export async function mountReplay(container: HTMLElement, deps: ReplayDeps): Pro
     const items = e.dataTransfer?.items;
     if (items) void open('dropped files', async () => fileSources(await droppedFiles(items)));
   });
-  const onKey = (e: KeyboardEvent): void => {
-    if (container.hidden || !ctl || e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
-    if (e.key === ' ') timeline.root.querySelector<HTMLButtonElement>('[data-testid=replay-play]')?.click();
-    else if (e.key === 'ArrowRight') ctl.step(1);
-    else if (e.key === 'ArrowLeft') ctl.step(-1);
-    else if (e.key === 'f') ctl.nextFailure();
-    else return;
-    e.preventDefault();
-    dirty = true;
-  };
-  window.addEventListener('keydown', onKey);
-
-  const frame = (now: number): void => {
-    if (ctl) {
-      if (ctl.playing) {
-        ctl.tick(now - lastWall);
-        dirty = true;
-      }
-      if ((dirty || view?.animating || pair.view?.animating) && view && !container.hidden) {
-        const { detections, jumped } = ctl.takeMotion();
-        view.update({ state: ctl.state, detections, jumped, only: pair.first, now });
-        pair.update({ state: ctl.state, detections, jumped, now });
-        timeline.update(ctl);
-        dirty = false;
-      }
-    }
-    lastWall = now;
-    frameId = requestAnimationFrame(frame);
-  };
-  frameId = requestAnimationFrame(frame);
-
-  const w = window as unknown as { __hearsay?: object };
-  w.__hearsay = Object.freeze({
-    ...w.__hearsay,
-    replay: Object.freeze({
-      loaded: () => ctl !== undefined,
-      info: () => ctl && {
-        events: ctl.recording.index.length, files: ctl.recording.files, startTs: ctl.startTs, endTs: ctl.endTs,
-        skipped: Object.fromEntries([...ctl.recording.report.skipped].map(([r, t]) => [r, t.count])),
-        failures: ctl.recording.failures, timings: ctl.recording.timings, snapshotEvery: ctl.recording.index.every,
-      },
-      time: () => ctl?.time,
-      position: () => ctl?.position,
-      seek: (t: number) => { ctl?.seek(t); dirty = true; },
-      step: (d: 1 | -1) => { ctl?.step(d); dirty = true; },
-      nextFailure: () => { const f = ctl?.nextFailure(); dirty = true; return f; },
-      /** What the graph shows (same shape as the live hook's nodes) — as of the last drawn frame; `drawn` once the
-       *  graph and every matrix row show the cursor's state. */
-      state: () => ctl && view && { time: ctl.time, position: ctl.position, drawn: !dirty && !view.matrix.pending && !pair.view?.matrix.pending,
-        nodes: view.snapshot(), pair: pair.view?.snapshot() },
-      statusOf: (observer: string, member: string) => ctl?.state.statusOf(observer, member),
-    }),
-  });
+  deps.keyboard.register('replay', replayKeys(r, timeline));
+  deps.frames.register('replay', replayStep(r, timeline));
+  exposeTestHook({ replay: replayHook(r) });
 
   const initial = new URLSearchParams(location.search).get('replay');
   if (initial) {
     pathInput.value = initial;
     void openPath(initial);
   }
-
-  return () => {
-    loading?.abort();
-    cancelAnimationFrame(frameId);
-    window.removeEventListener('keydown', onKey);
-    view?.destroy();
-    pair.destroy();
-    container.replaceChildren();
-  };
 }
