@@ -37,6 +37,15 @@ test('a killed node is marked failed by every other node within 6 s', async ({ p
   expect(state.rejected).toEqual({ frames: 0 });
 });
 
+test('the keyboard acts in live: k kills the selected node, j adds one', async ({ page }) => {
+  const launched = await launchFromGui(page, { nodes: NODES, suspicion: true });
+  await clickNode(page, launched.nodes[2]!.address);
+  await page.keyboard.press('k');
+  await expect.poll(async () => (await hookState(page)).running, { message: 'k killed the selected node' }).toBe(NODES - 1);
+  await page.keyboard.press('j');
+  await expect.poll(async () => (await hookState(page)).running, { message: 'j added a node' }).toBe(NODES);
+});
+
 test('a paused node is suspected, and alive again after resume (suspicion on)', async ({ page }) => {
   // A long T_suspect leaves time to resume before the suspicion turns into a failure.
   const launched = await launchFromGui(page, { nodes: NODES, suspicion: true, suspectMs: 6000 });

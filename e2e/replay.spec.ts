@@ -131,6 +131,31 @@ test('next failure, stepping, filters and play', async ({ page }) => {
   await screenshot(page, 'replay-3-filtered-playing');
 });
 
+test('keys go to the mode on screen: replay steps with the arrows, live ignores them', async ({ page }) => {
+  const info = await openSample(page);
+  await call(page, 'seek', info.startTs);
+  await page.getByTestId('replay-open').blur();
+  const at = await call<number>(page, 'position');
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => call<number>(page, 'position')).toBeGreaterThan(at);
+  const next = await call<number>(page, 'position');
+  await page.keyboard.press('ArrowLeft');
+  await expect.poll(() => call<number>(page, 'position')).toBeLessThan(next);
+  const back = await call<number>(page, 'position');
+  // Typed into a field, a key is the field's.
+  await page.getByTestId('replay-path').press('ArrowRight');
+  await page.getByTestId('mode-live').click();
+  await page.getByTestId('mode-live').blur();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('f');
+  await page.getByTestId('mode-replay').click();
+  await page.getByTestId('mode-replay').blur();
+  expect(await call<number>(page, 'position'), 'no replay key acted outside replay or in a field').toBe(back);
+  await page.keyboard.press('f');
+  const first = info.failures.map((f) => f.firstTs ?? f.fromTs).sort((a, b) => a - b)[0]!;
+  await expect.poll(() => call<number>(page, 'time')).toBe(first);
+});
+
 test('?replay=<path> (npm start -- --replay DIR) opens the recording at start, in Replay mode', async ({ page }) => {
   await page.goto(`/?replay=${encodeURIComponent(SAMPLE)}`);
   await expect(page.getByTestId('replay-root')).toBeVisible();
