@@ -244,12 +244,6 @@ export class ClusterView {
     }));
   }
 
-  destroy(): void {
-    this.graph.destroy();
-    this.matrix.destroy();
-    this.root.replaceChildren();
-  }
-
   private refresh(): void {
     if (this.frame) this.update({ ...this.frame, detections: [], jumped: false });
   }

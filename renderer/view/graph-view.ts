@@ -198,10 +198,6 @@ export class GraphView {
     return this.shown[slot];
   }
 
-  destroy(): void {
-    this.app.destroy(true, { children: true, texture: true });
-  }
-
   private rebuild(slots: readonly Slot[], w: number, h: number, revision: number): void {
     this.width = w;
     this.height = h;

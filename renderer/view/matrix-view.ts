@@ -163,10 +163,6 @@ export class MatrixView {
     return { row, col };
   }
 
-  destroy(): void {
-    this.app.destroy(true, { children: true, texture: true });
-  }
-
   /** Texel row of member slot m: how each observer slot sees it. */
   private fillRow(state: MembershipState, m: number, member: number): void {
     const n = this.size;

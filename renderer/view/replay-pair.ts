@@ -43,8 +43,4 @@ export class ReplayPair {
   update(frame: ClusterFrame): void {
     if (this.sides) this.second?.update({ ...frame, only: this.sides[1] });
   }
-
-  destroy(): void {
-    this.second?.destroy();
-  }
 }
