@@ -376,12 +376,13 @@ async function main(): Promise<void> {
   };
   const wire = Wire.available() ? new Wire() : undefined;
   if (!wire) process.stderr.write('bench-peers: not root (or no iptables): loss is hearsay\'s --drop for hearsay only, no wire bytes, no Serf loss cells\n');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-peers-'));
   const onInt = (): void => {
     wire?.remove();
+    fs.rmSync(root, { recursive: true, force: true });
     process.exit(130); // children: hearsay nodes exit with stdin, Serf agents by pdeathsig
   };
   process.once('SIGINT', onInt);
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-peers-'));
   const rows: Row[] = [];
   const started = new Date();
   try {
