@@ -37,6 +37,18 @@ function group(n: number, suspicion = true): MembershipCore[] {
 const kindOf = (s: Send): MessageKind => (decodeGossip(s.bytes) as { ok: true; msg: { kind: MessageKind } }).msg.kind;
 
 /** Runs `c` alone from `from` to `until` (everything it sends is lost); returns every datagram it sent. */
+/** Ticks `c` from 0 until it sends its first ping: the ping, when it went, and the wake-up after. */
+function firstPing(c: MembershipCore): { ping: Send; at: number; next: number } {
+  let t = 0;
+  for (let i = 0; i < 100; i++) {
+    const out = c.tick(t);
+    const ping = out.send.find((s) => kindOf(s) === 'ping');
+    if (ping) return { ping, at: t, next: out.nextWakeAt };
+    t = out.nextWakeAt;
+  }
+  assert.fail('a ping within 100 wake-ups');
+}
+
 function runAlone(c: MembershipCore, from: number, until: number): { at: number; send: Send }[] {
   const sent: { at: number; send: Send }[] = [];
   for (let t = from, i = 0; t <= until; i++) {
@@ -108,15 +120,7 @@ test('ping → ack: one probe a period to each member in turn, no suspicion', ()
 test('no ack: ping-req to the others after the probe timeout; a helper relays the ack', () => {
   const cores = group(4);
   const a = cores[0]!;
-  let t = 0;
-  let ping: Send | undefined;
-  for (let i = 0; !ping; i++) {
-    assert.ok(i < 100, 'a ping within 100 wake-ups');
-    const out = a.tick(t);
-    ping = out.send.find((s) => kindOf(s) === 'ping');
-    if (!ping) t = out.nextWakeAt;
-  }
-  const pingAt = t;
+  const { ping, at: pingAt } = firstPing(a);
   // The direct ping is lost; at the probe timeout ping-reqs go to the others (not the target).
   const step = a.tick(pingAt + C.probeTimeoutMs).send.filter((s) => kindOf(s) === 'ping-req');
   assert.equal(step.length, 2);
@@ -139,14 +143,8 @@ test('a silent target is suspected at the period\'s end (failed without suspicio
   for (const suspicion of [true, false]) {
     const cores = group(4, suspicion);
     const a = cores[0]!;
-    let t = 0;
-    let ping: Send | undefined;
-    for (let i = 0; !ping; i++) {
-      assert.ok(i < 100, 'a ping within 100 wake-ups');
-      const out = a.tick(t);
-      ping = out.send.find((s) => kindOf(s) === 'ping');
-      t = out.nextWakeAt;
-    }
+    const { ping, next } = firstPing(a);
+    let t = next;
     const events = [];
     let reqs: Send[] = [];
     for (let i = 0; reqs.length === 0; i++) {
