@@ -44,6 +44,12 @@ async function drawn(page: Page): Promise<NodeView[]> {
 }
 
 test('open the small sample, scrub to a kill, see the failure in the graph and the matrix', async ({ page }) => {
+  // The CSP allows no inline style attributes: positions must be set through CSSOM, and nothing may be refused.
+  await page.addInitScript(() => {
+    const w = window as unknown as { cspViolations: string[] };
+    w.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
   const info = await openSample(page);
   expect(info.files).toHaveLength(10);
   expect(info.events).toBeGreaterThan(150);
@@ -57,6 +63,8 @@ test('open the small sample, scrub to a kill, see the failure in the graph and t
     expect(k.allTs! - k.fromTs, 'all within 6 s').toBeLessThan(6000);
   }
   await expect(page.getByTestId('replay-marker').first()).toBeVisible();
+  expect(await page.getByTestId('replay-marker').first().evaluate((e) => e.style.left)).toMatch(/%$/);
+  expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
   await screenshot(page, 'replay-1-opened');
 
   // Before the first kill: its victim is alive everywhere.

@@ -126,6 +126,8 @@ function createWindow(): BrowserWindow {
       nodeIntegration: false,
       webSecurity: true,
       spellcheck: false,
+      // Middle-click would open links in a new window outside will-navigate's check (Electron security checklist).
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   // The window shows the app and nothing else: no navigation away, no pop-ups.

@@ -7,6 +7,8 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   for (const [k, v] of Object.entries(attrs)) {
     if (k === 'testid') e.dataset.testid = v;
     else if (k === 'class') e.className = v;
+    // Through CSSOM, not the style attribute: the CSP allows no inline style attributes (no 'unsafe-inline').
+    else if (k === 'style') e.style.cssText = v;
     else e.setAttribute(k, v);
   }
   e.append(...children);
