@@ -36,12 +36,12 @@ export async function nodeView(page: Page, address: string): Promise<NodeView | 
 /** Fills the launch panel and waits until every node is listed alive by every other node (a tally counts the other
  *  running observers, not the node itself). */
 export async function launchFromGui(
-  page: Page, opts: { nodes: number; suspicion: boolean; suspectMs?: number; preset?: string },
+  page: Page, opts: { nodes: number; suspicion: boolean; protocol?: 'gossip' | 'ping'; suspectMs?: number; preset?: string },
 ): Promise<HookState> {
   await page.getByTestId('launch-nodes').fill(String(opts.nodes));
   await page.getByTestId('launch-mode').selectOption('process');
   await page.getByTestId('launch-preset').selectOption(opts.preset ?? 'default');
-  await page.getByTestId('launch-suspicion').setChecked(opts.suspicion);
+  await page.getByTestId('launch-protocol').selectOption(`${opts.protocol ?? 'gossip'}+${opts.suspicion ? 'suspect' : 'nosuspect'}`);
   await page.getByTestId('launch-suspect-ms').fill(opts.suspectMs === undefined ? '' : String(opts.suspectMs));
   await page.getByTestId('launch-button').click();
   await expect.poll(async () => {

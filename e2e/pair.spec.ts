@@ -19,8 +19,8 @@ test('two hearsay clusters side by side: one kill on both, both detections', asy
   await expect(page.getByTestId('connection-status')).toHaveText('open');
   await page.getByTestId('pair-panel').locator('summary').click();
   await page.getByTestId('pair-nodes').fill(String(NODES));
-  await page.getByTestId('pair-left').selectOption('hearsay-gossip');
-  await page.getByTestId('pair-right').selectOption('hearsay-suspicion');
+  await page.getByTestId('pair-left').selectOption('gossip+nosuspect');
+  await page.getByTestId('pair-right').selectOption('gossip+suspect');
   const before = new Set(sessions());
   await page.getByTestId('pair-launch').click();
   const allAlive = (nodes: NodeView[] | undefined) => (nodes ?? []).filter((n) => n.majority === 'alive' && n.tally.alive === NODES - 1).length;

@@ -4,7 +4,7 @@
 // Stable data-testid attributes (the e2e specs are written against these):
 //   top bar     shell-name, connection-status, mode-live, mode-replay, node-count-alive, node-count-suspect,
 //               node-count-failed, node-count-total, progress
-//   panel       cluster-panel, launch-nodes, launch-mode, launch-preset, launch-suspicion, launch-drop,
+//   panel       cluster-panel, launch-nodes, launch-mode, launch-protocol, launch-preset, launch-drop,
 //               launch-gossip-ms, launch-fanout, launch-fail-ms, launch-suspect-ms, launch-cleanup-ms, launch-effective,
 //               launch-button, attach-address, attach-button, add-node, drop-rate, drop-apply, suspicion-toggle,
 //               suspicion-state, stop-cluster

@@ -7,7 +7,7 @@ import type { LaunchFields } from '../../renderer/model/launch-form.ts';
 import { parseHostRequest } from '../../electron/host/host-request-schema.ts';
 import { perTiming } from '../../node-runtime/protocol/presets.ts';
 
-const base: LaunchFields = { nodes: '8', mode: 'process', preset: 'default', suspicion: false, drop: '0', timings: perTiming(() => '') };
+const base: LaunchFields = { nodes: '8', mode: 'process', preset: 'default', protocol: 'gossip+nosuspect', drop: '0', timings: perTiming(() => '') };
 const timings = (t: Partial<LaunchFields['timings']>): LaunchFields['timings'] => ({ ...base.timings, ...t });
 
 test('the panel\'s limits are the host\'s: what the form accepts the schema accepts, and the reverse', () => {
@@ -27,4 +27,14 @@ test('the panel\'s limits are the host\'s: what the form accepts the schema acce
     };
     assert.equal(parseHostRequest({ type: 'launch', options }) !== undefined, form.ok, JSON.stringify(c));
   }
+});
+
+test('a launch names its protocol family (default gossip), per side in a pair; nothing else passes', () => {
+  const options = { nodes: 4, mode: 'process', suspicion: true, dropRate: 0 } as const;
+  const launched = (o: object) => parseHostRequest({ type: 'launch', options: { ...options, ...o } });
+  assert.equal(launched({})?.type, 'launch', 'without protocol: gossip, as before');
+  for (const protocol of ['gossip', 'ping']) assert.deepEqual(launched({ protocol }), { type: 'launch', options: { ...options, protocol } });
+  for (const protocol of ['swim', 'PING', 1, null]) assert.equal(launched({ protocol }), undefined, String(protocol));
+  const pair = parseHostRequest({ type: 'launch-pair', options: [{ ...options, protocol: 'gossip', suspicion: false }, { ...options, protocol: 'ping' }] });
+  assert.deepEqual(pair?.type === 'launch-pair' && pair.options.map((o) => `${o.protocol}/${o.suspicion}`), ['gossip/false', 'ping/true']);
 });

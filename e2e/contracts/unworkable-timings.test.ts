@@ -9,7 +9,7 @@ import { perTiming } from '../../node-runtime/protocol/presets.ts';
 import { UserError } from '../../node-runtime/user-error.ts';
 
 test('a fail timeout of 1 ms, or one shorter than two gossip rounds, is refused before anything starts', () => {
-  const base = { nodes: '8', mode: 'process' as const, preset: 'default' as const, suspicion: false, drop: '0', timings: perTiming(() => '') };
+  const base = { nodes: '8', mode: 'process' as const, preset: 'default' as const, protocol: 'gossip+nosuspect', drop: '0', timings: perTiming(() => '') };
   const form = parseLaunchForm({ ...base, timings: { ...base.timings, failTimeoutMs: '1' } });
   assert.deepEqual(form, { ok: false, error: 'fail timeout must be a whole number of ms from 20 to 600000 (got 1)', field: 'failTimeoutMs' });
   const options = { nodes: 8, mode: 'process' as const, suspicion: false, dropRate: 0 };

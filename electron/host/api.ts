@@ -3,11 +3,12 @@
 // `import type`, so it must stay free of runtime code and of node: imports.
 import type { EventKind, MembershipEvent, MemberStatus } from '../../node-runtime/protocol/events.ts';
 import type { Address, MemberId } from '../../node-runtime/protocol/member-id.ts';
+import type { ProtocolFamily } from '../../node-runtime/protocol/mode.ts';
 import type { PresetName, Timings } from '../../node-runtime/protocol/presets.ts';
 import type { Trace } from '../../node-runtime/protocol/trace.ts';
 import type { ExperimentMessage, ExperimentRequest, ExperimentResponses } from './experiment-api.ts';
 
-export type { EventKind, MembershipEvent, MemberStatus, Address, MemberId, PresetName, Timings, Trace };
+export type { EventKind, MembershipEvent, MemberStatus, Address, MemberId, PresetName, ProtocolFamily, Timings, Trace };
 
 export interface LaunchOptions {
   readonly nodes: number;
@@ -15,6 +16,9 @@ export interface LaunchOptions {
    *  `serf`: one `serf agent` per node (gossip on the node's port, RPC on the next; suspicion, drop and timings do
    *  not apply). */
   readonly mode: 'process' | 'embedded' | 'serf';
+  /** The family the nodes start in: heartbeat gossip or SWIM probes + Lifeguard (`ping`); default gossip. With
+   *  `suspicion`, the four configurations of the course (`switch gossip|ping suspect|nosuspect`). Serf ignores it. */
+  readonly protocol?: ProtocolFamily;
   readonly suspicion: boolean;
   readonly dropRate: number;
   /** Named timings (node-runtime/protocol/presets.ts); default `default`, scaled to the group's size. */

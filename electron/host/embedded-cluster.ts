@@ -92,7 +92,7 @@ export class EmbeddedCluster extends LocalCluster<Slot> {
   protected async startSlot(slot: Slot, join: Address | undefined): Promise<void> {
     const opts: MembershipNodeOptions = {
       host: HOST, port: slot.port, join, logDir: this.ctx.logDir(slot.address), suspicion: this.options.suspicion,
-      dropRate: this.options.dropRate, config: this.config, joinTimeoutMs: JOIN_TIMEOUT_MS,
+      family: this.options.protocol, dropRate: this.options.dropRate, config: this.config, joinTimeoutMs: JOIN_TIMEOUT_MS,
       // Each node its own ring, as separate processes would have: `keyring install` on one changes only that one.
       keyring: this.options.key === undefined ? undefined : keyringOf(this.options.key),
     };

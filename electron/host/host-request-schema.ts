@@ -3,6 +3,7 @@
 import * as v from 'valibot';
 import { checkConfig, MAX_LOCAL_GROUP, SETTINGS } from '../../node-runtime/protocol/config.ts';
 import { parseAddress } from '../../node-runtime/protocol/member-id.ts';
+import { PROTOCOL_FAMILIES } from '../../node-runtime/protocol/mode.ts';
 import { launchConfig, perTiming, PRESET_NAMES } from '../../node-runtime/protocol/presets.ts';
 import { isKey } from '../../node-runtime/transport/keyring.ts';
 import type { HostRequest } from './api.ts';
@@ -22,6 +23,7 @@ const LaunchOptionsSchema = v.pipe(
   v.strictObject({
     nodes: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_LOCAL_GROUP.embedded)),
     mode: v.picklist(['process', 'embedded', 'serf']),
+    protocol: v.optional(v.picklist(PROTOCOL_FAMILIES)),
     suspicion: v.boolean(),
     dropRate: RateSchema,
     preset: v.optional(v.picklist(PRESET_NAMES)),

@@ -27,7 +27,7 @@ interface Slot extends LocalSlot {
 
 /** The `hearsay node` flags a launch's options stand for. */
 function nodeFlags(options: LaunchOptions): string[] {
-  const flags = ['--suspicion', options.suspicion ? 'on' : 'off', '--drop', String(options.dropRate)];
+  const flags = ['--protocol', options.protocol ?? 'gossip', '--suspicion', options.suspicion ? 'on' : 'off', '--drop', String(options.dropRate)];
   // Resolved here, not by the node's --preset: the default preset scales to the group's size, which a node cannot
   // know. The rest of its settings derive from these (config.ts).
   const c = launchConfig(options.preset ?? 'default', options.timings ?? {}, options.nodes);

@@ -162,6 +162,7 @@ export class DemoHostApi implements HostApi {
       basePort: options.basePort ?? DEFAULT_BASE_PORT,
       config: launchConfig(options.preset ?? 'default', options.timings ?? {}, options.nodes),
       suspicion: options.suspicion,
+      family: options.protocol,
       dropRate: options.dropRate,
       // Start-up spread over up to 3 s, as a host launching processes would.
       joinSpacingMs: Math.min(3000, options.nodes * 15) / options.nodes,

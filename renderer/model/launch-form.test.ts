@@ -1,17 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { effectiveConfig, parseAttachAddress, parseDropPercent, parseLaunchForm } from './launch-form.ts';
+import { CONFIGURATIONS, effectiveConfig, parseAttachAddress, parseDropPercent, parseLaunchForm } from './launch-form.ts';
 import type { LaunchFields } from './launch-form.ts';
 import { DEFAULT_CONFIG } from '../../node-runtime/protocol/config.ts';
 import { perTiming } from '../../node-runtime/protocol/presets.ts';
 
-const base: LaunchFields = { nodes: '8', mode: 'process', preset: 'default', suspicion: false, drop: '0', timings: perTiming(() => '') };
+const base: LaunchFields = { nodes: '8', mode: 'process', preset: 'default', protocol: 'gossip+nosuspect', drop: '0', timings: perTiming(() => '') };
 const timings = (t: Partial<LaunchFields['timings']>): LaunchFields['timings'] => ({ ...base.timings, ...t });
 
 test('accepts the defaults and converts percent to a rate', () => {
-  assert.deepEqual(parseLaunchForm(base), { ok: true, value: { nodes: 8, mode: 'process', suspicion: false, dropRate: 0 } });
-  const r = parseLaunchForm({ ...base, mode: 'embedded', preset: 'watch', suspicion: true, drop: '12.5', timings: timings({ gossipIntervalMs: '200', failTimeoutMs: '2000' }) });
-  assert.deepEqual(r, { ok: true, value: { nodes: 8, mode: 'embedded', suspicion: true, dropRate: 0.125, preset: 'watch', timings: { gossipIntervalMs: 200, failTimeoutMs: 2000 } } });
+  assert.deepEqual(parseLaunchForm(base), { ok: true, value: { nodes: 8, mode: 'process', protocol: 'gossip', suspicion: false, dropRate: 0 } });
+  const r = parseLaunchForm({ ...base, mode: 'embedded', preset: 'watch', protocol: 'ping+suspect', drop: '12.5', timings: timings({ gossipIntervalMs: '200', failTimeoutMs: '2000' }) });
+  assert.deepEqual(r, { ok: true, value: { nodes: 8, mode: 'embedded', protocol: 'ping', suspicion: true, dropRate: 0.125, preset: 'watch', timings: { gossipIntervalMs: 200, failTimeoutMs: 2000 } } });
 });
 
 test('one clear message per mistake, in the protocol\'s words, naming its field', () => {
@@ -21,6 +21,7 @@ test('one clear message per mistake, in the protocol\'s words, naming its field'
   assert.equal(err({ nodes: '2001', mode: 'embedded' }), 'nodes: nodes must be a whole number from 1 to 2000 in embedded mode');
   assert.match(err({ nodes: '3.5' }), /whole number/);
   assert.match(err({ mode: 'threads' }), /^mode: /);
+  assert.match(err({ protocol: 'swim' }), /^protocol: /);
   assert.match(err({ drop: '101' }), /^drop: .*percentage/);
   assert.match(err({ drop: '' }), /percentage/);
   assert.equal(err({ timings: timings({ gossipIntervalMs: '-1' }) }), 'gossipIntervalMs: gossip interval must be a whole number of ms from 10 to 60000');
@@ -31,6 +32,15 @@ test('one clear message per mistake, in the protocol\'s words, naming its field'
   assert.equal(err({ preset: 'watch', timings: timings({ failTimeoutMs: '1500' }) }),
     'failTimeoutMs: fail timeout (1500 ms) must be at least 2 × the gossip interval (1000 ms)');
   assert.deepEqual(parseDropPercent('5'), { ok: true, value: 0.05 });
+});
+
+test('the four configurations, in the course\'s words, each launches as itself', () => {
+  assert.deepEqual(CONFIGURATIONS.map((c) => c.label), ['gossip', 'gossip + suspicion', 'ping', 'ping + suspicion']);
+  const launched = CONFIGURATIONS.map((c) => {
+    const r = parseLaunchForm({ ...base, protocol: c.value });
+    return r.ok ? `${r.value.protocol}/${r.value.suspicion}` : r.error;
+  });
+  assert.deepEqual(launched, ['gossip/false', 'gossip/true', 'ping/false', 'ping/true']);
 });
 
 test('the effective timings: the preset\'s, the group size\'s, then the fields', () => {

@@ -5,11 +5,22 @@ import { checkConfig, MAX_LOCAL_GROUP, rangeMessage, resolveConfig } from '../..
 import type { ProtocolConfig } from '../../node-runtime/protocol/config.ts';
 import { parseAddress } from '../../node-runtime/protocol/member-id.ts';
 import type { Address } from '../../node-runtime/protocol/member-id.ts';
+import { modeName, parseModeName } from '../../node-runtime/protocol/mode.ts';
+import type { ProtocolMode } from '../../node-runtime/protocol/mode.ts';
 import { isPresetName, launchConfig, TIMING_KEYS } from '../../node-runtime/protocol/presets.ts';
 import type { PresetName, TimingKey, Timings } from '../../node-runtime/protocol/presets.ts';
 import type { LaunchOptions } from '../../electron/host/api.ts';
 
-export type Field = 'nodes' | 'mode' | 'preset' | 'drop' | 'address' | TimingKey;
+export type Field = 'nodes' | 'mode' | 'protocol' | 'preset' | 'drop' | 'address' | TimingKey;
+
+/** The four configurations, in the course's words: `switch gossip|ping suspect|nosuspect`. `value` is the
+ *  protocol's own spelling (mode.ts modeName), `label` what the panels show. */
+export const CONFIGURATIONS: readonly { readonly value: string; readonly label: string; readonly title: string }[] = ([
+  { family: 'gossip', suspicion: false, label: 'gossip', title: 'heartbeat gossip: a member silent for the fail timeout is failed' },
+  { family: 'gossip', suspicion: true, label: 'gossip + suspicion', title: 'heartbeat gossip; silence makes a member suspect first, and it can refute' },
+  { family: 'ping', suspicion: false, label: 'ping', title: 'SWIM probes with Lifeguard: an unanswered probe (direct and indirect) fails a member' },
+  { family: 'ping', suspicion: true, label: 'ping + suspicion', title: 'SWIM probes with Lifeguard: an unanswered probe makes a member suspect, and it can refute' },
+] satisfies (ProtocolMode & { label: string; title: string })[]).map(({ label, title, ...mode }) => ({ value: modeName(mode), label, title }));
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string; field: Field };
 
@@ -17,7 +28,8 @@ export interface LaunchFields {
   nodes: string;
   mode: string;
   preset: string;
-  suspicion: boolean;
+  /** One of CONFIGURATIONS' values (`ping+suspect`). */
+  protocol: string;
   /** Percent, 0–100. */
   drop: string;
   /** Empty: the preset's value. */
@@ -62,6 +74,8 @@ function parseTimings(fields: Record<TimingKey, string>): Parsed<Timings> {
 export function parseLaunchForm(f: LaunchFields): Parsed<LaunchOptions> {
   if (!isMode(f.mode)) return { ok: false, error: 'mode must be process or embedded', field: 'mode' };
   if (!isPresetName(f.preset)) return { ok: false, error: `unknown preset ${f.preset}`, field: 'preset' };
+  const protocol = parseModeName(f.protocol);
+  if (!protocol) return { ok: false, error: 'protocol must be gossip or ping, with or without suspicion', field: 'protocol' };
   const nodes = parseNodes(f.nodes, f.mode);
   if (!nodes.ok) return nodes;
   const drop = parseDropPercent(f.drop);
@@ -77,7 +91,7 @@ export function parseLaunchForm(f: LaunchFields): Parsed<LaunchOptions> {
   return {
     ok: true,
     value: {
-      nodes: nodes.value, mode: f.mode, suspicion: f.suspicion, dropRate: drop.value,
+      nodes: nodes.value, mode: f.mode, protocol: protocol.family, suspicion: protocol.suspicion, dropRate: drop.value,
       ...(f.preset === 'default' ? {} : { preset: f.preset }), ...(given ? { timings: timings.value } : {}),
     },
   };

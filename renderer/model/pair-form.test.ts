@@ -1,14 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePairIndex, parsePairLaunch } from './pair-form.ts';
+import { PAIR_KINDS, parsePairIndex, parsePairLaunch } from './pair-form.ts';
 
 test('a pair: one size for both sides, each side its kind', () => {
-  assert.deepEqual(parsePairLaunch('5', ['hearsay-gossip', 'serf']), { ok: true, value: [
-    { nodes: 5, mode: 'process', suspicion: false, dropRate: 0 },
+  assert.deepEqual(parsePairLaunch('5', ['gossip+nosuspect', 'serf']), { ok: true, value: [
+    { nodes: 5, mode: 'process', protocol: 'gossip', suspicion: false, dropRate: 0 },
     { nodes: 5, mode: 'serf', suspicion: true, dropRate: 0 },
   ] });
-  assert.equal(parsePairLaunch('1', ['hearsay-gossip', 'hearsay-suspicion']).ok, false);
-  assert.equal(parsePairLaunch('33', ['serf', 'hearsay-suspicion']).ok, false, 'Serf caps the size of both');
+  assert.equal(parsePairLaunch('1', ['gossip+nosuspect', 'gossip+suspect']).ok, false);
+  assert.equal(parsePairLaunch('33', ['serf', 'gossip+suspect']).ok, false, 'Serf caps the size of both');
+  assert.equal(parsePairLaunch('5', ['serf', 'swim']).ok, false);
+});
+
+test('gossip vs ping + suspicion: each side its own family', () => {
+  const r = parsePairLaunch('5', ['gossip+nosuspect', 'ping+suspect']);
+  assert.ok(r.ok);
+  assert.deepEqual(r.value.map((o) => [o.protocol, o.suspicion]), [['gossip', false], ['ping', true]]);
+  assert.deepEqual(PAIR_KINDS.map((k) => k.value), ['gossip+nosuspect', 'gossip+suspect', 'ping+nosuspect', 'ping+suspect', 'serf']);
 });
 
 test('the k-th node of each, counted from 1', () => {

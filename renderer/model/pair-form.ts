@@ -1,11 +1,16 @@
-// The side-by-side panel's inputs: one size for both clusters, each side's kind (hearsay processes or embedded nodes,
-// suspicion on or off, or Serf agents), and a fault for the k-th node of each.
+// The side-by-side panel's inputs: one size for both clusters, each side's kind (hearsay processes in one of the four
+// configurations, or Serf agents), and a fault for the k-th node of each.
 import { MAX_LOCAL_GROUP } from '../../node-runtime/protocol/config.ts';
+import { parseModeName } from '../../node-runtime/protocol/mode.ts';
 import type { LaunchOptions, NodeAction } from '../../electron/host/api.ts';
+import { CONFIGURATIONS } from './launch-form.ts';
 
-/** What a side runs: `hearsay-gossip` (suspicion off), `hearsay-suspicion`, or `serf`. */
-export const PAIR_KINDS = ['hearsay-gossip', 'hearsay-suspicion', 'serf'] as const;
-export type PairKind = (typeof PAIR_KINDS)[number];
+/** What a side runs: hearsay in one of the four configurations (their values: `gossip+nosuspect` … `ping+suspect`),
+ *  or `serf`; with the panel's label of each. */
+export const PAIR_KINDS: readonly { readonly value: string; readonly label: string }[] = [
+  ...CONFIGURATIONS.map((c) => ({ value: c.value, label: `hearsay, ${c.label}` })),
+  { value: 'serf', label: 'Serf agents' },
+];
 export const PAIR_ACTIONS: readonly NodeAction[] = ['kill', 'pause', 'resume', 'leave', 'restart'];
 
 export type PairField = 'pair-nodes' | 'pair-index';
@@ -15,10 +20,14 @@ export function parsePairLaunch(nodes: string, kinds: readonly [string, string])
   const n = Number(nodes.trim());
   const max = kinds.includes('serf') ? MAX_LOCAL_GROUP.serf : MAX_LOCAL_GROUP.process;
   if (!Number.isInteger(n) || n < 2 || n > max) return { ok: false, error: `nodes per side: a whole number from 2 to ${max}`, field: 'pair-nodes' };
-  const side = (kind: string): LaunchOptions => kind === 'serf'
-    ? { nodes: n, mode: 'serf', suspicion: true, dropRate: 0 }
-    : { nodes: n, mode: 'process', suspicion: kind === 'hearsay-suspicion', dropRate: 0 };
-  return { ok: true, value: [side(kinds[0]), side(kinds[1])] };
+  const sides: LaunchOptions[] = [];
+  for (const kind of kinds) {
+    const hearsay = parseModeName(kind);
+    if (kind === 'serf') sides.push({ nodes: n, mode: 'serf', suspicion: true, dropRate: 0 });
+    else if (hearsay) sides.push({ nodes: n, mode: 'process', protocol: hearsay.family, suspicion: hearsay.suspicion, dropRate: 0 });
+    else return { ok: false, error: `a side runs hearsay (gossip or ping, with or without suspicion) or Serf, not ${kind}`, field: 'pair-nodes' };
+  }
+  return { ok: true, value: [sides[0]!, sides[1]!] };
 }
 
 /** `k` as the user counts (1 = the first node of each side) → the host's 0-based index. */

@@ -3,7 +3,7 @@
 // or a refused request shows in the one feedback line, beside the field or button it is about.
 import { el } from './dom.ts';
 import type { Feedback } from './feedback.ts';
-import { effectiveConfig, parseAttachAddress, parseDropPercent, parseLaunchForm } from '../model/launch-form.ts';
+import { CONFIGURATIONS, effectiveConfig, parseAttachAddress, parseDropPercent, parseLaunchForm } from '../model/launch-form.ts';
 import type { Field, LaunchFields } from '../model/launch-form.ts';
 import { formatSetting, MAX_LOCAL_GROUP, SETTINGS } from '../../node-runtime/protocol/config.ts';
 import { perTiming, PRESET_NAMES, PRESETS, TIMING_FLAGS, TIMING_KEYS } from '../../node-runtime/protocol/presets.ts';
@@ -27,7 +27,8 @@ export function clusterPanel(root: HTMLElement, request: (r: HostRequest) => Pro
   const mode = el('select', { testid: 'launch-mode' }, el('option', { value: 'process' }, 'process per node'), el('option', { value: 'embedded' }, 'embedded (in host)'));
   const preset = el('select', { testid: 'launch-preset' },
     ...PRESET_NAMES.map((name) => el('option', { value: name, title: PRESETS[name].summary }, `${name} (${PRESETS[name].summary.split(':')[0]})`)));
-  const suspicion = input('launch-suspicion', '', { type: 'checkbox' });
+  const protocol = el('select', { testid: 'launch-protocol' },
+    ...CONFIGURATIONS.map((c) => el('option', { value: c.value, title: c.title }, c.label)));
   const drop = input('launch-drop', '0', { type: 'number', min: '0', max: '100', step: 'any' });
   const timings = perTiming((key) => input(`launch-${TIMING_FLAGS[key].flag}`, '', { inputmode: 'numeric', title: TIMING_FLAGS[key].help }));
   const effective = el('p', { testid: 'launch-effective', class: 'effective' });
@@ -44,14 +45,14 @@ export function clusterPanel(root: HTMLElement, request: (r: HostRequest) => Pro
   const row = (label: string, control: HTMLElement, ...rest: HTMLElement[]) =>
     el('label', { class: 'row' }, el('span', {}, label), control, ...rest);
   const rows = {
-    nodes: row('nodes', nodes), mode: row('mode', mode), preset: row('timings', preset), drop: row('drop %', drop),
+    nodes: row('nodes', nodes), mode: row('mode', mode), protocol: row('protocol', protocol), preset: row('timings', preset), drop: row('drop %', drop),
     address: row('address', attachAddress),
     ...perTiming((key) => row(SETTINGS[key].label, timings[key])),
   } satisfies Record<Field, HTMLElement>;
   for (const [field, r] of Object.entries(rows)) r.addEventListener('input', () => feedback.clear(rows[field as Field]));
 
   const fields = (): LaunchFields => ({
-    nodes: nodes.value, mode: mode.value, preset: preset.value, suspicion: suspicion.checked, drop: drop.value,
+    nodes: nodes.value, mode: mode.value, preset: preset.value, protocol: protocol.value, drop: drop.value,
     timings: perTiming((key) => timings[key].value),
   });
   // What the launch would run with: each empty field shows its preset's value, and one line sums up the result.
@@ -106,7 +107,7 @@ export function clusterPanel(root: HTMLElement, request: (r: HostRequest) => Pro
   const clusterAnchor = el('h2', {}, 'Cluster');
   root.append(
     el('h2', {}, 'Launch'),
-    rows.nodes, rows.mode, rows.preset, row('suspicion', suspicion), rows.drop,
+    rows.nodes, rows.mode, rows.protocol, rows.preset, rows.drop,
     el('div', { class: 'timings' }, ...TIMING_KEYS.map((key) => rows[key]), effective),
     launch,
     el('h2', {}, 'Attach'),

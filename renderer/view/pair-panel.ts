@@ -7,19 +7,15 @@ import { PAIR_ACTIONS, PAIR_KINDS, parsePairIndex, parsePairLaunch } from '../mo
 import type { PairField } from '../model/pair-form.ts';
 import type { HostRequest } from '../../electron/host/api.ts';
 
-const LABELS: Record<(typeof PAIR_KINDS)[number], string> = {
-  'hearsay-gossip': 'hearsay, gossip', 'hearsay-suspicion': 'hearsay + suspicion', serf: 'Serf agents',
-};
-
 export function pairPanel(root: HTMLElement, request: (r: HostRequest) => Promise<unknown>, feedback: Feedback): void {
   const kind = (testid: string, value: string) => {
-    const select = el('select', { testid }, ...PAIR_KINDS.map((k) => el('option', { value: k }, LABELS[k])));
+    const select = el('select', { testid }, ...PAIR_KINDS.map((k) => el('option', { value: k.value }, k.label)));
     select.value = value;
     return select;
   };
   const nodes = el('input', { testid: 'pair-nodes', value: '5', type: 'number', min: '2', inputmode: 'numeric' });
-  const left = kind('pair-left', 'hearsay-gossip');
-  const right = kind('pair-right', 'hearsay-suspicion');
+  const left = kind('pair-left', 'gossip+nosuspect');
+  const right = kind('pair-right', 'ping+suspect');
   const launch = el('button', { testid: 'pair-launch' }, 'Launch side by side');
   const index = el('input', { testid: 'pair-index', value: '1', type: 'number', min: '1', inputmode: 'numeric' });
   const action = el('select', { testid: 'pair-action' }, ...PAIR_ACTIONS.map((a) => el('option', { value: a }, a)));
