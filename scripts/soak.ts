@@ -136,6 +136,7 @@ async function main(): Promise<void> {
     let cycle = 0;
     let partitions = 0;
     let pauses = 0;
+    const rssTrail: string[] = [];
     while (Date.now() + CYCLE_MS <= endAt) {
       const cycleStart = Date.now();
       if (cycle === Math.ceil(WARMUP_MS / CYCLE_MS)) sampleRss(rssStart, false);
@@ -192,14 +193,17 @@ async function main(): Promise<void> {
       await sleep(CYCLE_MS - (Date.now() - cycleStart));
       cycle++;
       if (cycle % 3 === 0) {
-        console.error(`${((Date.now() - startedAt) / 60_000).toFixed(1)} min: ${kills.length} kills, ${falseFails.length} false fails, ${events} events`);
+        console.error(`${((Date.now() - startedAt) / 60_000).toFixed(1)} min: ${kills.length} kills, ${falseFails.length} false fails, ${events} events, load ${os.loadavg()[0]!.toFixed(1)}`);
+        const now = new Map<number, number>();
+        sampleRss(now, false);
+        if (now.size > 0) rssTrail.push(`${Math.min(...now.values())}–${Math.max(...now.values())}`);
       }
     }
     await sleep(bound);
     sampleRss(rssMax, true);
     const rssEnd = new Map<number, number>();
     sampleRss(rssEnd, false);
-    report({ n, minutes: (Date.now() - startedAt) / 60_000, iptables, suspicion, bound, kills, falseFails, restarts, partitions, pauses, events, rssStart, rssEnd, rssMax });
+    report({ n, minutes: (Date.now() - startedAt) / 60_000, iptables, suspicion, bound, kills, falseFails, restarts, partitions, pauses, events, rssStart, rssEnd, rssMax, rssTrail });
     for (const line of restartFailures) console.log(`restart failed: ${line}`);
   } finally {
     await cleanup();
@@ -247,7 +251,7 @@ function percentile(values: readonly number[], p: number): number {
 function report(r: {
   n: number; minutes: number; iptables: boolean; suspicion: boolean; bound: number; kills: Kill[]; falseFails: string[];
   restarts: { declaredFailed: number }; partitions: number; pauses: number; events: number;
-  rssStart: Map<number, number>; rssEnd: Map<number, number>; rssMax: Map<number, number>;
+  rssStart: Map<number, number>; rssEnd: Map<number, number>; rssMax: Map<number, number>; rssTrail: string[];
 }): void {
   const first: number[] = [];
   const all: number[] = [];
@@ -268,7 +272,16 @@ function report(r: {
   console.log('| kills | detection first p50 / max | all p50 / p99 / max | (observer, kill) pairs missed / past the bound | false fails | rejoins (declared failed) | pauses | partitions | RSS drift (min / max) of never-killed nodes |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   console.log(`| ${r.kills.length} | ${s(percentile(first, 50))} / ${s(Math.max(...first))} | ${s(percentile(all, 50))} / ${s(percentile(all, 99))} / ${s(Math.max(...all))} | ${missed} / ${late} | ${r.falseFails.length} | ${r.restarts.declaredFailed} | ${r.pauses} | ${r.partitions} | ${drift.length ? `${(Math.min(...drift) * 100).toFixed(1)} % / ${(Math.max(...drift) * 100).toFixed(1)} %` : '–'} |`);
+  // Who: a few observers failing many members points at stalled observers; many observers failing a few members at
+  // members that went silent. When: the minute and the machine's load then.
+  const tally = (field: 1 | 3): string => {
+    const counts = new Map<string, number>();
+    for (const line of r.falseFails) { const key = line.split(' ')[field]!; counts.set(key, (counts.get(key) ?? 0) + 1); }
+    return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, c]) => `${k} ×${c}`).join(', ');
+  };
+  if (r.falseFails.length > 0) console.log(`false fails by observer: ${tally(1)}; by member: ${tally(3)}`);
   for (const line of r.falseFails.slice(0, 20)) console.log(`false fail: ${line}`);
+  console.log(`RSS of never-killed nodes (KiB, min–max over nodes) at each sample: ${r.rssTrail.join(' → ')}`);
 }
 
 main().catch((err: Error) => {
