@@ -240,35 +240,57 @@ function ceilTo(step: number, value: number): number {
 }
 
 /**
- * Timings for a group of `n` members (the default preset of a large launch, presets.ts). N ≤ SMALL_GROUP:
- * the defaults, unchanged. Beyond, three things no longer hold (docs/protocol.md, "Large groups"):
+ * The timings in force in a group whose list holds `n` members (self included), from the `base` timings (the given
+ * ones, or the defaults): the core re-derives them whenever its list grows or shrinks (group-size.ts), so a group
+ * that grows by joins never outgrows its timeouts, whatever it was started with. Up to SMALL_GROUP the base holds,
+ * unchanged (the whole list fits one packet and the defaults were simulated for it). Beyond, three things no longer
+ * hold (docs/protocol.md, "Large groups"), and each timing becomes the larger of its base and:
  * - Packet coverage: a packet holds ~105 entries, so a member's heartbeat rides in a fraction c = 105 / (n − 1) of
  *   the packets and spreads by a factor 1 + fanout·c per round instead of 1 + fanout.
  * - Epidemic rounds: reaching all n takes ~ln n / ln(1 + fanout·c) rounds; T_fail is SPREAD_MARGIN times that (the
  *   default's 6 rounds for 10 members is ~4× its spread), T_suspect the same for news (which goes first in a packet,
- *   at full fanout). Cleanup follows T_fail; the tombstone and introducer probe follow (resolveConfig derives them).
- * - CPU budget: a group on one machine sends n·fanout / T_gossip datagrams a second; T_gossip grows so that stays
- *   within GROUP_PACKETS_PER_SECOND (from ~330 members).
- * Always valid for resolveConfig: a timeout past its bound is cut to it (beyond ~2,000 members on one machine,
- * where the budget cannot hold anyway).
+ *   at full fanout). Cleanup follows T_fail (a failure must reach everyone before it is forgotten), the tombstone
+ *   12× cleanup and the introducer probe 4 rounds (as resolveConfig derives them).
+ * - CPU budget: heartbeat gossip sends n·fanout / T_gossip datagrams a second from the group; T_gossip grows so that
+ *   stays within GROUP_PACKETS_PER_SECOND (from ~330 members). Not in ping mode: there a round sends only news, and
+ *   only when there is some (memberlist keeps its gossip interval whatever N), so a quiet group costs nothing and
+ *   a failure spreads at the base pace; its size-dependent timings (suspicion, retransmits, push-pull) follow N in
+ *   their own formulas (suspicion.ts, broadcast.ts, push-pull.ts).
+ * Never lower than the base, so a longer timing given by hand is kept; always valid for resolveConfig: a timing
+ * past its bound is cut to it (beyond ~2,000 members on one machine, where the budget cannot hold anyway).
  */
-export function configForGroupSize(n: number): Partial<ProtocolConfig> {
-  if (!(n > SMALL_GROUP)) return {};
-  const d = DEFAULT_CONFIG;
-  const gossipIntervalMs = Math.max(d.gossipIntervalMs, ceilTo(10, (n * d.fanout * 1000) / GROUP_PACKETS_PER_SECOND));
-  const perPacket = Math.floor((d.maxPacketBytes - HEADER_BYTES) / ENTRY_BYTES);
+export function configForSize(base: ProtocolConfig, n: number, family: 'gossip' | 'ping'): ProtocolConfig {
+  if (!(n > SMALL_GROUP)) return base;
+  const at = (key: keyof ProtocolConfig, value: number): number => Math.max(base[key], Math.min(value, SETTINGS[key].max));
+  const budget = ceilTo(10, (n * base.fanout * 1000) / GROUP_PACKETS_PER_SECOND);
+  const gossipIntervalMs = family === 'gossip' ? at('gossipIntervalMs', budget) : base.gossipIntervalMs;
+  // Heartbeats in gossip mode, at the heartbeat gossip's pace even in ping mode: T_fail there only times out members
+  // that have not heard of a switch to ping yet (gossip.ts `gossipsHeartbeat`), and they still gossip at that pace.
+  const heartbeatPace = at('gossipIntervalMs', budget);
+  const perPacket = Math.floor((base.maxPacketBytes - HEADER_BYTES) / ENTRY_BYTES);
   const coverage = Math.min(1, perPacket / (n - 1));
-  const heartbeatRounds = Math.log(n) / Math.log(1 + d.fanout * coverage);
-  const newsRounds = Math.log(n) / Math.log(1 + d.fanout);
-  const at = (key: keyof ProtocolConfig, value: number): number => Math.min(value, SETTINGS[key].max);
-  const failTimeoutMs = at('failTimeoutMs', Math.max(d.failTimeoutMs, ceilTo(100, SPREAD_MARGIN * heartbeatRounds * gossipIntervalMs)));
-  const cleanupTimeoutMs = Math.max(d.cleanupTimeoutMs, failTimeoutMs);
+  const heartbeatRounds = Math.log(n) / Math.log(1 + base.fanout * coverage);
+  const newsRounds = Math.log(n) / Math.log(1 + base.fanout);
+  const failTimeoutMs = at('failTimeoutMs', ceilTo(100, SPREAD_MARGIN * heartbeatRounds * heartbeatPace));
+  const cleanupTimeoutMs = at('cleanupTimeoutMs', failTimeoutMs);
   return {
+    ...base,
     gossipIntervalMs,
     failTimeoutMs,
-    suspectTimeoutMs: at('suspectTimeoutMs', Math.max(d.suspectTimeoutMs, ceilTo(100, SPREAD_MARGIN * newsRounds * gossipIntervalMs))),
+    suspectTimeoutMs: at('suspectTimeoutMs', ceilTo(100, SPREAD_MARGIN * newsRounds * gossipIntervalMs)),
     cleanupTimeoutMs,
+    tombstoneMs: at('tombstoneMs', 12 * cleanupTimeoutMs),
+    introducerProbeMs: at('introducerProbeMs', 4 * gossipIntervalMs),
   };
+}
+
+/** The timings a launch of `n` members starts with (the default preset of a large launch, presets.ts): the defaults
+ *  as configForSize scales them, so the first rounds, before every member has heard of every other, already run at
+ *  the group's pace. */
+export function configForGroupSize(n: number): Partial<ProtocolConfig> {
+  if (!(n > SMALL_GROUP)) return {};
+  const { gossipIntervalMs, failTimeoutMs, suspectTimeoutMs, cleanupTimeoutMs } = configForSize(DEFAULT_CONFIG, n, 'gossip');
+  return { gossipIntervalMs, failTimeoutMs, suspectTimeoutMs, cleanupTimeoutMs };
 }
 
 /** The shortest round any valid config gossips at: a member's heartbeat cannot grow faster (plausibility.ts). */

@@ -32,6 +32,7 @@ import { Awareness } from './awareness.ts';
 import { abandonProbes, answerProbe, newProbeState, startProbe, stepProbe, swimMessage, tickRelays } from './probe.ts';
 import { chooseTargets } from './heartbeat.ts';
 import { pushPullInterval } from './push-pull.ts';
+import { followGroupSize } from './group-size.ts';
 
 export interface Send {
   readonly to: Address;
@@ -145,7 +146,9 @@ export class MembershipCore {
     this.self = opts.self;
     this.st = {
       self,
+      base: config,
       config,
+      sizedFor: { n: 0, family: opts.family ?? 'gossip' },
       rng: opts.rng,
       list,
       introducer: opts.introducer,
@@ -386,10 +389,12 @@ export class MembershipCore {
     st.timers.set('expiry', next);
   }
 
-  /** Arms or disarms the ping-mode timers to match the family in force (a switch may arrive on any path). */
+  /** Arms or disarms the ping-mode timers to match the family in force (a switch may arrive on any path), and
+   *  derives the timings for the group's size and family (both may change on any path). */
   private syncFamily(now: number): void {
     const st = this.st;
     const t = st.timers;
+    followGroupSize(st, now);
     if (st.mode.family === 'ping') {
       // The first probe at a random point of the period, so members do not probe in lockstep.
       if (t.get('probe') === Number.POSITIVE_INFINITY) t.set('probe', now + st.rng.next() * st.config.probeIntervalMs);

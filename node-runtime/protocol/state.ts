@@ -15,10 +15,16 @@ import type { Awareness } from './awareness.ts';
 import type { BroadcastQueue } from './broadcast.ts';
 import type { TimerTable } from './timers.ts';
 import type { ProbeState } from './probe.ts';
+import type { ProtocolFamily } from './mode.ts';
 
 export interface CoreState {
   readonly self: Entry;
-  readonly config: ProtocolConfig;
+  /** The timings given (resolved): what `config` is derived from. */
+  readonly base: ProtocolConfig;
+  /** The timings in force: `base` scaled to the group's size and the family (group-size.ts). */
+  config: ProtocolConfig;
+  /** The list size and family `config` was derived for. */
+  sizedFor: { n: number; family: ProtocolFamily };
   readonly rng: Rng;
   readonly list: MemberList;
   readonly introducer: Address | undefined;
