@@ -78,6 +78,8 @@ async function main(): Promise<void> {
   /** Per port, the process there now. */
   const byPort = new Map<number, NodeProcess>();
   const liveIds = new Map<number, string>();
+  /** When each id seen on the streams started (its own `start` line). */
+  const startedAt = new Map<string, number>();
 
   const watch = (node: NodeProcess): void => {
     const sub = subscribe(node.address, {
@@ -85,12 +87,17 @@ async function main(): Promise<void> {
         if (m.type === 'hello') liveIds.set(node.port, m.self);
         if (m.type !== 'event') return;
         events++;
-        if (m.event === 'start' && m.node === m.member) liveIds.set(node.port, m.node);
+        if (m.event === 'start' && m.node === m.member) {
+          liveIds.set(node.port, m.node);
+          startedAt.set(m.node, m.ts);
+        }
         if (m.event === 'stop' && m.reason !== 'shutdown') restarts.declaredFailed++;
         if (m.event !== 'fail') return;
         for (const k of kills) if (k.id === m.member && k.observers.has(m.node) && !k.seen.has(m.node)) k.seen.set(m.node, m.ts - k.at);
         if (!troubled.has(m.member) && !troubled.has(m.node) && !partitioned) {
-          falseFails.push(`${new Date(m.ts).toISOString()} ${m.node} failed ${m.member} (${m.reason ?? ''})`);
+          // A member's age says whether fresh starts (a restart, a rejoin) are the ones that go quiet.
+          const age = startedAt.has(m.member) ? `, ${((m.ts - startedAt.get(m.member)!) / 1000).toFixed(1)} s after its start` : '';
+          falseFails.push(`${new Date(m.ts).toISOString()} ${m.node} failed ${m.member} (${m.reason ?? ''}${age})`);
           console.error(`false fail: ${falseFails.at(-1)}`);
         }
       },
