@@ -98,6 +98,9 @@ export type HostRequest =
   | { readonly type: 'launch-pair'; readonly options: [LaunchOptions, LaunchOptions] }
   /** The `index`-th node (launch order) of each side of a pair, at the same moment. */
   | { readonly type: 'pair-action'; readonly action: NodeAction; readonly index: number }
+  /** The nodes at launch positions `from`..`to` (0-based, inclusive) of each side of a pair cut off from the rest of
+   *  their side, at the same moment; `heal` heals both. Recorded once, as one `partition` naming both sides' nodes. */
+  | { readonly type: 'pair-partition'; readonly from: number; readonly to: number }
   | { readonly type: 'stop-cluster' }
   | { readonly type: 'node-action'; readonly action: NodeAction; readonly address: Address }
   | { readonly type: 'add-node' }
@@ -131,6 +134,8 @@ export interface HostResponses extends ExperimentResponses {
   'attach-serf': { nodes: ClusterNode[] };
   'launch-pair': { session: string; nodes: ClusterNode[] };
   'pair-action': { nodes: ClusterNode[] };
+  /** The nodes cut off (both sides', or one side's when the other refused: a notice says why). */
+  'pair-partition': { side: Address[] };
   'stop-cluster': Record<string, never>;
   'node-action': { node: ClusterNode };
   'add-node': { node: ClusterNode };

@@ -52,6 +52,14 @@ export const HostRequestSchema = v.variant('type', [
     action: v.picklist(['kill', 'pause', 'resume', 'leave', 'restart', 'force-leave']),
     index: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_LOCAL_GROUP.embedded)),
   }),
+  v.pipe(
+    v.strictObject({
+      type: v.literal('pair-partition'),
+      from: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_LOCAL_GROUP.embedded)),
+      to: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_LOCAL_GROUP.embedded)),
+    }),
+    v.check((r) => r.from <= r.to, 'from after to'),
+  ),
   v.strictObject({ type: v.literal('attach'), address: AddressSchema, key: v.optional(KeySchema) }),
   v.strictObject({
     type: v.literal('attach-serf'),

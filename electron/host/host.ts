@@ -114,7 +114,7 @@ export class Host implements HostApi {
         const recorder = await this.begin('pair');
         const [a, b] = request.options.map((o) => ({ ...o, basePort: undefined }));
         await this.run(new PairCluster(this.launched(a!, recorder, this.opts.firstNodePort ?? DEFAULT_BASE_PORT, 0),
-          (firstPort) => this.launched(b!, recorder, firstPort, 1)));
+          (firstPort) => this.launched(b!, recorder, firstPort, 1), (message) => this.send({ type: 'notice', message })));
         return { session: recorder.session, nodes: this.current().nodes() };
       }
       case 'pair-action': {
@@ -128,6 +128,14 @@ export class Host implements HostApi {
           this.record({ ts, action: request.action, address: n.address, ...(member && { member }) });
         }
         return { nodes };
+      }
+      case 'pair-partition': {
+        const cluster = this.current();
+        if (!(cluster instanceof PairCluster)) throw new UserError('state', 'no side-by-side pair is running');
+        const ts = Date.now();
+        const side = await cluster.pairPartition(request.from, request.to);
+        this.record({ ts, action: 'partition', address: '*', side });
+        return { side };
       }
       case 'attach': {
         await this.begin('attached');

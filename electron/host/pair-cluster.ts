@@ -1,8 +1,11 @@
 // Two clusters side by side under one fault schedule: two hearsay configurations, or hearsay and Serf, launched on
 // disjoint loopback ports (so one event stream and one recording hold both without mixing: no member of one ever
 // lists a member of the other). A pair action hits the k-th node of each at the same moment; a drop rate or the
-// suspicion switch goes to both. Each node says which side it is on (`ClusterNode.group`: 0 or 1).
+// suspicion switch goes to both, and so does a pair partition: the same launch positions cut off on each side at the
+// same moment (Serf's side through iptables, refused with a notice when that is not possible while the hearsay side
+// still gets it). Each node says which side it is on (`ClusterNode.group`: 0 or 1).
 import { UserError } from '../../node-runtime/user-error.ts';
+import { partitionLists } from '../../node-runtime/protocol/partition.ts';
 import type { Address, ClusterNode, NodeAction } from './api.ts';
 import type { Cluster } from './cluster.ts';
 
@@ -13,8 +16,10 @@ export class PairCluster implements Cluster {
   readonly mode = 'pair';
   private readonly sides: Cluster[] = [];
 
-  /** `second(firstPort)` is built once the first side runs, with its ports starting past the first side's. */
-  constructor(private readonly first: Cluster, private readonly second: (firstPort: number) => Cluster) {}
+  /** `second(firstPort)` is built once the first side runs, with its ports starting past the first side's.
+   *  `notice`: a side that refused a cut the other side took (one line for the user). */
+  constructor(private readonly first: Cluster, private readonly second: (firstPort: number) => Cluster,
+    private readonly notice: (message: string) => void) {}
 
   async start(): Promise<void> {
     this.sides.push(this.first);
@@ -57,10 +62,40 @@ export class PairCluster implements Cluster {
     await Promise.all(this.sides.map((s) => s.setSuspicion(enabled)));
   }
 
-  /** Each side sets the lists of its own nodes (a cut drawn across the pair's ring cuts each cluster where it crosses it). */
+  /** Each side sets the lists of its own nodes, naming only its own nodes (a cut drawn on one side's ring cuts that
+   *  side). A side that refuses is told to the user while the others keep their cut; if every side with a cut
+   *  refused, that is the answer. */
   async setBlocked(lists: ReadonlyMap<Address, readonly Address[]>): Promise<void> {
-    if (this.sides.some((s) => s.mode === 'serf')) throw new UserError('state', 'Serf agents have no block list: partitions need hearsay nodes');
-    await Promise.all(this.sides.map((s) => s.setBlocked(lists)));
+    await this.cutSides(this.sides.map((side) => {
+      const own = new Set(side.nodes().map((n) => n.address));
+      return new Map([...own].map((a) => [a, (lists.get(a) ?? []).filter((b) => own.has(b))]));
+    }));
+  }
+
+  /** The nodes at launch positions `from`..`to` of each side cut off from the rest of their side, at once. Resolves
+   *  with the nodes cut off on the sides that took it. */
+  async pairPartition(from: number, to: number): Promise<Address[]> {
+    const cuts = this.sides.map((side) => {
+      const all = side.nodes().map((n) => n.address);
+      if (to >= all.length) throw new UserError('usage', `nodes ${from + 1}–${to + 1} are not in both clusters`);
+      const lists = partitionLists(all, all.slice(from, to + 1));
+      if (typeof lists === 'string') throw new UserError('usage', lists);
+      return lists;
+    });
+    const took = await this.cutSides(cuts);
+    return took.flatMap((group) => this.sides[group]!.nodes().slice(from, to + 1).map((n) => n.address));
+  }
+
+  /** Sets each side's lists; resolves with the sides that took a cut. If no side with a cut took it, that is the
+   *  answer (a heal everywhere, or a cut on a side that refused it, changes nothing). */
+  private async cutSides(lists: readonly ReadonlyMap<Address, readonly Address[]>[]): Promise<number[]> {
+    const results = await Promise.allSettled(this.sides.map((side, group) => side.setBlocked(lists[group]!)));
+    const cutting = (group: number): boolean => [...lists[group]!.values()].some((l) => l.length > 0);
+    const took = results.flatMap((r, group) => (r.status === 'fulfilled' && cutting(group) ? [group] : []));
+    const refused = results.flatMap((r, group) => (r.status === 'rejected' ? [{ group, err: r.reason as Error }] : []));
+    if (took.length === 0 && refused.length > 0) throw refused[0]!.err;
+    for (const { group, err } of refused) this.notice(`${group === 0 ? 'left' : 'right'} side (${this.sides[group]!.mode}) not cut: ${err.message}`);
+    return took;
   }
 
   async stop(): Promise<void> {

@@ -2,12 +2,24 @@
 // kill hits the k-th node of each at the same moment, both detections reach the stream, and the recording holds both.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ClusterNode } from './api.ts';
 import { Host } from './host.ts';
 import { HostStream } from './host-stream.test-support.ts';
 import { RecordingFiles } from './recording-files.ts';
+import { iptablesUsable } from './iptables-cut.ts';
+import { serfInstalled } from '../../node-runtime/serf/serf-agent.ts';
+
+/** The first `k` nodes of a side and the rest logged each other failed (a failed member may be gone from a list
+ *  by now: its `fail` event counts). */
+function failedAcross(s: HostStream, nodes: readonly ClusterNode[], k: number): boolean {
+  const failed = new Set(s.events.filter((e) => e.event === 'fail').map((e) => `${e.node} ${e.member}`));
+  const [a, b] = [nodes.slice(0, k), nodes.slice(k)];
+  return [[a, b], [b, a]].every(([xs, ys]) => xs!.every((o) => ys!.every((m) => failed.has(`${o.id} ${m.id}`))));
+}
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-pair-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -51,4 +63,68 @@ test('two hearsay clusters side by side: one pair kill, both detections, one rec
   const actions = fs.readFileSync(path.join(tmp, session, 'actions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { action: string });
   assert.deepEqual(actions.map((a) => a.action), ['kill', 'kill', 'set-drop']);
   assert.equal(fs.readdirSync(path.join(tmp, session)).filter((d) => d.startsWith('127.0.0.1_')).length, 8);
+});
+
+test('a pair partition cuts the same launch positions off on both sides at once; heal reconverges both', async () => {
+  const host = new Host({ logsDir: tmp, recordings: new RecordingFiles({ cwd: tmp, logsDir: tmp }), firstNodePort: 24550 });
+  const s = new HostStream(host);
+  try {
+    await host.request({ type: 'launch-pair', options: [
+      { nodes: 4, mode: 'embedded', suspicion: false, dropRate: 0 },
+      { nodes: 4, mode: 'embedded', suspicion: true, dropRate: 0 },
+    ] });
+    const side = (g: number) => s.nodes.filter((n) => n.group === g);
+    const converged = (g: number): boolean => side(g).every((o) => side(g).every((m) => o === m || s.status(o.id!, m.id!) === 'alive'));
+    await s.waitFor('both sides converged', 20_000, () => side(0).length === 4 && side(1).length === 4 && converged(0) && converged(1));
+    const { side: cut } = await host.request({ type: 'pair-partition', from: 0, to: 1 });
+    assert.deepEqual(cut, [...side(0).slice(0, 2), ...side(1).slice(0, 2)].map((n) => n.address));
+    // On each side, each half fails the other half (and only that: the other cluster stays unknown).
+    const halvesFail = (g: number): boolean => failedAcross(s, side(g), 2);
+    await s.waitFor('each side\'s halves failed each other', 30_000, () => halvesFail(0) && halvesFail(1));
+    for (const a of side(0)) for (const b of side(1)) assert.equal(s.status(a.id!, b.id!), undefined);
+    await host.request({ type: 'heal' });
+    // A failed member rejoins under a new version; reconverged: every running node lists every other's current id alive.
+    await s.waitFor('both sides reconverged after heal', 40_000, () => converged(0) && converged(1));
+    const recorded = s.actions.filter((a) => a.action === 'partition' || a.action === 'heal');
+    assert.deepEqual(recorded.map((a) => [a.action, a.side?.length]), [['partition', 4], ['heal', undefined]]);
+  } finally {
+    s.unsubscribe();
+    await host.close();
+  }
+});
+
+test('hearsay vs Serf: a pair partition cuts Serf with iptables as root, or refuses that side with one notice', { skip: serfInstalled() ? false : 'no serf binary' }, async () => {
+  const host = new Host({ logsDir: tmp, recordings: new RecordingFiles({ cwd: tmp, logsDir: tmp }), firstNodePort: 24520 });
+  const s = new HostStream(host);
+  const root = iptablesUsable();
+  const rules = (): string => (root ? spawnSync('iptables', ['-w', '-S'], { encoding: 'utf8' }).stdout : '');
+  try {
+    await host.request({ type: 'launch-pair', options: [
+      { nodes: 3, mode: 'embedded', suspicion: true, dropRate: 0 },
+      { nodes: 3, mode: 'serf', suspicion: true, dropRate: 0 },
+    ] });
+    const side = (g: number) => s.nodes.filter((n) => n.group === g);
+    const converged = (g: number): boolean => side(g).every((o) => side(g).every((m) => o === m || s.status(o.id!, m.id!) === 'alive'));
+    await s.waitFor('both sides converged', 30_000, () => side(0).length === 3 && side(1).length === 3 && converged(0) && converged(1));
+    const { side: cut } = await host.request({ type: 'pair-partition', from: 0, to: 0 });
+    const halvesFail = (g: number): boolean => failedAcross(s, side(g), 1);
+    if (root) {
+      assert.deepEqual(cut, [side(0)[0]!.address, side(1)[0]!.address]);
+      assert.match(rules(), /HSCUT/);
+      await s.waitFor('each side\'s halves failed each other (Serf through iptables)', 40_000, () => halvesFail(0) && halvesFail(1));
+      await host.request({ type: 'heal' });
+      assert.doesNotMatch(rules(), /HSCUT/, 'heal removes every rule');
+      await host.request({ type: 'pair-partition', from: 1, to: 2 });
+      assert.match(rules(), /HSCUT/);
+    } else {
+      assert.deepEqual(cut, [side(0)[0]!.address], 'only the hearsay side is cut');
+      const notices = s.messages.flatMap((m) => (m.type === 'notice' ? [m.message] : []));
+      assert.deepEqual(notices.filter((m) => m.includes('root')), ['right side (serf) not cut: partitioning Serf agents needs root (iptables)']);
+      await s.waitFor('the hearsay side\'s halves failed each other', 30_000, () => halvesFail(0));
+    }
+  } finally {
+    s.unsubscribe();
+    await host.close();
+  }
+  assert.doesNotMatch(rules(), /HSCUT/, 'stopping the pair leaves no rule behind');
 });

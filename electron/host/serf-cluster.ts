@@ -1,17 +1,20 @@
 // A local Serf cluster: one `serf agent` child per slot (serf-agent.ts: gossip on the slot's port, RPC on the next),
 // each watched as one observer row over its RPC (serf-observer.ts). Kill is SIGKILL, pause/resume SIGSTOP/SIGCONT,
 // leave Serf's own RPC leave (the agent then exits), restart a new agent with a fresh node name on the same ports (so
-// a new member id), force-leave asks a running agent to mark a failed one left. Serf has no drop-rate or suspicion
-// switch: those are refused with a clear line. The agents' own text logs go beside the recording as serf-agent.out.
+// a new member id), force-leave asks a running agent to mark a failed one left. Serf has no block list: a partition is
+// cut with iptables when the host runs as root (iptables-cut.ts), refused otherwise. Serf has no drop-rate or
+// suspicion switch: those are refused with a clear line. The agents' own text logs go beside the recording as serf-agent.out.
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { UserError } from '../../node-runtime/user-error.ts';
+import { parseAddress } from '../../node-runtime/protocol/member-id.ts';
 import { maxSuspicionMs } from '../../node-runtime/protocol/serf-bounds.ts';
 import { SERF_PROFILE, startSerfAgent } from '../../node-runtime/serf/serf-agent.ts';
 import type { SerfAgent } from '../../node-runtime/serf/serf-agent.ts';
 import { SerfObserver } from '../../node-runtime/serf/serf-observer.ts';
 import type { Address, ClusterNode, LaunchOptions } from './api.ts';
 import type { ClusterContext } from './cluster.ts';
+import { IptablesCut } from './iptables-cut.ts';
 import { HOST, LocalCluster } from './local-cluster.ts';
 import type { LocalSlot } from './local-cluster.ts';
 
@@ -29,8 +32,10 @@ interface Slot extends LocalSlot {
 export class SerfCluster extends LocalCluster<Slot> {
   readonly mode = 'serf';
   private stopping = false;
+  private readonly cut = new IptablesCut();
   private readonly killOnExit = (): void => {
     for (const slot of this.slots.values()) slot.agent?.child.kill('SIGKILL');
+    this.cut.clearAll();
   };
 
   constructor(options: LaunchOptions, ctx: ClusterContext) {
@@ -49,6 +54,7 @@ export class SerfCluster extends LocalCluster<Slot> {
     const grace = setTimeout(() => { for (const a of agents) a.child.kill('SIGKILL'); }, STOP_GRACE_MS);
     await Promise.all(agents.map((a) => a.exited));
     clearTimeout(grace);
+    this.cut.clearAll();
     for (const slot of this.slots.values()) if (slot.state !== 'killed') this.update(slot, { state: 'stopped' });
     process.off('exit', this.killOnExit);
   }
@@ -89,8 +95,14 @@ export class SerfCluster extends LocalCluster<Slot> {
     return Promise.reject(new UserError('state', 'Serf agents have no drop-rate setting'));
   }
 
-  protected setBlockedOn(): Promise<void> {
-    return Promise.reject(new UserError('state', 'Serf agents have no block list: partitions need hearsay nodes'));
+  /** A heal also removes the rules of agents that are down (a killed agent's chain would otherwise stay). */
+  override async setBlocked(lists: ReadonlyMap<Address, readonly Address[]>): Promise<void> {
+    await super.setBlocked(lists);
+    if ([...lists.values()].every((l) => l.length === 0)) this.cut.clearAll();
+  }
+
+  protected async setBlockedOn(slot: Slot, blocked: readonly Address[]): Promise<void> {
+    this.cut.set(slot.port, blocked.flatMap((a) => parseAddress(a)?.port ?? []));
   }
 
   protected setSuspicionOn(): Promise<void> {

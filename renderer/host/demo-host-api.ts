@@ -128,6 +128,7 @@ export class DemoHostApi implements HostApi {
         throw new Error('the demo has no recordings');
       case 'launch-pair':
       case 'pair-action':
+      case 'pair-partition':
         throw new Error('the demo runs one cluster: side by side needs the browser shell or Electron');
       case 'experiment-start':
       case 'experiment-cancel':

@@ -124,6 +124,7 @@ const resultSchemas: { [K in keyof HostResponses]: v.GenericSchema<unknown, Host
   'attach-serf': v.object({ nodes: v.array(clusterNode) }),
   'launch-pair': v.object({ session: text, nodes: v.array(clusterNode) }),
   'pair-action': v.object({ nodes: v.array(clusterNode) }),
+  'pair-partition': v.object({ side: v.array(id) }),
   'stop-cluster': v.record(v.string(), v.never()),
   'node-action': v.object({ node: clusterNode }),
   'add-node': v.object({ node: clusterNode }),

@@ -13,7 +13,7 @@ export const PAIR_KINDS: readonly { readonly value: string; readonly label: stri
 ];
 export const PAIR_ACTIONS: readonly NodeAction[] = ['kill', 'pause', 'resume', 'leave', 'restart'];
 
-export type PairField = 'pair-nodes' | 'pair-index';
+export type PairField = 'pair-nodes' | 'pair-index' | 'pair-cut';
 export type PairParsed<T> = { ok: true; value: T } | { ok: false; error: string; field: PairField };
 
 export function parsePairLaunch(nodes: string, kinds: readonly [string, string]): PairParsed<[LaunchOptions, LaunchOptions]> {
@@ -35,4 +35,15 @@ export function parsePairIndex(k: string, nodes: number): PairParsed<number> {
   const i = Number(k.trim());
   if (!Number.isInteger(i) || i < 1 || i > nodes) return { ok: false, error: `node: 1 to ${nodes} (the same position in both clusters)`, field: 'pair-index' };
   return { ok: true, value: i - 1 };
+}
+
+/** `k-m` or `k` as the user counts → the host's 0-based inclusive range; at least one node stays on the other side. */
+export function parsePairCut(range: string, nodes: number): PairParsed<{ from: number; to: number }> {
+  const m = /^\s*(\d+)\s*(?:[-–]\s*(\d+)\s*)?$/.exec(range);
+  const from = Number(m?.[1]);
+  const to = Number(m?.[2] ?? m?.[1]);
+  if (!m || from < 1 || to < from || to > nodes || to - from + 1 >= nodes) {
+    return { ok: false, error: `cut nodes k–m: 1 ≤ k ≤ m ≤ ${nodes}, leaving at least one node on the other side`, field: 'pair-cut' };
+  }
+  return { ok: true, value: { from: from - 1, to: to - 1 } };
 }
