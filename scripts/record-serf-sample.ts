@@ -95,6 +95,6 @@ try {
   fs.writeFileSync(path.join(out, 'actions.jsonl'), actions.map((a) => `${JSON.stringify(a)}\n`).join(''));
 }
 for (const f of fs.readdirSync(out, { recursive: true }) as string[]) {
-  if (f.endsWith('.rpc.json')) fs.rmSync(path.join(out, f));
+  if (f.endsWith('.config.json')) fs.rmSync(path.join(out, f));
 }
 console.log(`recorded ${out}: ${N} agents, ${actions.length} actions`);

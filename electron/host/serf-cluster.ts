@@ -3,7 +3,8 @@
 // leave Serf's own RPC leave (the agent then exits), restart a new agent with a fresh node name on the same ports (so
 // a new member id), force-leave asks a running agent to mark a failed one left. Serf has no block list: a partition is
 // cut with iptables when the host runs as root (iptables-cut.ts), refused otherwise. Serf has no drop-rate or
-// suspicion switch: those are refused with a clear line. The agents' own text logs go beside the recording as serf-agent.out.
+// suspicion switch: those are refused with a clear line. Each agent sends its metrics to a UDP socket of the host's
+// (serf-telemetry.ts), whose byte counters become the slot's bandwidth, reported each second like a hearsay node's. The agents' own text logs go beside the recording as serf-agent.out.
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { UserError } from '../../node-runtime/user-error.ts';
@@ -12,6 +13,7 @@ import { maxSuspicionMs } from '../../node-runtime/protocol/serf-bounds.ts';
 import { SERF_PROFILE, startSerfAgent } from '../../node-runtime/serf/serf-agent.ts';
 import type { SerfAgent } from '../../node-runtime/serf/serf-agent.ts';
 import { SerfObserver } from '../../node-runtime/serf/serf-observer.ts';
+import { SerfTelemetry } from '../../node-runtime/serf/serf-telemetry.ts';
 import type { Address, ClusterNode, LaunchOptions } from './api.ts';
 import type { ClusterContext } from './cluster.ts';
 import { IptablesCut } from './iptables-cut.ts';
@@ -21,18 +23,22 @@ import type { LocalSlot } from './local-cluster.ts';
 /** Agents started at once (each is a Go process that is quick to start). */
 const START_CONCURRENCY = 4;
 const STOP_GRACE_MS = 2000;
+const STATS_INTERVAL_MS = 1000;
 export const SERF_AGENT_LOG = 'serf-agent.out';
 
 interface Slot extends LocalSlot {
   readonly agent?: SerfAgent;
   readonly observer?: SerfObserver;
   readonly name?: string;
+  /** The slot's metrics socket, kept across restarts. */
+  readonly telemetry?: SerfTelemetry;
 }
 
 export class SerfCluster extends LocalCluster<Slot> {
   readonly mode = 'serf';
   private stopping = false;
   private readonly cut = new IptablesCut();
+  private readonly statsTimer = setInterval(() => this.pushStats(), STATS_INTERVAL_MS);
   private readonly killOnExit = (): void => {
     for (const slot of this.slots.values()) slot.agent?.child.kill('SIGKILL');
     this.cut.clearAll();
@@ -45,6 +51,7 @@ export class SerfCluster extends LocalCluster<Slot> {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    clearInterval(this.statsTimer);
     const agents = [...this.slots.values()].flatMap((s) => (s.agent ? [s.agent] : []));
     for (const slot of this.slots.values()) slot.observer?.close();
     for (const a of agents) {
@@ -55,6 +62,7 @@ export class SerfCluster extends LocalCluster<Slot> {
     await Promise.all(agents.map((a) => a.exited));
     clearTimeout(grace);
     this.cut.clearAll();
+    for (const slot of this.slots.values()) slot.telemetry?.close();
     for (const slot of this.slots.values()) if (slot.state !== 'killed') this.update(slot, { state: 'stopped' });
     process.off('exit', this.killOnExit);
   }
@@ -112,8 +120,10 @@ export class SerfCluster extends LocalCluster<Slot> {
   protected async startSlot(slot: Slot, join: Address | undefined): Promise<void> {
     const name = `serf-${slot.port}-${crypto.randomBytes(3).toString('hex')}`;
     this.update(slot, { id: undefined, name, state: 'starting' });
+    const telemetry = slot.telemetry ?? await SerfTelemetry.listen(HOST);
+    this.update(slot, { telemetry });
     const agent = await startSerfAgent({
-      host: HOST, port: slot.port, name, join, logFile: path.join(this.ctx.logDir(slot.address), SERF_AGENT_LOG),
+      host: HOST, port: slot.port, name, join, logFile: path.join(this.ctx.logDir(slot.address), SERF_AGENT_LOG), statsdAddr: telemetry.address,
     });
     this.update(slot, { agent });
     void agent.exited.then(() => {
@@ -132,6 +142,16 @@ export class SerfCluster extends LocalCluster<Slot> {
     } catch (err) {
       agent.child.kill('SIGKILL');
       throw new UserError('refused', `serf agent ${slot.address} cannot be watched: ${(err as Error).message}`);
+    }
+  }
+
+  /** Running agents' bandwidth (what arrived since the last push; a quiet agent's is a true 0). */
+  private pushStats(): void {
+    const now = Date.now();
+    for (const slot of this.slots.values()) {
+      if (!slot.telemetry) continue;
+      const r = slot.telemetry.rates(now);
+      if (slot.state === 'running') this.ctx.sink.stats({ address: slot.address, ...r, dropped: 0 });
     }
   }
 

@@ -11,6 +11,7 @@ import { SerfRpc } from '../../node-runtime/serf/rpc-client.ts';
 import type { SerfRpcError } from '../../node-runtime/serf/rpc-client.ts';
 import { serfInstalled, startSerfAgent } from '../../node-runtime/serf/serf-agent.ts';
 import type { SerfAgent } from '../../node-runtime/serf/serf-agent.ts';
+import type { NodeStats } from './api.ts';
 import { Host } from './host.ts';
 import { HostStream } from './host-stream.test-support.ts';
 import { RecordingFiles } from './recording-files.ts';
@@ -64,6 +65,30 @@ test('launch 5 Serf agents, kill one: every other row shows it failed within Ser
     const { node } = await host.request({ type: 'node-action', action: 'restart', address: victim.address });
     assert.notEqual(node.id, victim.id);
     await s.waitFor('the restarted agent to be seen by all', 30_000, () => s.converged(5));
+  } finally {
+    s.unsubscribe();
+    await host.close();
+  }
+});
+
+test('a launched 3-agent Serf cluster reports bandwidth (memberlist\'s byte counters over statsd), each agent its own', { skip }, async () => {
+  const host = newHost();
+  const s = new HostStream(host);
+  try {
+    await host.request({ type: 'launch', options: { nodes: 3, mode: 'serf', suspicion: true, dropRate: 0 } });
+    await s.waitFor('3 agents to see each other', 30_000, () => s.converged(3));
+    const last = new Map<string, NodeStats>();
+    const flowing = (): boolean => {
+      for (const c of s.changes) if (c.type === 'stats') for (const st of c.stats) last.set(st.address, st);
+      return s.nodes.every((n) => (last.get(n.address)?.bytesOutPerSec ?? 0) > 0 && (last.get(n.address)?.bytesInPerSec ?? 0) > 0);
+    };
+    await s.waitFor('every agent to report bytes in and out', 20_000, flowing)
+      .catch((err: Error) => { throw new Error(`${err.message}: ${JSON.stringify([...last.values()])}`); });
+    for (const st of last.values()) {
+      assert.equal(st.malformed, 0);
+      // memberlist's local profile probes once a second and gossips every 100 ms: tens of bytes to a few KB/s.
+      assert.ok(st.bytesOutPerSec < 1e6, `${st.address}: ${st.bytesOutPerSec} B/s out`);
+    }
   } finally {
     s.unsubscribe();
     await host.close();

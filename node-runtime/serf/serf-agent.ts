@@ -25,6 +25,8 @@ export interface SerfAgentOptions {
   readonly logFile: string;
   /** An RPC auth key the agent will demand (`rpc_auth` in a config file next to the log). */
   readonly authKey?: string;
+  /** Where the agent sends its metrics (`statsd_addr`): memberlist's byte counters become bandwidth (serf-telemetry.ts). */
+  readonly statsdAddr?: string;
   /** Timing profile (default SERF_PROFILE; bench:peers compares against Serf's default, `lan`). */
   readonly profile?: SerfProfile;
 }
@@ -52,9 +54,11 @@ export async function startSerfAgent(o: SerfAgentOptions, readyTimeoutMs = 20_00
   const args = ['--pdeathsig', 'KILL', SERF_BIN, 'agent', '-node', o.name, '-bind', `${o.host}:${o.port}`, '-rpc-addr', rpcAddress,
     '-profile', o.profile ?? SERF_PROFILE, '-log-level', 'info'];
   if (o.join) args.push('-join', o.join);
-  if (o.authKey !== undefined) {
-    const config = `${o.logFile}.rpc.json`;
-    fs.writeFileSync(config, JSON.stringify({ rpc_auth: o.authKey }), { mode: 0o600 });
+  // Settings with no flag go in a config file beside the log (private: it may hold the RPC key).
+  const settings = { ...(o.authKey !== undefined && { rpc_auth: o.authKey }), ...(o.statsdAddr !== undefined && { statsd_addr: o.statsdAddr }) };
+  if (Object.keys(settings).length > 0) {
+    const config = `${o.logFile}.config.json`;
+    fs.writeFileSync(config, JSON.stringify(settings), { mode: 0o600 });
     args.push('-config-file', config);
   }
   const out = fs.openSync(o.logFile, 'a');

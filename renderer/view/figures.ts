@@ -65,10 +65,13 @@ export class Figures {
       : detections.map((d) => el('li', {},
         `${d.address}: first ${d.firstMs === undefined ? '…' : `${(d.firstMs / 1000).toFixed(2)} s`}, all ${d.allMs === undefined ? '…' : `${(d.allMs / 1000).toFixed(2)} s`}`))));
     const running = new Set(nodes.filter((n) => n.state === 'running').map((n) => n.address));
-    if (!this.history.sample(stats, running)) return;
+    if (!this.history.sample(stats, running) && this.bandwidth.hasChildNodes()) return;
     const rows = this.history.rows(compareAddresses);
+    // Attached Serf agents send no bytes through RPC: only their telemetry (statsd) says, if the user pointed it here.
+    const none = nodes.some((n) => n.kind === 'serf' && !n.managed)
+      ? 'no bandwidth from attached Serf agents (attach with telemetry addresses for it)' : 'no running node has reported yet';
     this.bandwidth.replaceChildren(...(rows.length === 0
-      ? [el('p', { class: 'hint' }, 'no running node has reported yet')]
+      ? [el('p', { class: 'hint', testid: 'bandwidth-none' }, none)]
       : [...rows.slice(0, BANDWIDTH_ROWS).map(bandwidthRow),
         ...(rows.length > BANDWIDTH_ROWS ? [el('p', { class: 'hint' }, `+${rows.length - BANDWIDTH_ROWS} more (select a node: the inspector shows its bandwidth)`)] : [])]));
   }
