@@ -86,22 +86,22 @@ test('Replay mode hides the Live panel and the live key hints', async ({ page })
   await expect(page.getByTestId('cluster-panel')).toBeVisible();
 });
 
-test('the suspicion switch shows the mode the nodes report: after launch, after a reload, after switching', async ({ page }) => {
-  const toggle = page.getByTestId('suspicion-toggle');
-  const state = page.getByTestId('suspicion-state');
-  await expect(toggle).toBeDisabled();
+test('the protocol switch shows the mode the nodes report: after launch, after a reload, after switching', async ({ page }) => {
+  const control = page.getByTestId('protocol-switch');
+  const state = page.getByTestId('protocol-state');
+  await expect(control).toBeDisabled();
   await launchFromGui(page, { nodes: 4, suspicion: true });
-  await expect(state).toHaveText('on');
-  await expect(toggle).toBeChecked();
+  await expect(state).toHaveText('gossip + suspicion');
+  await expect(control).toHaveValue('gossip+suspect');
   // A new page knows nothing of the launch form: what it shows comes from the nodes (the snapshot).
   await page.reload();
   await expect(page.getByTestId('connection-status')).toHaveText('open');
-  await expect(state).toHaveText('on');
-  await expect(toggle).toBeChecked();
-  await toggle.uncheck();
-  await expect(state).toHaveText('off', { timeout: 10_000 });
-  await expect(toggle).not.toBeChecked();
+  await expect(state).toHaveText('gossip + suspicion');
+  await expect(control).toHaveValue('gossip+suspect');
+  await control.selectOption('gossip+nosuspect');
+  await expect(state).toHaveText('gossip', { timeout: 10_000 });
+  await expect(control).toHaveValue('gossip+nosuspect');
   await page.getByTestId('stop-cluster').click();
   await expect(state).toHaveText('no cluster');
-  await expect(toggle).toBeDisabled();
+  await expect(control).toBeDisabled();
 });

@@ -6,8 +6,8 @@
 //               node-count-failed, node-count-total, progress
 //   panel       cluster-panel, launch-nodes, launch-mode, launch-protocol, launch-preset, launch-drop,
 //               launch-gossip-ms, launch-fanout, launch-fail-ms, launch-suspect-ms, launch-cleanup-ms, launch-effective,
-//               launch-button, attach-address, attach-button, add-node, drop-rate, drop-apply, suspicion-toggle,
-//               suspicion-state, stop-cluster
+//               launch-button, attach-address, attach-button, add-node, drop-rate, drop-apply, protocol-switch,
+//               protocol-state, stop-cluster
 //   feedback    feedback (the one message line, data-kind error|ok, placed beside the control it is about)
 //   views       graph-canvas, matrix-canvas, observer-select, tooltip, latency-list, bandwidth
 //   inspector   inspector, inspector-address, inspector-id, inspector-version, inspector-incarnation,
@@ -200,8 +200,8 @@ frames.register('live', (now, active) => {
     const first = sideNodes(store.nodes, 0);
     figures.show(store.progress, paired ? sideDetections(store.latency.recent(), first) : store.latency.recent(), store.stats, first);
     pair.figures(store.progress, store.latency.recent(), store.stats, sideNodes(store.nodes, 1));
-    // The suspicion switch as the nodes report it (snapshot and deltas), not as last asked for.
-    clusterPanelApi.showSuspicion(store.suspicion);
+    // The protocol in force as the nodes report it (snapshot and deltas), not as last asked for.
+    clusterPanelApi.showProtocol(store.protocol, store.session.mode);
   }
 });
 
@@ -219,7 +219,7 @@ exposeTestHook({
     running: store.nodes.filter((n) => !isDownRunState(n.state)).length,
     sync: { seq: store.seq, snapshots: store.snapshots, resyncs: store.resyncs },
     slots: store.nodes.map(({ address, id, state }) => ({ address, id, state })),
-    suspicion: store.suspicion,
+    protocol: store.protocol,
   }),
   lists: () => store.nodes.flatMap((n) => (n.id !== undefined && store.state.isRunning(n.id)
     ? [{ observer: n.id, members: store.state.listOf(n.id).map(({ member, status }) => ({ member, status })) }]

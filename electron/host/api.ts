@@ -3,12 +3,12 @@
 // `import type`, so it must stay free of runtime code and of node: imports.
 import type { EventKind, MembershipEvent, MemberStatus } from '../../node-runtime/protocol/events.ts';
 import type { Address, MemberId } from '../../node-runtime/protocol/member-id.ts';
-import type { ProtocolFamily } from '../../node-runtime/protocol/mode.ts';
+import type { ModeInfo, ProtocolFamily, ProtocolMode } from '../../node-runtime/protocol/mode.ts';
 import type { PresetName, Timings } from '../../node-runtime/protocol/presets.ts';
 import type { Trace } from '../../node-runtime/protocol/trace.ts';
 import type { ExperimentMessage, ExperimentRequest, ExperimentResponses } from './experiment-api.ts';
 
-export type { EventKind, MembershipEvent, MemberStatus, Address, MemberId, PresetName, ProtocolFamily, Timings, Trace };
+export type { EventKind, MembershipEvent, MemberStatus, Address, MemberId, ModeInfo, PresetName, ProtocolFamily, ProtocolMode, Timings, Trace };
 
 export interface LaunchOptions {
   readonly nodes: number;
@@ -43,7 +43,7 @@ export interface ClusterNode {
   readonly address: Address;
   readonly id: MemberId | undefined;
   readonly state: NodeRunState;
-  /** Launched by this host (kill/pause/restart possible) or only attached to (leave, drop, suspicion). */
+  /** Launched by this host (kill/pause/restart possible) or only attached to (leave, drop, protocol switch). */
   readonly managed: boolean;
   readonly pid?: number;
   /** A Serf agent (launched or attached) rather than a hearsay node: it offers Serf's actions (force-leave). */
@@ -61,20 +61,24 @@ export interface NodeStats {
   /** Datagrams refused from, and held back to, blocked peers (a partition); absent where there is no block list. */
   readonly blockedIn?: number;
   readonly blockedOut?: number;
-  /** The node's suspicion switch as it last reported it (absent from nodes that do not say). */
-  readonly suspicion?: { readonly enabled: boolean; readonly epoch: number };
+  /** The protocol the node runs as it last reported it (family, suspicion, epoch of the switch; absent from nodes that
+   *  do not say, such as Serf agents). */
+  readonly protocol?: ModeInfo;
 }
 
 /** A host action on a node, recorded beside the nodes' logs (`actions.jsonl`) so replays can mark kills and
  *  measure detection latency from the kill, not from the first detection. */
 export interface HostActionRecord {
   readonly ts: number;
-  readonly action: NodeAction | 'add' | 'set-drop' | 'set-suspicion' | 'partition' | 'heal';
-  /** The node acted on, or `*` for every node (set-drop without an address, set-suspicion). */
+  readonly action: NodeAction | 'add' | 'set-drop' | 'set-suspicion' | 'set-protocol' | 'partition' | 'heal';
+  /** The node acted on, or `*` for every node (set-drop without an address, set-suspicion, set-protocol). */
   readonly address: Address | '*';
   /** The member id the action hit (before a restart: the old id). */
   readonly member?: MemberId;
+  /** set-drop: the rate; set-suspicion and set-protocol: suspicion on or off. */
   readonly value?: number | boolean;
+  /** `set-protocol`: the family switched to. */
+  readonly protocol?: ProtocolFamily;
   /** `partition`: the nodes cut off from the rest (address `*`). */
   readonly side?: readonly Address[];
 }
@@ -106,6 +110,9 @@ export type HostRequest =
   | { readonly type: 'add-node' }
   | { readonly type: 'set-drop'; readonly rate: number; readonly address?: Address }
   | { readonly type: 'set-suspicion'; readonly enabled: boolean }
+  /** Switches the whole cluster to one of the four configurations: one node is told (`switch`), the switch spreads
+   *  by gossip and the newest wins (a higher epoch), as the nodes' own `switch` does. Not for Serf. */
+  | { readonly type: 'set-protocol'; readonly protocol: ProtocolFamily; readonly suspicion: boolean }
   /** Cuts the cluster in two: the nodes at `side` and all the others stop hearing each other (block lists, both ways). */
   | { readonly type: 'partition'; readonly side: readonly Address[] }
   | { readonly type: 'heal' }
@@ -141,6 +148,7 @@ export interface HostResponses extends ExperimentResponses {
   'add-node': { node: ClusterNode };
   'set-drop': Record<string, never>;
   'set-suspicion': Record<string, never>;
+  'set-protocol': Record<string, never>;
   partition: Record<string, never>;
   heal: Record<string, never>;
   'open-recording': { recording: RecordingInfo };
@@ -149,12 +157,12 @@ export interface HostResponses extends ExperimentResponses {
 
 export type HostResponse<R extends HostRequest> = HostResponses[R['type']];
 
-/** The suspicion switch as the running nodes report it (each node's `{enabled, epoch}`; the highest epoch wins, as
- *  gossip makes it). `settled`: every running node that reported has that epoch. */
-export interface SuspicionMode {
-  readonly enabled: boolean;
-  readonly epoch: number;
+/** The protocol in force as the running nodes report it (each node's family, suspicion and epoch; the highest epoch
+ *  wins, as gossip makes it). `settled`: every running node that reported has that epoch. */
+export interface ProtocolInForce extends ModeInfo {
   readonly settled: boolean;
+  /** Side by side: each side's own (left, right), which may differ; the fields above are the first side's. */
+  readonly sides?: readonly ModeInfo[];
 }
 
 export interface Progress {
@@ -179,7 +187,8 @@ export interface ViewSnapshot {
   /** Recording folder under logs/ (null before any launch or attach, and after a stop). */
   readonly session: string | null;
   readonly mode: ClusterMode | null;
-  readonly suspicion: SuspicionMode | null;
+  /** Null before any node reported (and for Serf, which has no such switch). */
+  readonly protocol: ProtocolInForce | null;
   /** Every node slot, with its current member id and run state. */
   readonly nodes: readonly ClusterNode[];
   /** Member ids referred to by `lists` (interned: a 1,000-node snapshot names each id once). */
@@ -208,7 +217,7 @@ export type ViewChange =
   | { readonly type: 'stats'; readonly stats: readonly NodeStats[] }
   | { readonly type: 'action'; readonly record: HostActionRecord }
   | { readonly type: 'progress'; readonly progress: Progress | null }
-  | { readonly type: 'suspicion'; readonly suspicion: SuspicionMode | null };
+  | { readonly type: 'protocol'; readonly protocol: ProtocolInForce | null };
 
 /**
  * Pushed from host to renderer: the view-state contract (docs/app.md, "View contract").

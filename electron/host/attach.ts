@@ -8,7 +8,8 @@ import { UserError } from '../../node-runtime/user-error.ts';
 import { addressOf } from '../../node-runtime/protocol/member-id.ts';
 import type { Keyring } from '../../node-runtime/transport/keyring.ts';
 import type { Address, ClusterNode, MemberId, NodeAction, NodeRunState } from './api.ts';
-import type { Cluster, ClusterSink } from './cluster.ts';
+import { switchCommand } from './cluster.ts';
+import type { Cluster, ClusterSink, ModeChange } from './cluster.ts';
 import { NodeWatch } from './node-watch.ts';
 
 const ListMemSchema = v.object({
@@ -73,10 +74,10 @@ export class AttachedCluster implements Cluster {
     await Promise.all(targets.map((a) => controlRequest(a, 'drop', [String(rate)], { keyring: this.keyring })));
   }
 
-  async setSuspicion(enabled: boolean): Promise<void> {
+  async setMode(change: ModeChange): Promise<void> {
     const w = this.live()[0];
-    if (!w) throw new UserError('state', 'no reachable node to switch suspicion on');
-    await controlRequest(w.address, enabled ? 'enable_sus' : 'disable_sus', [], { keyring: this.keyring });
+    if (!w) throw new UserError('state', 'no reachable node to switch the protocol on');
+    await controlRequest(w.address, ...switchCommand(change), { keyring: this.keyring });
   }
 
   /** Detaches: the nodes keep running. */

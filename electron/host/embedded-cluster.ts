@@ -9,7 +9,7 @@ import type { MembershipNodeOptions } from '../../node-runtime/node/membership-n
 import type { ProtocolConfig } from '../../node-runtime/protocol/config.ts';
 import { launchConfig } from '../../node-runtime/protocol/presets.ts';
 import type { Address, ClusterNode, LaunchOptions, Trace } from './api.ts';
-import type { ClusterContext } from './cluster.ts';
+import type { ClusterContext, ModeChange } from './cluster.ts';
 import { HOST, LocalCluster } from './local-cluster.ts';
 import type { LocalSlot } from './local-cluster.ts';
 import { snapshotEvents } from './snapshot-events.ts';
@@ -85,8 +85,8 @@ export class EmbeddedCluster extends LocalCluster<Slot> {
     slot.node!.setBlocked(blocked);
   }
 
-  protected async setSuspicionOn(slot: Slot, enabled: boolean): Promise<void> {
-    slot.node!.setSuspicion(enabled);
+  protected async setModeOn(slot: Slot, change: ModeChange): Promise<void> {
+    slot.node!.setMode(change);
   }
 
   protected async startSlot(slot: Slot, join: Address | undefined): Promise<void> {
@@ -131,7 +131,7 @@ export class EmbeddedCluster extends LocalCluster<Slot> {
     for (const slot of this.slots.values()) {
       if (!slot.node || (slot.state !== 'running' && slot.state !== 'left')) continue;
       const { address, bytesInPerSec, bytesOutPerSec, dropped, malformed, blockedIn, blockedOut } = slot.node.stats();
-      this.ctx.sink.stats({ address, bytesInPerSec, bytesOutPerSec, dropped, malformed, blockedIn, blockedOut, suspicion: slot.node.suspicion() });
+      this.ctx.sink.stats({ address, bytesInPerSec, bytesOutPerSec, dropped, malformed, blockedIn, blockedOut, protocol: slot.node.mode() });
     }
   }
 }

@@ -78,6 +78,7 @@ export const HostRequestSchema = v.variant('type', [
   v.strictObject({ type: v.literal('add-node') }),
   v.strictObject({ type: v.literal('set-drop'), rate: RateSchema, address: v.optional(AddressSchema) }),
   v.strictObject({ type: v.literal('set-suspicion'), enabled: v.boolean() }),
+  v.strictObject({ type: v.literal('set-protocol'), protocol: v.picklist(PROTOCOL_FAMILIES), suspicion: v.boolean() }),
   v.strictObject({ type: v.literal('partition'), side: v.pipe(v.array(AddressSchema), v.minLength(1), v.maxLength(MAX_LOCAL_GROUP.embedded), v.readonly()) }),
   v.strictObject({ type: v.literal('heal') }),
   v.strictObject({ type: v.literal('open-recording'), path: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)) }),

@@ -170,8 +170,12 @@ export class Host implements HostApi {
         this.record({ ts: Date.now(), action: 'set-drop', address: request.address ?? '*', value: request.rate });
         return {};
       case 'set-suspicion':
-        await this.current().setSuspicion(request.enabled);
+        await this.current().setMode({ suspicion: request.enabled });
         this.record({ ts: Date.now(), action: 'set-suspicion', address: '*', value: request.enabled });
+        return {};
+      case 'set-protocol':
+        await this.current().setMode({ family: request.protocol, suspicion: request.suspicion });
+        this.record({ ts: Date.now(), action: 'set-protocol', address: '*', protocol: request.protocol, value: request.suspicion });
         return {};
       case 'partition':
       case 'heal': {

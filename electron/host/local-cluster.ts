@@ -6,7 +6,7 @@
 import { UserError } from '../../node-runtime/user-error.ts';
 import { formatAddress } from '../../node-runtime/protocol/member-id.ts';
 import type { Address, ClusterNode, LaunchOptions, MemberId, NodeAction, NodeRunState } from './api.ts';
-import type { Cluster, ClusterContext } from './cluster.ts';
+import type { Cluster, ClusterContext, ModeChange } from './cluster.ts';
 import { findFreeRange } from './free-ports.ts';
 import { runLimited } from './run-limited.ts';
 
@@ -105,11 +105,11 @@ export abstract class LocalCluster<S extends LocalSlot> implements Cluster {
     await Promise.all(targets.map((slot) => this.setDropOn(slot!, rate)));
   }
 
-  /** One running node is told; the switch spreads by gossip (a higher suspicion epoch wins). */
-  async setSuspicion(enabled: boolean): Promise<void> {
+  /** One running node is told; the switch spreads by gossip (a higher epoch wins). */
+  async setMode(change: ModeChange): Promise<void> {
     const slot = this.running()[0];
-    if (!slot) throw new UserError('state', 'no running node to switch suspicion on');
-    await this.setSuspicionOn(slot, enabled);
+    if (!slot) throw new UserError('state', 'no running node to switch the protocol on');
+    await this.setModeOn(slot, change);
   }
 
   async setBlocked(lists: ReadonlyMap<Address, readonly Address[]>): Promise<void> {
@@ -131,7 +131,7 @@ export abstract class LocalCluster<S extends LocalSlot> implements Cluster {
   protected abstract resume(slot: S): void;
   protected abstract leave(slot: S): Promise<void>;
   protected abstract setDropOn(slot: S, rate: number): Promise<void>;
-  protected abstract setSuspicionOn(slot: S, enabled: boolean): Promise<void>;
+  protected abstract setModeOn(slot: S, change: ModeChange): Promise<void>;
   protected abstract setBlockedOn(slot: S, blocked: readonly Address[]): Promise<void>;
 
   /** Serf's force-leave; hearsay nodes have no such thing (a failed member is removed after T_cleanup). */

@@ -99,7 +99,7 @@ export class NodeWatch {
         this.sink.stats({
           address: this.address, bytesInPerSec: m.bytesInPerSec, bytesOutPerSec: m.bytesOutPerSec,
           dropped: m.dropped, malformed: m.malformed, blockedIn: m.blockedIn, blockedOut: m.blockedOut,
-          ...(m.suspicion && { suspicion: m.suspicion }),
+          ...(m.protocol && { protocol: m.protocol }),
         });
         break;
       case 'traces':

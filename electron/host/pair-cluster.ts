@@ -7,7 +7,7 @@
 import { UserError } from '../../node-runtime/user-error.ts';
 import { partitionLists } from '../../node-runtime/protocol/partition.ts';
 import type { Address, ClusterNode, NodeAction } from './api.ts';
-import type { Cluster } from './cluster.ts';
+import type { Cluster, ModeChange } from './cluster.ts';
 
 /** Ports left free between the two sides' ranges, so an added or restarted node of the first never lands in the second's. */
 const GAP = 20;
@@ -57,9 +57,12 @@ export class PairCluster implements Cluster {
     await Promise.all(this.sides.map((s) => s.setDrop(rate)));
   }
 
-  async setSuspicion(enabled: boolean): Promise<void> {
+  /** Suspicion goes to both sides; the family does not: each side keeps the family it was launched in, or there would
+   *  be nothing to compare. */
+  async setMode(change: ModeChange): Promise<void> {
+    if (change.family !== undefined) throw new UserError('state', 'side by side, each cluster keeps the protocol it was launched with: launch another pair to compare others');
     if (this.sides.some((s) => s.mode === 'serf')) throw new UserError('state', 'Serf always runs with suspicion: the switch is for a pair of hearsay clusters');
-    await Promise.all(this.sides.map((s) => s.setSuspicion(enabled)));
+    await Promise.all(this.sides.map((s) => s.setMode(change)));
   }
 
   /** Each side sets the lists of its own nodes, naming only its own nodes (a cut drawn on one side's ring cuts that

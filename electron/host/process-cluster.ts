@@ -10,7 +10,8 @@ import type { Keyring } from '../../node-runtime/transport/keyring.ts';
 import { UserError } from '../../node-runtime/user-error.ts';
 import { launchConfig, TIMING_FLAGS, TIMING_KEYS } from '../../node-runtime/protocol/presets.ts';
 import type { Address, ClusterNode, LaunchOptions } from './api.ts';
-import type { ClusterContext } from './cluster.ts';
+import { switchCommand } from './cluster.ts';
+import type { ClusterContext, ModeChange } from './cluster.ts';
 import { HOST, LocalCluster } from './local-cluster.ts';
 import type { LocalSlot } from './local-cluster.ts';
 import { NodeWatch } from './node-watch.ts';
@@ -122,8 +123,8 @@ export class ProcessCluster extends LocalCluster<Slot> {
     await controlRequest(slot.address, blocked.length === 0 ? 'heal' : 'partition', blocked, { keyring: this.keyring });
   }
 
-  protected async setSuspicionOn(slot: Slot, enabled: boolean): Promise<void> {
-    await controlRequest(slot.address, enabled ? 'enable_sus' : 'disable_sus', [], { keyring: this.keyring });
+  protected async setModeOn(slot: Slot, change: ModeChange): Promise<void> {
+    await controlRequest(slot.address, ...switchCommand(change), { keyring: this.keyring });
   }
 
   protected async startSlot(slot: Slot, join: Address | undefined): Promise<void> {

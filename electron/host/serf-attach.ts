@@ -11,6 +11,7 @@ import type { SerfMember } from '../../node-runtime/serf/rpc-schema.ts';
 import { maxSuspicionMs } from '../../node-runtime/protocol/serf-bounds.ts';
 import { memberIdOf, SerfObserver } from '../../node-runtime/serf/serf-observer.ts';
 import type { Address, ClusterNode, MemberId, NodeAction, NodeRunState, SerfAttachOptions } from './api.ts';
+import { SERF_RUNS_ITS_OWN } from './cluster.ts';
 import type { Cluster, ClusterSink } from './cluster.ts';
 
 const CONNECT_TIMEOUT_MS = 5000;
@@ -82,8 +83,8 @@ export class SerfAttachedCluster implements Cluster {
     return Promise.reject(new UserError('state', 'Serf agents have no block list: partitions need hearsay nodes'));
   }
 
-  setSuspicion(): Promise<void> {
-    return Promise.reject(new UserError('state', 'Serf always runs with suspicion: it cannot be switched'));
+  setMode(): Promise<void> {
+    return Promise.reject(new UserError('state', SERF_RUNS_ITS_OWN));
   }
 
   /** Detaches: the agents keep running. */

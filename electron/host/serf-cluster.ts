@@ -15,6 +15,7 @@ import type { SerfAgent } from '../../node-runtime/serf/serf-agent.ts';
 import { SerfObserver } from '../../node-runtime/serf/serf-observer.ts';
 import { SerfTelemetry } from '../../node-runtime/serf/serf-telemetry.ts';
 import type { Address, ClusterNode, LaunchOptions } from './api.ts';
+import { SERF_RUNS_ITS_OWN } from './cluster.ts';
 import type { ClusterContext } from './cluster.ts';
 import { IptablesCut } from './iptables-cut.ts';
 import { HOST, LocalCluster } from './local-cluster.ts';
@@ -113,8 +114,8 @@ export class SerfCluster extends LocalCluster<Slot> {
     this.cut.set(slot.port, blocked.flatMap((a) => parseAddress(a)?.port ?? []));
   }
 
-  protected setSuspicionOn(): Promise<void> {
-    return Promise.reject(new UserError('state', 'Serf always runs with suspicion (memberlist\'s Lifeguard): it cannot be switched'));
+  protected setModeOn(): Promise<void> {
+    return Promise.reject(new UserError('state', SERF_RUNS_ITS_OWN));
   }
 
   protected async startSlot(slot: Slot, join: Address | undefined): Promise<void> {

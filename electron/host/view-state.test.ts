@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ViewState } from './view-state.ts';
-import type { ClusterNode, MembershipEvent, ViewChange } from './api.ts';
+import type { ClusterNode, MembershipEvent, NodeStats, ViewChange } from './api.ts';
 
 const A = '127.0.0.1:3000@1';
 const B = '127.0.0.1:3001@1';
@@ -60,23 +60,37 @@ test('a removed slot is gone from the snapshot, and its list stops', () => {
   assert.equal(v.snapshot().lists.length, 1);
 });
 
-test('the suspicion mode in force is the highest epoch reported by running nodes', () => {
+const modeStats = (address: string, family: 'gossip' | 'ping', suspicion: boolean, epoch: number): NodeStats =>
+  ({ address, bytesInPerSec: 0, bytesOutPerSec: 0, dropped: 0, malformed: 0, protocol: { family, suspicion, epoch } });
+
+test('the protocol in force is the highest epoch reported by running nodes', () => {
   const v = started();
-  const stats = (address: string, enabled: boolean, epoch: number) =>
-    ({ address, bytesInPerSec: 0, bytesOutPerSec: 0, dropped: 0, malformed: 0, suspicion: { enabled, epoch } });
-  const first = v.apply({ type: 'stats', stats: [stats('127.0.0.1:3000', true, 2), stats('127.0.0.1:3001', false, 1)] });
-  assert.deepEqual(first.map((d) => d.change), [first[0]!.change, { type: 'suspicion', suspicion: { enabled: true, epoch: 2, settled: false } }]);
-  const settled = v.apply({ type: 'stats', stats: [stats('127.0.0.1:3001', true, 2)] });
-  assert.deepEqual(settled[1]?.change, { type: 'suspicion', suspicion: { enabled: true, epoch: 2, settled: true } });
-  assert.equal(v.apply({ type: 'stats', stats: [stats('127.0.0.1:3001', true, 2)] }).length, 1, 'no change, no delta');
-  assert.deepEqual(v.snapshot().suspicion, { enabled: true, epoch: 2, settled: true });
+  const first = v.apply({ type: 'stats', stats: [modeStats('127.0.0.1:3000', 'ping', true, 2), modeStats('127.0.0.1:3001', 'gossip', false, 1)] });
+  assert.deepEqual(first.map((d) => d.change), [first[0]!.change, { type: 'protocol', protocol: { family: 'ping', suspicion: true, epoch: 2, settled: false } }]);
+  const settled = v.apply({ type: 'stats', stats: [modeStats('127.0.0.1:3001', 'ping', true, 2)] });
+  assert.deepEqual(settled[1]?.change, { type: 'protocol', protocol: { family: 'ping', suspicion: true, epoch: 2, settled: true } });
+  assert.equal(v.apply({ type: 'stats', stats: [modeStats('127.0.0.1:3001', 'ping', true, 2)] }).length, 1, 'no change, no delta');
+  assert.deepEqual(v.snapshot().protocol, { family: 'ping', suspicion: true, epoch: 2, settled: true });
+});
+
+test('side by side, each side settles on its own: both shown, neither overrules the other', () => {
+  const v = new ViewState();
+  v.reset('s', 'pair');
+  const nodes = [0, 1, 2, 3].map((i) => ({ address: `127.0.0.1:${3000 + i}`, id: undefined, state: 'running', managed: true, group: i < 2 ? 0 : 1 } as const));
+  v.apply({ type: 'nodes', nodes });
+  v.apply({ type: 'stats', stats: [modeStats(nodes[0]!.address, 'gossip', false, 0), modeStats(nodes[1]!.address, 'gossip', false, 0),
+    modeStats(nodes[2]!.address, 'ping', true, 3), modeStats(nodes[3]!.address, 'ping', true, 3)] });
+  assert.deepEqual(v.snapshot().protocol, {
+    family: 'gossip', suspicion: false, epoch: 0, settled: true,
+    sides: [{ family: 'gossip', suspicion: false, epoch: 0 }, { family: 'ping', suspicion: true, epoch: 3 }],
+  });
 });
 
 test('a reset forgets the session but the sequence goes on', () => {
   const v = started();
   v.reset(null, null);
   assert.equal(v.seq, 2);
-  assert.deepEqual(v.snapshot(), { session: null, mode: null, suspicion: null, nodes: [], ids: [], lists: [], stats: [], progress: null, actions: [], partition: null });
+  assert.deepEqual(v.snapshot(), { session: null, mode: null, protocol: null, nodes: [], ids: [], lists: [], stats: [], progress: null, actions: [], partition: null });
 });
 
 test('the partition in force is part of the snapshot: set by a partition action, cleared by heal and by a new session', () => {

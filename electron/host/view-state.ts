@@ -7,7 +7,7 @@ import { statusAfter } from '../../node-runtime/protocol/events.ts';
 import { partitionAfter } from '../../node-runtime/protocol/partition.ts';
 import type {
   Address, ClusterMode, ClusterNode, HostActionRecord, MemberId, MembershipEvent, MemberStatus, NodeRunState,
-  NodeStats, ObserverList, Progress, SuspicionMode, ViewChange, ViewSnapshot,
+  ModeInfo, NodeStats, ObserverList, Progress, ProtocolInForce, ViewChange, ViewSnapshot,
 } from './api.ts';
 
 /** ObserverList status codes (api.ts). */
@@ -41,7 +41,7 @@ export class ViewState {
   private seqNo = 0;
   private session: string | null = null;
   private mode: ClusterMode | null = null;
-  private suspicion: SuspicionMode | null = null;
+  private protocol: ProtocolInForce | null = null;
   private readonly nodes = new Map<Address, ClusterNode>();
   /** Only observers that run or list someone: a stopped observer's list is empty and dropped. */
   private readonly lists = new Map<MemberId, List>();
@@ -59,7 +59,7 @@ export class ViewState {
   reset(session: string | null, mode: ClusterMode | null): void {
     this.session = session;
     this.mode = mode;
-    this.suspicion = null;
+    this.protocol = null;
     this.nodes.clear();
     this.lists.clear();
     this.stats.clear();
@@ -93,12 +93,12 @@ export class ViewState {
           }
         }
         if (stops.length > 0) out.push(...this.apply({ type: 'events', events: stops }));
-        out.push(...this.settleSuspicion());
+        out.push(...this.settleProtocol());
         break;
       }
       case 'stats':
         for (const s of change.stats) this.stats.set(s.address, s);
-        out.push(...this.settleSuspicion());
+        out.push(...this.settleProtocol());
         break;
       case 'action':
         this.actions.push(change.record);
@@ -108,8 +108,8 @@ export class ViewState {
       case 'progress':
         this.progress = change.progress;
         break;
-      case 'suspicion':
-        this.suspicion = change.suspicion;
+      case 'protocol':
+        this.protocol = change.protocol;
         break;
     }
     return out;
@@ -134,7 +134,7 @@ export class ViewState {
       lists.push({ observer: intern(observer), running: list.running, entries });
     }
     return {
-      session: this.session, mode: this.mode, suspicion: this.suspicion, nodes: [...this.nodes.values()], ids, lists,
+      session: this.session, mode: this.mode, protocol: this.protocol, nodes: [...this.nodes.values()], ids, lists,
       stats: [...this.stats.values()], progress: this.progress, actions: [...this.actions], partition: this.partition,
     };
   }
@@ -168,19 +168,29 @@ export class ViewState {
     list.entries.set(e.member, { code: CODE[status], incarnation, ts: e.ts });
   }
 
-  /** The suspicion switch in force among running nodes: the highest epoch reported wins, as gossip makes it. */
-  private settleSuspicion(): { seq: number; change: ViewChange }[] {
-    let best: { enabled: boolean; epoch: number } | undefined;
-    const epochs = new Set<number>();
+  /** The protocol in force among running nodes: the highest epoch reported wins, as gossip makes it. Each side of a
+   *  pair is its own cluster, with its own switch and epochs. */
+  private settleProtocol(): { seq: number; change: ViewChange }[] {
+    const sides = new Map<number, { best: ModeInfo; epochs: Set<number> }>();
     for (const s of this.stats.values()) {
       const node = this.nodes.get(s.address);
-      if (!s.suspicion || !node || node.state !== 'running') continue;
-      epochs.add(s.suspicion.epoch);
-      if (!best || s.suspicion.epoch > best.epoch) best = s.suspicion;
+      if (!s.protocol || !node || node.state !== 'running') continue;
+      const group = node.group ?? 0;
+      const side = sides.get(group);
+      if (!side) sides.set(group, { best: s.protocol, epochs: new Set([s.protocol.epoch]) });
+      else {
+        side.epochs.add(s.protocol.epoch);
+        if (s.protocol.epoch > side.best.epoch) side.best = s.protocol;
+      }
     }
-    const next: SuspicionMode | null = best ? { enabled: best.enabled, epoch: best.epoch, settled: epochs.size === 1 } : null;
-    const now = this.suspicion;
-    if (next?.enabled === now?.enabled && next?.epoch === now?.epoch && next?.settled === now?.settled) return [];
-    return this.apply({ type: 'suspicion', suspicion: next });
+    const ordered = [...sides].sort(([a], [b]) => a - b).map(([, side]) => side);
+    const first = ordered[0];
+    const next: ProtocolInForce | null = first === undefined ? null : {
+      family: first.best.family, suspicion: first.best.suspicion, epoch: first.best.epoch,
+      settled: ordered.every((side) => side.epochs.size === 1),
+      ...(this.mode === 'pair' && { sides: ordered.map(({ best: { family, suspicion, epoch } }) => ({ family, suspicion, epoch })) }),
+    };
+    if (JSON.stringify(next) === JSON.stringify(this.protocol)) return [];
+    return this.apply({ type: 'protocol', protocol: next });
   }
 }

@@ -14,6 +14,8 @@ import type { NodeStats } from '../node/membership-node.ts';
 import { isTraceBatch } from '../protocol/trace.ts';
 import type { Trace } from '../protocol/trace.ts';
 import { noHits } from '../protocol/plausibility.ts';
+import { PROTOCOL_FAMILIES } from '../protocol/mode.ts';
+import type { ModeInfo } from '../protocol/mode.ts';
 
 const ReplySchema = v.variant('ok', [
   v.object({ ok: v.literal(true), result: v.unknown() }),
@@ -42,7 +44,9 @@ const StreamSchema = v.variant('type', [
     limits: v.optional(v.object({
       spoofed: v.number(), implausible: v.number(), newMemberRate: v.number(), listFull: v.number(), tombstonesEvicted: v.number(),
     }), noHits),
-    suspicion: v.optional(v.object({ enabled: v.boolean(), epoch: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) })),
+    protocol: v.optional(v.object({
+      family: v.picklist(PROTOCOL_FAMILIES), suspicion: v.boolean(), epoch: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+    })),
   }),
   v.object({ type: v.literal('traces'), traces: v.custom<Trace[]>(isTraceBatch), unsampled: count }),
 ]);
@@ -50,7 +54,7 @@ const StreamSchema = v.variant('type', [
 export type StreamMessage =
   | { readonly type: 'hello'; readonly self: MemberId; readonly members: MemberJson[] }
   | ({ readonly type: 'event' } & MembershipEvent)
-  | ({ readonly type: 'stats'; readonly suspicion?: { enabled: boolean; epoch: number } } & NodeStats)
+  | ({ readonly type: 'stats'; readonly protocol?: ModeInfo } & NodeStats)
   | { readonly type: 'traces'; readonly traces: Trace[]; readonly unsampled: number };
 
 export const DEFAULT_CONTROL_TIMEOUT_MS = 5000;

@@ -60,8 +60,8 @@ function serveSubscribe(socket: net.Socket, node: MembershipNode, trace: boolean
   };
   send({ type: 'hello', self: node.id, members: memberJson(node) });
   const unsubscribe = node.on('event', (e) => send({ type: 'event', ...e }));
-  // The suspicion switch rides along: a watcher (the app) shows the mode in force, not the one it asked for.
-  const timer = setInterval(() => send({ type: 'stats', ...node.stats(), suspicion: node.suspicion() }), STATS_INTERVAL_MS);
+  // The protocol in force rides along: a watcher (the app) shows the mode the node runs, not the one it asked for.
+  const timer = setInterval(() => send({ type: 'stats', ...node.stats(), protocol: node.mode() }), STATS_INTERVAL_MS);
   const stopTrace = trace ? streamTraces(node, send) : () => undefined;
   socket.on('close', () => {
     unsubscribe();

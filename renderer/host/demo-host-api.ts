@@ -112,6 +112,13 @@ export class DemoHostApi implements HostApi {
         this.announce({ ts: now, action: 'set-suspicion', address: '*', value: request.enabled });
         return {};
       }
+      case 'set-protocol': {
+        const run = this.running();
+        const [first] = this.upIndices(run);
+        if (first !== undefined) run.sim.command(first, { kind: 'set-mode', mode: { family: request.protocol, suspicion: request.suspicion } });
+        this.announce({ ts: now, action: 'set-protocol', address: '*', protocol: request.protocol, value: request.suspicion });
+        return {};
+      }
       case 'partition':
       case 'heal': {
         const run = this.running();
@@ -261,8 +268,7 @@ export class DemoHostApi implements HostApi {
       run.lastBytes[i] = { sent, received };
       if (run.sim.state(i) !== 'up') continue;
       const c = run.sim.core(i).counters();
-      const suspicion = run.sim.core(i).suspicion();
-      stats.push({ address: run.sim.address(i), ...rates, dropped: c.dropped + c.blockedIn, malformed: c.malformed, suspicion });
+      stats.push({ address: run.sim.address(i), ...rates, dropped: c.dropped + c.blockedIn, malformed: c.malformed, protocol: run.sim.core(i).mode() });
     }
     this.emit({ type: 'stats', stats });
   }

@@ -4,7 +4,7 @@ import { checkHostMessage, checkResult } from './host-schema.ts';
 
 const good = { ts: 1, node: '127.0.0.1:3000@1', event: 'join', member: '127.0.0.1:3001@2', incarnation: 0 };
 const view = {
-  session: 's', mode: 'process', suspicion: { enabled: true, epoch: 1, settled: true }, nodes: [],
+  session: 's', mode: 'process', protocol: { family: 'ping', suspicion: true, epoch: 1, settled: true }, nodes: [],
   ids: ['127.0.0.1:3000@1', '127.0.0.1:3001@2'], lists: [{ observer: 0, running: true, entries: [1, 1, 0, 5] }],
   stats: [], progress: null, actions: [], partition: null,
 };
@@ -28,6 +28,7 @@ test('a snapshot is checked down to its list entries', () => {
     { ...view, lists: [{ observer: 0, running: true, entries: [1, 7, 0, 5] }] },
     { ...view, lists: [{ observer: 0, running: true, entries: [1, 1, 0] }] },
     { ...view, mode: 'cloud' },
+    { ...view, protocol: { family: 'swim', suspicion: true, epoch: 1, settled: true } },
   ];
   for (const v of bad) assert.equal(checkHostMessage({ type: 'snapshot', seq: 0, view: v }, rejected), undefined);
   assert.equal(rejected.frames, bad.length);

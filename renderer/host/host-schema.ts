@@ -9,6 +9,7 @@ import type { ClusterNode, HostMessage, HostRequest, HostResponses, ViewChange, 
 import { isTraceBatch } from '../../node-runtime/protocol/trace.ts';
 import type { Trace } from '../../node-runtime/protocol/trace.ts';
 import { MAX_LOCAL_GROUP } from '../../node-runtime/protocol/config.ts';
+import { PROTOCOL_FAMILIES } from '../../node-runtime/protocol/mode.ts';
 
 const text = v.pipe(v.string(), v.maxLength(4096));
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(300));
@@ -42,7 +43,8 @@ const clusterNode = v.pipe(
   v.transform((n): ClusterNode => ({ ...n, id: n.id })),
 );
 
-const suspicion = v.object({ enabled: v.boolean(), epoch: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) });
+const modeInfo = v.object({ family: v.picklist(PROTOCOL_FAMILIES), suspicion: v.boolean(), epoch: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) });
+const protocolInForce = v.nullable(v.object({ ...modeInfo.entries, settled: v.boolean(), sides: v.optional(v.pipe(v.array(modeInfo), v.maxLength(2))) }));
 
 const nodeStats = v.object({
   address: id,
@@ -50,17 +52,18 @@ const nodeStats = v.object({
   bytesOutPerSec: count,
   dropped: count,
   malformed: count,
-  suspicion: v.optional(suspicion),
+  protocol: v.optional(modeInfo),
   blockedIn: v.optional(count),
   blockedOut: v.optional(count),
 });
 
 const actionRecord = v.object({
   ts: count,
-  action: v.picklist(['kill', 'pause', 'resume', 'leave', 'restart', 'force-leave', 'add', 'set-drop', 'set-suspicion', 'partition', 'heal']),
+  action: v.picklist(['kill', 'pause', 'resume', 'leave', 'restart', 'force-leave', 'add', 'set-drop', 'set-suspicion', 'set-protocol', 'partition', 'heal']),
   address: id,
   member: v.optional(id),
   value: v.optional(v.union([v.number(), v.boolean()])),
+  protocol: v.optional(v.picklist(PROTOCOL_FAMILIES)),
   side: v.optional(v.pipe(v.array(id), v.maxLength(MAX_LOCAL_GROUP.embedded))),
 });
 
@@ -72,7 +75,7 @@ const change = v.variant('type', [
   v.object({ type: v.literal('stats'), stats: v.array(nodeStats) }),
   v.object({ type: v.literal('action'), record: actionRecord }),
   v.object({ type: v.literal('progress'), progress }),
-  v.object({ type: v.literal('suspicion'), suspicion: v.nullable(v.object({ ...suspicion.entries, settled: v.boolean() })) }),
+  v.object({ type: v.literal('protocol'), protocol: protocolInForce }),
 ]) satisfies v.GenericSchema<unknown, ViewChange>;
 
 /** Four numbers per entry, each member index inside `ids`, each status a code 1..4 (api.ts, ObserverList). */
@@ -92,7 +95,7 @@ const snapshot = v.pipe(
   v.object({
     session: v.nullable(text),
     mode: v.nullable(clusterMode),
-    suspicion: v.nullable(v.object({ ...suspicion.entries, settled: v.boolean() })),
+    protocol: protocolInForce,
     nodes: v.array(clusterNode),
     ids: v.pipe(v.array(id), v.maxLength(MAX_IDS)),
     lists: v.array(v.object({ observer: index, running: v.boolean(), entries: v.array(v.pipe(v.number(), v.safeInteger(), v.minValue(0))) })),
@@ -130,6 +133,7 @@ const resultSchemas: { [K in keyof HostResponses]: v.GenericSchema<unknown, Host
   'add-node': v.object({ node: clusterNode }),
   'set-drop': v.record(v.string(), v.never()),
   'set-suspicion': v.record(v.string(), v.never()),
+  'set-protocol': v.record(v.string(), v.never()),
   partition: v.record(v.string(), v.never()),
   heal: v.record(v.string(), v.never()),
   'open-recording': v.object({ recording }),

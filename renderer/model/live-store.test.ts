@@ -8,7 +8,7 @@ import type { ViewChange, ViewSnapshot } from '../../electron/host/api.ts';
 const A = '127.0.0.1:3000@1';
 const B = '127.0.0.1:3001@1';
 const ev = (ts: number, node: string, event: MembershipEvent['event'], member: string): MembershipEvent => ({ ts, node, event, member });
-const EMPTY: ViewSnapshot = { session: 's', mode: 'process', suspicion: null, nodes: [], ids: [], lists: [], stats: [], progress: null, actions: [], partition: null };
+const EMPTY: ViewSnapshot = { session: 's', mode: 'process', protocol: null, nodes: [], ids: [], lists: [], stats: [], progress: null, actions: [], partition: null };
 const snapshot = (seq: number, view: Partial<ViewSnapshot> = {}): StateMessage => ({ type: 'snapshot', seq, view: { ...EMPTY, ...view } });
 const delta = (seq: number, change: ViewChange): StateMessage => ({ type: 'delta', seq, change });
 
@@ -70,7 +70,7 @@ test('a snapshot replaces everything: slots, stats, lists, mode; its lists are s
   const node = { address: '127.0.0.1:3001', id: B, state: 'running', managed: true } as const;
   s.receive(snapshot(7, {
     session: 'later', nodes: [node], ids: [A, B], stats: [{ address: node.address, bytesInPerSec: 1, bytesOutPerSec: 2, dropped: 0, malformed: 0 }],
-    suspicion: { enabled: true, epoch: 3, settled: true },
+    protocol: { family: 'ping', suspicion: true, epoch: 3, settled: true },
     lists: [{ observer: 1, running: true, entries: [1, 1, 0, 5, 0, 3, 2, 6] }],
   }));
   s.drain(() => 0, 8);
@@ -79,7 +79,7 @@ test('a snapshot replaces everything: slots, stats, lists, mode; its lists are s
   assert.equal(s.state.incarnationOf(B, A), 2);
   assert.deepEqual(s.nodes, [node]);
   assert.equal(s.stats.get(node.address)?.bytesOutPerSec, 2);
-  assert.deepEqual(s.suspicion, { enabled: true, epoch: 3, settled: true });
+  assert.deepEqual(s.protocol, { family: 'ping', suspicion: true, epoch: 3, settled: true });
   assert.deepEqual(s.session, { session: 'later', mode: 'process' });
   assert.equal(s.detections.length, 0, 'no pulses for a failure that is old news');
   assert.equal(s.drainedCount, 0, 'no event-to-screen samples either');

@@ -3,20 +3,20 @@
 // so a burst of 100k events spreads over frames instead of freezing one). A delta that does not follow — one was
 // lost, or dropped as malformed — is never guessed across: `receive` answers 'resync' and ignores deltas until the
 // fresh snapshot that a new subscription brings (follow-view.ts). Holds what the views need besides the matrix: the
-// host's node list, stats, progress, the suspicion mode and detection latencies.
+// host's node list, stats, progress, the protocol in force and detection latencies.
 import { MembershipState } from './membership-state.ts';
 import { DetectionLatencyTracker } from './detection-latency.ts';
 import { partitionAfter } from '../../node-runtime/protocol/partition.ts';
 import type { EventKind, MembershipEvent } from '../../node-runtime/protocol/events.ts';
 import type { Address } from '../../node-runtime/protocol/member-id.ts';
 import type {
-  ClusterMode, ClusterNode, HostMessage, NodeStats, Progress, SuspicionMode, ViewChange, ViewSnapshot,
+  ClusterMode, ClusterNode, HostMessage, NodeStats, Progress, ProtocolInForce, ViewChange, ViewSnapshot,
 } from '../../electron/host/api.ts';
 
 export interface DrainResult {
   /** Events applied this call. */
   applied: number;
-  /** Whether a change other than events (nodes, stats, action, progress, suspicion) was applied. */
+  /** Whether a change other than events (nodes, stats, action, progress, protocol) was applied. */
   otherChanged: boolean;
 }
 
@@ -36,7 +36,7 @@ export class LiveStore {
   nodesRevision = 0;
   readonly stats = new Map<Address, NodeStats>();
   progress: Progress | undefined;
-  suspicion: SuspicionMode | null = null;
+  protocol: ProtocolInForce | null = null;
   /** The nodes the current partition cuts off (null: none). */
   partition: readonly Address[] | null = null;
   /** The host's current session (recording folder name) and cluster mode; null before any launch or attach. */
@@ -132,7 +132,7 @@ export class LiveStore {
     this.stats.clear();
     for (const s of view.stats) this.stats.set(s.address, s);
     this.progress = view.progress ?? undefined;
-    this.suspicion = view.suspicion;
+    this.protocol = view.protocol;
     this.partition = view.partition;
     this.session = { session: view.session, mode: view.mode };
     this.seq = seq;
@@ -192,8 +192,8 @@ export class LiveStore {
       case 'progress':
         this.progress = change.progress ?? undefined;
         break;
-      case 'suspicion':
-        this.suspicion = change.suspicion;
+      case 'protocol':
+        this.protocol = change.protocol;
         break;
     }
   }

@@ -1,5 +1,5 @@
-// The cluster panel: launch (with a timing preset and the timings it runs with), attach, add a node, cluster-wide
-// drop rate and suspicion, stop. Inputs are checked by model/launch-form.ts with the protocol's own rules; a mistake
+// The cluster panel: launch (with a protocol, a timing preset and the timings it runs with), attach, add a node,
+// cluster-wide drop rate and protocol switch, stop. Inputs are checked by model/launch-form.ts with the protocol's own rules; a mistake
 // or a refused request shows in the one feedback line, beside the field or button it is about.
 import { el } from './dom.ts';
 import type { Feedback } from './feedback.ts';
@@ -7,15 +7,19 @@ import { CONFIGURATIONS, effectiveConfig, parseAttachAddress, parseDropPercent, 
 import type { Field, LaunchFields } from '../model/launch-form.ts';
 import { formatSetting, MAX_LOCAL_GROUP, SETTINGS } from '../../node-runtime/protocol/config.ts';
 import { perTiming, PRESET_NAMES, PRESETS, TIMING_FLAGS, TIMING_KEYS } from '../../node-runtime/protocol/presets.ts';
-import type { HostRequest, SuspicionMode } from '../../electron/host/api.ts';
+import { modeName, parseModeName } from '../../node-runtime/protocol/mode.ts';
+import type { ClusterMode, HostRequest, ModeInfo, ProtocolInForce } from '../../electron/host/api.ts';
+
+const labelOf = (mode: ModeInfo): string => CONFIGURATIONS.find((c) => c.value === modeName(mode))?.label ?? modeName(mode);
 
 
 
 export interface ClusterPanel {
   /** Where messages about the cluster as a whole (not about a control) are shown. */
   readonly clusterAnchor: HTMLElement;
-  /** The suspicion switch as the cluster's nodes report it (null: no cluster, or none reported yet). */
-  showSuspicion(mode: SuspicionMode | null): void;
+  /** The protocol in force as the cluster's nodes report it (null: no cluster, or none reported yet), and how the
+   *  cluster runs (Serf cannot switch; each side of a pair keeps its own). */
+  showProtocol(protocol: ProtocolInForce | null, cluster: ClusterMode | null): void;
   /** Adds a node as the button does (the `j` key). */
   addNode(): void;
 }
@@ -38,8 +42,9 @@ export function clusterPanel(root: HTMLElement, request: (r: HostRequest) => Pro
   const addNode = el('button', { testid: 'add-node', title: 'shortcut: j' }, 'Add node');
   const dropRate = input('drop-rate', '0', { type: 'number', min: '0', max: '100', step: 'any' });
   const dropApply = el('button', { testid: 'drop-apply' }, 'Set');
-  const suspicionToggle = input('suspicion-toggle', '', { type: 'checkbox', disabled: '' });
-  const suspicionState = el('span', { testid: 'suspicion-state', class: 'hint' }, 'no cluster');
+  const protocolSwitch = el('select', { testid: 'protocol-switch', disabled: '' },
+    ...CONFIGURATIONS.map((c) => el('option', { value: c.value, title: c.title }, c.label)));
+  const protocolState = el('span', { testid: 'protocol-state', class: 'hint' }, 'no cluster');
   const stop = el('button', { testid: 'stop-cluster', class: 'danger' }, 'Stop cluster');
 
   const row = (label: string, control: HTMLElement, ...rest: HTMLElement[]) =>
@@ -89,15 +94,17 @@ export function clusterPanel(root: HTMLElement, request: (r: HostRequest) => Pro
     feedback.run(dropRow, () => request({ type: 'set-drop', rate: r.value }),
       () => `drop rate ${+(r.value * 100).toFixed(2)} % set on every running node`);
   });
-  const suspicionRow = row('suspicion', suspicionToggle, suspicionState);
-  /** The switch asked for and not yet reported by the nodes: shown as asked meanwhile, so the box does not flick
-   *  back while the switch spreads. */
-  let switching: boolean | undefined;
-  suspicionToggle.addEventListener('change', () => {
-    const enabled = suspicionToggle.checked;
-    switching = enabled;
-    suspicionState.textContent = enabled ? 'switching on…' : 'switching off…';
-    feedback.run(suspicionRow, () => request({ type: 'set-suspicion', enabled }).catch((e: unknown) => {
+  // The state under the choice (class `protocol`): "left gossip | right ping + suspicion, spreading…" needs the width.
+  const protocolRow = el('label', { class: 'row protocol' }, el('span', {}, 'protocol'), protocolSwitch, protocolState);
+  /** The switch asked for (a CONFIGURATIONS value) and not yet reported by the nodes: shown as asked meanwhile, so
+   *  the choice does not flick back while the switch spreads. */
+  let switching: string | undefined;
+  protocolSwitch.addEventListener('change', () => {
+    const mode = parseModeName(protocolSwitch.value);
+    if (!mode) return;
+    switching = protocolSwitch.value;
+    protocolState.textContent = `switching to ${protocolSwitch.selectedOptions[0]?.textContent ?? switching}…`;
+    feedback.run(protocolRow, () => request({ type: 'set-protocol', protocol: mode.family, suspicion: mode.suspicion }).catch((e: unknown) => {
       switching = undefined;
       throw e;
     }));
@@ -115,24 +122,29 @@ export function clusterPanel(root: HTMLElement, request: (r: HostRequest) => Pro
     clusterAnchor,
     el('div', { class: 'buttons' }, addNode, stop),
     dropRow,
-    suspicionRow,
+    protocolRow,
     feedback.element,
   );
   return {
     clusterAnchor,
     addNode: () => addNode.click(),
-    showSuspicion(mode) {
-      suspicionToggle.disabled = mode === null;
-      if (mode === null) {
+    showProtocol(protocol, cluster) {
+      const serf = cluster === 'serf' || cluster === 'serf-attached';
+      // Serf runs SWIM with Lifeguard's suspicion, always on; a pair's sides keep what they were launched with.
+      const fixed = serf ? 'Serf runs its own protocol (SWIM + Lifeguard, suspicion always on): it cannot be switched'
+        : protocol?.sides ? 'side by side, each cluster keeps the protocol it was launched with' : '';
+      protocolSwitch.disabled = protocol === null || fixed !== '';
+      protocolSwitch.title = fixed;
+      if (protocol === null) {
         switching = undefined;
-        suspicionToggle.checked = false;
-        suspicionState.textContent = 'no cluster';
+        protocolState.textContent = serf ? 'Serf: SWIM + Lifeguard (fixed)' : cluster === null ? 'no cluster' : 'waiting for the nodes…';
         return;
       }
-      if (switching !== undefined && mode.enabled !== switching) return;
+      if (switching !== undefined && modeName(protocol) !== switching) return;
       switching = undefined;
-      suspicionToggle.checked = mode.enabled;
-      suspicionState.textContent = mode.settled ? (mode.enabled ? 'on' : 'off') : `${mode.enabled ? 'on' : 'off'}, spreading…`;
+      protocolSwitch.value = modeName(protocol);
+      const shown = protocol.sides ? protocol.sides.map((s, i) => `${i === 0 ? 'left' : 'right'} ${labelOf(s)}`).join(' | ') : labelOf(protocol);
+      protocolState.textContent = protocol.settled ? shown : `${shown}, spreading…`;
     },
   };
 }

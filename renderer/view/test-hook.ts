@@ -6,7 +6,7 @@
 //                   rejected, shell, connection } — what the graph shows (majority = status most running observers
 //                   give the node's current id; 'down' when none lists it and it does not run)
 //                   sync: { seq, snapshots, resyncs } (the view contract: last delta taken in, snapshots received,
-//                   gaps that asked for one), suspicion (the mode in force, as the nodes report it), slots
+//                   gaps that asked for one), protocol (the mode in force, as the nodes report it), slots
 //                   ({ address, id, state }: the host's slots as the view has them)
 //   frameStats()  { frames, frameP50, frameP95, frameMax, eventToScreenP50, eventToScreenP95, eventToScreenMax,
 //                   eventSamples, phasesP95 } over the last frames of the one frame loop, whichever mode is on screen

@@ -6,6 +6,7 @@
 import { isEventKind } from '../../../node-runtime/protocol/events.ts';
 import type { MembershipEvent } from '../../../node-runtime/protocol/events.ts';
 import { parseAddress, parseMemberId } from '../../../node-runtime/protocol/member-id.ts';
+import { PROTOCOL_FAMILIES } from '../../../node-runtime/protocol/mode.ts';
 import type { HostActionRecord } from '../../../electron/host/api.ts';
 
 export type SkipReason =
@@ -31,9 +32,9 @@ export function isPlausibleTs(ts: number, first: number | undefined): boolean {
   return first === undefined || Math.abs(ts - first) <= MAX_FILE_SPAN_MS;
 }
 
-const ACTIONS: readonly string[] = ['kill', 'pause', 'resume', 'leave', 'restart', 'force-leave', 'add', 'set-drop', 'set-suspicion'];
+const ACTIONS: readonly string[] = ['kill', 'pause', 'resume', 'leave', 'restart', 'force-leave', 'add', 'set-drop', 'set-suspicion', 'set-protocol'];
 /** Actions the host may take on the whole cluster at once, recorded with the address `*`. */
-const CLUSTER_WIDE: readonly string[] = ['set-drop', 'set-suspicion'];
+const CLUSTER_WIDE: readonly string[] = ['set-drop', 'set-suspicion', 'set-protocol'];
 /** Incarnations are stored in a Uint32Array column; this value means "absent". */
 export const NO_INCARNATION = 0xffffffff;
 
@@ -71,12 +72,13 @@ export function checkEvent(json: unknown): MembershipEvent | SkipReason {
 
 export function checkAction(json: unknown): HostActionRecord | SkipReason {
   if (!isObject(json)) return 'bad-field';
-  const { ts, action, address, member, value, side } = json;
+  const { ts, action, address, member, value, side, protocol } = json;
   if (typeof ts !== 'number' || !Number.isFinite(ts) || typeof action !== 'string' || typeof address !== 'string') {
     return 'bad-field';
   }
   if (!isPlausibleTs(ts, undefined)) return 'implausible-ts';
   if (value !== undefined && typeof value !== 'number' && typeof value !== 'boolean') return 'bad-field';
+  if (protocol !== undefined && !(PROTOCOL_FAMILIES as readonly unknown[]).includes(protocol)) return 'bad-field';
   if (side !== undefined && !(Array.isArray(side) && side.every((a) => typeof a === 'string' && parseAddress(a) !== undefined))) return 'bad-field';
   if (!ACTIONS.includes(action)) return 'unknown-action';
   const everyNode = address === '*' && CLUSTER_WIDE.includes(action);
