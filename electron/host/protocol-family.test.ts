@@ -43,7 +43,7 @@ test('side by side, the family stays as launched (suspicion still goes to both)'
   const side = {
     mode: 'process', start: async () => undefined, nodes: () => [], setMode: async (change: unknown) => { told.push(change); },
   } as unknown as Cluster;
-  const pair = new PairCluster(side, () => side);
+  const pair = new PairCluster(side, () => side, () => undefined);
   await pair.start();
   await assert.rejects(pair.setMode({ family: 'ping', suspicion: true }), /keeps the protocol it was launched with/);
   await pair.setMode({ suspicion: true });

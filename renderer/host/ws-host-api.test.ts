@@ -14,7 +14,7 @@ async function until(check: () => boolean, ms = 3000): Promise<void> {
   }
 }
 
-const SNAPSHOT = { session: null, mode: null, suspicion: null, nodes: [], ids: [], lists: [], stats: [], progress: null, actions: [], partition: null };
+const SNAPSHOT = { session: null, mode: null, protocol: null, nodes: [], ids: [], lists: [], stats: [], progress: null, actions: [], partition: null };
 
 test('requests, replies, pushes per stream; malformed frames are counted and dropped', async (t) => {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
