@@ -1,7 +1,8 @@
 // The app's own recordings pass its own replay check: a session driven through every host action (node actions,
 // add, drop rates for one node and for all, the suspicion switch) records files the replay loader reads with no
 // skipped line, and its failures carry their cause (a kill, a pause, or none on record). A launch or attach that
-// fails leaves no empty folder in logs/. Embedded nodes on ports 23400-23419.
+// fails leaves no empty folder in logs/. A pair's recording stores its sides and bandwidth, and replay splits by the
+// stored sides. Embedded nodes on ports 23400-23419, the pair's on 23430-23460.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,6 +15,7 @@ import type { Address, HostRequest } from '../../electron/host/api.ts';
 import { controlRequest } from '../../node-runtime/control/client.ts';
 import type { ListMemResult } from '../../node-runtime/control/commands.ts';
 import { openRecording } from '../../renderer/model/replay/recording.ts';
+import { pairSides } from '../../renderer/model/replay/pair-sides.ts';
 import type { RecordingSource } from '../../renderer/model/replay/recording-loader.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-app-recording-'));
@@ -112,4 +114,38 @@ test('a launch or an attach that fails leaves no recording folder', async () => 
   } finally {
     await host.close();
   }
+});
+
+test('a pair recording stores each node\'s side and bandwidth samples; replay splits by the stored side', async () => {
+  const logsDir = path.join(tmp, 'pair');
+  fs.mkdirSync(logsDir);
+  const host = new Host({ logsDir, recordings: new RecordingFiles({ cwd: tmp, logsDir }), firstNodePort: 23430 });
+  let nodes: { address: Address; group?: number }[] = [];
+  try {
+    ({ nodes } = await host.request({ type: 'launch-pair', options: [
+      { nodes: 3, mode: 'embedded', suspicion: false, dropRate: 0 },
+      { nodes: 3, mode: 'embedded', suspicion: true, dropRate: 0 },
+    ] }));
+    // Long enough for two stats samples of every node (one every 2 s is recorded).
+    const session = fs.readdirSync(logsDir)[0]!;
+    await until('two bandwidth samples per node', 20_000, async () => {
+      const file = path.join(logsDir, session, 'stats.jsonl');
+      return fs.existsSync(file) && fs.readFileSync(file, 'utf8').split('\n').length > 2 * nodes.length;
+    });
+    await host.request({ type: 'pair-action', action: 'kill', index: 1 });
+    await host.request({ type: 'pair-partition', from: 0, to: 0 });
+    await host.request({ type: 'heal' });
+  } finally {
+    await host.close();
+  }
+  const session = fs.readdirSync(logsDir)[0]!;
+  const recording = await openRecording(folderSources(path.join(logsDir, session)));
+  assert.equal(recording.report.skippedLines, 0, recording.report.summary().join('\n'));
+  assert.deepEqual(recording.actions.map((a) => a.action), ['kill', 'kill', 'partition', 'heal']);
+  const stored = (g: number) => nodes.filter((n) => n.group === g).map((n) => n.address);
+  assert.deepEqual([...recording.sides].filter(([, g]) => g === 0).map(([a]) => a), stored(0));
+  assert.deepEqual([...recording.sides].filter(([, g]) => g === 1).map(([a]) => a), stored(1));
+  assert.deepEqual(pairSides(recording.columns, recording.interner, recording.sides)?.map((s) => [...s]), [stored(0), stored(1)]);
+  // Bandwidth for both sides: every node has samples with bytes out.
+  for (const n of nodes) assert.ok((recording.stats.get(n.address)?.out.some((b) => b > 0)), `${n.address} has bandwidth samples`);
 });

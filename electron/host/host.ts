@@ -272,7 +272,9 @@ export class Host implements HostApi {
       },
       node: (node) => {
         if (!current()) return;
-        this.pendingNodes.set(node.address, group === undefined ? node : { ...node, group });
+        const sided = group === undefined ? node : { ...node, group };
+        recorder?.node(sided);
+        this.pendingNodes.set(node.address, sided);
         this.schedule();
       },
       nodeRemoved: (address) => {
@@ -282,6 +284,8 @@ export class Host implements HostApi {
       },
       stats: (stats) => {
         if (!current()) return;
+        const problem = recorder?.stats(stats);
+        if (problem !== undefined) this.send({ type: 'notice', message: problem });
         this.pendingStats.set(stats.address, stats);
         this.schedule();
       },

@@ -70,11 +70,16 @@ export class Figures {
     // Attached Serf agents send no bytes through RPC: only their telemetry (statsd) says, if the user pointed it here.
     const none = nodes.some((n) => n.kind === 'serf' && !n.managed)
       ? 'no bandwidth from attached Serf agents (attach with telemetry addresses for it)' : 'no running node has reported yet';
-    this.bandwidth.replaceChildren(...(rows.length === 0
-      ? [el('p', { class: 'hint', testid: 'bandwidth-none' }, none)]
-      : [...rows.slice(0, BANDWIDTH_ROWS).map(bandwidthRow),
-        ...(rows.length > BANDWIDTH_ROWS ? [el('p', { class: 'hint' }, `+${rows.length - BANDWIDTH_ROWS} more (select a node: the inspector shows its bandwidth)`)] : [])]));
+    this.bandwidth.replaceChildren(...bandwidthList(rows, none));
   }
+}
+
+/** The bandwidth list's rows (live, and replay's at the cursor), or `none` as a hint when there are none. */
+export function bandwidthList(rows: readonly BandwidthRow[], none: string): HTMLElement[] {
+  return rows.length === 0
+    ? [el('p', { class: 'hint', testid: 'bandwidth-none' }, none)]
+    : [...rows.slice(0, BANDWIDTH_ROWS).map(bandwidthRow),
+      ...(rows.length > BANDWIDTH_ROWS ? [el('p', { class: 'hint' }, `+${rows.length - BANDWIDTH_ROWS} more (select a node: the inspector shows its bandwidth)`)] : [])];
 }
 
 function setText(e: HTMLElement, text: string): void {

@@ -4,12 +4,15 @@
 import { ClusterView } from './cluster-view.ts';
 import type { ClusterFrame } from './cluster-view.ts';
 import { el } from './dom.ts';
+import { ReplayBandwidth } from './replay-bandwidth.ts';
+import type { StatsSeries } from '../model/replay/recording-loader.ts';
 import { pairSides } from '../model/replay/pair-sides.ts';
 import type { Recording } from '../model/replay/recording.ts';
 import type { Address } from '../../node-runtime/protocol/member-id.ts';
 
 export class ReplayPair {
   private second: ClusterView | undefined;
+  private readonly bandwidth = new ReplayBandwidth();
   private sides: readonly [ReadonlySet<Address>, ReadonlySet<Address>] | undefined;
   /** The second side's container (`replay-pair-side`), shown while the recording is a pair. */
   readonly root = el('div', { class: 'replay-side', testid: 'replay-pair-side', hidden: '' });
@@ -18,7 +21,7 @@ export class ReplayPair {
   constructor(private readonly cluster: HTMLElement) {}
 
   async open(recording: Recording): Promise<void> {
-    this.sides = pairSides(recording.columns, recording.interner);
+    this.sides = pairSides(recording.columns, recording.interner, recording.sides);
     const paired = this.sides !== undefined;
     this.root.hidden = !paired;
     if (this.cluster.classList.contains('paired') !== paired) {
@@ -26,7 +29,10 @@ export class ReplayPair {
       // The first side's canvases size themselves to their hosts on a window resize (Pixi's resizeTo).
       requestAnimationFrame(() => window.dispatchEvent(new Event('resize')));
     }
-    if (paired && !this.second) this.second = await ClusterView.create(this.root);
+    if (paired && !this.second) {
+      this.second = await ClusterView.create(this.root);
+      this.second.aside.append(this.bandwidth.root);
+    }
     this.second?.select(undefined);
   }
 
@@ -40,7 +46,9 @@ export class ReplayPair {
     return this.sides ? this.second : undefined;
   }
 
-  update(frame: ClusterFrame): void {
-    if (this.sides) this.second?.update({ ...frame, only: this.sides[1] });
+  update(frame: ClusterFrame, stats: ReadonlyMap<Address, StatsSeries>, time: number): void {
+    if (!this.sides) return;
+    this.second?.update({ ...frame, only: this.sides[1] });
+    this.bandwidth.update(stats, time, this.sides[1]);
   }
 }

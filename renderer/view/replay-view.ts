@@ -16,6 +16,7 @@ import { isRecordingFile } from '../model/replay/recording-loader.ts';
 import type { RecordingSource } from '../model/replay/recording-loader.ts';
 import { ReplayController } from '../model/replay/replay-controller.ts';
 import { ReplayPair } from './replay-pair.ts';
+import { ReplayBandwidth } from './replay-bandwidth.ts';
 import type { HostApi, RecordingInfo } from '../../electron/host/api.ts';
 
 /** A body streamed as it downloads; the request starts when the loader first reads. */
@@ -97,6 +98,8 @@ interface Replay {
   view?: ClusterView;
   /** A pair recording's second side (replay-pair.ts). */
   readonly pair: ReplayPair;
+  /** The first side's bandwidth at the cursor (the second side's is in ReplayPair). */
+  readonly bandwidth: ReplayBandwidth;
   /** The cursor moved since the last draw. */
   dirty: boolean;
   /** performance.now() of the last frame (playback advances by wall time). */
@@ -131,7 +134,8 @@ function replayStep(r: Replay, timeline: Timeline): FrameStep {
       if ((r.dirty || view?.animating || pair.view?.animating) && view && active) {
         const { detections, jumped } = ctl.takeMotion();
         view.update({ state: ctl.state, detections, jumped, only: pair.first, now });
-        pair.update({ state: ctl.state, detections, jumped, now });
+        r.bandwidth.update(ctl.recording.stats, ctl.time, pair.first);
+        pair.update({ state: ctl.state, detections, jumped, now }, ctl.recording.stats, ctl.time);
         timeline.update(ctl);
         r.dirty = false;
       }
@@ -171,7 +175,7 @@ export async function mountReplay(container: HTMLElement, deps: ReplayDeps): Pro
   // Two sides for a pair recording (replay-pair.ts); otherwise the first side is the whole view.
   const firstRoot = el('div', { class: 'replay-side' });
   const clusterRoot = el('div', { class: 'replay-cluster' }, firstRoot);
-  const r: Replay = { pair: new ReplayPair(clusterRoot), dirty: true, lastWall: performance.now() };
+  const r: Replay = { pair: new ReplayPair(clusterRoot), bandwidth: new ReplayBandwidth(), dirty: true, lastWall: performance.now() };
   clusterRoot.append(r.pair.root);
   deps.secondSide?.(() => r.pair.view);
   let loading: AbortController | undefined;
@@ -217,7 +221,7 @@ export async function mountReplay(container: HTMLElement, deps: ReplayDeps): Pro
       if (abort.signal.aborted) return;
       if (!r.view) {
         r.view = await deps.createClusterView(firstRoot);
-        r.view.aside.append(timeline.failuresPane);
+        r.view.aside.append(timeline.failuresPane, r.bandwidth.root);
       }
       await r.pair.open(recording);
       if (abort.signal.aborted) return;

@@ -18,6 +18,7 @@ export type SkipReason =
   | 'unknown-action' // actions.jsonl: an action this version does not know
   | 'not-serf-log' // a Serf/Consul log file: a line that is neither a timestamped log line nor the agent's banner
   | 'too-long' // longer than MAX_LINE_BYTES (line-reader.ts): not a log line
+  | 'too-many-samples' // stats.jsonl: past the samples a replay keeps (MAX_STATS_SAMPLES)
   | 'implausible-ts'; // a ts no recording can hold (isPlausibleTs): negative, past 2100, or far from the file's start
 
 /** Latest ts a recording may hold: 2100-01-01 in epoch ms (simulated recordings count from 0, real ones from 1970). */
@@ -32,9 +33,9 @@ export function isPlausibleTs(ts: number, first: number | undefined): boolean {
   return first === undefined || Math.abs(ts - first) <= MAX_FILE_SPAN_MS;
 }
 
-const ACTIONS: readonly string[] = ['kill', 'pause', 'resume', 'leave', 'restart', 'force-leave', 'add', 'set-drop', 'set-suspicion', 'set-protocol'];
+const ACTIONS: readonly string[] = ['kill', 'pause', 'resume', 'leave', 'restart', 'force-leave', 'add', 'set-drop', 'set-suspicion', 'set-protocol', 'partition', 'heal'];
 /** Actions the host may take on the whole cluster at once, recorded with the address `*`. */
-const CLUSTER_WIDE: readonly string[] = ['set-drop', 'set-suspicion', 'set-protocol'];
+const CLUSTER_WIDE: readonly string[] = ['set-drop', 'set-suspicion', 'set-protocol', 'partition', 'heal'];
 /** Incarnations are stored in a Uint32Array column; this value means "absent". */
 export const NO_INCARNATION = 0xffffffff;
 
@@ -112,4 +113,39 @@ export function parseLine<T>(
     }
     return terminated ? 'not-json' : 'torn-line';
   }
+}
+
+/** sides.jsonl: which side of a pair a node slot was on. */
+export interface SideRecord {
+  readonly address: string;
+  readonly group: 0 | 1;
+}
+
+export function checkSide(json: unknown): SideRecord | SkipReason {
+  if (!isObject(json)) return 'bad-field';
+  const { address, group } = json;
+  if (group !== 0 && group !== 1) return 'bad-field';
+  if (typeof address !== 'string' || parseAddress(address) === undefined) return 'bad-id';
+  return { address, group };
+}
+
+/** Bytes per second no loopback node sends or takes: a larger figure is not a sample but a broken line. */
+export const MAX_BYTES_PER_SEC = 1e10;
+
+/** stats.jsonl: one node's bandwidth as the host last had it (bytes per second). */
+export interface StatsRecord {
+  readonly ts: number;
+  readonly address: string;
+  readonly in: number;
+  readonly out: number;
+}
+
+export function checkStats(json: unknown): StatsRecord | SkipReason {
+  if (!isObject(json)) return 'bad-field';
+  const { ts, address, in: bytesIn, out } = json;
+  const rate = (x: unknown): x is number => typeof x === 'number' && x >= 0 && x <= MAX_BYTES_PER_SEC;
+  if (typeof ts !== 'number' || !rate(bytesIn) || !rate(out)) return 'bad-field';
+  if (!isPlausibleTs(ts, undefined)) return 'implausible-ts';
+  if (typeof address !== 'string' || parseAddress(address) === undefined) return 'bad-id';
+  return { ts, address, in: bytesIn, out };
 }

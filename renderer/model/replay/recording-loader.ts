@@ -3,12 +3,14 @@
 // columns, counts what it skipped, and merges the files into one timeline (merge-by-time.ts).
 import type { HostActionRecord } from '../../../electron/host/api.ts';
 import { addressOf } from '../../../node-runtime/protocol/member-id.ts';
+import type { Address } from '../../../node-runtime/protocol/member-id.ts';
 import { ColumnBuilder, Interner, KIND_CODE } from './event-columns.ts';
 import type { EventColumns } from './event-columns.ts';
 import { readLines } from './line-reader.ts';
 import { LoadReport } from './load-report.ts';
 import { mergeByTime } from './merge-by-time.ts';
-import { checkAction, checkEvent, isPlausibleTs, NO_INCARNATION, parseLine } from './parse-record.ts';
+import { checkAction, checkEvent, checkSide, checkStats, isPlausibleTs, NO_INCARNATION, parseLine } from './parse-record.ts';
+import type { SkipReason } from './parse-record.ts';
 import { LineScanner } from './scan-line.ts';
 import { SerfLogSet } from './serf-log-reader.ts';
 import type { SerfLogFile } from './serf-log-reader.ts';
@@ -33,12 +35,27 @@ export interface LoadedRecording {
   /** Host actions in ts order (empty without actions.jsonl). */
   readonly actions: readonly HostActionRecord[];
   readonly report: LoadReport;
+  /** A pair recording's sides as the host stored them (sides.jsonl), by node address; empty in older recordings. */
+  readonly sides: ReadonlyMap<Address, 0 | 1>;
+  /** Each node's bandwidth samples (stats.jsonl), in ts order; empty where the host recorded none. */
+  readonly stats: ReadonlyMap<Address, StatsSeries>;
   /** Log files in the order their index is stored in `columns.file`. */
   readonly files: readonly string[];
   readonly bytes: number;
 }
 
+/** Files the host writes beside the nodes' logs (electron/host/recorder.ts names them the same). */
 export const ACTIONS_FILE = 'actions.jsonl';
+export const SIDES_FILE = 'sides.jsonl';
+export const STATS_FILE = 'stats.jsonl';
+/** Bandwidth samples a replay keeps (the host records one per node every 2 s: 64 nodes for 8 hours). */
+export const MAX_STATS_SAMPLES = 1_000_000;
+
+export interface StatsSeries {
+  readonly ts: number[];
+  readonly in: number[];
+  readonly out: number[];
+}
 
 function baseName(name: string): string {
   return name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
@@ -57,6 +74,9 @@ export async function loadRecording(
   const interner = new Interner();
   const files: string[] = [];
   const actions: HostActionRecord[] = [];
+  const sides = new Map<Address, 0 | 1>();
+  const stats = new Map<Address, StatsSeries>();
+  let samples = 0;
   /** Where each action was read (for the report). */
   const actionLines = new Map<HostActionRecord, number>();
   const total = sources.reduce((n, s) => n + s.bytes, 0);
@@ -88,7 +108,21 @@ export async function loadRecording(
       if (!stream) {
         report.ignoredFiles.push(source.name);
       } else if (baseName(source.name) === ACTIONS_FILE) {
-        await readActions(source.name, stream, actions, actionLines, report, progress, options.signal);
+        await readRecords(source.name, stream, checkAction, report, progress, options.signal, (a, n) => {
+          actions.push(a);
+          actionLines.set(a, n);
+        });
+      } else if (baseName(source.name) === SIDES_FILE) {
+        await readRecords(source.name, stream, checkSide, report, progress, options.signal, (r) => sides.set(r.address, r.group));
+      } else if (baseName(source.name) === STATS_FILE) {
+        await readRecords(source.name, stream, checkStats, report, progress, options.signal, (r, n) => {
+          if (++samples > MAX_STATS_SAMPLES) return report.skip('too-many-samples', source.name, n);
+          let series = stats.get(r.address);
+          if (!series) stats.set(r.address, (series = { ts: [], in: [], out: [] }));
+          series.ts.push(r.ts);
+          series.in.push(r.in);
+          series.out.push(r.out);
+        });
       } else {
         if (files.length >= 0xffff) throw new Error('a recording holds at most 65,535 log files');
         const start = cols.length;
@@ -104,6 +138,7 @@ export async function loadRecording(
     for (const stream of streams.values()) void stream.cancel().catch(() => undefined);
   }
   actions.sort((a, b) => a.ts - b.ts);
+  for (const series of stats.values()) sortSeries(series);
   let serfFile = -1;
   serf.resolve((file, ts, observer, member, event, reason, line) => {
     if (file.fileIndex !== serfFile) ranges[(serfFile = file.fileIndex)] = [cols.length, cols.length];
@@ -115,7 +150,7 @@ export async function loadRecording(
   ranges.push([start, cols.length]);
   const columns = mergeByTime(cols.finish(), ranges);
   reportSeenBeforeStart(columns, interner, files, report);
-  return { columns, interner, actions, report, files, bytes: total };
+  return { columns, interner, actions, sides, stats, report, files, bytes: total };
 }
 
 /** Reads one log file into `cols`; a file whose first line is not a JSON object is a Serf/Consul text log, read
@@ -178,9 +213,10 @@ async function readLog(
   return serfFile;
 }
 
-async function readActions(
-  name: string, stream: ReadableStream<Uint8Array>, into: HostActionRecord[], lines: Map<HostActionRecord, number>, report: LoadReport,
-  progress: (done: number) => void, signal: AbortSignal | undefined,
+/** Reads a file the host wrote (actions, sides, stats): one JSON record a line, each checked; a bad one is reported. */
+async function readRecords<T extends object>(
+  name: string, stream: ReadableStream<Uint8Array>, check: (json: unknown) => T | SkipReason, report: LoadReport,
+  progress: (done: number) => void, signal: AbortSignal | undefined, into: (record: T, line: number) => void,
 ): Promise<void> {
   let lineNo = 0;
   const torn = (): void => report.skip('torn-line', name, lineNo);
@@ -188,16 +224,23 @@ async function readActions(
   await readLines(stream, {
     line(buf, from, to, n, terminated) {
       lineNo = n;
-      const a = parseLine(decoder.decode(buf.subarray(from, to)), terminated, checkAction, torn);
-      if (typeof a === 'string') report.skip(a, name, n);
-      else {
-        into.push(a);
-        lines.set(a, n);
-      }
+      const r = parseLine(decoder.decode(buf.subarray(from, to)), terminated, check, torn);
+      if (typeof r === 'string') report.skip(r, name, n);
+      else into(r, n);
     },
     tooLong: (n) => report.skip('too-long', name, n),
     bytes: progress,
   }, signal);
+}
+
+/** The host appends samples in order; a file edited by hand may not be: sorted by ts, stable. */
+function sortSeries(s: StatsSeries): void {
+  if (s.ts.every((t, i) => i === 0 || s.ts[i - 1]! <= t)) return;
+  const order = s.ts.map((_, i) => i).sort((a, b) => s.ts[a]! - s.ts[b]! || a - b);
+  for (const key of ['ts', 'in', 'out'] as const) {
+    const copy = order.map((i) => s[key][i]!);
+    s[key].splice(0, copy.length, ...copy);
+  }
 }
 
 /**
