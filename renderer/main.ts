@@ -221,9 +221,7 @@ exposeTestHook({
     slots: store.nodes.map(({ address, id, state }) => ({ address, id, state })),
     protocol: store.protocol,
   }),
-  lists: () => store.nodes.flatMap((n) => (n.id !== undefined && store.state.isRunning(n.id)
-    ? [{ observer: n.id, members: store.state.listOf(n.id).map(({ member, status }) => ({ member, status })) }]
-    : [])),
+  lists: () => store.lists(),
   dropConnection: () => connection.dropConnection?.(),
   frameStats: () => ({
     frames: frames.frameTimes.count,

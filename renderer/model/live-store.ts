@@ -7,8 +7,8 @@
 import { MembershipState } from './membership-state.ts';
 import { DetectionLatencyTracker } from './detection-latency.ts';
 import { partitionAfter } from '../../node-runtime/protocol/partition.ts';
-import type { EventKind, MembershipEvent } from '../../node-runtime/protocol/events.ts';
-import type { Address } from '../../node-runtime/protocol/member-id.ts';
+import type { EventKind, MembershipEvent, MemberStatus } from '../../node-runtime/protocol/events.ts';
+import type { Address, MemberId } from '../../node-runtime/protocol/member-id.ts';
 import type {
   ClusterMode, ClusterNode, HostMessage, NodeStats, Progress, ProtocolInForce, ViewChange, ViewSnapshot,
 } from '../../electron/host/api.ts';
@@ -92,6 +92,14 @@ export class LiveStore {
       n += c.type === 'events' ? c.events.length : 1;
     }
     return n - this.eventPos;
+  }
+
+  /** The membership lists the view holds for every slot whose current id runs (the matrix's rows): what the test hook
+   *  hands the truth audit, which folds the host's stream into a LiveStore of its own and compares the two. */
+  lists(): { observer: MemberId; members: { member: MemberId; status: MemberStatus }[] }[] {
+    return this.nodes.flatMap((n) => (n.id !== undefined && this.state.isRunning(n.id)
+      ? [{ observer: n.id, members: this.state.listOf(n.id).map(({ member, status }) => ({ member, status })) }]
+      : []));
   }
 
   /** Apply queued changes until the queue is empty or `budgetMs` has passed on `clock`. */
