@@ -1,9 +1,9 @@
 // Seeing the gossip (issue 8 §2): datagrams drawn as packets in flight, dropped ones fading mid-way, and partitions
-// that cut the cluster in two and heal. Runs on the demo (the real protocol core under the simulator, in a Worker)
+// that cut the cluster in two (a line dragged across the ring, or a group picked and isolated) and heal. Runs on the demo (the real protocol core under the simulator, in a Worker)
 // and on embedded nodes through the browser shell.
 import { test, expect } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { clickNode, hookState, launchFromGui, screenshot } from './hearsay-page.ts';
+import { clickNode, hookState, launchFromGui, nodePosition, screenshot } from './hearsay-page.ts';
 
 interface PacketCounts { onScreen: number; droppedOnScreen: number; seen: number; seenDropped: number; unsampled: number }
 
@@ -74,4 +74,27 @@ test('process nodes: a line dragged across the ring cuts the cluster in two, the
   await page.getByTestId('heal').click();
   await allAlive(page, n);
   await screenshot(page, 'gossip-healed');
+});
+
+test('process nodes: a group picked with ctrl-click and isolated fails the rest and is failed by it, heal reconverges', async ({ page }) => {
+  await page.goto('/');
+  const n = 6;
+  const { nodes } = await launchFromGui(page, { nodes: n, suspicion: false });
+  const isolate = page.getByTestId('isolate');
+  await expect(isolate).toBeDisabled();
+  // Two nodes apart on the ring (no line could cut them off together).
+  for (const slot of [1, 4]) {
+    await page.getByTestId('graph-canvas').click({ position: await nodePosition(page, nodes[slot]!.address), modifiers: ['ControlOrMeta'] });
+  }
+  await expect(isolate).toHaveText('Isolate 2');
+  await expect(page.getByTestId('inspector-address')).toHaveCount(0);
+  await screenshot(page, 'gossip-group-picked');
+  await isolate.click();
+  await expect(page.getByTestId('feedback')).toContainText('cut off 2 node(s)');
+  await expect(isolate).toBeDisabled();
+  await expect.poll(async () => (await hookState(page)).nodes.map((v) => v.tally.failed), { timeout: 20_000, message: 'the group and the rest fail each other' })
+    .toEqual([2, 4, 2, 2, 4, 2]);
+  await screenshot(page, 'gossip-group-isolated');
+  await page.getByTestId('heal').click();
+  await allAlive(page, n);
 });

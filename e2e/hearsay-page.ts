@@ -52,16 +52,20 @@ export async function launchFromGui(
   return hookState(page);
 }
 
-/** Clicks the node's disc on the graph canvas (the ring layout the renderer uses), then checks the inspector. */
-export async function clickNode(page: Page, address: string): Promise<void> {
+/** Where the graph draws the node's disc, relative to the graph canvas (the ring layout the renderer uses). */
+export async function nodePosition(page: Page, address: string): Promise<{ x: number; y: number }> {
   const { nodes } = await hookState(page);
   const index = nodes.findIndex((n) => n.address === address);
   expect(index, `${address} is on the graph`).toBeGreaterThanOrEqual(0);
-  const canvas = page.getByTestId('graph-canvas');
-  const box = await canvas.boundingBox();
+  const box = await page.getByTestId('graph-canvas').boundingBox();
   if (!box) throw new Error('the graph canvas is not visible');
   const layout = ringLayout(nodes.length, box.width, box.height);
-  await canvas.click({ position: { x: layout.positions[2 * index]!, y: layout.positions[2 * index + 1]! } });
+  return { x: layout.positions[2 * index]!, y: layout.positions[2 * index + 1]! };
+}
+
+/** Clicks the node's disc on the graph canvas, then checks the inspector. */
+export async function clickNode(page: Page, address: string): Promise<void> {
+  await page.getByTestId('graph-canvas').click({ position: await nodePosition(page, address) });
   await expect(page.getByTestId('inspector-address')).toHaveText(address);
 }
 

@@ -75,10 +75,13 @@ export class ClusterView {
   /** A shift-drag across the ring being drawn (x1, y1, x2, y2), and whether the click that ends it is the drag's. */
   private cutDraft: [number, number, number, number] | undefined;
   private cutting = false;
+  /** Live: nodes picked with ctrl/cmd-click, to be cut off from the rest by Isolate. */
+  private readonly group = new Set<Address>();
+  private readonly isolateButton: HTMLButtonElement | undefined;
 
   private constructor(readonly root: HTMLElement, readonly graph: GraphView, readonly matrix: MatrixView, parts: {
     observerSelect: HTMLSelectElement; packetToggle: HTMLInputElement; tooltip: HTMLElement; inspectorRoot: HTMLElement; aside: HTMLElement;
-    healButton: HTMLButtonElement | undefined;
+    healButton: HTMLButtonElement | undefined; isolateButton: HTMLButtonElement | undefined;
   }, options: ClusterViewOptions) {
     this.observerSelect = parts.observerSelect;
     this.packetToggle = parts.packetToggle;
@@ -90,17 +93,27 @@ export class ClusterView {
     const graphCanvas = graph.app.canvas;
     graphCanvas.addEventListener('pointermove', (e) => this.hoverGraph(e));
     graphCanvas.addEventListener('pointerleave', () => this.hideTooltip());
+    const live = options.live;
     graphCanvas.addEventListener('click', (e) => {
       const s = slotAt(graph.layout, e.offsetX, e.offsetY);
-      if (s >= 0 && !this.cutting) this.select(this.slots[s]!.address);
+      if (s >= 0 && !this.cutting) {
+        if (live && (e.ctrlKey || e.metaKey)) this.togglePicked(this.slots[s]!.address);
+        else this.select(this.slots[s]!.address);
+      }
       this.cutting = false;
     });
-    const live = options.live;
-    if (live && parts.healButton) {
+    this.isolateButton = parts.isolateButton;
+    if (live && parts.healButton && parts.isolateButton) {
       const bar = parts.healButton;
+      const isolate = parts.isolateButton;
+      const cut = (anchor: HTMLElement, side: Address[]): void => live.feedback.run(anchor, async () => {
+        await live.request({ type: 'partition', side });
+        this.group.clear();
+        this.refresh();
+      }, () => `cut off ${side.length} node(s) from the rest`);
       bar.addEventListener('click', () => live.feedback.run(bar, () => live.request({ type: 'heal' }), () => 'healed: every node hears every node'));
-      this.cutGesture(graphCanvas, (side) => live.feedback.run(bar, () => live.request({ type: 'partition', side }),
-        () => `cut off ${side.length} node(s) from the rest`));
+      isolate.addEventListener('click', () => cut(isolate, [...this.group]));
+      this.cutGesture(graphCanvas, (side) => cut(bar, side));
     }
     const matrixCanvas = matrix.app.canvas;
     matrixCanvas.addEventListener('pointermove', (e) => this.hoverMatrix(e));
@@ -116,7 +129,10 @@ export class ClusterView {
       el('option', { value: '' }, 'majority of observers'));
     const packetToggle = el('input', { type: 'checkbox', testid: 'packets-toggle', checked: '' });
     const healButton = options.live
-      ? el('button', { testid: 'heal', title: 'Shift-drag a line across the ring to cut the cluster in two; this heals it' }, 'Heal')
+      ? el('button', { testid: 'heal', title: 'Shift-drag a line across the ring, or ctrl-click nodes and Isolate, to cut the cluster in two; this heals it' }, 'Heal')
+      : undefined;
+    const isolateButton = options.live
+      ? el('button', { testid: 'isolate', disabled: '', title: 'Ctrl-click (cmd-click) nodes to pick a group; this cuts it off from the rest' }, 'Isolate')
       : undefined;
     const graphHost = el('div', { class: 'graph-host' });
     const matrixHost = el('div', { class: 'matrix-host' });
@@ -128,7 +144,7 @@ export class ClusterView {
       el('section', { class: 'graph-pane' },
         el('div', { class: 'pane-bar' }, el('label', {}, 'colour by ', observerSelect),
           el('label', { title: 'Datagrams in flight, coloured by the news they carry; dropped ones fade half-way' }, packetToggle, ' packets'),
-          ...(healButton ? [el('span', { class: 'hint' }, 'shift-drag: partition'), healButton] : []),
+          ...(healButton && isolateButton ? [el('span', { class: 'hint' }, 'shift-drag or ctrl-click: partition'), isolateButton, healButton] : []),
           legend()),
         graphHost),
       el('section', { class: 'matrix-pane' },
@@ -139,7 +155,7 @@ export class ClusterView {
       tooltip,
     );
     const [graph, matrix] = await Promise.all([GraphView.create(graphHost), MatrixView.create(matrixHost)]);
-    return new ClusterView(root, graph, matrix, { observerSelect, packetToggle, tooltip, inspectorRoot, aside, healButton }, options);
+    return new ClusterView(root, graph, matrix, { observerSelect, packetToggle, tooltip, inspectorRoot, aside, healButton, isolateButton }, options);
   }
 
   get selected(): Address | undefined {
@@ -185,7 +201,7 @@ export class ClusterView {
     const drawGraph = this.graph.update({
       state, slots: this.slots, layoutRevision: this.layoutRevision, observer, selected,
       detections: frame.detections ?? [], jumped: frame.jumped ?? false, now: frame.now, packets: this.packetToggle.checked, spread,
-      partition: this.partitionSlots(frame.partition), cutDraft: this.cutDraft,
+      partition: this.partitionSlots(frame.partition), cutDraft: this.cutDraft, group: this.pickedSlots(),
     });
     const t1 = performance.now();
     const drawMatrix = this.matrix.update(state, this.slots, this.layoutRevision, selected);
@@ -270,6 +286,27 @@ export class ClusterView {
       const side = slotsOnOneSide(this.graph.layout, d[0], d[1], e.offsetX, e.offsetY);
       if (side.length > 0 && side.length < this.slots.length) cut(side.map((s) => this.slots[s]!.address));
     });
+  }
+
+  /** Picks or unpicks a node for the group to isolate. */
+  private togglePicked(address: Address): void {
+    if (!this.group.delete(address)) this.group.add(address);
+    this.refresh();
+  }
+
+  /** The picked nodes still on the ring (a node gone is unpicked), and the Isolate button to match: it needs nodes on
+   *  both sides. */
+  private pickedSlots(): ReadonlySet<number> | undefined {
+    const picked = new Set<number>();
+    this.slots.forEach((s, i) => { if (this.group.has(s.address)) picked.add(i); });
+    if (picked.size !== this.group.size) for (const a of [...this.group]) if (!this.slots.some((s) => s.address === a)) this.group.delete(a);
+    const button = this.isolateButton;
+    if (button) {
+      const label = picked.size === 0 ? 'Isolate' : `Isolate ${picked.size}`;
+      if (button.textContent !== label) button.textContent = label;
+      button.disabled = picked.size === 0 || picked.size >= this.slots.length;
+    }
+    return picked.size === 0 ? undefined : picked;
   }
 
   private partitionSlots(side: readonly Address[] | undefined): ReadonlySet<number> | undefined {

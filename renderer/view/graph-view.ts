@@ -44,6 +44,8 @@ export interface GraphInput {
   readonly partition?: ReadonlySet<number>;
   /** A cut being dragged across the ring (x1, y1, x2, y2). */
   readonly cutDraft?: readonly [number, number, number, number];
+  /** Slots picked as a group to isolate (ctrl/cmd-click): ringed until isolated or unpicked. */
+  readonly group?: ReadonlySet<number>;
 }
 
 const PULSE_MS = 700;
@@ -62,6 +64,8 @@ const PACKET_TINT = [0x9aa3b2, STATUS_COLOUR.alive, 0x6fa8ff, STATUS_COLOUR.susp
 const PACKET_ALPHA = [0.35, 1, 1, 1, 1];
 /** The partition's cut and the nodes it cuts off. */
 const CUT_COLOUR = 0xff8c42;
+/** The group picked to isolate. */
+const GROUP_COLOUR = 0x4dd0e1;
 /** A plain heartbeat that was dropped: its own colour, so loss shows against the faint chatter. */
 const DROPPED_TINT = 0xc77dff;
 
@@ -92,6 +96,7 @@ export class GraphView {
   private spreadKey = '';
   private readonly cut = new Graphics();
   private cutKey = '';
+  private selectionKey = '';
   private discs: Sprite[] = [];
   private rings: Graphics[] = [];
   private labels: Text[] = [];
@@ -167,7 +172,7 @@ export class GraphView {
       this.redrawSlot(s, slot, state, m, observerIndex);
       this.dirty = true;
     }
-    this.drawSelection(input.selected);
+    this.drawSelection(input.selected, input.group, relayout);
     this.drawSpread(input.spread, relayout);
     this.drawCut(input.partition, input.cutDraft, relayout);
     if (input.jumped) this.dropPulses();
@@ -296,12 +301,19 @@ export class GraphView {
     }
   }
 
-  private drawSelection(selected: number): void {
+  /** The selected node (white) and the group picked to isolate (a wider ring each). Redrawn on change only. */
+  private drawSelection(selected: number, group: ReadonlySet<number> | undefined, relayout: boolean): void {
+    const key = `${selected} ${group ? [...group].join(',') : ''}`;
+    if (key === this.selectionKey && !relayout) return;
+    this.selectionKey = key;
+    this.dirty = true;
     const g = this.selection.clear();
-    if (selected < 0 || selected >= this.layout.count) return;
-    const { positions, nodeRadius } = this.layout;
+    const { positions, nodeRadius, count } = this.layout;
     const r = nodeRadius + Math.max(1.5, nodeRadius * 0.45) + 4;
-    g.circle(positions[2 * selected]!, positions[2 * selected + 1]!, r).stroke({ width: 2, color: 0xffffff });
+    for (const s of group ?? []) {
+      if (s < count) g.circle(positions[2 * s]!, positions[2 * s + 1]!, r + 3).stroke({ width: 2.5, color: GROUP_COLOUR });
+    }
+    if (selected >= 0 && selected < count) g.circle(positions[2 * selected]!, positions[2 * selected + 1]!, r).stroke({ width: 2, color: 0xffffff });
   }
 
   /** One pulse per node: a node detecting again restarts its pulse (a failure outranks a suspicion in one frame). */
