@@ -92,6 +92,9 @@ export interface SerfAttachOptions {
   readonly addresses: Address[];
   readonly rpcPortOffset?: number;
   readonly authKey?: string;
+  /** Where on this host the agents send their metrics (their `statsd_addr`), the i-th for the i-th RPC address: the
+   *  host listens there and shows those agents' bandwidth. Without it attached agents show none. */
+  readonly telemetry?: Address[];
 }
 
 export type HostRequest =

@@ -67,6 +67,7 @@ export const HostRequestSchema = v.variant('type', [
       addresses: v.pipe(v.array(AddressSchema), v.minLength(1), v.maxLength(64)),
       rpcPortOffset: v.optional(v.pipe(v.number(), v.integer(), v.minValue(-65535), v.maxValue(65535))),
       authKey: v.optional(v.pipe(v.string(), v.maxLength(1024))),
+      telemetry: v.optional(v.pipe(v.array(AddressSchema), v.maxLength(64))),
     }),
   }),
   v.strictObject({ type: v.literal('stop-cluster') }),

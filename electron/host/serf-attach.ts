@@ -2,7 +2,8 @@
 // With an RPC port convention (`rpc = gossip port + offset`), the first agent's members are watched too, and so is
 // every member that joins later. An address that is not a Serf RPC endpoint, a wrong auth key, an agent that dies
 // mid-stream: one line to the user, and the rest keeps being watched. Serf lets an outsider ask an agent to leave,
-// or to force a failed member out; kill, pause and restart are for agents this app launched.
+// or to force a failed member out; kill, pause and restart are for agents this app launched. Bandwidth only for agents
+// whose telemetry address the user gave (the host listens there: serf-telemetry.ts); the others show none.
 import { UserError } from '../../node-runtime/user-error.ts';
 import { addressOf, formatAddress, parseAddress } from '../../node-runtime/protocol/member-id.ts';
 import { SerfRpcError } from '../../node-runtime/serf/rpc-client.ts';
@@ -10,11 +11,13 @@ import { formatIp } from '../../node-runtime/serf/rpc-schema.ts';
 import type { SerfMember } from '../../node-runtime/serf/rpc-schema.ts';
 import { maxSuspicionMs } from '../../node-runtime/protocol/serf-bounds.ts';
 import { memberIdOf, SerfObserver } from '../../node-runtime/serf/serf-observer.ts';
+import { SerfTelemetry } from '../../node-runtime/serf/serf-telemetry.ts';
 import type { Address, ClusterNode, MemberId, NodeAction, NodeRunState, SerfAttachOptions } from './api.ts';
 import { SERF_RUNS_ITS_OWN } from './cluster.ts';
 import type { Cluster, ClusterSink } from './cluster.ts';
 
 const CONNECT_TIMEOUT_MS = 5000;
+const STATS_INTERVAL_MS = 1000;
 /** Members no one told us the profile of: assume memberlist's LAN defaults (the longest suspicions of lan/local). */
 const ASSUMED_PROFILE = 'lan';
 
@@ -35,11 +38,15 @@ export class SerfAttachedCluster implements Cluster {
   /** Every agent's name by gossip address, as the agents list them (force-leave takes a name). */
   private readonly names = new Map<Address, string>();
   private stopped = false;
+  /** Metrics sockets by the RPC address of the agent that sends there. */
+  private readonly telemetry = new Map<Address, SerfTelemetry>();
+  private statsTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: SerfAttachOptions, private readonly sink: ClusterSink) {}
 
   /** Resolves once every given agent was tried; fails only when none of them can be watched. */
   async start(): Promise<void> {
+    await this.listenTelemetry();
     const results = await Promise.allSettled(this.options.addresses.map((a) => this.follow(a)));
     const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
     if (failed.length === results.length) throw failed[0]!;
@@ -90,7 +97,33 @@ export class SerfAttachedCluster implements Cluster {
   /** Detaches: the agents keep running. */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.statsTimer);
+    for (const t of this.telemetry.values()) t.close();
     for (const w of this.watched.values()) w.observer?.close();
+  }
+
+  /** One socket per telemetry address given; one that cannot be bound is one line, the rest goes on. */
+  private async listenTelemetry(): Promise<void> {
+    const sinks = this.options.telemetry ?? [];
+    await Promise.all(sinks.map(async (address, i) => {
+      const parsed = parseAddress(address);
+      const rpc = this.options.addresses[i];
+      if (!parsed || rpc === undefined) return;
+      try {
+        this.telemetry.set(rpc, await SerfTelemetry.listen(parsed.host, parsed.port));
+      } catch (err) {
+        this.sink.error(`no bandwidth for ${rpc}: cannot listen for its telemetry on ${address} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+    }));
+    if (this.telemetry.size > 0) this.statsTimer = setInterval(() => this.pushStats(), STATS_INTERVAL_MS);
+  }
+
+  private pushStats(): void {
+    const now = Date.now();
+    for (const w of this.watched.values()) {
+      const r = this.telemetry.get(w.rpcAddress)?.rates(now);
+      if (r && w.state === 'running') this.sink.stats({ address: w.address, ...r, dropped: 0 });
+    }
   }
 
   /** The one way a row changes: applied, and reported when the view's picture of it moved. */

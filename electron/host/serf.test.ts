@@ -105,7 +105,7 @@ test('attach by one RPC address with the port convention; bad endpoints and a wr
     for (let i = 0; i < 4; i++) {
       agents.push(await startSerfAgent({
         host: '127.0.0.1', port: 24450 + 2 * i, name: `attach-${i}-${process.pid}`, join: i > 0 ? '127.0.0.1:24450' : undefined,
-        logFile: path.join(tmp, `attach-${i}`, 'serf-agent.out'), authKey: 'sesame',
+        logFile: path.join(tmp, `attach-${i}`, 'serf-agent.out'), authKey: 'sesame', ...(i === 0 && { statsdAddr: '127.0.0.1:24440' }),
       }));
     }
     // Not a Serf RPC endpoint; nothing listening; a wrong key: each rejected with its kind and one line.
@@ -118,8 +118,15 @@ test('attach by one RPC address with the port convention; bad endpoints and a wr
     await assert.rejects(host.request({ type: 'attach-serf', options: { addresses: ['127.0.0.1:24499'] } }), /not a Serf RPC endpoint/);
 
     // One good address (plus a bad one, reported, not fatal) and the convention rpc = gossip + 1: all four rows.
-    await host.request({ type: 'attach-serf', options: { addresses: ['127.0.0.1:24451', '127.0.0.1:24499'], rpcPortOffset: 1, authKey: 'sesame' } });
-    await s.waitFor('4 attached rows', 20_000, () => s.converged(4));
+    // The first agent's telemetry goes to an address the user names: only it has bandwidth.
+    await host.request({ type: 'attach-serf', options: {
+      addresses: ['127.0.0.1:24451', '127.0.0.1:24499'], rpcPortOffset: 1, authKey: 'sesame', telemetry: ['127.0.0.1:24440'],
+    } });
+    await s.waitFor('4 attached rows', 20_000, () => s.converged(4))
+      .catch((e: Error) => { throw new Error(`${e.message}: ${JSON.stringify(s.nodes)} ${JSON.stringify(s.messages.filter((m) => m.type === 'notice'))}`); });
+    const statsOf = (address: string) => s.changes.flatMap((c) => (c.type === 'stats' ? c.stats : [])).filter((st) => st.address === address);
+    await s.waitFor('the first agent\'s bandwidth from its telemetry', 20_000, () => statsOf('127.0.0.1:24450').some((st) => st.bytesOutPerSec > 0));
+    assert.deepEqual(['127.0.0.1:24452', '127.0.0.1:24454', '127.0.0.1:24456'].flatMap(statsOf), [], 'no figure for agents without telemetry');
     assert.ok(s.messages.some((m) => m.type === 'notice' && /24499.*not a Serf RPC endpoint/.test(m.message)));
     assert.ok(s.nodes.every((n) => !n.managed && n.kind === 'serf'));
     await assert.rejects(host.request({ type: 'node-action', action: 'kill', address: '127.0.0.1:24452' }), /leave or force-leave/);

@@ -15,3 +15,10 @@ test('Serf attach: addresses by comma or space, the port convention, the key onl
   assert.deepEqual(parseSerfAttach('127.0.0.1:1', 'x', ''), { ok: false, error: 'RPC port offset: a whole number (RPC port − gossip port, e.g. 1)', field: 'serf-offset' });
   assert.equal(parseSerfAttach('127.0.0.1:1', '70000', '').ok, false);
 });
+
+test('telemetry addresses: one per RPC address at most, each host:port', () => {
+  assert.deepEqual(parseSerfAttach('127.0.0.1:7373 127.0.0.1:7374', '', '', '127.0.0.1:8125'),
+    { ok: true, value: { addresses: ['127.0.0.1:7373', '127.0.0.1:7374'], telemetry: ['127.0.0.1:8125'] } });
+  assert.equal(parseSerfAttach('127.0.0.1:7373', '', '', 'x').ok, false);
+  assert.equal(parseSerfAttach('127.0.0.1:7373', '', '', '127.0.0.1:1, 127.0.0.1:2').ok, false);
+});
