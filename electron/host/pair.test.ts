@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ClusterNode } from './api.ts';
+import type { ClusterNode, LaunchOptions } from './api.ts';
 import { Host } from './host.ts';
 import { HostStream } from './host-stream.test-support.ts';
 import { RecordingFiles } from './recording-files.ts';
@@ -19,6 +19,15 @@ function failedAcross(s: HostStream, nodes: readonly ClusterNode[], k: number): 
   const failed = new Set(s.events.filter((e) => e.event === 'fail').map((e) => `${e.node} ${e.member}`));
   const [a, b] = [nodes.slice(0, k), nodes.slice(k)];
   return [[a, b], [b, a]].every(([xs, ys]) => xs!.every((o) => ys!.every((m) => failed.has(`${o.id} ${m.id}`))));
+}
+
+/** Launches a pair and waits until each side lists all its nodes alive; `side(g)` and `converged(g)` follow the stream. */
+async function launchPair(host: Host, s: HostStream, options: [LaunchOptions, LaunchOptions]) {
+  await host.request({ type: 'launch-pair', options });
+  const side = (g: number) => s.nodes.filter((n) => n.group === g);
+  const converged = (g: number): boolean => side(g).every((o) => side(g).every((m) => o === m || s.status(o.id!, m.id!) === 'alive'));
+  await s.waitFor('both sides converged', 30_000, () => side(0).length === options[0].nodes && side(1).length === options[1].nodes && converged(0) && converged(1));
+  return { side, converged };
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-pair-'));
@@ -69,13 +78,10 @@ test('a pair partition cuts the same launch positions off on both sides at once;
   const host = new Host({ logsDir: tmp, recordings: new RecordingFiles({ cwd: tmp, logsDir: tmp }), firstNodePort: 24550 });
   const s = new HostStream(host);
   try {
-    await host.request({ type: 'launch-pair', options: [
+    const { side, converged } = await launchPair(host, s, [
       { nodes: 4, mode: 'embedded', suspicion: false, dropRate: 0 },
       { nodes: 4, mode: 'embedded', suspicion: true, dropRate: 0 },
-    ] });
-    const side = (g: number) => s.nodes.filter((n) => n.group === g);
-    const converged = (g: number): boolean => side(g).every((o) => side(g).every((m) => o === m || s.status(o.id!, m.id!) === 'alive'));
-    await s.waitFor('both sides converged', 20_000, () => side(0).length === 4 && side(1).length === 4 && converged(0) && converged(1));
+    ]);
     const { side: cut } = await host.request({ type: 'pair-partition', from: 0, to: 1 });
     assert.deepEqual(cut, [...side(0).slice(0, 2), ...side(1).slice(0, 2)].map((n) => n.address));
     // On each side, each half fails the other half (and only that: the other cluster stays unknown).
@@ -99,13 +105,10 @@ test('hearsay vs Serf: a pair partition cuts Serf with iptables as root, or refu
   const root = iptablesUsable();
   const rules = (): string => (root ? spawnSync('iptables', ['-w', '-S'], { encoding: 'utf8' }).stdout : '');
   try {
-    await host.request({ type: 'launch-pair', options: [
+    const { side } = await launchPair(host, s, [
       { nodes: 3, mode: 'embedded', suspicion: true, dropRate: 0 },
       { nodes: 3, mode: 'serf', suspicion: true, dropRate: 0 },
-    ] });
-    const side = (g: number) => s.nodes.filter((n) => n.group === g);
-    const converged = (g: number): boolean => side(g).every((o) => side(g).every((m) => o === m || s.status(o.id!, m.id!) === 'alive'));
-    await s.waitFor('both sides converged', 30_000, () => side(0).length === 3 && side(1).length === 3 && converged(0) && converged(1));
+    ]);
     const { side: cut } = await host.request({ type: 'pair-partition', from: 0, to: 0 });
     const halvesFail = (g: number): boolean => failedAcross(s, side(g), 1);
     if (root) {
