@@ -12,6 +12,8 @@ import { buildPlots } from './aggregate.ts';
 import { runExperiment } from './runner.ts';
 import { readResults } from './result-files.ts';
 import { csvHeader } from './results.ts';
+import { planSessions, planUnits } from './plan.ts';
+import type { Unit } from './plan.ts';
 import { settingsFromOptions } from './settings.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-experiment-test-'));
@@ -80,6 +82,32 @@ describe('experiment', () => {
     assert.throws(() => readResults(dir), (e: unknown) => e instanceof UserError && /not an experiment result/.test(e.message));
     fs.writeFileSync(path.join(dir, 'results.json'), '{ nope');
     assert.throws(() => readResults(dir), (e: unknown) => e instanceof UserError && /not JSON/.test(e.message));
+  });
+
+  it('sessions share a group only between points a fresh group would measure the same way', () => {
+    const settings = settingsFromOptions({ experiment: 'all', schedule: 'full', runs: 2, protocols: 'gossip' });
+    const sessions = planSessions(planUnits(settings, new Map()));
+    const units = sessions.flat();
+    assert.equal(units.length, new Set(units).size, 'every unit in one session');
+    for (const session of sessions) {
+      const first = session[0]!;
+      const same = (f: (u: Unit) => unknown): boolean => session.every((u) => f(u) === f(first));
+      assert.ok(same((u) => u.source) && same((u) => u.experiment) && same((u) => u.variant) && same((u) => u.tuning));
+      if (first.experiment === 'detection') assert.equal(session.length, 1, 'a detection run kills members: its own group');
+      else if (first.source === 'processes') {
+        assert.ok(same((u) => u.run), 'processes: one run per session');
+        const key = session.map((u) => (u.experiment === 'bandwidth' ? u.nodes : u.dropRate));
+        assert.deepEqual(key, [...key].sort((a, b) => a - b), 'grows through the sizes / steps up the drop rates');
+        if (first.experiment === 'false-positives') assert.ok(same((u) => u.nodes));
+      } else if (first.experiment === 'bandwidth') {
+        assert.ok(same((u) => u.nodes), 'simulator: one size per simulation');
+        assert.deepEqual(session.map((u) => u.run), [0, 1]);
+      } else {
+        assert.equal(session.length, 1);
+      }
+    }
+    const bw = sessions.filter((x) => x[0]!.source === 'processes' && x[0]!.experiment === 'bandwidth');
+    assert.deepEqual(bw.map((x) => x.map((u) => u.nodes)), [[2, 5, 10, 15, 20], [2, 5, 10, 15, 20]]);
   });
 
   it('every user mistake is one line on stderr and a non-zero exit', () => {

@@ -1,7 +1,8 @@
 // What an experiment runs: its settings (from the CLI or the app) and the schedule they expand to — one unit per
-// (source, experiment, run, x, configuration), each measured on a fresh cluster or simulation, so both sources run
-// exactly the same steps and a cancelled experiment keeps whole points. The quick schedule fits ~2 minutes on a
-// 2-core machine; `full` is the report-sized one.
+// (source, experiment, run, x, configuration), so both sources measure exactly the same points and a cancelled
+// experiment keeps whole points. The simulator measures every unit on its own simulation; real processes measure a
+// session of units on one running cluster (planSessions). The quick schedule fits ~2 minutes on a 2-core machine;
+// `full` is the report-sized one.
 import type { ProtocolConfig } from '../protocol/config.ts';
 import type { ExperimentName, SourceName } from './results.ts';
 import { runsOn } from './protocols.ts';
@@ -55,24 +56,25 @@ const DROPS = [0, 0.01, 0.05, 0.1, 0.2, 0.3];
 export const QUICK: Schedule = {
   sizes: { processes: [2, 10], simulator: [2, 5, 10, 20, 50, 100] },
   drops: { processes: [0.1, 0.3], simulator: DROPS },
-  failures: { processes: [1, 3], simulator: [1, 2, 3, 4, 5] },
+  failures: { processes: [3], simulator: [1, 2, 3, 4, 5] },
   groupSize: 10,
   settleS: 1,
   bandwidthWindowS: 2,
-  fpWindowS: { processes: 3, simulator: 300 },
+  fpWindowS: { processes: 3, simulator: 120 },
   compareFailures: 1,
   compareDrop: 0.3,
   compareOn: ['simulator'],
 };
 
+/** The report: every point on both sources. False positives are rare events: the simulator observes 30× longer. */
 export const FULL: Schedule = {
-  sizes: { processes: [2, 5, 10, 15, 20], simulator: [2, 5, 10, 15, 20, 50, 100, 200, 500, 1000] },
+  sizes: { processes: [2, 5, 10, 15, 20], simulator: [2, 5, 10, 15, 20, 50, 100, 200, 1000] },
   drops: { processes: DROPS, simulator: DROPS },
   failures: { processes: [1, 2, 3, 4, 5], simulator: [1, 2, 3, 4, 5] },
   groupSize: 10,
   settleS: 2,
   bandwidthWindowS: 5,
-  fpWindowS: { processes: 20, simulator: 1800 },
+  fpWindowS: { processes: 20, simulator: 600 },
   compareFailures: 1,
   compareDrop: 0.3,
   compareOn: ['simulator', 'processes'],
@@ -162,6 +164,31 @@ function comparePoints(s: Schedule, source: SourceName): Point[] {
       failures: experiment === 'detection' ? x : 0,
       windowS: experiment === 'bandwidth' ? s.bandwidthWindowS : experiment === 'detection' ? DETECTION_WINDOW_S : s.fpWindowS[source] };
   return [pick('bandwidth', s.groupSize), pick('detection', s.compareFailures), pick('false-positives', s.compareDrop * 100)];
+}
+
+/**
+ * Units grouped into sessions, each measured on one running group, in the order they were planned. Only start-up is
+ * shared: before each point a session waits until every member lists every other again, sets the point's drop rate,
+ * and settles, as a fresh group would.
+ * - Processes: a configuration's run of bandwidth grows one group through the sizes (smallest first); its run of
+ *   false positives steps one group of groupSize through the drop rates (lowest first).
+ * - Simulator: a configuration's bandwidth at one size is one simulation, its runs consecutive windows (forming a
+ *   group of 1,000 takes ~80 virtual seconds, minutes of wall time; a simulation cannot grow).
+ * - A detection unit (it kills members), and every other simulated unit, is a session of its own.
+ */
+export function planSessions(units: readonly Unit[]): Unit[][] {
+  const sessions = new Map<string, Unit[]>();
+  for (const [i, u] of units.entries()) {
+    const config = `${u.source} ${u.experiment} ${u.variant.name} ${JSON.stringify(u.variant.timings)} ${u.tuning}`;
+    const key = u.experiment === 'detection' ? `unit ${i}`
+      : u.source === 'processes' ? `${config} run ${u.run}`
+        : u.experiment === 'bandwidth' ? `${config} x ${u.x}` : `unit ${i}`;
+    const list = sessions.get(key);
+    if (list) list.push(u);
+    else sessions.set(key, [u]);
+  }
+  const order = (u: Unit): number => (u.source === 'simulator' ? u.run : u.experiment === 'bandwidth' ? u.nodes : u.dropRate);
+  return [...sessions.values()].map((list) => list.sort((a, b) => order(a) - order(b)));
 }
 
 /**

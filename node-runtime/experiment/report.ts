@@ -10,6 +10,7 @@ import { runsOn } from './protocols.ts';
 import { readResults } from './result-files.ts';
 import type { ResultsFile } from './result-files.ts';
 import { renderSvg } from './svg-plot.ts';
+import { DETECTION_WINDOW_S } from './plan.ts';
 
 /** Where both sources cover a point they should agree within this fraction. */
 export const AGREEMENT = 0.1;
@@ -129,6 +130,7 @@ export async function writeReport(dir: string, opts: { png: boolean }): Promise<
       `${file.finishedAt ? `, finished ${file.finishedAt.slice(0, 19).replace('T', ' ')} UTC` : ''}.`, '',
     '## Settings', '',
     `- command: \`hearsay experiment ${commandLine(file)}\``,
+    `- code: ${file.commit === undefined ? 'commit unknown' : `commit ${file.commit}`}`,
     `- experiments: ${s.experiments.join(', ')}${s.compare ? ', comparisons' : ''}; schedule: ${s.schedule}${s.maxNodes < Number.MAX_SAFE_INTEGER ? ` (groups ≤ ${s.maxNodes})` : ''}; runs per point: ${s.runs}; seed ${s.seed}`,
     `- sources: ${s.sources.join(', ')}; process clusters at once: ${s.parallel}, from port ${s.basePort}`,
     `- configurations: ${s.protocols.map((p) => `${p.name} (${p.family}, suspicion ${p.suspicion ? 'on' : 'off'}, ${timingsText(p.timings)})`).join('; ')}`,
@@ -136,10 +138,7 @@ export async function writeReport(dir: string, opts: { png: boolean }): Promise<
     `- schedule: \`${JSON.stringify(file.schedule)}\``,
     `- machine: ${m.cpus}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; load average (1 min) ${fmt(m.load[0], 1)} at the start` +
       `${m.load.length > 1 ? `, ${fmt(m.load[1], 1)} at the end` : ''}`, '',
-    'Every run starts a fresh group (processes on loopback, or a simulation), waits until every member lists every other, ' +
-      `sets the drop rate (receiver-side, in every node), settles, then measures. Bytes are UDP payload sent per node. False positives: every \`fail\` logged while nothing failed. ` +
-      'Detection: k members crashed at once (kill -9 / simulated crash; never the introducer); per victim the time to its first ' +
-      'and to its last surviving observer\'s `fail`. Plots: mean over runs with ± 1 standard deviation; for detection also p99 over every victim.', '',
+    ...whatARunIs(file), '',
     ...(pngNote ? [pngNote, ''] : []),
     ...(file.skipped.length > 0 ? [`Left out (the group did not form, twice): ${file.skipped.length} run(s):`, '', ...file.skipped.map((x) => `- ${x}`), ''] : []),
     ...plots.flatMap((p) => [`## ${p.title}`, '', `![${p.title}](${images.get(p.id)!})`, '', ...plotTable(p), '']),
@@ -149,6 +148,26 @@ export async function writeReport(dir: string, opts: { png: boolean }): Promise<
   fs.writeFileSync(path.join(dir, 'report.md'), `${md.join('\n')}\n`);
   written.push('report.md');
   return written;
+}
+
+/** Exactly what one run (one row) measured, with the schedule's window lengths. */
+function whatARunIs(file: ResultsFile): string[] {
+  const sc = file.schedule;
+  const secs = (x: number): string => `${x} s`;
+  return [
+    '**What a run is.** One row of results.csv: one configuration at one point in one source. Before every point the group has formed ' +
+      '(every member lists every other as alive), the drop rate is set (receiver-side, in every node), and the group settles ' +
+      `${secs(sc.settleS)}; then:`,
+    `- *bandwidth*: UDP payload bytes sent per node per second over ${secs(sc.bandwidthWindowS)} (the nodes' own counters; the simulator counts the same codec's bytes), no failures;`,
+    `- *false positives*: every \`fail\` logged while nothing failed, over ${secs(sc.fpWindowS.processes)} on processes and ${secs(sc.fpWindowS.simulator)} (virtual) in the simulator, per node-hour;`,
+    `- *detection*: k of ${sc.groupSize} members crashed at once (kill -9 / simulated crash; never the introducer; the same victims in both sources); per victim the time to its first and to its last surviving observer's \`fail\`, waiting at most ${secs(DETECTION_WINDOW_S)} (longer for slower tuned timings: 4× their longest detection).`,
+    '',
+    '**Simulator** (seeded, virtual clock): every run is its own simulation formed from nothing, except *bandwidth*: one simulation per configuration and size, its runs consecutive windows (each after the settle), because a simulation cannot grow and forming 1,000 members takes ~80 virtual seconds. **Processes** (`hearsay node` on loopback, the JSONL logs polled every 50 ms): ' +
+      'a configuration\'s run of *bandwidth* is one group grown through the sizes, smallest first (the new members join through the introducer); ' +
+      'its run of *false positives* is one group of ' + `${sc.groupSize} stepped through the drop rates, lowest first; every *detection* run (it kills members) is a fresh group. ` +
+      'Sharing a group only saves the processes\' start-up: each point still starts from a formed, settled group. ' +
+      'Plots: mean over runs with ± 1 sample standard deviation; for detection also p99 over every victim of every run (nearest rank).',
+  ];
 }
 
 function commandLine(file: ResultsFile): string {

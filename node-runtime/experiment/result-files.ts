@@ -1,9 +1,11 @@
 // results.json: the settings, schedule, machine, tuning and every row of one experiment. Written by the runner,
 // read back by the report writer and the app (past results under logs/experiments/), so reading checks the schema:
 // a malformed or foreign file is a UserError, never a crash.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as v from 'valibot';
 import { UserError } from '../user-error.ts';
 import { SCHEDULE_NAMES } from './plan.ts';
@@ -44,6 +46,14 @@ const TuningSchema = v.object({
   })),
 });
 
+const perSource = <T extends v.GenericSchema>(item: T) => v.object({ processes: item, simulator: item });
+const numbers = v.pipe(v.array(finite), v.readonly());
+const ScheduleSchema = v.object({
+  sizes: perSource(numbers), drops: perSource(numbers), failures: perSource(numbers),
+  groupSize: finite, settleS: finite, bandwidthWindowS: finite, fpWindowS: perSource(finite),
+  compareFailures: finite, compareDrop: finite, compareOn: v.pipe(v.array(v.picklist(SOURCES)), v.readonly()),
+});
+
 export const ResultsFileSchema = v.object({
   version: v.literal(1),
   startedAt: text,
@@ -51,9 +61,11 @@ export const ResultsFileSchema = v.object({
   status: v.picklist(['running', 'finished', 'cancelled', 'failed']),
   reason: v.optional(text),
   settings: SettingsSchema,
-  schedule: v.record(v.string(), v.unknown()),
+  schedule: ScheduleSchema,
   /** `load`: the 1-minute load average at the start and (once finished) at the end: a busy machine delays real timers. */
   machine: v.object({ cpus: text, cores: v.number(), memoryGiB: v.number(), os: text, node: text, host: text, load: v.array(v.number()) }),
+  /** The commit the experiment ran from (`+dirty` when node-runtime had uncommitted changes); absent: unknown. */
+  commit: v.optional(text),
   units: v.pipe(v.number(), v.integer(), v.minValue(0)),
   tunings: v.array(TuningSchema),
   /** Units left out because their group did not form (twice), with why. */
@@ -82,6 +94,18 @@ export function machineDescription(load: number[]): ResultsFile['machine'] {
     cpus: cpus[0]?.model.trim() ?? 'unknown', cores: cpus.length, memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     os: `${os.type()} ${os.release()}`, node: process.version, host: os.hostname(), load,
   };
+}
+
+/** The git commit of this checkout, `+dirty` when node-runtime/ differs from it; undefined outside a git checkout. */
+export function sourceCommit(): string | undefined {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const git = (...args: string[]): string | undefined => {
+    const r = spawnSync('git', ['-C', root, ...args], { encoding: 'utf8', timeout: 10_000 });
+    return r.status === 0 ? r.stdout.trim() : undefined;
+  };
+  const head = git('rev-parse', 'HEAD');
+  if (head === undefined) return undefined;
+  return git('status', '--porcelain', '--', 'node-runtime') === '' ? head : `${head}+dirty`;
 }
 
 /** Reads and checks `<dir>/results.json`; a missing or malformed file is a UserError naming it. */

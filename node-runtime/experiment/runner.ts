@@ -8,18 +8,18 @@ import path from 'node:path';
 import { makeDir } from '../log/make-dir.ts';
 import { UserError } from '../user-error.ts';
 import { percentile } from './stats.ts';
-import { planUnits } from './plan.ts';
+import { planSessions, planUnits } from './plan.ts';
 import type { ExperimentSettings, Unit } from './plan.ts';
 import { PORTS_PER_SLOT, scheduleFor } from './plan.ts';
-import { runProcessUnit } from './process-source.ts';
+import { runProcessSession } from './process-source.ts';
 import type { ProtocolVariant } from './protocols.ts';
 import { csvHeader, csvRow, SOURCES } from './results.ts';
 import type { ResultRow } from './results.ts';
 import { writeReport } from './report.ts';
-import { simulateUnit } from './sim-source.ts';
+import { simulateSession, simulateUnit } from './sim-source.ts';
 import { TUNINGS, tune } from './tuning.ts';
 import type { Tuning, TuningMeasurement, TuningResult } from './tuning.ts';
-import { machineDescription, serializeSettings, serializeTuning } from './result-files.ts';
+import { machineDescription, serializeSettings, serializeTuning, sourceCommit } from './result-files.ts';
 import type { ResultsFile } from './result-files.ts';
 
 export interface ExperimentProgress {
@@ -54,7 +54,15 @@ export interface ExperimentOutcome {
 function simulatorMeasure(settings: ExperimentSettings, signal: AbortSignal): (v: ProtocolVariant) => Promise<TuningMeasurement> {
   const s = scheduleFor(settings);
   const base = { source: 'simulator' as const, tuning: 'default' as const, nodes: s.groupSize, dropRate: 0, settleS: s.settleS };
-  return async (variant) => {
+  // Both tunings start from the same defaults: each configuration is measured once.
+  const measured = new Map<string, Promise<TuningMeasurement>>();
+  return (variant) => {
+    const key = JSON.stringify(variant);
+    const m = measured.get(key) ?? measureOnce(variant);
+    measured.set(key, m);
+    return m;
+  };
+  async function measureOnce(variant: ProtocolVariant): Promise<TuningMeasurement> {
     const bw = await simulateUnit({ ...base, variant, experiment: 'bandwidth', x: s.groupSize, run: 0, seed: settings.seed, failures: 0, windowS: 60 }, signal);
     const first: number[] = [];
     for (let run = 0; run < TUNING_KILLS; run++) {
@@ -62,11 +70,14 @@ function simulatorMeasure(settings: ExperimentSettings, signal: AbortSignal): (v
       first.push(...d.firstMs);
     }
     return { detectionMs: percentile(first, 99), bytesPerSec: bw.bytesPerSecPerNode ?? Number.NaN };
-  };
+  }
 }
 
-/** Tries of a process unit whose group does not form before it is left out. */
+/** Tries of a process point whose group does not form before the point is left out. */
 const FORM_ATTEMPTS = 2;
+
+/** Simulated groups larger than this run after every other simulated unit. */
+const LARGE_GROUP = 200;
 
 /** Crashes simulated per measurement of a detection bound. */
 const TUNING_KILLS = 30;
@@ -112,12 +123,14 @@ export async function runExperiment(settings: ExperimentSettings, outDir: string
   const jsonFile = path.join(outDir, 'results.json');
   const csvFile = path.join(outDir, 'results.csv');
   const load = [os.loadavg()[0]!];
+  const commit = sourceCommit();
   const save = (finishedAt: Date | null): void => {
     if (finishedAt) load[1] = os.loadavg()[0]!;
     const file: ResultsFile = {
       version: 1, startedAt: startedAt.toISOString(), finishedAt: finishedAt?.toISOString() ?? null,
       status: finishedAt ? status : 'running', ...(reason !== undefined && { reason }),
       settings: serializeSettings(settings), schedule: { ...scheduleFor(settings) }, machine: machineDescription(load),
+      ...(commit !== undefined && { commit }),
       units: units.length, tunings: tunings.map(serializeTuning), skipped, rows,
     };
     fs.writeFileSync(`${jsonFile}.tmp`, `${JSON.stringify(file, null, 1)}\n`);
@@ -178,34 +191,56 @@ export async function runExperiment(settings: ExperimentSettings, outDir: string
       if (!stop.signal.aborted) stop.abort(err);
       throw err;
     });
-    const simQueue = units.filter((u) => u.source === 'simulator');
+    // Simulated groups above LARGE_GROUP take minutes each (the cost grows with N²): they run last, so a cancel or a
+    // slow machine still has every other point.
+    const simSessions = planSessions(units.filter((u) => u.source === 'simulator'));
+    const simQueue = simSessions.filter((x) => x[0]!.nodes <= LARGE_GROUP).concat(simSessions.filter((x) => x[0]!.nodes > LARGE_GROUP));
     const simTask = async (): Promise<void> => {
-      for (const unit of simQueue) {
+      for (const session of simQueue) {
         stop.signal.throwIfAborted();
-        hooks.onProgress?.(progress(describe(unit, settings.runs)));
-        finish(unit, await simulateUnit(unit, stop.signal));
+        let left = session;
+        hooks.onProgress?.(progress(describe(session[0]!, settings.runs)));
+        try {
+          await simulateSession(session, stop.signal, (unit, row) => {
+            finish(unit, row);
+            left = left.slice(1);
+          });
+        } catch (err) {
+          if (!(err instanceof UserError && err.code === 'unreachable') || stop.signal.aborted) throw err;
+          // Deterministic: trying again would do the same.
+          for (const unit of left) skipped.push(`${describe(unit, settings.runs)}: ${err.message}`);
+          done += left.length;
+        }
       }
     };
-    const queue = units.filter((u) => u.source === 'processes');
+    const queue = planSessions(units.filter((u) => u.source === 'processes'));
     let next = 0;
     const worker = async (slot: number): Promise<void> => {
       while (next < queue.length) {
         stop.signal.throwIfAborted();
-        const unit = queue[next++]!;
-        hooks.onProgress?.(progress(describe(unit, settings.runs)));
+        let left = queue[next++]!;
         const where = { basePort: settings.basePort + slot * PORTS_PER_SLOT, logDir: path.join(logRoot, `slot-${slot}`) };
-        // A group that does not form in time (a starved machine) is tried again, then left out and reported;
-        // anything else (a busy port, a cancel) stops the experiment.
-        for (let attempt = 1; ; attempt++) {
+        // A group that does not form in time (a starved machine) is tried again on a fresh cluster, then that point
+        // is left out and reported, and the session goes on with its next point; anything else (a busy port, a
+        // cancel) stops the experiment.
+        let attempt = 1;
+        while (left.length > 0) {
+          hooks.onProgress?.(progress(describe(left[0]!, settings.runs)));
           try {
-            finish(unit, await runProcessUnit(unit, where, stop.signal));
-            break;
+            await runProcessSession(left, where, stop.signal, (unit, row) => {
+              finish(unit, row);
+              left = left.slice(1);
+              attempt = 1;
+            });
           } catch (err) {
             if (!(err instanceof UserError && err.code === 'unreachable') || stop.signal.aborted) throw err;
-            if (attempt === FORM_ATTEMPTS) {
-              skipped.push(`${describe(unit, settings.runs)}: ${err.message}`);
+            if (attempt < FORM_ATTEMPTS) {
+              attempt++;
+            } else {
+              skipped.push(`${describe(left[0]!, settings.runs)}: ${err.message}`);
               done++;
-              break;
+              left = left.slice(1);
+              attempt = 1;
             }
           }
         }
