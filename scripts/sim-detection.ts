@@ -29,6 +29,10 @@ const { values: args } = parseArgs({
     probe: { type: 'string' },
     'probe-timeout': { type: 'string' },
     'suspicion-mult': { type: 'string' },
+    'suspicion-max': { type: 'string' },
+    confirmations: { type: 'string' },
+    indirect: { type: 'string' },
+    'push-pull': { type: 'string' },
     scale: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -51,7 +55,8 @@ function int(name: string, value: string | undefined): number | undefined {
 
 const overrides: Partial<ProtocolConfig> = Object.fromEntries(
   ([['gossipIntervalMs', 'gossip'], ['fanout', 'fanout'], ['failTimeoutMs', 'fail'], ['suspectTimeoutMs', 'suspect'],
-    ['probeIntervalMs', 'probe'], ['probeTimeoutMs', 'probe-timeout'], ['suspicionMult', 'suspicion-mult']] as const)
+    ['probeIntervalMs', 'probe'], ['probeTimeoutMs', 'probe-timeout'], ['suspicionMult', 'suspicion-mult'],
+    ['suspicionMaxTimeoutMult', 'suspicion-max'], ['suspicionConfirmations', 'confirmations'], ['indirectChecks', 'indirect'], ['pushPullIntervalMs', 'push-pull']] as const)
     .flatMap(([key, flag]) => {
       const v = int(flag, args[flag]);
       return v === undefined ? [] : [[key, v]];
@@ -193,7 +198,7 @@ if (args.scale !== undefined) {
   const kills = int('kills', args.kills)!;
   const c = config;
   console.log(`N=${nodes} gossip=${c.gossipIntervalMs}ms fanout=${c.fanout} fail=${c.failTimeoutMs}ms suspect=${c.suspectTimeoutMs}ms cleanup=${c.cleanupTimeoutMs}ms; ${kills} kills, ${hours} h without faults, seed ${seed}`);
-  console.log(`ping: probe=${c.probeIntervalMs}ms timeout=${c.probeTimeoutMs}ms k=${c.indirectChecks} suspicionMult=${c.suspicionMult} max×${c.suspicionMaxTimeoutMult} pushPull=${c.pushPullIntervalMs}ms`);
+  console.log(`ping: probe=${c.probeIntervalMs}ms timeout=${c.probeTimeoutMs}ms k=${c.indirectChecks} suspicionMult=${c.suspicionMult} max×${c.suspicionMaxTimeoutMult} confirmations=${c.suspicionConfirmations} pushPull=${c.pushPullIntervalMs}ms`);
   console.log('| family | loss | suspicion | first p50 | first p99 | all p50 | all p99 | suspect first p50 | missed | false fails /node·h | suspects /node·h | B/s per node | wire B/s per node |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const family of families) for (const loss of args.loss.split(',').map(Number)) {

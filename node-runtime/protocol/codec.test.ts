@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { decodeGossip, encodeGossip, MESSAGE_KINDS, PacketBuilder } from './codec.ts';
 import type { GossipMessage, WireEntry, WireMember } from './codec.ts';
-import { formatMemberId } from './member-id.ts';
+import { addressOf, formatMemberId } from './member-id.ts';
 import { MembershipCore } from './core.ts';
 import { DEFAULT_CONFIG } from './config.ts';
 import { createRng } from './rng.ts';
@@ -17,7 +17,10 @@ const wireEntry = fc.record({
   heartbeat: counter,
   incarnation: counter,
   status: fc.constantFrom('alive', 'suspect', 'failed', 'left' as const),
-}).map(({ member, ...rest }): WireEntry => ({ ...member, ...rest }));
+  suspecter: fc.option(wireMember, { nil: undefined }),
+}).map(({ member, suspecter, ...rest }): WireEntry =>
+  // Only a suspicion names its suspecter (by address).
+  rest.status === 'suspect' && suspecter !== undefined ? { ...member, ...rest, suspecter: addressOf(suspecter.id) } : { ...member, ...rest });
 const message = fc.record({
   kind: fc.constantFrom(...MESSAGE_KINDS),
   sender: wireMember,
@@ -26,7 +29,8 @@ const message = fc.record({
   seq: fc.integer({ min: 0, max: 0xffffffff }),
   target: wireMember,
 }).map(({ seq, target, ...m }): GossipMessage => {
-  if (m.kind === 'ping' || m.kind === 'ping-req') return { ...m, probe: { seq, target } };
+  if (m.kind === 'ping') return { ...m, probe: { seq, targetVersion: target.version } };
+  if (m.kind === 'ping-req') return { ...m, probe: { seq, target } };
   return m.kind === 'ack' || m.kind === 'nack' ? { ...m, probe: { seq } } : m;
 });
 
@@ -64,6 +68,15 @@ test('ten members fit in about 200 bytes', () => {
   }));
   const bytes = encodeGossip({ kind: 'gossip', sender: entries[0]!, mode: { family: 'gossip', enabled: true, epoch: 3, tie: 0xdeadbeef }, entries });
   assert.ok(bytes.length <= 250, `${bytes.length} bytes`);
+});
+
+test('a ping and its ack cost ~30 and ~24 bytes (IPv4 host as 4 bytes, target by version): ping mode\'s bandwidth', () => {
+  const version = 1_763_900_000_000;
+  const sender: WireMember = { host: '127.0.0.1', port: 21000, version, id: formatMemberId('127.0.0.1', 21000, version) };
+  const mode = { family: 'ping', enabled: true, epoch: 0, tie: 0 } as const;
+  const ping = encodeGossip({ kind: 'ping', sender, mode, entries: [], probe: { seq: 0x1fffff, targetVersion: version + 1 } });
+  const ack = encodeGossip({ kind: 'ack', sender, mode, entries: [], probe: { seq: 0x1fffff } });
+  assert.deepEqual([ping.length, ack.length], [30, 24]);
 });
 
 test('random bytes never throw', () => {

@@ -1,18 +1,27 @@
 // The wire format of gossip datagrams (docs/protocol.md has the byte layout). Hand-rolled binary: hosts are interned
-// per packet and counters are varints, so a 10-member list is ~200 bytes. The decoder checks every field and bound
+// per packet (an IPv4 host as its 4 bytes) and counters are varints, so a 10-member list is ~150 bytes and a ping ~30
+// (SWIM sends one ping and one ack per member and probe period: their size is ping mode's bandwidth). The decoder checks every field and bound
 // and reports a malformed packet as a value; it never throws.
 import type { MemberStatus } from './events.ts';
-import type { MemberId } from './member-id.ts';
+import type { Address, MemberId } from './member-id.ts';
+import { formatAddress, parseAddress } from './member-id.ts';
 import { wireIds } from './wire-ids.ts';
 
 export const WIRE_MAGIC = 0x48; // 'H'
-export const WIRE_VERSION = 1;
+export const WIRE_VERSION = 2;
 export const MAX_HOSTS = 256;
 export const MAX_ENTRIES = 4096;
 /** Largest UDP payload over IPv4. */
 export const MAX_DATAGRAM_BYTES = 65_507;
-const FLAG_SUSPICION = 1;
-const FLAG_PING = 2;
+/** The type byte: the message type in the low 4 bits, the mode's flags above. */
+const FLAG_SUSPICION = 0x10;
+const FLAG_PING = 0x20;
+const TYPE_MASK = 0x0f;
+/** An entry's tag: host index × 8 + this bit (a suspicion that names its suspecter) + the status code. */
+const TAG_SUSPECTER = 4;
+/** A host-table length byte with this bit: an IPv4 host as its 4 bytes (5 bytes instead of up to 16). */
+const HOST_IPV4 = 0x80;
+const IPV4_BYTES = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 /** Probe sequence numbers wrap at 2^32. */
 export const MAX_SEQ = 0xffffffff;
 
@@ -28,6 +37,9 @@ export interface WireEntry extends WireMember {
   readonly heartbeat: number;
   readonly incarnation: number;
   readonly status: MemberStatus;
+  /** A suspicion names the member whose probe raised it (Lifeguard counts confirmations by distinct suspecters,
+   *  not by who relayed the news); absent for other statuses. */
+  readonly suspecter?: Address;
 }
 
 /** Which failure detector runs: gossip-style heartbeating, or SWIM probes with Lifeguard (mode.ts). */
@@ -48,13 +60,15 @@ export const MESSAGE_KINDS = ['gossip', 'failed-notice', 'ping', 'ack', 'ping-re
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 /** The message types that carry a probe sequence number; ping and ping-req also name their target. */
 const PROBE_KINDS: ReadonlySet<MessageKind> = new Set(['ping', 'ack', 'ping-req', 'nack']);
-const TARGET_KINDS: ReadonlySet<MessageKind> = new Set(['ping', 'ping-req']);
 
 /** What a probe message carries besides the piggybacked entries. */
 export interface ProbeFields {
   readonly seq: number;
-  /** The member probed (ping: the receiver itself, so a stale ping to a restarted address is told apart). */
+  /** ping-req: the member to probe. */
   readonly target?: WireMember;
+  /** ping: the receiver's version (the receiver is the target: its address is the datagram's), so a stale ping to a
+   *  restarted address is told apart. */
+  readonly targetVersion?: number;
 }
 
 export interface GossipMessage {
@@ -78,7 +92,21 @@ export function varintSize(value: number): number {
 }
 
 function entrySize(hostIndex: number, e: WireEntry): number {
-  return varintSize(hostIndex * 4 + 3) + 2 + varintSize(e.version) + varintSize(e.heartbeat) + varintSize(e.incarnation);
+  return varintSize(hostIndex * 8 + 7) + 2 + varintSize(e.version) + varintSize(e.heartbeat) + varintSize(e.incarnation);
+}
+
+/** The 4 bytes of a canonical dotted quad (each part 0..255 without leading zeros: it must decode to the same
+ *  string), else undefined. */
+function ipv4Bytes(host: string): number[] | undefined {
+  const m = IPV4_BYTES.exec(host);
+  if (m === null) return undefined;
+  const parts = m.slice(1).map(Number);
+  return parts.every((p, i) => p <= 255 && String(p) === m[i + 1]) ? parts : undefined;
+}
+
+/** The suspecter a suspect entry names, parsed; undefined for any other status or none. */
+function suspecterOf(e: WireEntry): { host: string; port: number } | undefined {
+  return e.status === 'suspect' && e.suspecter !== undefined ? parseAddress(e.suspecter) : undefined;
 }
 
 /** Builds one datagram entry by entry, refusing an entry that would take it past `maxBytes`. */
@@ -94,16 +122,18 @@ export class PacketBuilder {
     private readonly kind: MessageKind = 'gossip',
     private readonly probe?: ProbeFields,
   ) {
-    // magic, version, type, flags, epoch, tie; host and entry counts at their widest (2 bytes each); the sender.
-    this.size = 4 + varintSize(mode.epoch) + varintSize(mode.tie) + 2 + 2;
+    // magic, version, type with flags, epoch, tie; host and entry counts at their widest (2 bytes each); the sender.
+    this.size = 3 + varintSize(mode.epoch) + varintSize(mode.tie) + 2 + 2;
     this.size += this.hostCost(sender.host) + varintSize(this.hostIndex(sender.host)) + 2 + varintSize(sender.version);
-    if (PROBE_KINDS.has(kind) !== (probe !== undefined) || TARGET_KINDS.has(kind) !== (probe?.target !== undefined)) {
+    if (PROBE_KINDS.has(kind) !== (probe !== undefined) || (kind === 'ping-req') !== (probe?.target !== undefined)
+      || (kind === 'ping') !== (probe?.targetVersion !== undefined)) {
       throw new Error(`a ${kind} message ${PROBE_KINDS.has(kind) ? 'needs' : 'takes no'} probe fields`);
     }
     if (probe !== undefined) {
       this.size += varintSize(probe.seq);
       const t = probe.target;
       if (t !== undefined) this.size += this.hostCost(t.host) + varintSize(this.hostIndex(t.host)) + 2 + varintSize(t.version);
+      if (probe.targetVersion !== undefined) this.size += varintSize(probe.targetVersion);
     }
   }
 
@@ -120,9 +150,16 @@ export class PacketBuilder {
   add(e: WireEntry): boolean {
     const hostCost = this.hostCost(e.host);
     const index = this.hosts.get(e.host) ?? this.hosts.size;
-    const cost = hostCost + entrySize(index, e);
-    if (this.size + cost > this.maxBytes || this.entries.length >= MAX_ENTRIES || index >= MAX_HOSTS) return false;
+    let cost = hostCost + entrySize(index, e);
+    const by = suspecterOf(e);
+    let byIndex = 0;
+    if (by !== undefined) {
+      byIndex = by.host === e.host ? index : (this.hosts.get(by.host) ?? this.hosts.size + (hostCost > 0 ? 1 : 0));
+      cost += (by.host === e.host ? 0 : this.hostCost(by.host)) + varintSize(byIndex) + 2;
+    }
+    if (this.size + cost > this.maxBytes || this.entries.length >= MAX_ENTRIES || Math.max(index, byIndex) >= MAX_HOSTS) return false;
     this.hostIndex(e.host);
+    if (by !== undefined) this.hostIndex(by.host);
     this.size += cost;
     this.entries.push(e);
     return true;
@@ -132,12 +169,17 @@ export class PacketBuilder {
     const w = new Writer(this.size);
     w.byte(WIRE_MAGIC);
     w.byte(WIRE_VERSION);
-    w.byte(MESSAGE_KINDS.indexOf(this.kind) + 1);
-    w.byte((this.mode.enabled ? FLAG_SUSPICION : 0) | (this.mode.family === 'ping' ? FLAG_PING : 0));
+    w.byte((MESSAGE_KINDS.indexOf(this.kind) + 1) | (this.mode.enabled ? FLAG_SUSPICION : 0) | (this.mode.family === 'ping' ? FLAG_PING : 0));
     w.varint(this.mode.epoch);
     w.varint(this.mode.tie);
     w.varint(this.hosts.size);
     for (const host of this.hosts.keys()) {
+      const ipv4 = ipv4Bytes(host);
+      if (ipv4 !== undefined) {
+        w.byte(HOST_IPV4 | 4);
+        for (const b of ipv4) w.byte(b);
+        continue;
+      }
       w.byte(host.length);
       for (let i = 0; i < host.length; i++) w.byte(host.charCodeAt(i));
     }
@@ -152,20 +194,26 @@ export class PacketBuilder {
         w.u16(t.port);
         w.varint(t.version);
       }
+      if (this.probe.targetVersion !== undefined) w.varint(this.probe.targetVersion);
     }
     w.varint(this.entries.length);
     for (const e of this.entries) {
-      w.varint(this.hosts.get(e.host)! * 4 + STATUS_CODE[e.status]);
+      const by = suspecterOf(e);
+      w.varint(this.hosts.get(e.host)! * 8 + (by !== undefined ? TAG_SUSPECTER : 0) + STATUS_CODE[e.status]);
       w.u16(e.port);
       w.varint(e.version);
       w.varint(e.heartbeat);
       w.varint(e.incarnation);
+      if (by !== undefined) {
+        w.varint(this.hosts.get(by.host)!);
+        w.u16(by.port);
+      }
     }
     return w.done();
   }
 
   private hostCost(host: string): number {
-    return this.hosts.has(host) ? 0 : 1 + host.length;
+    return this.hosts.has(host) ? 0 : ipv4Bytes(host) !== undefined ? 5 : 1 + host.length;
   }
 
   private hostIndex(host: string): number {
@@ -290,9 +338,9 @@ function read(r: Reader, length: number): GossipMessage {
   const version = r.byte('version');
   if (version !== WIRE_VERSION) throw new Malformed(`unsupported wire version ${version}`);
   const type = r.byte('type');
-  const kind = MESSAGE_KINDS[type - 1];
-  if (kind === undefined) throw new Malformed(`unknown message type ${type}`);
-  const flags = r.byte('flags');
+  const kind = MESSAGE_KINDS[(type & TYPE_MASK) - 1];
+  if (kind === undefined) throw new Malformed(`unknown message type ${type & TYPE_MASK}`);
+  const flags = type & ~TYPE_MASK;
   if ((flags & ~(FLAG_SUSPICION | FLAG_PING)) !== 0) throw new Malformed(`unknown flags ${flags}`);
   const mode: WireMode = {
     family: (flags & FLAG_PING) !== 0 ? 'ping' : 'gossip',
@@ -307,10 +355,14 @@ function read(r: Reader, length: number): GossipMessage {
     const len = r.byte('host length');
     if (len === 0) throw new Malformed('empty host');
     let host = '';
-    for (let j = 0; j < len; j++) {
-      const c = r.byte('host');
-      if (c >= 128) throw new Malformed('non-ASCII host');
-      host += String.fromCharCode(c);
+    if (len === (HOST_IPV4 | 4)) {
+      host = `${r.byte('host')}.${r.byte('host')}.${r.byte('host')}.${r.byte('host')}`;
+    } else {
+      for (let j = 0; j < len; j++) {
+        const c = r.byte('host');
+        if (c >= 128) throw new Malformed('non-ASCII host');
+        host += String.fromCharCode(c);
+      }
     }
     if (hosts.includes(host)) throw new Malformed(`host ${JSON.stringify(host)} twice in the table`);
     if (!wireIds.validHost(host)) throw new Malformed(`invalid host ${JSON.stringify(host)}`);
@@ -324,7 +376,9 @@ function read(r: Reader, length: number): GossipMessage {
   let probe: ProbeFields | undefined;
   if (PROBE_KINDS.has(kind)) {
     const seq = r.bounded('seq', MAX_SEQ);
-    if (TARGET_KINDS.has(kind)) {
+    if (kind === 'ping') {
+      probe = { seq, targetVersion: r.varint('target version') };
+    } else if (kind === 'ping-req') {
       const targetHostIndex = r.varint('target host');
       const targetPort = r.u16('target port');
       const targetVersion = r.varint('target version');
@@ -342,11 +396,20 @@ function read(r: Reader, length: number): GossipMessage {
     const tag = r.varint('entry tag');
     const port = r.u16('port');
     const version = r.varint('version');
-    const host = hostOf(hosts, Math.floor(tag / 4), port);
+    const host = hostOf(hosts, Math.floor(tag / 8), port);
     const heartbeat = r.varint('heartbeat');
     const incarnation = r.varint('incarnation');
+    const status = STATUS_CODES[tag % 4]!;
     // One object per entry, its id built once per process (wire-ids.ts).
-    entries.push({ id: wireIds.id(host, port, version), host, port, version, heartbeat, incarnation, status: STATUS_CODES[tag % 4]! });
+    const entry = { id: wireIds.id(host, port, version), host, port, version, heartbeat, incarnation, status };
+    if ((tag & TAG_SUSPECTER) === 0) {
+      entries.push(entry);
+      continue;
+    }
+    if (status !== 'suspect') throw new Malformed(`a ${status} entry names a suspecter`);
+    const byIndex = r.varint('suspecter host');
+    const byPort = r.u16('suspecter port');
+    entries.push({ ...entry, suspecter: formatAddress(hostOf(hosts, byIndex, byPort), byPort) });
   }
   if (r.remaining !== 0) throw new Malformed(`${r.remaining} trailing bytes`);
   return probe === undefined ? { kind, sender, mode, entries } : { kind, sender, mode, entries, probe };

@@ -41,6 +41,9 @@ export interface ProtocolConfig {
   readonly suspicionMult: number;
   /** Lifeguard: an unconfirmed suspicion lasts this many times the shortest one. */
   readonly suspicionMaxTimeoutMult: number;
+  /** Lifeguard: k, the independent suspecters beyond the first that bring a suspicion down to the shortest
+   *  (memberlist ties it to suspicionMult − 2; at most N − 2 are possible). */
+  readonly suspicionConfirmations: number;
   /** Lifeguard: the local health multiplier goes up to this (probe interval and timeout × 1..this). */
   readonly awarenessMaxMultiplier: number;
   /** SWIM anti-entropy: a full-state push-pull over TCP with one random member this often (scaled past 32 members). */
@@ -90,15 +93,34 @@ export const DEFAULT_CONFIG: ProtocolConfig = {
   // A packet holds ~105 entries and a sender reaches one receiver a few times a second: even the start-up of 1,000
   // members (every entry new) stays under it, while one stranger can no longer list 4,500 phantoms a second.
   newMembersPerSenderPerSecond: 1000,
-  // SWIM (ping mode). Chosen with the simulator (docs/protocol.md, "SWIM timings"): see each one's reason.
+  // SWIM (ping mode), chosen with the simulator (`scripts/sim-detection.ts --family ping`) and `npm run bench:peers`
+  // against Serf's LAN profile (docs/protocol.md, "SWIM timings"; docs/benchmarks.md, "Peers").
+  // Half memberlist's LAN 1 s: a crash is first probed ~2× sooner. Paid for by smaller messages (a ping 30 B, an ack
+  // 24 B: codec.ts), so a member's ping and ack each period cost ~220 B/s on the wire (IP/UDP headers included).
   probeIntervalMs: 500,
+  // memberlist's local profile: loopback and LAN round trips are well under it, and the ping-req still has the rest
+  // of the period.
   probeTimeoutMs: 200,
+  // memberlist's: three helpers; more helped little at 30 % loss in the simulator (4 hops each path) and cost more.
   indirectChecks: 3,
+  // memberlist's λ: each piece of news 4·⌈log10(N + 1)⌉ times (8 at N = 10).
   retransmitMult: 4,
-  suspicionMult: 4,
+  // The shortest suspicion 2 · max(1, log10 N) periods (1 s at N = 10; memberlist's LAN 4 × 1 s): detection is
+  // first probe + this + spread. It can be this short because a suspicion reaches it only with `suspicionConfirmations`
+  // independent suspecters (a relayed one no longer counts) and every member that hears one probes the suspect next
+  // (probe.ts): a crash gathers them within a period; a live suspect is told by each and refutes at once. With mult 2
+  // and relays counted as confirmations the simulator failed live members at 30 % loss (29 per node-hour).
+  suspicionMult: 2,
+  // memberlist's: an unconfirmed suspicion (one lossy path, one slow prober) lasts 6 s to be refuted.
   suspicionMaxTimeoutMult: 6,
+  // memberlist's suspicionMult − 2 at its default: two more suspecters bring a suspicion down to the shortest.
+  suspicionConfirmations: 2,
   awarenessMaxMultiplier: 8,
-  pushPullIntervalMs: 30_000,
+  // memberlist's 30 s doubled: one exchange is a TCP handshake and teardown plus both full lists (~2.4 KB at N = 10,
+  // ~80 B/s per node at 30 s: a quarter of the budget). In a small group every member probes every other each round
+  // and news goes out 8 times, so push-pull only repairs what a partition or long loss left; 60 s still does that
+  // within a minute.
+  pushPullIntervalMs: 60_000,
   // A process start takes ~0.1 s at the least, and each new version fails the one before (superseded): a sender
   // speaking under a new version in every datagram filled lists with dead versions that crowded the packets' news.
   newVersionsPerAddressPerSecond: 2,
@@ -133,6 +155,7 @@ export const SETTINGS: { readonly [K in keyof ProtocolConfig]: SettingSpec } = {
   retransmitMult: { label: 'retransmit multiplier', unit: 'times', min: 1, max: 64 },
   suspicionMult: { label: 'suspicion multiplier', unit: 'times', min: 1, max: 64 },
   suspicionMaxTimeoutMult: { label: 'suspicion max multiplier', unit: 'times', min: 1, max: 64 },
+  suspicionConfirmations: { label: 'suspicion confirmations', unit: 'members', min: 0, max: 64 },
   awarenessMaxMultiplier: { label: 'health multiplier max', unit: 'times', min: 1, max: 64 },
   pushPullIntervalMs: { label: 'push-pull interval', unit: 'ms', min: 100, max: 3_600_000 },
   newVersionsPerAddressPerSecond: { label: 'restarts per address per second', unit: 'members', min: 1, max: 1000 },

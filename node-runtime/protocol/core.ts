@@ -161,7 +161,9 @@ export class MembershipCore {
       timers: new TimerTable(),
       broadcasts: new BroadcastQueue(),
       awareness: new Awareness(config.awarenessMaxMultiplier),
-      probe: newProbeState(Math.floor(opts.rng.next() * 0x100000000)),
+      // A random start, so acks meant for an earlier run at this address rarely match; below 2^21, so a seq takes 3
+      // varint bytes for days of probing (it is in every ping and ack).
+      probe: newProbeState(Math.floor(opts.rng.next() * 0x200000)),
       wholeTooBig: Number.POSITIVE_INFINITY,
       rotation: 0,
       rotationUnconfirmed: 0,

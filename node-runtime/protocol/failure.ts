@@ -1,5 +1,6 @@
 // The members' own timers: alive to suspect or failed (gossip mode's heartbeat timeout; in ping mode probes decide,
-// probe.ts), suspect to failed, and failed or left to removed.
+// probe.ts, and a member never heard from directly is probed when its silence is due), suspect to failed, and
+// failed or left to removed.
 import type { CoreState } from './state.ts';
 import { emit, transition } from './state.ts';
 import type { Entry } from './member-list.ts';
@@ -14,7 +15,8 @@ export function deadlineOf(st: CoreState, e: Entry): number {
   const c = st.config;
   switch (e.status) {
     case 'alive':
-      return st.mode.family === 'gossip' ? e.lastHeardAt + c.failTimeoutMs : Number.POSITIVE_INFINITY;
+      if (st.mode.family === 'gossip') return e.lastHeardAt + c.failTimeoutMs;
+      return e.confirmed ? Number.POSITIVE_INFINITY : e.lastHeardAt + unconfirmedTimeout(st);
     case 'suspect':
       return e.statusSince + suspectTimeoutOf(st, e);
     case 'failed':
@@ -23,11 +25,26 @@ export function deadlineOf(st: CoreState, e: Entry): number {
   }
 }
 
+/** Ping mode: a member learned only second-hand is not in the probe order (no reflector: member-list.ts
+ *  `confirmed`), so it should speak to us: a live member probes each other member once a round of N − 1 periods (two
+ *  of its probes of us at most two rounds apart) and announces itself on joining. One silent for 2 rounds gets a
+ *  probe of its own, in a probe period's slot (so a flood of forged entries gains no more datagrams than the
+ *  round-robin sends anyway), and is suspected or failed like any other if nothing answers. Without it, such a member
+ *  stayed alive here for ever when the failure news from those who did probe it never reached us, and two members
+ *  that had each learned of the other second-hand never probed each other at all. */
+function unconfirmedTimeout(st: CoreState): number {
+  return 2 * Math.max(1, st.list.live - 1) * st.config.probeIntervalMs;
+}
+
 /** Applies every timer of `e` that is due; returns its next deadline (Infinity once removed). */
 export function expire(st: CoreState, now: number, e: Entry): number {
   let deadline = deadlineOf(st, e);
   while (now >= deadline) {
-    if (e.status === 'alive') {
+    if (e.status === 'alive' && st.mode.family === 'ping') {
+      // Unconfirmed and silent (the only alive deadline in ping mode): probed next; the window starts over.
+      st.probe.next.add(e);
+      e.lastHeardAt = now;
+    } else if (e.status === 'alive') {
       // No heartbeat increase for T_fail: with suspicion the group gets a chance to hear a refutation first.
       transition(st, now, e, st.mode.enabled ? 'suspect' : 'failed', 'timeout');
     } else if (e.status === 'suspect') {

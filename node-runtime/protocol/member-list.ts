@@ -22,8 +22,11 @@ export interface Entry extends WireEntry {
    *  join snapshot. Only confirmed members are sent to, and only they supersede older versions (merge.ts), so a
    *  forged entry never turns the group into a reflector or locks an address out. */
   confirmed: boolean;
-  /** Lifeguard: the members other than the first suspecter that confirmed the current suspicion (suspicion.ts). */
-  confirmers?: Set<MemberId>;
+  /** Lifeguard: the suspecters of the current suspicion (by address), the first one included (suspicion.ts). */
+  confirmers?: Set<Address>;
+  /** While suspect: the suspecter this observer names when it spreads the suspicion (the first it heard of, or the
+   *  latest independent confirmation, as memberlist re-broadcasts each). */
+  suspecter?: Address;
 }
 
 /** Alive or suspect: still gossiped to, still counted in. */

@@ -8,6 +8,7 @@ import type { Entry } from './member-list.ts';
 import { isLive } from './member-list.ts';
 import { hearHeartbeat } from './heartbeat.ts';
 import { confirmSuspicion, refute } from './suspicion.ts';
+import { addToOrder } from './probe.ts';
 import { decide } from './precedence.ts';
 import type { Decision } from './precedence.ts';
 import type { Address, MemberId } from './member-id.ts';
@@ -33,21 +34,34 @@ export function mergeEntry(st: CoreState, now: number, w: WireEntry, src: Source
   if (e === undefined) return st.list.isTombstoned(w.id) ? undefined : learn(st, now, w, src);
   if (!isLive(e.status)) return; // fail-stop: never revived
   if (isLive(w.status)) hearHeartbeat(e, w.heartbeat, now);
-  apply(st, now, e, decideFor(st, e, w, false), src);
+  apply(st, now, e, decideFor(st, e, w, false), src, w);
 }
 
 function decideFor(st: CoreState, e: Entry, w: WireEntry, self: boolean): Decision {
   return decide(e, w, { family: st.mode.family, suspicion: st.mode.enabled }, self);
 }
 
-function apply(st: CoreState, now: number, e: Entry, d: Decision, src: Source): void {
+/** Who raised a suspicion heard: the suspecter it names; without one (a snapshot, an older sender) this observer,
+ *  as memberlist does for push-pull (it then counts as no confirmation). */
+function suspecterOf(st: CoreState, w: WireEntry, src: Source): Address {
+  return w.suspecter ?? (src.sender !== undefined ? addressOf(src.sender) : st.self.address);
+}
+
+/** A suspicion heard, not raised here: its timer counts confirmations from its own suspecter on. */
+function heardSuspicion(st: CoreState, e: Entry, w: WireEntry, src: Source): void {
+  e.suspecter = suspecterOf(st, w, src);
+  e.confirmers = new Set([e.suspecter]);
+  if (st.mode.family === 'ping' && e.confirmed) st.probe.next.add(e);
+}
+
+function apply(st: CoreState, now: number, e: Entry, d: Decision, src: Source, w: WireEntry): void {
   switch (d.kind) {
     case 'keep':
       return;
     case 'confirm':
-      return confirmSuspicion(st, now, e, src.sender);
+      return confirmSuspicion(st, now, e, suspecterOf(st, w, src));
     case 'refute':
-      return refute(st, now, d.incarnation, src.from);
+      return refute(st, now, d.incarnation, src.from, w.suspecter);
     case 'declared-failed':
       st.declaredFailed = true;
       return;
@@ -57,13 +71,14 @@ function apply(st: CoreState, now: number, e: Entry, d: Decision, src: Source): 
         // A new suspicion (of a refutation we never heard) is a new timer, with no confirmations yet.
         if (e.status === 'suspect') {
           e.statusSince = now;
-          e.confirmers = undefined;
+          heardSuspicion(st, e, w, src);
           st.timers.pull('expiry', now);
         }
         return;
       }
       e.incarnation = d.incarnation;
       transition(st, now, e, d.status, d.reason);
+      if (d.status === 'suspect') heardSuspicion(st, e, w, src);
   }
 }
 
@@ -96,7 +111,7 @@ function learn(st: CoreState, now: number, w: WireEntry, src: Source): void {
   st.broadcasts.enqueue(e.id);
   emit(st, now, 'join', e, src.reason);
   // Learned alive at the heard incarnation; what more it heard (a suspicion) is the precedence rule's to decide.
-  if (w.status !== 'alive') apply(st, now, e, decideFor(st, e, w, false), src);
+  if (w.status !== 'alive') apply(st, now, e, decideFor(st, e, w, false), src, w);
 }
 
 /** Proof that `e` exists (a datagram from it, or the introducer's snapshot): it may now be sent to, and as the newest
@@ -107,6 +122,7 @@ export function confirm(st: CoreState, now: number, e: Entry): void {
   e.confirmed = true;
   st.list.noteVersion(e.address, e.version, now, now + st.config.tombstoneMs);
   if (isLive(e.status)) supersede(st, now, e);
+  if (e !== st.self) addToOrder(st, e);
 }
 
 /** A newer version at an address proves the older process gone: only one process binds a port. */
@@ -122,5 +138,5 @@ function hearOfSelf(st: CoreState, now: number, w: WireEntry, src: Source): void
   // A heartbeat of ours higher than our own (forged, within what our age allows) would hide every real one until we
   // passed it, and we would be failed for silence: continue from it instead.
   if (w.heartbeat > st.self.heartbeat) st.self.heartbeat = w.heartbeat;
-  apply(st, now, st.self, decideFor(st, st.self, w, true), src);
+  apply(st, now, st.self, decideFor(st, st.self, w, true), src, w);
 }

@@ -15,6 +15,7 @@ import type { Address } from './member-id.ts';
 import { retransmitLimit } from './broadcast.ts';
 import { randomIndex } from './rng.ts';
 import { chooseTargets } from './heartbeat.ts';
+import { confirmSuspicion } from './suspicion.ts';
 
 /** A probe of this member that is waiting for its ack. */
 interface OpenProbe {
@@ -37,7 +38,12 @@ interface Relay {
 
 export interface ProbeState {
   order: Entry[];
-  next: number;
+  at: number;
+  /** Probed next, ahead of the order, one a period: suspicions heard from others (each gives an independent verdict
+   *  within a period, so a real crash collects Lifeguard's confirmations at once, while a live suspect is pinged with
+   *  its suspicion first by everyone who heard it and refutes at once), and members silent too long that were
+   *  learned only second-hand (failure.ts). */
+  readonly next: Set<Entry>;
   seq: number;
   open: OpenProbe | undefined;
   readonly relays: Map<number, Relay>;
@@ -50,7 +56,7 @@ const MAX_RELAYS = 256;
 const NACK_AT = 0.8;
 
 export function newProbeState(seq: number): ProbeState {
-  return { order: [], next: 0, seq, open: undefined, relays: new Map() };
+  return { order: [], at: 0, next: new Set(), seq, open: undefined, relays: new Map() };
 }
 
 function nextSeq(st: CoreState): number {
@@ -74,9 +80,13 @@ export function swimMessage(st: CoreState, kind: MessageKind, probe: ProbeFields
 /** The next member of the round-robin order; a new shuffled order of the live members after each round. */
 function nextTarget(st: CoreState): Entry | undefined {
   const p = st.probe;
+  for (const e of p.next) {
+    p.next.delete(e);
+    if (st.list.get(e.id) === e && isLive(e.status)) return e;
+  }
   for (let round = 0; round < 2; round++) {
-    while (p.next < p.order.length) {
-      const e = p.order[p.next++]!;
+    while (p.at < p.order.length) {
+      const e = p.order[p.at++]!;
       if (st.list.get(e.id) === e && isLive(e.status)) return e;
     }
     p.order = [];
@@ -88,9 +98,18 @@ function nextTarget(st: CoreState): Entry | undefined {
       p.order[i] = p.order[j]!;
       p.order[j] = t;
     }
-    p.next = 0;
+    p.at = 0;
   }
   return undefined;
+}
+
+/** A member just confirmed goes into the rest of this round at a random place (memberlist's probe list does the
+ *  same), not to the next shuffle: a restarted member killed again soon after was otherwise unprobed for up to a
+ *  round, and its detection waited for it (the benchmark's kill schedule does exactly this). */
+export function addToOrder(st: CoreState, e: Entry): void {
+  const p = st.probe;
+  const at = p.at + randomIndex(st.rng, p.order.length - p.at + 1);
+  p.order.splice(at, 0, e);
 }
 
 /** A new probe period: ping the next member. */
@@ -105,7 +124,7 @@ export function startProbe(st: CoreState, now: number): Send[] {
   st.probe.open = { seq, target, endAt, indirectAt, expectedNacks: 0, nacks: 0 };
   st.timers.set('probeStep', indirectAt);
   const buddy = target.status === 'suspect' ? target : undefined;
-  return [{ to: target.address, bytes: swimMessage(st, 'ping', { seq, target }, buddy), kind: 'ping' }];
+  return [{ to: target.address, bytes: swimMessage(st, 'ping', { seq, targetVersion: target.version }, buddy), kind: 'ping' }];
 }
 
 /** The open probe's next step: ping-req after the direct timeout, the verdict at the period's end. */
@@ -128,8 +147,14 @@ export function stepProbe(st: CoreState, now: number): Send[] {
   // Lifeguard: nacks we should have had and did not are our own fault; with no helpers, any miss counts.
   st.awareness.apply(o.expectedNacks > 0 ? o.expectedNacks - o.nacks : 1);
   const e = o.target;
-  if (st.list.get(e.id) === e && e.status === 'alive') transition(st, now, e, st.mode.enabled ? 'suspect' : 'failed', 'probe');
-  return [];
+  if (st.list.get(e.id) !== e) return [];
+  // Already suspect (heard from another prober): our failed probe is an independent confirmation (Lifeguard).
+  if (e.status === 'suspect') confirmSuspicion(st, now, e, st.self.address);
+  if (e.status !== 'alive') return [];
+  transition(st, now, e, st.mode.enabled ? 'suspect' : 'failed', 'probe');
+  // The buddy system at once: the suspect hears its suspicion from us now rather than from its next prober, so its
+  // refutation (sent back to us, the suspecter) beats our timer even when the next probe is a period away.
+  return st.mode.enabled ? [{ to: e.address, bytes: swimMessage(st, 'gossip', undefined, e), kind: 'gossip' }] : [];
 }
 
 function closeProbe(st: CoreState): void {
@@ -169,7 +194,7 @@ export function answerProbe(st: CoreState, now: number, kind: MessageKind, probe
   switch (kind) {
     case 'ping':
       // A ping for an older run at this address is not ours to answer: its silence fails that run.
-      return probe.target?.id === st.self.id ? [{ to: from, bytes: swimMessage(st, 'ack', { seq: probe.seq }), kind: 'ack' }] : [];
+      return probe.targetVersion === st.self.version ? [{ to: from, bytes: swimMessage(st, 'ack', { seq: probe.seq }), kind: 'ack' }] : [];
     case 'ack': {
       const relay = st.probe.relays.get(probe.seq);
       if (relay !== undefined) {
@@ -209,5 +234,5 @@ function relay(st: CoreState, now: number, probe: ProbeFields, from: Address): S
   const nackAt = now + Math.round(NACK_AT * c.probeTimeoutMs);
   st.probe.relays.set(seq, { requester: from, seq: probe.seq, nackAt, expiresAt: now + c.probeIntervalMs, nacked: false });
   st.timers.pull('relay', nackAt);
-  return [{ to: target.address, bytes: swimMessage(st, 'ping', { seq, target }), kind: 'ping' }];
+  return [{ to: target.address, bytes: swimMessage(st, 'ping', { seq, targetVersion: target.version }), kind: 'ping' }];
 }

@@ -76,6 +76,9 @@ export function transition(st: CoreState, now: number, e: Entry, status: MemberS
   e.statusSince = now;
   e.changedAt = now;
   e.confirmers = undefined;
+  // A suspicion this member raises itself (a probe, a timeout) names it; one heard is re-named by merge.ts.
+  e.suspecter = status === 'suspect' ? st.self.address : undefined;
+  if (status === 'suspect') e.confirmers = new Set([st.self.address]);
   st.timers.pull('expiry', now);
   st.broadcasts.enqueue(e.id);
   emit(st, now, KIND_OF[status], e, reason);

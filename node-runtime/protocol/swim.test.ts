@@ -186,8 +186,9 @@ test('Lifeguard: missing nacks raise our health multiplier, which stretches the 
 test('Lifeguard: a suspicion starts long and each independent confirmation shortens it', () => {
   const n = 6;
   const base = suspicionTimeout(C.suspicionMult, n, C.probeIntervalMs);
-  /** When a, having heard the suspicion of x from `1 + confirmations` distinct members, fails x. */
-  const failAfter = (confirmations: number): number => {
+  /** When a, having heard the suspicion of x from `1 + confirmations` distinct members, fails x (each its own
+   *  suspecter, or all relaying the first one's). */
+  const failAfter = (confirmations: number, relayed = false): number => {
     const cores = group(n);
     const [a] = cores;
     const x = cores[n - 1]!;
@@ -198,13 +199,22 @@ test('Lifeguard: a suspicion starts long and each independent confirmation short
       const bytes = encodeGossip({
         kind: 'gossip', sender: { id: from.self, host: '127.0.0.1', port: 2000 + k, version: 1 },
         mode: { family: 'ping', enabled: true, epoch: 0, tie: 0 },
-        entries: [{ id: x.self, host: '127.0.0.1', port: 2000 + n - 1, version: 1, heartbeat: 0, incarnation: 0, status: 'suspect' }],
+        entries: [{ id: x.self, host: '127.0.0.1', port: 2000 + n - 1, version: 1, heartbeat: 0, incarnation: 0, status: 'suspect',
+          suspecter: addressOf((relayed ? cores[1]! : from).self) }],
       });
       a!.receive(started, addressOf(from.self), bytes);
     }
-    // a on its own (its probes lost) until it fails x.
+    // a on its own (its datagrams lost) until it fails x; x acks a's own pings (a's failed probe would be a
+    // confirmation of its own), and the ack carries no news (no refutation).
+    const xMember = { id: x.self, host: '127.0.0.1', port: 2000 + n - 1, version: 1 };
     for (let t = started; t < started + 10 * C.suspicionMaxTimeoutMult * base;) {
       const out = a!.tick(t);
+      for (const s of out.send) {
+        const d = decodeGossip(s.bytes);
+        if (s.to !== addressOf(x.self) || !d.ok || d.msg.kind !== 'ping') continue;
+        const ack = encodeGossip({ kind: 'ack', sender: xMember, mode: d.msg.mode, entries: [], probe: { seq: d.msg.probe!.seq } });
+        a!.receive(t + 1, addressOf(x.self), ack);
+      }
       const fail = out.events.find((e) => e.event === 'fail' && e.member === x.self);
       if (fail) return fail.ts - started;
       t = out.nextWakeAt;
@@ -214,7 +224,29 @@ test('Lifeguard: a suspicion starts long and each independent confirmation short
   const unconfirmed = failAfter(0);
   const once = failAfter(1);
   const twice = failAfter(2);
+  const relayedTwice = failAfter(2, true);
   assert.ok(Math.abs(unconfirmed - C.suspicionMaxTimeoutMult * base) <= 1, `unconfirmed: ${unconfirmed} vs ${C.suspicionMaxTimeoutMult * base}`);
   assert.ok(once < unconfirmed && twice < once, `${unconfirmed} > ${once} > ${twice}`);
-  assert.ok(Math.abs(twice - base) <= 1, `k = suspicionMult − 2 confirmations reach the shortest: ${twice} vs ${base}`);
+  assert.ok(Math.abs(twice - base) <= 1, `k = suspicionConfirmations reach the shortest: ${twice} vs ${base}`);
+  assert.equal(relayedTwice, unconfirmed, 'members relaying one suspecter\'s suspicion confirm nothing');
+});
+
+test('a member learned only second-hand that never speaks is probed after two rounds, then suspected like any other', () => {
+  const n = 4;
+  const cores = group(n);
+  const [a, b] = cores;
+  const y = { id: id(2999), host: '127.0.0.1', port: 2999, version: 1 };
+  const bSelf = { id: b!.self, host: '127.0.0.1', port: 2001, version: 1 };
+  const gossip = encodeGossip({
+    kind: 'gossip', sender: bSelf, mode: { family: 'ping', enabled: true, epoch: 0, tie: 0 },
+    entries: [{ ...y, heartbeat: 0, incarnation: 0, status: 'alive' }],
+  });
+  a!.receive(0, addressOf(b!.self), gossip);
+  const sent = runAlone(a!, 0, 20_000);
+  const toY = sent.filter((s) => s.send.to === addressOf(y.id));
+  assert.ok(toY.length > 0, 'y is probed');
+  const live = n + 1;
+  assert.ok(toY[0]!.at >= 2 * (live - 1) * C.probeIntervalMs, `not before two rounds of silence (${toY[0]!.at} ms)`);
+  assert.equal(kindOf(toY[0]!.send), 'ping');
+  assert.ok(a!.suspects().includes(y.id) || !a!.members().some((m) => m.id === y.id && m.status === 'alive'), 'suspected or failed');
 });

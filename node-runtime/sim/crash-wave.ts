@@ -6,11 +6,14 @@ import { Simulation } from './simulation.ts';
 import type { MembershipEvent } from '../protocol/events.ts';
 import { createRng } from '../protocol/rng.ts';
 import { randomIndex } from '../protocol/rng.ts';
+import type { ProtocolFamily } from '../protocol/mode.ts';
 
 export interface CrashWaveOptions {
   readonly seed: number;
   readonly nodes: number;
   readonly suspicion: boolean;
+  /** The protocol family (default gossip). */
+  readonly family?: ProtocolFamily;
   readonly loss?: number;
   /** How many crash at once (default: a random 1..nodes/2). */
   readonly crash?: number;
@@ -29,13 +32,15 @@ export interface CrashWaveResult {
 }
 
 const WARM_MS = 5000;
-const WINDOW_MS = 8000;
+/** Long enough for every survivor to fail every crashed member: gossip's T_fail + T_suspect with room; in ping mode
+ *  a probe of each crashed member by each survivor plus Lifeguard's longest (unconfirmed) suspicion. */
+const WINDOW_MS = { gossip: 8000, ping: 15_000 };
 
 export function crashWaveTrial(opts: CrashWaveOptions): CrashWaveResult {
   const rng = createRng(opts.seed ^ 0x5bd1e995);
   const events: MembershipEvent[] = [];
   const sim = new Simulation({
-    nodes: opts.nodes, seed: opts.seed, suspicion: opts.suspicion, lossRate: opts.loss ?? 0, joinSpacingMs: 23,
+    nodes: opts.nodes, seed: opts.seed, suspicion: opts.suspicion, family: opts.family, lossRate: opts.loss ?? 0, joinSpacingMs: 23,
     recordEvents: false, onEvent: (e) => events.push(e),
   });
   // Crash at a random phase of the gossip rounds.
@@ -51,7 +56,7 @@ export function crashWaveTrial(opts: CrashWaveOptions): CrashWaveResult {
   const t0 = sim.now;
   const from = events.length;
   for (const i of order.slice(0, count)) sim.crash(i);
-  sim.runUntil(t0 + WINDOW_MS);
+  sim.runUntil(t0 + WINDOW_MS[opts.family ?? 'gossip']);
 
   let falseFails = 0;
   let restarts = 0;
