@@ -163,7 +163,7 @@ export class MembershipCore {
       awareness: new Awareness(config.awarenessMaxMultiplier),
       // A random start, so acks meant for an earlier run at this address rarely match; below 2^21, so a seq takes 3
       // varint bytes for days of probing (it is in every ping and ack).
-      probe: newProbeState(Math.floor(opts.rng.next() * 0x200000)),
+      probe: newProbeState(Math.floor(opts.rng.next() * 0x200000), self),
       wholeTooBig: Number.POSITIVE_INFINITY,
       rotation: 0,
       rotationUnconfirmed: 0,

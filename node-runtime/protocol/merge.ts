@@ -8,7 +8,7 @@ import type { Entry } from './member-list.ts';
 import { isLive } from './member-list.ts';
 import { hearHeartbeat } from './heartbeat.ts';
 import { confirmSuspicion, refute } from './suspicion.ts';
-import { addToOrder } from './probe.ts';
+import { addToRing } from './probe.ts';
 import { decide } from './precedence.ts';
 import type { Decision } from './precedence.ts';
 import type { Address, MemberId } from './member-id.ts';
@@ -122,7 +122,7 @@ export function confirm(st: CoreState, now: number, e: Entry): void {
   e.confirmed = true;
   st.list.noteVersion(e.address, e.version, now, now + st.config.tombstoneMs);
   if (isLive(e.status)) supersede(st, now, e);
-  if (e !== st.self) addToOrder(st, e);
+  if (e !== st.self) addToRing(st, e);
 }
 
 /** A newer version at an address proves the older process gone: only one process binds a port. */
