@@ -41,8 +41,10 @@ export async function launchFromGui(
   await page.getByTestId('launch-nodes').fill(String(opts.nodes));
   await page.getByTestId('launch-mode').selectOption('process');
   await page.getByTestId('launch-preset').selectOption(opts.preset ?? 'default');
-  await page.getByTestId('launch-protocol').selectOption(`${opts.protocol ?? 'gossip'}+${opts.suspicion ? 'suspect' : 'nosuspect'}`);
+  // The suspect timeout is a gossip timing: its field is shown only while a gossip configuration is chosen.
+  await page.getByTestId('launch-protocol').selectOption('gossip+suspect');
   await page.getByTestId('launch-suspect-ms').fill(opts.suspectMs === undefined ? '' : String(opts.suspectMs));
+  await page.getByTestId('launch-protocol').selectOption(`${opts.protocol ?? 'gossip'}+${opts.suspicion ? 'suspect' : 'nosuspect'}`);
   await page.getByTestId('launch-button').click();
   await expect.poll(async () => {
     const s = await hookState(page);

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { parseLaunchForm } from '../../renderer/model/launch-form.ts';
 import type { LaunchFields } from '../../renderer/model/launch-form.ts';
 import { parseHostRequest } from '../../electron/host/host-request-schema.ts';
+import { nodeOptionsFromFlags } from '../../node-runtime/cli/node-flags.ts';
+import { UserError } from '../../node-runtime/user-error.ts';
 import { perTiming } from '../../node-runtime/protocol/presets.ts';
 
 const base: LaunchFields = { nodes: '8', mode: 'process', preset: 'default', protocol: 'gossip+nosuspect', drop: '0', timings: perTiming(() => '') };
@@ -37,4 +39,19 @@ test('a launch names its protocol family (default gossip), per side in a pair; n
   for (const protocol of ['swim', 'PING', 1, null]) assert.equal(launched({ protocol }), undefined, String(protocol));
   const pair = parseHostRequest({ type: 'launch-pair', options: [{ ...options, protocol: 'gossip', suspicion: false }, { ...options, protocol: 'ping' }] });
   assert.deepEqual(pair?.type === 'launch-pair' && pair.options.map((o) => `${o.protocol}/${o.suspicion}`), ['gossip/false', 'ping/true']);
+});
+
+test('the watch preset slows ping mode too, and the probe timings are one table for the CLI, the panel and the host', () => {
+  const cli = nodeOptionsFromFlags({ preset: 'watch', protocol: 'ping' });
+  assert.equal(cli.family, 'ping');
+  assert.deepEqual([cli.config?.probeIntervalMs, cli.config?.probeTimeoutMs], [2000, 800]);
+  assert.equal(nodeOptionsFromFlags({ 'probe-ms': '1000', 'suspicion-mult': '6' }).config?.suspicionMult, 6);
+  assert.throws(() => nodeOptionsFromFlags({ 'probe-ms': '100', 'probe-timeout-ms': '200' }),
+    (e) => e instanceof UserError && e.code === 'usage' && /^--probe-ms 100: probe interval \(100 ms\) must be at least the probe timeout \(200 ms\)$/.test(e.message));
+  const form = parseLaunchForm({ ...base, protocol: 'ping+suspect', timings: timings({ probeIntervalMs: '100', probeTimeoutMs: '200' }) });
+  assert.deepEqual(form, { ok: false, error: 'probe interval (100 ms) must be at least the probe timeout (200 ms)', field: 'probeIntervalMs' });
+  const options = { nodes: 4, mode: 'process', protocol: 'ping', suspicion: true, dropRate: 0 } as const;
+  assert.equal(parseHostRequest({ type: 'launch', options: { ...options, timings: { probeIntervalMs: 100, probeTimeoutMs: 200 } } }), undefined);
+  assert.equal(parseHostRequest({ type: 'launch', options: { ...options, preset: 'watch', timings: { suspicionMult: 2 } } })?.type, 'launch');
+  assert.equal(parseHostRequest({ type: 'launch', options: { ...options, timings: { suspicionMult: 65 } } }), undefined);
 });

@@ -60,7 +60,7 @@ describe('hearsay CLI', () => {
     const node = await hearsay(['node', '--help']);
     assert.equal(node.code, 0);
     for (const flag of ['--host', '--port', '--join', '--log-dir', '--suspicion', '--drop', '--preset', '--gossip-ms', '--fanout',
-      '--fail-ms', '--suspect-ms', '--cleanup-ms', '--control-open', '--seed', '--join-timeout']) {
+      '--fail-ms', '--suspect-ms', '--cleanup-ms', '--probe-ms', '--probe-timeout-ms', '--suspicion-mult', '--control-open', '--seed', '--join-timeout']) {
       assert.ok(node.stdout.includes(flag), `node --help mentions ${flag}`);
     }
   });

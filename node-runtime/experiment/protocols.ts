@@ -4,7 +4,7 @@
 // exactly the same protocol.
 import { UserError } from '../user-error.ts';
 import { resolveConfig } from '../protocol/config.ts';
-import { TIMING_FLAGS, TIMING_KEYS } from '../protocol/presets.ts';
+import { FAMILY_TIMINGS, TIMING_FLAGS, TIMING_KEYS } from '../protocol/presets.ts';
 import type { ProtocolConfig } from '../protocol/config.ts';
 import type { SourceName } from './results.ts';
 
@@ -19,8 +19,8 @@ export const FAMILIES: Readonly<Record<SourceName, readonly ProtocolFamily[]>> =
 };
 const AVAILABLE_FAMILIES: readonly ProtocolFamily[] = FAMILIES.simulator;
 
-/** Real processes take only the timings `hearsay node` has flags for (not the probe timings a tuned ping variant
- *  scales), so such a variant runs in the simulator only. */
+/** Real processes take only the timings `hearsay node` has flags for (TIMING_KEYS, probe timings included); a
+ *  variant with any other setting runs in the simulator only. */
 export function runsOn(v: ProtocolVariant, source: SourceName): boolean {
   if (!FAMILIES[source].includes(v.family)) return false;
   return source === 'simulator' || Object.keys(v.timings).every((key) => (TIMING_KEYS as readonly string[]).includes(key));
@@ -61,11 +61,11 @@ export function defaultProtocols(): ProtocolVariant[] {
   return PROTOCOL_NAMES.map((n) => variant(n)).filter((v) => AVAILABLE_FAMILIES.includes(v.family));
 }
 
-/** The timings tuning scales: every timing a node takes as a flag (so both sources run the result), and for the
- *  ping family its probe period and timeout, which set its detection time and bandwidth (simulator only, see runsOn). */
+/** The timings tuning scales: the heartbeat gossip's timings, and for the ping family also its probe period and
+ *  timeout, which set its detection time and bandwidth. All are node flags, so both sources run the result. */
 const SCALABLE: Readonly<Record<ProtocolFamily, readonly (keyof ProtocolConfig)[]>> = {
-  gossip: TIMING_KEYS.filter((key) => key.endsWith('Ms')),
-  ping: [...TIMING_KEYS.filter((key) => key.endsWith('Ms')), 'probeIntervalMs', 'probeTimeoutMs'],
+  gossip: FAMILY_TIMINGS.gossip.filter((key) => key.endsWith('Ms')),
+  ping: [...FAMILY_TIMINGS.gossip.filter((key) => key.endsWith('Ms')), 'probeIntervalMs', 'probeTimeoutMs'],
 };
 
 /** Every scalable timing of `base` (defaults filled in) times `factor`, rounded to 10 ms; valid or a UserError. */

@@ -3,11 +3,22 @@
 // (config.ts SETTINGS). New protocol families add their presets here.
 import { configForGroupSize } from './config.ts';
 import type { ProtocolConfig } from './config.ts';
+import type { ProtocolFamily } from './mode.ts';
 
-/** The timings a user sets; the rest of ProtocolConfig is derived or fixed. */
-export const TIMING_KEYS = ['gossipIntervalMs', 'fanout', 'failTimeoutMs', 'suspectTimeoutMs', 'cleanupTimeoutMs'] as const;
+/** The timings a user sets, of both families (a cluster can switch between them at run time, so a launch carries
+ *  both); the rest of ProtocolConfig is derived or fixed. */
+export const TIMING_KEYS = [
+  'gossipIntervalMs', 'fanout', 'failTimeoutMs', 'suspectTimeoutMs', 'probeIntervalMs', 'probeTimeoutMs', 'suspicionMult', 'cleanupTimeoutMs',
+] as const;
 export type TimingKey = (typeof TIMING_KEYS)[number];
 export type Timings = { readonly [K in TimingKey]?: number };
+
+/** The timings each family runs by (in TIMING_KEYS' order: the launch panel shows the chosen family's). */
+export const FAMILY_TIMINGS: { readonly [F in ProtocolFamily]: readonly TimingKey[] } = {
+  gossip: ['gossipIntervalMs', 'fanout', 'failTimeoutMs', 'suspectTimeoutMs', 'cleanupTimeoutMs'],
+  // Lifeguard's suspicion follows the probe interval (suspicion.ts); cleanup is shared by both families.
+  ping: ['probeIntervalMs', 'probeTimeoutMs', 'suspicionMult', 'cleanupTimeoutMs'],
+};
 
 /** A record with one entry per user timing (a flag, a field, a schema each). */
 export function perTiming<T>(make: (key: TimingKey) => T): Record<TimingKey, T> {
@@ -21,6 +32,9 @@ export const TIMING_FLAGS: { readonly [K in TimingKey]: { readonly flag: string;
   failTimeoutMs: { flag: 'fail-ms', help: 'silence before a member is failed (or suspected, with suspicion on)' },
   suspectTimeoutMs: { flag: 'suspect-ms', help: 'an unrefuted suspicion becomes a failure after this' },
   cleanupTimeoutMs: { flag: 'cleanup-ms', help: 'a failed or left member stays listed this long' },
+  probeIntervalMs: { flag: 'probe-ms', help: 'ping: how often a node probes one member (stretched by Lifeguard\'s health)' },
+  probeTimeoutMs: { flag: 'probe-timeout-ms', help: 'ping: no ack this long after a ping → ask others to probe it' },
+  suspicionMult: { flag: 'suspicion-mult', help: 'ping: a confirmed suspicion lasts this many probe intervals (× log10 N; unconfirmed up to 6× that)' },
 };
 
 export interface Preset {
@@ -34,9 +48,15 @@ export const PRESETS = {
   // 4× the default round and fail timeout, so each step is visible on screen: a paused node is suspected after 6 s,
   // the suspicion reaches everyone in ~3 rounds (3 s), and the suspect timeout (6×, not 4×) leaves a person ~3 s
   // after that to resume it and watch the refutation spread before anyone fails it.
+  // Ping mode 4× too: a probe every 2 s (timeout 800 ms) finds a paused node suspect within a few seconds, the
+  // suspicion rides the probes to everyone, and Lifeguard's shortest suspicion (suspicionMult 4 × 2 s = 8 s, up to
+  // 48 s while unconfirmed) leaves several seconds to resume it and watch the refutation.
   watch: {
     summary: 'human speed: 4× slower, to pause a node and watch suspicion and refutation',
-    timings: { gossipIntervalMs: 1000, failTimeoutMs: 6000, suspectTimeoutMs: 6000, cleanupTimeoutMs: 20_000 },
+    timings: {
+      gossipIntervalMs: 1000, failTimeoutMs: 6000, suspectTimeoutMs: 6000, cleanupTimeoutMs: 20_000,
+      probeIntervalMs: 2000, probeTimeoutMs: 800,
+    },
   },
 } as const satisfies Record<string, Preset>;
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CONFIGURATIONS, effectiveConfig, parseAttachAddress, parseDropPercent, parseLaunchForm } from './launch-form.ts';
+import { CONFIGURATIONS, effectiveConfig, effectiveTimings, parseAttachAddress, parseDropPercent, parseLaunchForm } from './launch-form.ts';
 import type { LaunchFields } from './launch-form.ts';
 import { DEFAULT_CONFIG } from '../../node-runtime/protocol/config.ts';
 import { perTiming } from '../../node-runtime/protocol/presets.ts';
@@ -49,6 +49,17 @@ test('the effective timings: the preset\'s, the group size\'s, then the fields',
   assert.equal(effectiveConfig({ ...base, preset: 'watch', timings: timings({ failTimeoutMs: '8000' }) })?.failTimeoutMs, 8000);
   assert.ok(effectiveConfig({ ...base, nodes: '500', mode: 'embedded' })!.failTimeoutMs > DEFAULT_CONFIG.failTimeoutMs);
   assert.equal(effectiveConfig({ ...base, timings: timings({ failTimeoutMs: '10' }) }), undefined);
+});
+
+test('the "runs with" line: the chosen family\'s timings, and Lifeguard\'s suspicion for ping + suspicion', () => {
+  assert.equal(effectiveTimings(base), 'gossip interval 250 ms · fanout 3 · fail timeout 1.5 s · suspect timeout 1 s · cleanup time 5 s');
+  assert.equal(effectiveTimings({ ...base, protocol: 'ping+nosuspect' }), 'probe interval 500 ms · probe timeout 200 ms · suspicion multiplier 4 · cleanup time 5 s');
+  // 8 members: 4 × max(1, log10 8) × 2 s = 8 s when others confirm it, 6× that unconfirmed.
+  assert.equal(effectiveTimings({ ...base, preset: 'watch', protocol: 'ping+suspect' }),
+    'probe interval 2 s · probe timeout 800 ms · suspicion multiplier 4 · cleanup time 20 s · suspicion 8 s–48 s');
+  assert.equal(effectiveTimings({ ...base, protocol: 'ping+suspect', timings: timings({ probeIntervalMs: '100', probeTimeoutMs: '200' }) }), undefined);
+  assert.deepEqual(parseLaunchForm({ ...base, protocol: 'ping+suspect', timings: timings({ probeIntervalMs: '1000' }) }),
+    { ok: true, value: { nodes: 8, mode: 'process', protocol: 'ping', suspicion: true, dropRate: 0, timings: { probeIntervalMs: 1000 } } });
 });
 
 test('attach address must be host:port', () => {

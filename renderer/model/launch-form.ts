@@ -1,13 +1,14 @@
 // The cluster panel's inputs, checked before anything reaches the host with the protocol's own rules (config.ts,
 // presets.ts): the same limits and words as the host's schema and the CLI. A mistake names the field it belongs to,
 // so the panel shows it there.
-import { checkConfig, MAX_LOCAL_GROUP, rangeMessage, resolveConfig } from '../../node-runtime/protocol/config.ts';
+import { checkConfig, formatSetting, MAX_LOCAL_GROUP, rangeMessage, resolveConfig, SETTINGS } from '../../node-runtime/protocol/config.ts';
 import type { ProtocolConfig } from '../../node-runtime/protocol/config.ts';
 import { parseAddress } from '../../node-runtime/protocol/member-id.ts';
 import type { Address } from '../../node-runtime/protocol/member-id.ts';
 import { modeName, parseModeName } from '../../node-runtime/protocol/mode.ts';
 import type { ProtocolMode } from '../../node-runtime/protocol/mode.ts';
-import { isPresetName, launchConfig, TIMING_KEYS } from '../../node-runtime/protocol/presets.ts';
+import { FAMILY_TIMINGS, isPresetName, launchConfig, TIMING_KEYS } from '../../node-runtime/protocol/presets.ts';
+import { suspicionTimeout } from '../../node-runtime/protocol/suspicion.ts';
 import type { PresetName, TimingKey, Timings } from '../../node-runtime/protocol/presets.ts';
 import type { LaunchOptions } from '../../electron/host/api.ts';
 
@@ -97,15 +98,40 @@ export function parseLaunchForm(f: LaunchFields): Parsed<LaunchOptions> {
   };
 }
 
+/** The family the fields choose (gossip while the choice is not one of CONFIGURATIONS). */
+export function chosenMode(f: LaunchFields): ProtocolMode {
+  return parseModeName(f.protocol) ?? { family: 'gossip', suspicion: false };
+}
+
+/** The group size the fields give, or 0 while it is being typed. */
+function groupSize(f: LaunchFields): number {
+  const nodes = isMode(f.mode) ? parseNodes(f.nodes, f.mode) : undefined;
+  return nodes?.ok ? nodes.value : 0;
+}
+
 /** The timings a launch of these fields would run with (what the panel shows), or undefined while they are wrong.
  *  Nodes fall back to the form's default so the preset's values show while the count is being typed. */
 export function effectiveConfig(f: LaunchFields): ProtocolConfig | undefined {
   const preset: PresetName = isPresetName(f.preset) ? f.preset : 'default';
-  const nodes = isMode(f.mode) ? parseNodes(f.nodes, f.mode) : undefined;
   const timings = parseTimings(f.timings);
   if (!timings.ok) return undefined;
-  const config = launchConfig(preset, timings.value, nodes?.ok ? nodes.value : 0);
+  const config = launchConfig(preset, timings.value, groupSize(f));
   return checkConfig(config) ? undefined : resolveConfig(config);
+}
+
+/** The panel's "runs with" line: the chosen family's own timings and, for ping with suspicion, how long Lifeguard's
+ *  suspicion of a member lasts in a group this size (confirmed by others – unconfirmed; suspicion.ts). */
+export function effectiveTimings(f: LaunchFields): string | undefined {
+  const config = effectiveConfig(f);
+  if (!config) return undefined;
+  const mode = chosenMode(f);
+  const parts = FAMILY_TIMINGS[mode.family].map((key) => `${SETTINGS[key].label} ${formatSetting(key, config[key])}`);
+  if (mode.family === 'ping' && mode.suspicion) {
+    const shortest = suspicionTimeout(config.suspicionMult, Math.max(1, groupSize(f)), config.probeIntervalMs);
+    const longest = config.suspicionMaxTimeoutMult * shortest;
+    parts.push(`suspicion ${formatSetting('suspectTimeoutMs', shortest)}–${formatSetting('suspectTimeoutMs', longest)}`);
+  }
+  return parts.join(' · ');
 }
 
 export function parseAttachAddress(text: string): Parsed<Address> {

@@ -3,10 +3,10 @@
 // or a refused request shows in the one feedback line, beside the field or button it is about.
 import { el } from './dom.ts';
 import type { Feedback } from './feedback.ts';
-import { CONFIGURATIONS, effectiveConfig, parseAttachAddress, parseDropPercent, parseLaunchForm } from '../model/launch-form.ts';
+import { chosenMode, CONFIGURATIONS, effectiveConfig, effectiveTimings, parseAttachAddress, parseDropPercent, parseLaunchForm } from '../model/launch-form.ts';
 import type { Field, LaunchFields } from '../model/launch-form.ts';
-import { formatSetting, MAX_LOCAL_GROUP, SETTINGS } from '../../node-runtime/protocol/config.ts';
-import { perTiming, PRESET_NAMES, PRESETS, TIMING_FLAGS, TIMING_KEYS } from '../../node-runtime/protocol/presets.ts';
+import { MAX_LOCAL_GROUP, SETTINGS } from '../../node-runtime/protocol/config.ts';
+import { FAMILY_TIMINGS, perTiming, PRESET_NAMES, PRESETS, TIMING_FLAGS, TIMING_KEYS } from '../../node-runtime/protocol/presets.ts';
 import { modeName, parseModeName } from '../../node-runtime/protocol/mode.ts';
 import type { ClusterMode, HostRequest, ModeInfo, ProtocolInForce } from '../../electron/host/api.ts';
 
@@ -60,18 +60,21 @@ export function clusterPanel(root: HTMLElement, request: (r: HostRequest) => Pro
     nodes: nodes.value, mode: mode.value, preset: preset.value, protocol: protocol.value, drop: drop.value,
     timings: perTiming((key) => timings[key].value),
   });
-  // What the launch would run with: each empty field shows its preset's value, and one line sums up the result.
+  // What the launch would run with: the chosen family's timing fields (the other family's are kept, hidden: a
+  // cluster can be switched to it), each empty one showing its preset's value, and one line summing up the result.
   const showEffective = (): void => {
     nodes.max = String(MAX_LOCAL_GROUP[mode.value as keyof typeof MAX_LOCAL_GROUP] ?? MAX_LOCAL_GROUP.process);
     const f = fields();
+    const shown = FAMILY_TIMINGS[chosenMode(f).family];
     const base = effectiveConfig({ ...f, timings: perTiming(() => '') });
-    for (const key of TIMING_KEYS) timings[key].placeholder = base ? String(base[key]) : '';
-    const config = effectiveConfig(f);
-    effective.textContent = config
-      ? `runs with: ${TIMING_KEYS.map((key) => `${SETTINGS[key].label} ${formatSetting(key, config[key])}`).join(' · ')}`
-      : 'runs with: — (fix the timings above)';
+    for (const key of TIMING_KEYS) {
+      timings[key].placeholder = base ? String(base[key]) : '';
+      rows[key].hidden = !shown.includes(key);
+    }
+    const summary = effectiveTimings(f);
+    effective.textContent = summary ? `runs with: ${summary}` : 'runs with: — (fix the timings above)';
   };
-  for (const control of [nodes, mode, preset, ...Object.values(timings)]) control.addEventListener('input', showEffective);
+  for (const control of [nodes, mode, protocol, preset, ...Object.values(timings)]) control.addEventListener('input', showEffective);
   showEffective();
 
   launch.addEventListener('click', () => {
