@@ -11,6 +11,8 @@ export interface NodeView {
   address: string;
   id: string | undefined;
   majority: string;
+  /** Cut off by the partition in force (ringed, the cut drawn). */
+  cut: boolean;
   tally: { alive: number; suspect: number; failed: number; left: number };
 }
 

@@ -1,9 +1,12 @@
 // Replay against the browser shell: open the small real sample (logs/samples/small: 10 nodes, 3 kills, a pause with
 // suspicion on) by path, check the load report and the failure markers, scrub to a failure and see the graph and the
-// matrix show it; then step, filter and play. Screenshots in e2e/artifacts/.
+// matrix show it; then step, filter and play. A live session recorded and replayed: the cut drawn while it was in
+// force, and the full spread tree of a failure. Screenshots in e2e/artifacts/.
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { screenshot } from './hearsay-page.ts';
+import { ARTIFACTS, clickNode, hookState, launchFromGui, nodePosition, screenshot } from './hearsay-page.ts';
 import type { NodeView } from './hearsay-page.ts';
 
 const SAMPLE = 'logs/samples/small';
@@ -17,6 +20,7 @@ interface ReplayHook {
   seek(t: number): void;
   state(): { time: number; position: number; drawn: boolean; nodes: NodeView[] };
   statusOf(observer: string, member: string): string | undefined;
+  select(address: string): void;
 }
 
 /** Calls a method of the replay test hook in the page (undefined before replay is mounted). */
@@ -171,4 +175,54 @@ test('?replay=<path> (npm start -- --replay DIR) opens the recording at start, i
   await expect(page.getByTestId('replay-path')).toHaveValue(SAMPLE);
   // 194 logged events plus the 3 stops the kill -9ed processes could not log.
   await expect(page.getByTestId('replay-status')).toContainText('197 events, 3 failures');
+});
+
+test('a live session replayed: the recorded cut drawn while in force, the full spread tree of a failure', async ({ page }) => {
+  test.setTimeout(120_000);
+  const started = Date.now();
+  await page.goto('/');
+  // Ping mode: one prober detects the kill and the others hear of it, so the tree has hops, not only roots.
+  const { nodes } = await launchFromGui(page, { nodes: 6, suspicion: true, protocol: 'ping' });
+  const victim = nodes[2]!.address;
+  await clickNode(page, victim);
+  await page.getByTestId('action-kill').click();
+  await expect.poll(async () => (await hookState(page)).nodes[2]!.tally.failed, { timeout: 20_000, message: 'every node fails the killed one' }).toBe(5);
+  for (const slot of [4, 5]) {
+    await page.getByTestId('graph-canvas').click({ position: await nodePosition(page, nodes[slot]!.address), modifiers: ['ControlOrMeta'] });
+  }
+  await page.getByTestId('isolate').click();
+  await expect(page.getByTestId('feedback')).toContainText('cut off 2 node(s)');
+  await expect.poll(async () => (await hookState(page)).nodes[4]!.tally.failed, { timeout: 20_000, message: 'the isolated pair failed by the rest' }).toBe(3);
+  await page.getByTestId('stop-cluster').click();
+  await expect(page.getByTestId('node-count-alive')).toHaveText('0');
+
+  // The session's recording: the newest folder the shell wrote since this test began.
+  const logs = path.join(ARTIFACTS, 'logs');
+  const session = fs.readdirSync(logs).filter((d) => fs.statSync(path.join(logs, d)).mtimeMs >= started).sort().at(-1)!;
+  await page.getByTestId('mode-replay').click();
+  await page.getByTestId('replay-path').fill(path.relative(process.cwd(), path.join(logs, session)));
+  await page.getByTestId('replay-open').click();
+  await expect.poll(() => call<boolean | undefined>(page, 'loaded'), { message: 'the recording loads' }).toBe(true);
+  const info = await call<ReturnType<ReplayHook['info']>>(page, 'info');
+  expect(info.skipped).toEqual({});
+
+  // At the end the partition is still in force: the two isolated nodes are drawn cut off, the others not.
+  await call(page, 'seek', info.endTs);
+  const end = await drawn(page);
+  expect(end.filter((n) => n.cut).map((n) => n.address).sort()).toEqual([nodes[4]!.address, nodes[5]!.address].sort());
+  // Before the cut, nothing is.
+  const kill = info.failures.find((f) => f.address === victim && f.cause === 'kill')!;
+  await call(page, 'seek', kill.allTs!);
+  expect((await drawn(page)).some((n) => n.cut)).toBe(false);
+
+  // The killed node's failure, selected after one jump past it: its whole tree, every observer with its hop.
+  await call(page, 'select', victim);
+  const spread = page.getByTestId('replay-root').getByTestId('inspector-spread');
+  await expect(spread).toContainText('detected it itself');
+  await expect(spread).toContainText(/heard from 127\.0\.0\.1:\d+ at \+\d+\.\d\d s/);
+  await expect(spread.locator('li')).toHaveCount(5);
+  await screenshot(page, 'replay-spread-tree');
+  await call(page, 'seek', info.endTs);
+  await drawn(page);
+  await screenshot(page, 'replay-cut');
 });

@@ -11,7 +11,7 @@ import { checkEvent, NO_INCARNATION } from '../../renderer/model/replay/parse-re
 import { LineScanner } from '../../renderer/model/replay/scan-line.ts';
 import type { ScannedEvent } from '../../renderer/model/replay/scan-line.ts';
 
-const blank = (): ScannedEvent => ({ ts: 0, node: '', kind: 0, member: '', incarnation: 0, reason: undefined });
+const blank = (): ScannedEvent => ({ ts: 0, node: '', kind: 0, member: '', incarnation: 0, reason: undefined, via: undefined });
 const encoder = new TextEncoder();
 
 /** What the general path (JSON.parse + checkEvent) makes of a line, in the scanner's shape; undefined: rejected. */
@@ -24,7 +24,7 @@ function general(line: string): ScannedEvent | undefined {
   }
   const e = checkEvent(json);
   if (typeof e === 'string') return undefined;
-  return { ts: e.ts, node: e.node, kind: KIND_CODE[e.event], member: e.member, incarnation: e.incarnation ?? NO_INCARNATION, reason: e.reason };
+  return { ts: e.ts, node: e.node, kind: KIND_CODE[e.event], member: e.member, incarnation: e.incarnation ?? NO_INCARNATION, reason: e.reason, via: e.via };
 }
 
 /** Scans `line` embedded in a buffer between other lines, as the line reader hands it over. */
@@ -47,6 +47,7 @@ const event = fc.record({
   member: fc.constantFrom('127.0.0.1:3000@17', 'host-b:9@0', '127.0.0.1:3000@0017'),
   incarnation: fc.option(fc.oneof(fc.nat(), fc.integer({ min: 2 ** 32 - 2, max: 2 ** 33 }), fc.double()), { nil: undefined }),
   reason: fc.option(fc.oneof(fc.constantFrom('gossip', 'timeout', 'intro—ducer'), fc.string({ unit: 'binary' })), { nil: undefined }),
+  via: fc.option(fc.constantFrom('127.0.0.1:3002@9', 'bad id', '127.0.0.1:3000@0017', 'a"b:1@2'), { nil: undefined }),
 });
 
 test('the byte scanner accepts only what JSON.parse + checkEvent accept, with the same values', () => {
@@ -67,9 +68,9 @@ test('the byte scanner takes every line the node writes for a valid event, and i
   fc.assert(fc.property(
     fc.integer({ min: 0, max: 2 ** 45 }), fc.constantFrom(...EVENT_KINDS), fc.option(fc.nat(), { nil: undefined }),
     fc.option(fc.constantFrom('timeout', 'suspect-timeout', 'gossip', 'introducer'), { nil: undefined }),
-    fc.integer({ min: 1, max: 65535 }),
-    (ts, event, incarnation, reason, port) => {
-      const line = formatLogLine({ ts, node: `127.0.0.1:${port}@5`, event, member: '127.0.0.1:3001@6', incarnation, reason }).trimEnd();
+    fc.integer({ min: 1, max: 65535 }), fc.option(fc.constantFrom('127.0.0.1:3002@9', '[::1]:3003@1'), { nil: undefined }),
+    (ts, event, incarnation, reason, port, via) => {
+      const line = formatLogLine({ ts, node: `127.0.0.1:${port}@5`, event, member: '127.0.0.1:3001@6', incarnation, reason, via }).trimEnd();
       const got = scan(scanner, line);
       assert.ok(got, line);
       assert.deepEqual(got, general(line));

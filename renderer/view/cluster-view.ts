@@ -12,6 +12,7 @@ import { buildSlots, sameAddresses, slotLabel } from '../model/node-slots.ts';
 import type { Slot } from '../model/node-slots.ts';
 import { cellStatus, CELL } from '../model/membership-state.ts';
 import { SpreadIndex } from '../model/spread-tree.ts';
+import type { Spread } from '../model/spread-tree.ts';
 import type { MembershipState } from '../model/membership-state.ts';
 import type { MembershipEvent } from '../../node-runtime/protocol/events.ts';
 import type { Address, MemberId } from '../../node-runtime/protocol/member-id.ts';
@@ -28,8 +29,11 @@ export interface ClusterFrame {
   readonly detections?: readonly MembershipEvent[];
   /** The state jumped since the last update (a replay seek): pulses in flight are dropped. */
   readonly jumped?: boolean;
-  /** The nodes cut off from the rest by the current partition (live: the last partition action; none after heal). */
+  /** The nodes cut off from the rest by the current partition (the last partition action; none after heal). */
   readonly partition?: readonly Address[];
+  /** Replay: the full spread of a member's failure up to the cursor (the recording's index). Live folds its own from
+   *  the detections the frames bring. */
+  readonly spreadOf?: (member: MemberId) => Spread | undefined;
   /** performance.now() of this frame. */
   readonly now: number;
 }
@@ -44,6 +48,8 @@ export interface SlotSnapshot {
   id: MemberId | undefined;
   /** As the graph shows it with the majority (the default) observer. */
   majority: string;
+  /** Cut off from the rest by the partition in force (the graph rings it and draws the cut). */
+  cut: boolean;
   tally: { alive: number; suspect: number; failed: number; left: number };
 }
 
@@ -194,7 +200,7 @@ export class ClusterView {
     for (const e of frame.detections ?? []) this.spreads.add(e);
     const selected = this.selectedIndex();
     const selectedId = this.slots[selected]?.id;
-    const spread = selectedId === undefined ? undefined : this.spreads.spreadOf(selectedId);
+    const spread = this.spreadFor(frame, selectedId);
     const observerAddress = this.observerSelect.value;
     const observer = observerAddress ? this.slots.find((s) => s.address === observerAddress)?.id : undefined;
     const t0 = performance.now();
@@ -252,9 +258,11 @@ export class ClusterView {
   /** What the graph shows, for e2e assertions (window.__hearsay). */
   snapshot(): SlotSnapshot[] {
     const t = this.graph.tallies;
+    const cut = new Set(this.frame?.partition ?? []);
     return this.slots.map((slot, s) => ({
       address: slot.address,
       id: slot.id,
+      cut: cut.has(slot.address),
       majority: cellStatus(this.graph.majorityCodes[s] ?? 0) ?? (this.graph.statusAt(s) === 'down' ? 'down' : 'unlisted'),
       tally: { alive: t[s * 5 + CELL.alive] ?? 0, suspect: t[s * 5 + CELL.suspect] ?? 0, failed: t[s * 5 + CELL.failed] ?? 0, left: t[s * 5 + CELL.left] ?? 0 },
     }));
@@ -317,6 +325,11 @@ export class ClusterView {
     return slots;
   }
 
+  private spreadFor(frame: ClusterFrame, member: MemberId | undefined): Spread | undefined {
+    if (member === undefined) return undefined;
+    return frame.spreadOf ? frame.spreadOf(member) : this.spreads.spreadOf(member);
+  }
+
   private selectedIndex(): number {
     return this.selectedAddress === undefined ? -1 : this.slots.findIndex((s) => s.address === this.selectedAddress);
   }
@@ -324,7 +337,7 @@ export class ClusterView {
   private updateInspector(frame: ClusterFrame, selected: number): void {
     const slot = this.slots[selected];
     const m = slot?.id === undefined ? undefined : frame.state.index(slot.id);
-    const spread = slot?.id === undefined ? undefined : this.spreads.spreadOf(slot.id);
+    const spread = this.spreadFor(frame, slot?.id);
     const key = slot === undefined ? '' : `${slot.address} ${slot.id} ${slot.run} ${m === undefined ? 0 : frame.state.rowRevision(m)} ${m === undefined ? 0 : frame.state.columnRevision(m)} ${spread?.hops.length}`;
     if (key === this.inspectorKey || (key !== '' && frame.now - this.inspectorDrawnAt < INSPECTOR_MS && this.inspectorKey.startsWith(`${slot!.address} `))) return;
     this.inspectorKey = key;

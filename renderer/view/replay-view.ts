@@ -18,6 +18,7 @@ import { ReplayController } from '../model/replay/replay-controller.ts';
 import { ReplayPair } from './replay-pair.ts';
 import { ReplayBandwidth } from './replay-bandwidth.ts';
 import type { HostApi, RecordingInfo } from '../../electron/host/api.ts';
+import type { MemberId } from '../../node-runtime/protocol/member-id.ts';
 
 /** A body streamed as it downloads; the request starts when the loader first reads. */
 function fetchStream(url: string): ReadableStream<Uint8Array> {
@@ -133,9 +134,10 @@ function replayStep(r: Replay, timeline: Timeline): FrameStep {
       }
       if ((r.dirty || view?.animating || pair.view?.animating) && view && active) {
         const { detections, jumped } = ctl.takeMotion();
-        view.update({ state: ctl.state, detections, jumped, only: pair.first, now });
+        const recorded = { partition: ctl.partition, spreadOf: (m: MemberId) => ctl.spreadOf(m) };
+        view.update({ state: ctl.state, detections, jumped, only: pair.first, now, ...recorded });
         r.bandwidth.update(ctl.recording.stats, ctl.time, pair.first);
-        pair.update({ state: ctl.state, detections, jumped, now }, ctl.recording.stats, ctl.time);
+        pair.update({ state: ctl.state, detections, jumped, now, ...recorded }, ctl.recording.stats, ctl.time);
         timeline.update(ctl);
         r.dirty = false;
       }
@@ -163,6 +165,7 @@ function replayHook(r: Replay): object {
     state: () => r.ctl && r.view && { time: r.ctl.time, position: r.ctl.position, drawn: !r.dirty && !r.view.matrix.pending && !r.pair.view?.matrix.pending,
       nodes: r.view.snapshot(), pair: r.pair.view?.snapshot() },
     statusOf: (observer: string, member: string) => r.ctl?.state.statusOf(observer, member),
+    select: (address: string) => { r.view?.select(address); r.dirty = true; },
   });
 }
 

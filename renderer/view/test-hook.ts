@@ -2,7 +2,7 @@
 // and the first-screen check read it). Live and replay each add their part; it appears once the live view exists.
 //
 // Live (renderer/main.ts):
-//   state()       { nodes: { address, id, majority, tally: { alive, suspect, failed, left } }[], counts, backlog,
+//   state()       { nodes: { address, id, majority, tally: { alive, suspect, failed, left }, cut }[], counts, backlog,
 //                   rejected, shell, connection } — what the graph shows (majority = status most running observers
 //                   give the node's current id; 'down' when none lists it and it does not run)
 //                   sync: { seq, snapshots, resyncs } (the view contract: last delta taken in, snapshots received,
@@ -19,7 +19,7 @@
 //   packets()     { onScreen, droppedOnScreen, seen, seenDropped, unsampled } — packets the graph draws
 // Replay (view/replay-view.ts, once Replay is first shown):
 //   replay        { loaded(), info(), time(), position(), seek(t), step(d), nextFailure(), state(), statusOf(observer,
-//                   member) } (see e2e/replay.spec.ts)
+//                   member), select(address) } (see e2e/replay.spec.ts); state().nodes[].cut as live
 
 /** Adds `part`'s fields to window.__hearsay (a frozen object, replaced whole so a reader never sees half of a part). */
 export function exposeTestHook(part: Readonly<Record<string, unknown>>): void {

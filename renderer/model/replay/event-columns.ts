@@ -1,9 +1,13 @@
-// A recording's events as parallel typed arrays (29 bytes an event, no object per event): what keeps a 1M-event
+// A recording's events as parallel typed arrays (33 bytes an event, no object per event): what keeps a 1M-event
 // replay within a few times its files' size. Ids and reasons are interned to small integers.
 import { EVENT_KINDS } from '../../../node-runtime/protocol/events.ts';
 import type { EventKind, MembershipEvent } from '../../../node-runtime/protocol/events.ts';
 import type { MemberId } from '../../../node-runtime/protocol/member-id.ts';
 import { NO_INCARNATION } from './parse-record.ts';
+
+/** The `via` column's value for an event with none: a local decision (a timer, a command), what came with a TCP join,
+ *  or a log written before `via` existed. */
+export const NO_VIA = -1;
 
 export const KIND_CODE: Readonly<Record<EventKind, number>> =
   Object.fromEntries(EVENT_KINDS.map((k, i) => [k, i])) as Record<EventKind, number>;
@@ -19,6 +23,8 @@ export interface EventColumns {
   readonly incarnation: Uint32Array;
   /** Index into Interner `reasons`; 0 = none. */
   readonly reason: Uint16Array;
+  /** Index into Interner `ids` of the member whose datagram brought the news (who told the observer); NO_VIA if none. */
+  readonly via: Int32Array;
   /** Index of the file the line came from, and its line number there (0: inferred by the loader, in no file). */
   readonly file: Uint16Array;
   readonly line: Uint32Array;
@@ -69,7 +75,7 @@ export class ColumnBuilder {
     this.cols = allocate(capacity);
   }
 
-  push(ts: number, observer: number, member: number, kind: number, incarnation: number, reason: number, file: number, line: number): void {
+  push(ts: number, observer: number, member: number, kind: number, incarnation: number, reason: number, via: number, file: number, line: number): void {
     if (this.length === this.capacity) this.grow(this.capacity * 2);
     const i = this.length++;
     const c = this.cols;
@@ -79,6 +85,7 @@ export class ColumnBuilder {
     c.kind[i] = kind;
     c.incarnation[i] = incarnation;
     c.reason[i] = reason;
+    c.via[i] = via;
     c.file[i] = file;
     c.line[i] = line;
   }
@@ -90,7 +97,7 @@ export class ColumnBuilder {
     return {
       length: n, ts: c.ts.subarray(0, n), observer: c.observer.subarray(0, n), member: c.member.subarray(0, n),
       kind: c.kind.subarray(0, n), incarnation: c.incarnation.subarray(0, n), reason: c.reason.subarray(0, n),
-      file: c.file.subarray(0, n), line: c.line.subarray(0, n),
+      via: c.via.subarray(0, n), file: c.file.subarray(0, n), line: c.line.subarray(0, n),
     };
   }
 
@@ -107,7 +114,7 @@ export class ColumnBuilder {
 export function allocate(n: number): Omit<EventColumns, 'length'> {
   return {
     ts: new Float64Array(n), observer: new Int32Array(n), member: new Int32Array(n), kind: new Uint8Array(n),
-    incarnation: new Uint32Array(n), reason: new Uint16Array(n), file: new Uint16Array(n), line: new Uint32Array(n),
+    incarnation: new Uint32Array(n), reason: new Uint16Array(n), via: new Int32Array(n), file: new Uint16Array(n), line: new Uint32Array(n),
   };
 }
 
@@ -127,9 +134,11 @@ export function positionAt(c: EventColumns, t: number): number {
 export function eventAt(c: EventColumns, i: number, interner: Interner): MembershipEvent {
   const inc = c.incarnation[i]!;
   const reason = c.reason[i]!;
+  const via = c.via[i]!;
   return {
     ts: c.ts[i]!, node: interner.ids[c.observer[i]!]!, event: EVENT_KINDS[c.kind[i]!]!, member: interner.ids[c.member[i]!]!,
     incarnation: inc === NO_INCARNATION ? undefined : inc,
     reason: reason === 0 ? undefined : interner.reasons[reason],
+    via: via === NO_VIA ? undefined : interner.ids[via],
   };
 }

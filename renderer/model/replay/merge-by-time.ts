@@ -64,6 +64,7 @@ export function mergeByTime(c: EventColumns, ranges: readonly (readonly [number,
     out.kind[i] = c.kind[j]!;
     out.incarnation[i] = c.incarnation[j]!;
     out.reason[i] = c.reason[j]!;
+    out.via[i] = c.via[j]!;
     out.file[i] = c.file[j]!;
     out.line[i] = c.line[j]!;
   }

@@ -57,7 +57,7 @@ function isObject(json: unknown): json is Record<string, unknown> {
 /** The parsed JSON itself when it is a valid event (extra fields are ignored, not copied). */
 export function checkEvent(json: unknown): MembershipEvent | SkipReason {
   if (!isObject(json)) return 'bad-field';
-  const { ts, node, event, member, incarnation, reason } = json;
+  const { ts, node, event, member, incarnation, reason, via } = json;
   if (typeof ts !== 'number' || !Number.isFinite(ts)) return 'bad-field';
   if (typeof event !== 'string') return 'bad-field';
   if (typeof node !== 'string' || typeof member !== 'string') return 'bad-field';
@@ -66,8 +66,9 @@ export function checkEvent(json: unknown): MembershipEvent | SkipReason {
     return 'bad-field';
   }
   if (reason !== undefined && typeof reason !== 'string') return 'bad-field';
+  if (via !== undefined && typeof via !== 'string') return 'bad-field';
   if (!isEventKind(event)) return 'unknown-event';
-  if (!isMemberId(node) || !isMemberId(member)) return 'bad-id';
+  if (!isMemberId(node) || !isMemberId(member) || (via !== undefined && !isMemberId(via))) return 'bad-id';
   return json as unknown as MembershipEvent;
 }
 

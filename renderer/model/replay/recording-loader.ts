@@ -4,7 +4,7 @@
 import type { HostActionRecord } from '../../../electron/host/api.ts';
 import { addressOf } from '../../../node-runtime/protocol/member-id.ts';
 import type { Address } from '../../../node-runtime/protocol/member-id.ts';
-import { ColumnBuilder, Interner, KIND_CODE } from './event-columns.ts';
+import { ColumnBuilder, Interner, KIND_CODE, NO_VIA } from './event-columns.ts';
 import type { EventColumns } from './event-columns.ts';
 import { readLines } from './line-reader.ts';
 import { LoadReport } from './load-report.ts';
@@ -142,7 +142,7 @@ export async function loadRecording(
   let serfFile = -1;
   serf.resolve((file, ts, observer, member, event, reason, line) => {
     if (file.fileIndex !== serfFile) ranges[(serfFile = file.fileIndex)] = [cols.length, cols.length];
-    cols.push(ts, interner.id(observer), interner.id(member), KIND_CODE[event], NO_INCARNATION, interner.reason(reason), file.fileIndex, line);
+    cols.push(ts, interner.id(observer), interner.id(member), KIND_CODE[event], NO_INCARNATION, interner.reason(reason), NO_VIA, file.fileIndex, line);
     ranges[serfFile]![1] = cols.length;
   });
   const start = cols.length;
@@ -165,7 +165,7 @@ async function readLog(
   const torn = (): void => report.skip('torn-line', name, lineNo);
   const scanner = new LineScanner();
   const decoder = new TextDecoder();
-  const e: ScannedEvent = { ts: 0, node: '', kind: 0, member: '', incarnation: NO_INCARNATION, reason: undefined };
+  const e: ScannedEvent = { ts: 0, node: '', kind: 0, member: '', incarnation: NO_INCARNATION, reason: undefined, via: undefined };
   let serfFile: SerfLogFile | undefined;
   let first = true;
   await readLines(stream, {
@@ -193,6 +193,7 @@ async function readLog(
         e.member = parsed.member;
         e.incarnation = parsed.incarnation ?? NO_INCARNATION;
         e.reason = parsed.reason;
+        e.via = parsed.via;
       }
       if (!isPlausibleTs(e.ts, firstTs)) {
         report.skip('implausible-ts', name, n);
@@ -205,7 +206,8 @@ async function readLog(
         ts = lastTs;
       }
       lastTs = ts;
-      cols.push(ts, interner.id(e.node), interner.id(e.member), e.kind, e.incarnation, interner.reason(e.reason), fileIndex, n);
+      cols.push(ts, interner.id(e.node), interner.id(e.member), e.kind, e.incarnation, interner.reason(e.reason),
+        e.via === undefined ? NO_VIA : interner.id(e.via), fileIndex, n);
     },
     tooLong: (n) => report.skip('too-long', name, n),
     bytes: progress,
@@ -288,7 +290,7 @@ function inferStops(
     report.adjust('stop-inferred', ACTIONS_FILE, actionLines.get(a) ?? 0, 0);
   }
   stops.sort((x, y) => x[0] - y[0]);
-  for (const [ts, m, f, reason] of stops) cols.push(ts, m, m, STOP, NO_INCARNATION, interner.reason(reason), f, 0);
+  for (const [ts, m, f, reason] of stops) cols.push(ts, m, m, STOP, NO_INCARNATION, interner.reason(reason), NO_VIA, f, 0);
 }
 
 /**

@@ -5,10 +5,13 @@ import type { Failure } from './failure-analysis.ts';
 import { loadRecording } from './recording-loader.ts';
 import type { LoadedRecording, LoadProgress, RecordingSource } from './recording-loader.ts';
 import { chooseSnapshotInterval, ReplayIndex } from './replay-index.ts';
+import { ReplaySpreads } from './replay-spreads.ts';
 
 export interface Recording extends LoadedRecording {
   readonly index: ReplayIndex;
   readonly failures: readonly Failure[];
+  /** Who told whom about each member, up to any position (the inspector's and the graph's spread tree). */
+  readonly spreads: ReplaySpreads;
   /** Milliseconds spent in each phase: streaming + parsing + merging, and snapshots + failure analysis. */
   readonly timings: { readonly load: number; readonly index: number };
 }
@@ -29,6 +32,6 @@ export async function openRecording(
   const analysis = new FailureAnalysis(loaded.columns, loaded.interner, loaded.actions);
   const index = new ReplayIndex(loaded.columns, loaded.interner, every, analysis);
   const failures = analysis.results();
-  const t2 = performance.now();
-  return { ...loaded, index, failures, timings: { load: t1 - t0, index: t2 - t1 } };
+  const spreads = new ReplaySpreads(loaded.columns, loaded.interner);
+  return { ...loaded, index, failures, spreads, timings: { load: t1 - t0, index: performance.now() - t1 } };
 }

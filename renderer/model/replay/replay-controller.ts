@@ -2,6 +2,9 @@
 // that stepping and the event list obey, and the jump to the next failure. Pure: the view calls tick() from its
 // animation frame and draws `state` after every change.
 import type { MembershipEvent } from '../../../node-runtime/protocol/events.ts';
+import type { Address, MemberId } from '../../../node-runtime/protocol/member-id.ts';
+import { partitionAfter } from '../../../node-runtime/protocol/partition.ts';
+import type { Spread } from '../spread-tree.ts';
 import type { MembershipState } from '../membership-state.ts';
 import { eventAt, KIND_CODE } from './event-columns.ts';
 import { eventsAround, nextMatch, prevMatch } from './event-filter.ts';
@@ -59,6 +62,21 @@ export class ReplayController {
 
   get endTs(): number {
     return this.recording.index.endTs;
+  }
+
+  /** The nodes a partition had cut off at the cursor (recorded `partition` actions, cleared by `heal`), if any. */
+  get partition(): readonly Address[] | undefined {
+    let side: readonly Address[] | null = null;
+    for (const a of this.recording.actions) {
+      if (a.ts > this.t) break;
+      side = partitionAfter(a, side);
+    }
+    return side ?? undefined;
+  }
+
+  /** How the failure (else the suspicion) of `member` had spread by the cursor: every hop, whatever was skipped. */
+  spreadOf(member: MemberId): Spread | undefined {
+    return this.recording.spreads.spreadAt(member, this.position);
   }
 
   /** Moves to time t (clamped to the run); every event with ts ≤ t applied. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { EVENT_KINDS } from '../../../node-runtime/protocol/events.ts';
 import { MembershipState } from '../membership-state.ts';
-import { ColumnBuilder, eventAt, Interner, KIND_CODE } from './event-columns.ts';
+import { ColumnBuilder, eventAt, Interner, KIND_CODE, NO_VIA } from './event-columns.ts';
 import { NO_INCARNATION } from './parse-record.ts';
 import { chooseSnapshotInterval, MIN_SNAPSHOT_INTERVAL, ReplayIndex } from './replay-index.ts';
 
@@ -25,7 +25,7 @@ function build(raw: readonly Raw[], every: number): ReplayIndex {
   let ts = 1000;
   raw.forEach((r, i) => {
     ts += r.dt;
-    cols.push(ts, interner.id(IDS[r.o]!), interner.id(IDS[r.m]!), r.kind, r.inc ?? NO_INCARNATION, 0, 0, i + 1);
+    cols.push(ts, interner.id(IDS[r.o]!), interner.id(IDS[r.m]!), r.kind, r.inc ?? NO_INCARNATION, 0, NO_VIA, 0, i + 1);
   });
   return new ReplayIndex(cols.finish(), interner, every);
 }

@@ -16,6 +16,8 @@ export interface ScannedEvent {
   /** NO_INCARNATION when absent. */
   incarnation: number;
   reason: string | undefined;
+  /** Who told the observer (docs/log-format.md); undefined when the line has none. */
+  via: string | undefined;
 }
 
 const bytesOf = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -25,6 +27,7 @@ const EVENT = bytesOf('","event":"');
 const MEMBER = bytesOf('","member":"');
 const INCARNATION = bytesOf(',"incarnation":');
 const REASON = bytesOf(',"reason":"');
+const VIA = bytesOf(',"via":"');
 const KINDS = EVENT_KINDS.map(bytesOf);
 /** Kind index by (length << 8 | first byte): the eight kinds differ in those, so one lookup picks the candidate. */
 const KIND_BY_SHAPE: Record<number, number> = Object.fromEntries(KINDS.map((k, i) => [(k.length << 8) | k[0]!, i]));
@@ -134,6 +137,15 @@ export class LineScanner {
       if (reason === undefined) return false;
       p = q + 1;
     }
+    let via: string | undefined;
+    if (at(buf, p, VIA)) {
+      p += VIA.length;
+      q = buf.indexOf(QUOTE, p);
+      if (q < 0 || q >= to) return false;
+      via = this.ids.get(buf, p, q, isMemberId);
+      if (via === undefined) return false;
+      p = q + 1;
+    }
     if (p !== to - 1 || buf[p] !== 125 /* } */) return false;
     out.ts = ts;
     out.node = node;
@@ -141,6 +153,7 @@ export class LineScanner {
     out.member = member;
     out.incarnation = incarnation;
     out.reason = reason;
+    out.via = via;
     return true;
   }
 }
