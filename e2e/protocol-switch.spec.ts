@@ -1,7 +1,9 @@
 // The protocol family from the panel, against the browser shell with real process nodes: launch ping + suspicion,
 // every node alive in every list; switch the running cluster to gossip from the panel's protocol switch; the panel
 // then shows what the nodes report, every node's own `display_protocol` says gossip, each node's `list_mem` matches
-// the page's lists, and nobody was suspected or failed by the switch. Screenshots in e2e/artifacts/.
+// the page's lists, and nobody was suspected or failed by the switch. Its recording in Replay says which protocol was
+// in force before and after the switch. Screenshots in e2e/artifacts/.
+import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
@@ -39,7 +41,11 @@ test.beforeEach(async ({ page }) => {
   await expect(page.getByTestId('connection-status')).toHaveText('open');
 });
 
+const LOGS = path.join(ARTIFACTS, 'logs');
+const sessions = (): string[] => (fs.existsSync(LOGS) ? fs.readdirSync(LOGS) : []);
+
 test.afterEach(async ({ page }) => {
+  await page.getByTestId('mode-live').click();
   await page.getByTestId('stop-cluster').click();
   await expect.poll(async () => (await hookState(page)).running).toBe(0);
 });
@@ -47,7 +53,9 @@ test.afterEach(async ({ page }) => {
 test('launch ping + suspicion from the panel, switch to gossip from the panel: the nodes agree, nobody failed', async ({ page }) => {
   const control = page.getByTestId('protocol-switch');
   const state = page.getByTestId('protocol-state');
+  const before = new Set(sessions());
   await launchFromGui(page, { nodes: NODES, protocol: 'ping', suspicion: true });
+  const launchedAt = Date.now();
   await expect(state).toHaveText('ping + suspicion');
   await expect(control).toHaveValue('ping+suspect');
   const launched = await pageView(page);
@@ -64,6 +72,7 @@ test('launch ping + suspicion from the panel, switch to gossip from the panel: t
     return { protocols: said.protocols, same: said.triples.join('\n') === pageTriples(view).join('\n'), count: said.triples.length };
   }, { timeout: 15_000, message: 'every node runs gossip and lists what the page shows' })
     .toEqual({ protocols: Array(NODES).fill('gossip+nosuspect'), same: true, count: NODES * NODES });
+  const switchedAt = Date.now();
   // Nobody was failed or suspected by the switch, on the page or at any node.
   const after = await pageView(page);
   expect(pageTriples(after).every((t) => t.endsWith(' alive'))).toBe(true);
@@ -73,4 +82,21 @@ test('launch ping + suspicion from the panel, switch to gossip from the panel: t
   await page.getByTestId('cluster-panel').screenshot({ path: path.join(ARTIFACTS, 'protocol-2-panel-gossip.png') });
   await screenshot(page, 'protocol-2-switched-gossip');
   expect((await hookState(page)).rejected).toEqual({ frames: 0 });
+
+  // Replay of this session: the protocol in force at the cursor, from the nodes' own protocol lines.
+  await page.getByTestId('stop-cluster').click();
+  await expect.poll(async () => (await hookState(page)).running).toBe(0);
+  const session = sessions().find((s) => !before.has(s));
+  expect(session, 'the launch wrote one recording folder').toBeDefined();
+  await page.getByTestId('mode-replay').click();
+  await page.getByTestId('replay-path').fill(path.relative(process.cwd(), path.join(LOGS, session!)));
+  await page.getByTestId('replay-open').click();
+  const replay = (method: string, ...args: unknown[]) => page.evaluate(({ method, args }) =>
+    (window as unknown as { __hearsay: { replay: Record<string, (...a: unknown[]) => unknown> } }).__hearsay.replay[method]!(...args), { method, args });
+  await expect.poll(() => replay('loaded'), { timeout: 20_000, message: 'the recording loads' }).toBe(true);
+  await replay('seek', launchedAt);
+  await expect(page.getByTestId('replay-protocol')).toHaveText('protocol: ping + suspicion');
+  await replay('seek', switchedAt);
+  await expect(page.getByTestId('replay-protocol')).toHaveText('protocol: gossip');
+  await screenshot(page, 'protocol-3-replay-gossip');
 });

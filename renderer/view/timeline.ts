@@ -13,6 +13,7 @@ import { layoutLabels } from '../model/replay/label-layout.ts';
 import { formatReplayTime, formatSpeed, sliderFor, speedAt } from '../model/replay/playback.ts';
 import type { ReplayController } from '../model/replay/replay-controller.ts';
 import type { Recording } from '../model/replay/recording.ts';
+import { describeProtocols, ProtocolHistory } from '../model/replay/protocol-history.ts';
 
 export interface TimelineHandlers {
   seek(t: number): void;
@@ -60,6 +61,9 @@ export class Timeline {
   private readonly speed = el('input', { type: 'range', testid: 'replay-speed', min: '0', max: '1000', step: '1' });
   private readonly speedLabel = el('span', { class: 'replay-speed-label' });
   private readonly time = el('span', { testid: 'replay-time', class: 'replay-time' }, '—');
+  /** The protocol the running observers ran at the cursor (their `protocol` lines). */
+  private readonly protocol = el('span', { testid: 'replay-protocol', class: 'hint', title: 'the protocol in force at the cursor, from the nodes\' protocol lines' });
+  private protocols: ProtocolHistory | undefined;
   private readonly nodeFilter = el('select', { testid: 'replay-filter-node' }, el('option', { value: '' }, 'all nodes'));
   private readonly kindBoxes = new Map<number, HTMLInputElement>();
   private readonly list = el('tbody');
@@ -111,7 +115,7 @@ export class Timeline {
         button('replay-next', 'next ▶', 'next event (→)', () => this.on.step(1)),
         button('replay-next-failure', 'next failure ▶▶', 'jump to the next failure (f)', () => this.on.nextFailure()),
         el('label', { class: 'replay-speed' }, 'speed ', this.speed, this.speedLabel),
-        this.time),
+        this.time, this.protocol),
       el('div', { class: 'replay-filters' }, el('span', { class: 'hint' }, 'list & step: '), this.nodeFilter, kinds),
       el('div', { class: 'replay-panes' },
         el('table', { class: 'replay-events', testid: 'replay-events' },
@@ -129,6 +133,7 @@ export class Timeline {
 
   setRecording(recording: Recording, onFailureClick: (f: Failure) => void): void {
     this.recording = recording;
+    this.protocols = new ProtocolHistory(recording.columns, recording.interner);
     const { startTs, endTs } = recording.index;
     const span = Math.max(1, endTs - startTs);
     const at = (ts: number): string => `${(((ts - startTs) / span) * 100).toFixed(3)}%`;
@@ -169,6 +174,8 @@ export class Timeline {
     if (!this.dragging) this.scrubber.value = String(Math.round(((ctl.time - startTs) / Math.max(1, endTs - startTs)) * SCRUB_STEPS));
     this.time.textContent = formatReplayTime(ctl.time, startTs);
     this.play.textContent = ctl.playing ? '❚❚ pause' : '▶ play';
+    const p = this.protocols;
+    this.protocol.textContent = !p || p.empty ? '' : `protocol: ${describeProtocols(p.at(ctl.time, ctl.recording.interner.ids, (id) => ctl.state.isRunning(id)))}`;
     const key = `${ctl.position} ${this.nodeFilter.value} ${[...this.kindBoxes.values()].map((b) => (b.checked ? 1 : 0)).join('')}`;
     if (key === this.listKey) return;
     this.listKey = key;
