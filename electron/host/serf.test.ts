@@ -54,7 +54,8 @@ test('launch 5 Serf agents, kill one: every other row shows it failed within Ser
     // The recording holds the rows as JSONL (Serf's own text logs beside them as serf-agent.out) and the kill.
     const session = fs.readdirSync(tmp).find((d) => d.endsWith('-serf'))!;
     const files = fs.readdirSync(path.join(tmp, session), { recursive: true }) as string[];
-    assert.equal(files.filter((f) => f.endsWith('.jsonl') && f !== 'actions.jsonl').length, 5);
+    assert.equal(files.filter((f) => f.endsWith('.jsonl') && !['actions.jsonl', 'stats.jsonl'].includes(f)).length, 5);
+    assert.ok(files.includes('stats.jsonl'), 'the agents\' bandwidth samples');
     assert.equal(files.filter((f) => f.endsWith('serf-agent.out')).length, 5);
     // Serf's own actions on a hearsay-shaped button bar: force-leave the failed agent, refused drop rate.
     await host.request({ type: 'node-action', action: 'force-leave', address: victim.address });
