@@ -8,7 +8,8 @@ import { launchConfig } from '../protocol/presets.ts';
 import type { ProtocolFamily } from '../protocol/mode.ts';
 
 const NODES = 8;
-/** What "watchable" asks of each step: seen within this long after the pause, and at least this long to act. */
+/** What "watchable" asks of each step: seen within this long after the pause, and at least this long to act (the
+ *  gossip watch preset gives 6 s). */
 const SUSPECTED_WITHIN_MS = 12_000;
 const TIME_TO_ACT_MS = 5000;
 

@@ -53,10 +53,12 @@ test('the effective timings: the preset\'s, the group size\'s, then the fields',
 
 test('the "runs with" line: the chosen family\'s timings, and Lifeguard\'s suspicion for ping + suspicion', () => {
   assert.equal(effectiveTimings(base), 'gossip interval 250 ms · fanout 3 · fail timeout 1.5 s · suspect timeout 1 s · cleanup time 5 s');
-  assert.equal(effectiveTimings({ ...base, protocol: 'ping+nosuspect' }), 'probe interval 500 ms · probe timeout 200 ms · suspicion multiplier 4 · cleanup time 5 s');
-  // 8 members: 4 × max(1, log10 8) × 2 s = 8 s when others confirm it, 6× that unconfirmed.
+  const d = DEFAULT_CONFIG;
+  assert.equal(effectiveTimings({ ...base, protocol: 'ping+nosuspect' }),
+    `probe interval ${d.probeIntervalMs} ms · probe timeout ${d.probeTimeoutMs} ms · suspicion multiplier ${d.suspicionMult} · cleanup time 5 s`);
+  // 8 members: 3 × max(1, log10 8) × 2 s = 6 s when others confirm it, suspicionMaxTimeoutMult × that unconfirmed.
   assert.equal(effectiveTimings({ ...base, preset: 'watch', protocol: 'ping+suspect' }),
-    'probe interval 2 s · probe timeout 800 ms · suspicion multiplier 4 · cleanup time 20 s · suspicion 8 s–48 s');
+    `probe interval 2 s · probe timeout 800 ms · suspicion multiplier 3 · cleanup time 20 s · suspicion 6 s–${6 * d.suspicionMaxTimeoutMult} s`);
   assert.equal(effectiveTimings({ ...base, protocol: 'ping+suspect', timings: timings({ probeIntervalMs: '100', probeTimeoutMs: '200' }) }), undefined);
   assert.deepEqual(parseLaunchForm({ ...base, protocol: 'ping+suspect', timings: timings({ probeIntervalMs: '1000' }) }),
     { ok: true, value: { nodes: 8, mode: 'process', protocol: 'ping', suspicion: true, dropRate: 0, timings: { probeIntervalMs: 1000 } } });
