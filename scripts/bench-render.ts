@@ -6,8 +6,12 @@
 //                includes the simulator's 50 ms batching, as the host batches too.
 // With --source embedded the events come from real nodes instead: the browser shell and its host core run in this
 // process, launch N embedded MembershipNodes (scaled timings), and kill a random node every --churn ms, restarting
-// it 4 s later. The page is the same; only its host differs.
-// Usage: npm run bench:render -- [--nodes 1000] [--churn 1000] [--seconds 20] [--port 23590] [--source demo|embedded]
+// it 4 s later. The page is the same; only its host differs. --source process does the same with one child process
+// per node (the host caps those at MAX_LOCAL_GROUP.process): their events come over each node's subscribe channel
+// and their packets as the rate-limited sampled trace. --protocol picks the family the nodes run (gossip: heartbeat
+// gossip, O(N²) bytes a round; ping: SWIM probes).
+// Usage: npm run bench:render -- [--nodes 1000] [--churn 1000] [--seconds 20] [--port 23590]
+//          [--source demo|embedded|process] [--protocol gossip|ping]
 // Needs `npm run build:renderer` first (builds it if dist/renderer is missing) and /usr/bin/chromium.
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -27,11 +31,16 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     port: { type: 'string', default: '23590' },
     source: { type: 'string', default: 'demo' },
+    protocol: { type: 'string', default: 'gossip' },
   },
 });
-const source = values.source;
-if (source !== 'demo' && source !== 'embedded') {
-  console.error('bench-render: --source is demo or embedded');
+const { source, protocol } = values;
+if (source !== 'demo' && source !== 'embedded' && source !== 'process') {
+  console.error('bench-render: --source is demo, embedded or process');
+  process.exit(2);
+}
+if (protocol !== 'gossip' && protocol !== 'ping') {
+  console.error('bench-render: --protocol is gossip or ping');
   process.exit(2);
 }
 const nodes = Number(values.nodes);
@@ -45,7 +54,7 @@ if (![nodes, churn, seconds, port].every((n) => Number.isInteger(n) && n >= 0) |
 
 if (!existsSync('dist/renderer/index.html')) execFileSync('npx', ['vite', 'build'], { stdio: 'inherit' });
 const logsDir = mkdtempSync(path.join(os.tmpdir(), 'hearsay-bench-render-'));
-const app = source === 'embedded' ? await serveApp({ port, logsDir, firstNodePort: 26000 }) : undefined;
+const app = source !== 'demo' ? await serveApp({ port, logsDir, firstNodePort: 26000 }) : undefined;
 const server = app ? undefined : await preview({ preview: { host: '127.0.0.1', port, strictPort: true, open: false }, logLevel: 'warn' });
 let churnTimer: NodeJS.Timeout | undefined;
 const browser = await chromium.launch({
@@ -60,7 +69,7 @@ try {
   const started = Date.now();
   if (app) {
     await page.goto(app.shell.url);
-    await app.host.request({ type: 'launch', options: { nodes, mode: 'embedded', suspicion: false, dropRate: 0 } });
+    await app.host.request({ type: 'launch', options: { nodes, mode: source === 'process' ? 'process' : 'embedded', protocol, suspicion: false, dropRate: 0 } });
     const host = app.host;
     let nodesNow: readonly ClusterNode[] = [];
     host.subscribe((m) => {
@@ -96,11 +105,16 @@ try {
   await page.waitForTimeout(seconds * 1000);
   const f = await page.evaluate(() => (window as unknown as { __hearsay: Hook }).__hearsay.frameStats());
   const s = await page.evaluate(() => (window as unknown as { __hearsay: Hook }).__hearsay.state());
-  console.log(`steady state, ${seconds} s, ${nodes} ${source === 'embedded' ? 'embedded (real) nodes' : 'demo nodes'}, a kill every ${churn} ms (headless Chromium, SwiftShader):`);
+  const kind = { demo: 'demo nodes', embedded: `embedded (real) nodes, ${protocol}`, process: `process nodes (sampled trace), ${protocol}` }[source];
+  console.log(`steady state, ${seconds} s, ${nodes} ${kind}, a kill every ${churn} ms (headless Chromium, SwiftShader; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}):`);
   console.log(`  frame time      p50 ${f.frameP50} ms  p95 ${f.frameP95} ms  max ${f.frameMax} ms  (${f.frames} frames; target p95 ≤ 16.7 ms)`);
   console.log(`  event → screen  p50 ${f.eventToScreenP50} ms  p95 ${f.eventToScreenP95} ms  max ${f.eventToScreenMax} ms  (${f.eventSamples} events; target ≤ 200 ms)`);
   console.log(`  p95 per phase (ms): ${JSON.stringify(f.phasesP95)}`);
   console.log(`  backlog at end: ${s.backlog} events`);
+} catch (err) {
+  // A launch that failed (a node that never joined…) is a figure not measured: say why in one line.
+  console.error(`bench-render: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
 } finally {
   clearInterval(churnTimer);
   await browser.close();
