@@ -250,3 +250,24 @@ test('a member learned only second-hand that never speaks is probed after two ro
   assert.equal(kindOf(toY[0]!.send), 'ping');
   assert.ok(a!.suspects().includes(y.id) || !a!.members().some((m) => m.id === y.id && m.status === 'alive'), 'suspected or failed');
 });
+
+test('a member that suspects another tells it at once, naming itself; the suspect refutes to that suspecter too', () => {
+  const cores = group(4);
+  const [a, b, , x] = cores;
+  // a alone: its probes go unanswered until it suspects someone; the first such suspicion goes straight to the suspect.
+  const sent = runAlone(a!, 0, 10_000);
+  const told = sent.map((s) => ({ s, d: decodeGossip(s.send.bytes) })).find(({ d }) => d.ok && d.msg.kind === 'gossip' && d.msg.entries[0]?.status === 'suspect');
+  assert.ok(told !== undefined && told.d.ok, 'a told a suspect');
+  const first = told.d.msg.entries[0]!;
+  assert.equal(told.s.send.to, addressOf(first.id), 'sent to the suspect itself');
+  assert.equal(first.suspecter, addressOf(a!.self), 'naming a as the suspecter');
+  // x hears, from b, a suspicion of itself raised by a: its refutation goes to b (who told it) and to a.
+  const bSelf = { id: b!.self, host: '127.0.0.1', port: 2001, version: 1 };
+  const xSelf = { id: x!.self, host: '127.0.0.1', port: 2003, version: 1 };
+  const relayed = encodeGossip({
+    kind: 'gossip', sender: bSelf, mode: { family: 'ping', enabled: true, epoch: 0, tie: 0 },
+    entries: [{ ...xSelf, heartbeat: 0, incarnation: 0, status: 'suspect', suspecter: addressOf(a!.self) }],
+  });
+  const out = x!.receive(1, addressOf(b!.self), relayed);
+  assert.deepEqual(new Set(out.send.map((s) => s.to)), new Set([addressOf(b!.self), addressOf(a!.self)]));
+});
