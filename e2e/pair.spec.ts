@@ -52,6 +52,12 @@ test('two hearsay clusters side by side: one kill on both, both detections', asy
   await page.getByTestId('pair-cut-range').fill('1');
   await page.getByTestId('pair-cut').click();
   await expect(page.getByTestId('feedback')).toContainText('nodes 1–1 cut off on both sides');
+  // Each side's cut-off node fails in its side's other rows (the killed 3rd node aside).
+  const cutOff = (nodes: NodeView[] | undefined) => nodes?.[0] && [nodes[0].cut, nodes[0].tally.failed];
+  await expect.poll(async () => { const s = await pairState(page); return [cutOff(s.nodes), cutOff(s.pair)]; },
+    { timeout: 30_000, message: 'the first node of each side ringed as cut off and failed by the rest of its side' })
+    .toEqual([[true, NODES - 2], [true, NODES - 2]]);
+  await screenshot(page, 'pair-2b-partition');
   await page.getByTestId('heal').first().click();
   await expect(page.getByTestId('feedback')).toContainText('healed');
   await page.getByTestId('stop-cluster').click();
