@@ -151,7 +151,7 @@ app.whenReady().then(async () => {
   createWindow();
   process.stdout.write(`hearsay: Electron shell, renderer at ${APP_ORIGIN}/\n`);
   if (args.nodes > 0 && args.replay === undefined) {
-    await host.request({ type: 'launch', options: { nodes: args.nodes, mode: args.mode, preset: args.preset, suspicion: true, dropRate: 0 } })
+    await host.request({ type: 'launch', options: { nodes: args.nodes, mode: args.mode, preset: args.preset, protocol: args.protocol, suspicion: true, dropRate: 0 } })
       .catch((err: Error) => process.stderr.write(`hearsay: launch failed: ${err.message}\n`));
   }
 }, (err: Error) => fail(err.message));

@@ -71,7 +71,7 @@ function onInterrupt(stop: () => Promise<void>): void {
 }
 
 function forwardArgs(args: AppArgs): string[] {
-  return ['--nodes', String(args.nodes), '--mode', args.mode, '--preset', args.preset, ...(args.replay ? ['--replay', path.resolve(args.replay)] : []),
+  return ['--nodes', String(args.nodes), '--mode', args.mode, '--preset', args.preset, '--protocol', args.protocol, ...(args.replay ? ['--replay', path.resolve(args.replay)] : []),
     ...(args.nodePorts === undefined ? [] : ['--node-ports', String(args.nodePorts)])];
 }
 
@@ -121,7 +121,7 @@ async function runBrowserShell(args: AppArgs): Promise<void> {
   } else if (args.nodes > 0) {
     say(`launching ${args.nodes} ${args.mode} nodes…`);
     const { session, nodes } = await host.request({
-      type: 'launch', options: { nodes: args.nodes, mode: args.mode, preset: args.preset, suspicion: true, dropRate: 0 },
+      type: 'launch', options: { nodes: args.nodes, mode: args.mode, preset: args.preset, protocol: args.protocol, suspicion: true, dropRate: 0 },
     });
     say(`${nodes.length} nodes running from ${nodes[0]?.address ?? '?'}; recording to logs/${session}/`);
   }

@@ -78,11 +78,13 @@ test('a session through every host action records what replay loads with 0 skipp
     await until('the leaver left', 10_000, async () => (await statusOf(ADDRESS(0), ADDRESS(1))) === 'left');
     await ask({ type: 'add-node' });
     await ask({ type: 'set-suspicion', enabled: false });
+    await ask({ type: 'set-protocol', protocol: 'ping', suspicion: true });
     await ask({ type: 'stop-cluster' });
 
     const recording = await openRecording(folderSources(path.join(logsDir, session)));
     assert.equal(recording.report.skippedLines, 0, recording.report.summary().join('\n'));
-    assert.ok(recording.actions.length >= 11, `${recording.actions.length} actions loaded`);
+    assert.ok(recording.actions.length >= 12, `${recording.actions.length} actions loaded`);
+    assert.deepEqual(recording.actions.filter((a) => a.action === 'set-protocol').map((a) => [a.protocol, a.value]), [['ping', true]]);
     const killed = recording.failures.filter((f) => f.address === ADDRESS(2));
     assert.equal(killed[0]?.cause, 'kill');
     assert.ok(killed[0]!.firstTs! - killed[0]!.fromTs < 5000, 'measured from the kill');

@@ -10,5 +10,8 @@ test('npm start keeps the fast defaults; --preset watch and the node limits are 
   assert.equal(parseAppArgs(['--preset', 'watch']).preset, 'watch');
   assert.equal(parseAppArgs(['--nodes', '2000', '--mode', 'embedded']).nodes, 2000);
   assert.throws(() => parseAppArgs(['--preset', 'slow']), usage(/^--preset slow: expected default or watch$/));
+  assert.equal(parseAppArgs([]).protocol, 'gossip');
+  assert.equal(parseAppArgs(['--protocol', 'ping', '--preset', 'watch']).protocol, 'ping');
+  assert.throws(() => parseAppArgs(['--protocol', 'swim']), usage(/^--protocol swim: expected gossip or ping$/));
   assert.throws(() => parseAppArgs(['--nodes', '65']), usage(/^--nodes 65: expected a whole number 0\.\.64$/));
 });

@@ -5,12 +5,16 @@ import { parseArgv } from '../../node-runtime/cli/argv.ts';
 import { MAX_LOCAL_GROUP } from '../../node-runtime/protocol/config.ts';
 import { isPresetName, PRESET_NAMES } from '../../node-runtime/protocol/presets.ts';
 import type { PresetName } from '../../node-runtime/protocol/presets.ts';
+import { PROTOCOL_FAMILIES } from '../../node-runtime/protocol/mode.ts';
+import type { ProtocolFamily } from '../../node-runtime/protocol/mode.ts';
 
 export interface AppArgs {
   readonly nodes: number;
   readonly mode: 'process' | 'embedded';
   /** Timings of the cluster launched at start (default: the fast defaults). */
   readonly preset: PresetName;
+  /** The family it starts in (suspicion on); switchable from the panel. */
+  readonly protocol: ProtocolFamily;
   /** A recording folder or file to open at start (the page gets `?replay=`). */
   readonly replay: string | undefined;
   /** Browser shell port; undefined: 5170 or the first free one after it. */
@@ -22,10 +26,11 @@ export interface AppArgs {
   readonly help: boolean;
 }
 
-export const APP_USAGE = `usage: npm start -- [--nodes N] [--mode process|embedded] [--preset ${PRESET_NAMES.join('|')}] [--replay DIR] [--port N] [--node-ports N] [--no-open]
+export const APP_USAGE = `usage: npm start -- [--nodes N] [--mode process|embedded] [--preset ${PRESET_NAMES.join('|')}] [--protocol gossip|ping] [--replay DIR] [--port N] [--node-ports N] [--no-open]
   --nodes N        nodes of the local cluster launched at start (default 8; 0: launch none)
   --mode M         process: one child process per node (default); embedded: all in the app's process
   --preset P       its timings: default (fast) or watch (~4× slower, to follow a pause and its refutation by eye)
+  --protocol F     its family, with suspicion on: gossip (heartbeats, default) or ping (SWIM probes + Lifeguard)
   --replay DIR     open a recording (a folder of JSONL logs, or one file) at start
   --port N         browser shell port (default 5170, or the first free port after it)
   --node-ports N   launched nodes take the first free ports from N up (default 3000)
@@ -40,7 +45,7 @@ function int(text: string, flag: string, min: number, max: number): number {
 /** `strict: false` for Electron, whose command line also carries Chromium's own switches. */
 export function parseAppArgs(argv: readonly string[], opts: { strict?: boolean } = {}): AppArgs {
   const { values } = parseArgv(argv, {
-    nodes: { type: 'string' }, mode: { type: 'string' }, preset: { type: 'string' }, replay: { type: 'string' }, port: { type: 'string' },
+    nodes: { type: 'string' }, mode: { type: 'string' }, preset: { type: 'string' }, protocol: { type: 'string' }, replay: { type: 'string' }, port: { type: 'string' },
     'node-ports': { type: 'string' },
     open: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
   }, { strict: opts.strict ?? true });
@@ -49,12 +54,15 @@ export function parseAppArgs(argv: readonly string[], opts: { strict?: boolean }
   if (modeText !== 'process' && modeText !== 'embedded') throw new UserError('usage', `--mode ${modeText}: expected process or embedded`);
   const preset = str('preset') ?? 'default';
   if (!isPresetName(preset)) throw new UserError('usage', `--preset ${preset}: expected ${PRESET_NAMES.join(' or ')}`);
+  const protocol = str('protocol') ?? 'gossip';
+  if (!(PROTOCOL_FAMILIES as readonly string[]).includes(protocol)) throw new UserError('usage', `--protocol ${protocol}: expected gossip or ping`);
   const portText = str('port');
   const nodePortsText = str('node-ports');
   return {
     nodes: int(str('nodes') ?? '8', '--nodes', 0, MAX_LOCAL_GROUP[modeText]),
     mode: modeText,
     preset,
+    protocol: protocol as ProtocolFamily,
     replay: str('replay'),
     port: portText === undefined ? undefined : int(portText, '--port', 1, 65535),
     nodePorts: nodePortsText === undefined ? undefined : int(nodePortsText, '--node-ports', 1024, 65535),
