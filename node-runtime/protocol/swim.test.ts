@@ -223,8 +223,9 @@ test('Lifeguard: a suspicion starts long and each independent confirmation short
   };
   const unconfirmed = failAfter(0);
   const once = failAfter(1);
-  const twice = failAfter(2);
-  const relayedTwice = failAfter(2, true);
+  const k = C.suspicionConfirmations;
+  const twice = failAfter(k);
+  const relayedTwice = failAfter(k, true);
   assert.ok(Math.abs(unconfirmed - C.suspicionMaxTimeoutMult * base) <= 1, `unconfirmed: ${unconfirmed} vs ${C.suspicionMaxTimeoutMult * base}`);
   assert.ok(once < unconfirmed && twice < once, `${unconfirmed} > ${once} > ${twice}`);
   assert.ok(Math.abs(twice - base) <= 1, `k = suspicionConfirmations reach the shortest: ${twice} vs ${base}`);
