@@ -5,12 +5,13 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { HEARSAY_BIN } from '../cli/spawn-node.ts';
 import { UserError } from '../user-error.ts';
 import { buildPlots } from './aggregate.ts';
 import { runExperiment } from './runner.ts';
-import { readResults } from './result-files.ts';
+import { listResults, readResults } from './result-files.ts';
 import { csvHeader } from './results.ts';
 import { planSessions, planUnits } from './plan.ts';
 import type { Unit } from './plan.ts';
@@ -108,6 +109,18 @@ describe('experiment', () => {
     }
     const bw = sessions.filter((x) => x[0]!.source === 'processes' && x[0]!.experiment === 'bandwidth');
     assert.deepEqual(bw.map((x) => x.map((u) => u.nodes)), [[2, 5, 10, 15, 20], [2, 5, 10, 15, 20]]);
+  });
+
+  it('every report committed under docs/experiments reads back (the app lists and opens them the same way)', () => {
+    const root = fileURLToPath(new URL('../../docs/experiments/', import.meta.url));
+    const dirs = listResults(root);
+    assert.ok(dirs.length > 0, 'docs/experiments holds a report');
+    for (const dir of dirs) {
+      const file = readResults(path.join(root, dir));
+      assert.ok(file.status === 'finished' || file.status === 'cancelled', `${dir}: ${file.status}`);
+      assert.ok(file.rows.length + file.skipped.length <= file.units && file.rows.length > 0, dir);
+      assert.ok(fs.existsSync(path.join(root, dir, 'report.md')), `${dir}: report.md`);
+    }
   });
 
   it('every user mistake is one line on stderr and a non-zero exit', () => {

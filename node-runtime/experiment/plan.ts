@@ -55,7 +55,7 @@ const DROPS = [0, 0.01, 0.05, 0.1, 0.2, 0.3];
  *  loaded 2-core machine), and the comparisons in the simulator only. */
 export const QUICK: Schedule = {
   sizes: { processes: [2, 10], simulator: [2, 5, 10, 20, 50, 100] },
-  drops: { processes: [0.1, 0.3], simulator: DROPS },
+  drops: { processes: [0.3], simulator: DROPS },
   failures: { processes: [3], simulator: [1, 2, 3, 4, 5] },
   groupSize: 10,
   settleS: 1,

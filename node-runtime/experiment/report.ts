@@ -42,10 +42,10 @@ function plotTable(plot: Plot): string[] {
 
 /** Why the sources may differ at a point, by plot: the known, structural reasons. */
 const WHY: Record<Agreement['plot'], string> = {
-  bandwidth: 'the simulator counts the same codec\'s bytes, so a difference is rounds: real timers fire late on a loaded machine (fewer gossip rounds per second, most visible in the smallest groups, whose packets are smallest), the simulator\'s fire on time',
-  'false-positives': 'rare events: a few false failures in a short process window against hours simulated; real timers also run late under CPU load, which the simulator\'s clock never does',
-  'detection-first': 'real timers fire late under load and read logs by polling (50 ms); the simulator has no scheduling delay',
-  'detection-all': 'real timers fire late under load and read logs by polling (50 ms); the simulator has no scheduling delay',
+  bandwidth: 'the simulator counts the same codec\'s bytes, so a difference is rounds or ages: real timers fire late on a loaded machine (fewer gossip rounds per second, most visible in the smallest groups, whose packets are smallest), the simulator\'s fire on time; and heartbeat counters are varints, so after ~32 s of uptime (128 rounds of 250 ms) each gossip entry grows by a byte (~7 % more at N = 10) — the simulator\'s later windows and the processes\' grown groups are older than a fresh group',
+  'false-positives': 'rare events: a few false failures in a short process window against hours simulated; and real timers run late under CPU load, which the simulator\'s clock never does — a process starved longer than a timeout (ping: the 200 ms probe timeout) misses an answer, and with suspicion off every peer that hears of the failure logs it too (supersede), so one starved moment counts many times',
+  'detection-first': 'real timers fire late under load and logs are read by polling (50 ms; the times come from the nodes\' own timestamps); the simulator has no scheduling delay',
+  'detection-all': 'real timers fire late under load and logs are read by polling (50 ms; the times come from the nodes\' own timestamps); the simulator has no scheduling delay',
 };
 
 function agreementSection(list: readonly Agreement[]): string[] {
