@@ -35,6 +35,7 @@ export class BroadcastQueue {
    * undefined (the member is gone: forget it). Each one added counts a send; after `limit` sends it is dropped.
    */
   fill(limit: number, take: (id: MemberId) => boolean | undefined): void {
+    if (this.sends.size === 0) return;
     const taken: MemberId[] = [];
     const gone: MemberId[] = [];
     scan: for (const bucket of this.buckets) {

@@ -46,6 +46,9 @@ export class MemberList {
   private readonly listedAt = new Map<Address, Entry[]>();
 
   private liveCount = 0;
+  /** No tombstone or remembered version expires before this: a tick skips the scan until then (iterating a Map
+   *  from the front after deletes there walks the deleted slots; it was ~14 % of a 1,000-node simulation). */
+  private nextExpiry = Number.POSITIVE_INFINITY;
 
   constructor(private readonly maxTombstones: number, private readonly maxVersions: number, private readonly hits: LimitHits) {}
 
@@ -102,6 +105,7 @@ export class MemberList {
   tombstone(id: MemberId, until: number): void {
     this.tombstones.delete(id);
     this.tombstones.set(id, until);
+    this.nextExpiry = Math.min(this.nextExpiry, until);
     if (this.tombstones.size <= this.maxTombstones) return;
     this.tombstones.delete(this.tombstones.keys().next().value!);
     this.hits.tombstonesEvicted++;
@@ -111,20 +115,29 @@ export class MemberList {
     return this.tombstones.has(id);
   }
 
-  /** Forgets expired tombstones and remembered versions of addresses no longer listed; returns when the next
-   *  tombstone expires (Infinity: none). */
-  expireTombstones(now: number): number {
+  /** Forgets expired tombstones and remembered versions of addresses no longer listed. */
+  expireTombstones(now: number): void {
+    if (now < this.nextExpiry) return;
+    let next = Number.POSITIVE_INFINITY;
     for (const [address, v] of this.newest) {
-      if (v.until > now) break;
+      if (v.until > now) {
+        next = v.until;
+        break;
+      }
       this.newest.delete(address);
       // Still listed: keep it, moved to the back.
       if (this.listedAt.has(address)) this.newest.set(address, { version: v.version, until: now + (v.until - v.noted), noted: now });
     }
     for (const [id, until] of this.tombstones) {
-      if (until > now) return until;
+      if (until > now) {
+        next = Math.min(next, until);
+        break;
+      }
       this.tombstones.delete(id);
     }
-    return Number.POSITIVE_INFINITY;
+    // Entries moved to the back keep their own expiry; insertion order is expiry order (up to a timing that shrank
+    // with the group's size, which only keeps an entry a little longer), so the fronts are the earliest.
+    this.nextExpiry = next;
   }
 
   /** The entries listed at `address`. */
@@ -143,6 +156,7 @@ export class MemberList {
     if (known !== undefined && known.version >= version) return;
     this.newest.delete(address);
     this.newest.set(address, { version, until, noted: now });
+    this.nextExpiry = Math.min(this.nextExpiry, until);
     if (this.newest.size <= this.maxVersions) return;
     this.newest.delete(this.newest.keys().next().value!);
     this.hits.tombstonesEvicted++;

@@ -19,33 +19,35 @@ export const TIMERS = [
 export type TimerName = (typeof TIMERS)[number];
 
 export class TimerTable {
-  private readonly at = new Map<TimerName, number>(TIMERS.map((t) => [t, Number.POSITIVE_INFINITY]));
+  /** A plain record, not a Map: the core reads its timers several times per datagram (a Map's string hashing was
+   *  ~7 % of a 1,000-node simulation). */
+  private readonly at: Record<TimerName, number> = Object.fromEntries(TIMERS.map((t) => [t, Number.POSITIVE_INFINITY])) as Record<TimerName, number>;
 
   get(t: TimerName): number {
-    return this.at.get(t)!;
+    return this.at[t];
   }
 
   set(t: TimerName, when: number): void {
-    this.at.set(t, when);
+    this.at[t] = when;
   }
 
   /** Arms `t` no later than `when` (keeps an earlier deadline). */
   pull(t: TimerName, when: number): void {
-    if (when < this.get(t)) this.at.set(t, when);
+    if (when < this.at[t]) this.at[t] = when;
   }
 
   stop(t: TimerName): void {
-    this.at.set(t, Number.POSITIVE_INFINITY);
+    this.at[t] = Number.POSITIVE_INFINITY;
   }
 
   due(t: TimerName, now: number): boolean {
-    return now >= this.get(t);
+    return now >= this.at[t];
   }
 
   /** The earliest armed timer: the core's `nextWakeAt`. */
   next(): number {
     let min = Number.POSITIVE_INFINITY;
-    for (const v of this.at.values()) if (v < min) min = v;
+    for (const t of TIMERS) if (this.at[t] < min) min = this.at[t];
     return min;
   }
 }
