@@ -1,8 +1,11 @@
 // Embedded-cluster benchmark: N MembershipNodes in this one process through the host's EmbeddedCluster (each with its
 // own UDP socket and TCP listener on loopback, logs in a temp dir), as the app runs them. Prints start-up time, the
-// process's steady CPU and RSS, false failures, UDP bytes/s per node, and detection (first / all) of a few crashes.
+// process's steady CPU and RSS, false failures, UDP bytes/s per node, membership events per second, and detection
+// (first / p99 over the observers / all) of a few crashes.
 //   npm run bench:embedded -- [--nodes 100,300] [--seconds 60] [--kills 2] [--base-port 26000] [--suspicion]
-// Timings: configForGroupSize(N), as the host picks them for a launch without timings.
+//                              [--protocol gossip|ping]
+// Timings: configForGroupSize(N), as the host picks them for a launch without timings (the cores then follow the
+// group's size themselves).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,13 +24,19 @@ const { values: args } = parseArgs({
     kills: { type: 'string', default: '2' },
     'base-port': { type: 'string', default: '26000' },
     suspicion: { type: 'boolean', default: false },
+    protocol: { type: 'string', default: 'gossip' },
     help: { type: 'boolean', default: false },
   },
 });
 if (args.help) {
-  console.log('usage: npm run bench:embedded -- [--nodes N[,N…]] [--seconds S] [--kills K] [--base-port PORT] [--suspicion]');
+  console.log('usage: npm run bench:embedded -- [--nodes N[,N…]] [--seconds S] [--kills K] [--base-port PORT] [--suspicion] [--protocol gossip|ping]');
   process.exit(0);
 }
+if (args.protocol !== 'gossip' && args.protocol !== 'ping') {
+  console.error(`--protocol must be gossip or ping (got ${args.protocol})`);
+  process.exit(2);
+}
+const family: 'gossip' | 'ping' = args.protocol;
 
 function count(name: string, text: string, min: number): number {
   const n = Number(text);
@@ -48,8 +57,10 @@ const POLL_MS = 200;
 class Views {
   readonly live = new Map<string, Set<string>>();
   readonly fails: { ts: number; node: string; member: string }[] = [];
+  count = 0;
 
   add(e: MembershipEvent): void {
+    this.count++;
     if (e.event === 'fail') this.fails.push(e);
     if (e.event === 'stop') {
       this.live.delete(e.node);
@@ -79,6 +90,8 @@ interface Row {
   rssMiB: number;
   falseFails: number;
   bytesPerNode: number;
+  eventsPerSec: number;
+  wallS: number;
   detections: string[];
   config: string;
 }
@@ -101,7 +114,7 @@ async function bench(n: number): Promise<Row> {
     logDir: () => logs,
     firstPort: basePort,
   };
-  const cluster = new EmbeddedCluster({ nodes: n, mode: 'embedded', suspicion: args.suspicion, dropRate: 0 }, ctx);
+  const cluster = new EmbeddedCluster({ nodes: n, mode: 'embedded', protocol: family, suspicion: args.suspicion, dropRate: 0 }, ctx);
   const config = resolveConfig(configForGroupSize(n));
   const t0 = performance.now();
   try {
@@ -113,9 +126,11 @@ async function bench(n: number): Promise<Row> {
 
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
+    const events0 = views.count;
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000)); // the measured window, by design
     const cpuUs = process.cpuUsage(cpu0);
     const cpu = (cpuUs.user + cpuUs.system) / 1000 / (performance.now() - wall0);
+    const eventsPerSec = (views.count - events0) / ((performance.now() - wall0) / 1000);
     // Nothing was killed yet: every fail so far, from the start on, was false.
     const falseFails = views.fails.length;
     const rssMiB = process.memoryUsage().rss / 2 ** 20;
@@ -138,16 +153,22 @@ async function bench(n: number): Promise<Row> {
         }
         return first;
       };
-      const wait = 4 * (config.failTimeoutMs + config.suspectTimeoutMs) + 10_000;
+      // Gossip: the scaled timeouts; ping: a probe round over everyone and Lifeguard's longest suspicion, bounded.
+      const wait = family === 'gossip' ? 4 * (config.failTimeoutMs + config.suspectTimeoutMs) + 10_000 : 120_000;
       await until(`every node to fail ${victim.address}`, wait, () => failedAt().size === observers.size).catch(() => undefined);
-      const times = [...failedAt().values()];
+      const times = [...failedAt().values()].sort((a, b) => a - b);
       const partial = times.length < observers.size ? ` (${times.length}/${observers.size})` : '';
-      detections.push(times.length === 0 ? 'missed' : `${(Math.min(...times) / 1000).toFixed(1)}/${(Math.max(...times) / 1000).toFixed(1)} s${partial}`);
+      const p99 = times[Math.min(times.length - 1, Math.ceil(0.99 * observers.size) - 1)]!;
+      const sec = (ms: number) => (ms / 1000).toFixed(1);
+      detections.push(times.length === 0 ? 'missed' : `${sec(times[0]!)}/${sec(p99)}/${sec(times.at(-1)!)} s${partial}`);
     }
     const c = config;
     return {
-      n, startS, convergedS, cpu, rssMiB, falseFails, bytesPerNode, detections,
-      config: `gossip ${c.gossipIntervalMs} ms, fanout ${c.fanout}, fail ${c.failTimeoutMs} ms, packet ${c.maxPacketBytes} B`,
+      n, startS, convergedS, cpu, rssMiB, falseFails, bytesPerNode, eventsPerSec, detections,
+      wallS: (performance.now() - t0) / 1000,
+      config: family === 'gossip'
+        ? `gossip ${c.gossipIntervalMs} ms, fanout ${c.fanout}, fail ${c.failTimeoutMs} ms, packet ${c.maxPacketBytes} B`
+        : `ping: probe ${c.probeIntervalMs} ms, timeout ${c.probeTimeoutMs} ms, k ${c.indirectChecks}, suspicion ×${c.suspicionMult}`,
     };
   } finally {
     await cluster.stop();
@@ -155,13 +176,14 @@ async function bench(n: number): Promise<Row> {
   }
 }
 
-console.log(`${os.cpus().length} cores, ${os.cpus()[0]?.model ?? '?'}; node ${process.version}; ${seconds} s steady window, ${kills} kill(s), suspicion ${args.suspicion ? 'on' : 'off'}`);
-console.log('| N | timings | start-up | all see all | steady CPU | RSS | false fails | B/s out per node | detection first/all |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log(`${os.cpus().length} cores, ${os.cpus()[0]?.model ?? '?'}; node ${process.version}; ${seconds} s steady window, ${kills} kill(s), suspicion ${args.suspicion ? 'on' : 'off'}, ${family}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log('| N | timings | start-up | all see all | steady CPU | RSS | false fails | B/s out per node | events/s | detection first/p99/all | wall |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const n of sizes) {
   try {
     const r = await bench(n);
-    console.log(`| ${r.n} | ${r.config} | ${r.startS.toFixed(1)} s | ${r.convergedS.toFixed(1)} s | ${(r.cpu * 100).toFixed(0)} % | ${r.rssMiB.toFixed(0)} MiB | ${r.falseFails} | ${r.bytesPerNode.toFixed(0)} | ${r.detections.join(', ')} |`);
+    console.log(`| ${r.n} | ${r.config} | ${r.startS.toFixed(1)} s | ${r.convergedS.toFixed(1)} s | ${(r.cpu * 100).toFixed(0)} % | ${r.rssMiB.toFixed(0)} MiB | ${r.falseFails} | ${r.bytesPerNode.toFixed(0)} | ${r.eventsPerSec.toFixed(0)} | ${r.detections.join(', ')} | ${r.wallS.toFixed(0)} s |`);
+    console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   } catch (err) {
     console.log(`| ${n} | failed: ${(err as Error).message} |`);
     process.exitCode = 1;
