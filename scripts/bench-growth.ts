@@ -3,7 +3,7 @@
 // alive (polled over ctl), the false failures over the run (every `fail` and `stop` in the nodes' logs: nothing is
 // killed), the total RSS, and the machine's load. Run it in a private network namespace (/work/tools/nsrun).
 //   npx tsx scripts/bench-growth.ts [--nodes 200] [--spacing 250] [--hold 60] [--protocol gossip|ping]
-//                                   [--base-port 27000] [--deadline 900]
+//                                   [--suspicion on|off] [--base-port 27000] [--deadline 900]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +21,7 @@ const { values: args } = parseArgs({
     spacing: { type: 'string', default: '250' },
     hold: { type: 'string', default: '60' },
     protocol: { type: 'string', default: 'gossip' },
+    suspicion: { type: 'string', default: 'off' },
     'base-port': { type: 'string', default: '27000' },
     deadline: { type: 'string', default: '900' },
   },
@@ -43,6 +44,10 @@ if (args.protocol !== 'gossip' && args.protocol !== 'ping') {
   console.error(`--protocol must be gossip or ping (got ${args.protocol})`);
   process.exit(2);
 }
+if (args.suspicion !== 'on' && args.suspicion !== 'off') {
+  console.error(`--suspicion must be on or off (got ${args.suspicion})`);
+  process.exit(2);
+}
 const POLL_MS = 5000;
 
 const logs = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-bench-growth-'));
@@ -52,7 +57,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 
 function start(i: number): void {
-  const a = ['--host', '127.0.0.1', '--port', String(basePort + i), '--log-dir', logs, '--protocol', args.protocol!];
+  const a = ['--host', '127.0.0.1', '--port', String(basePort + i), '--log-dir', logs, '--protocol', args.protocol!, '--suspicion', args.suspicion!];
   if (i > 0) a.push('--join', address(0));
   const child = spawnNode(a);
   readline.createInterface({ input: child.stderr! }).on('line', (line) => console.error(`[${address(i)}] ${line}`));
@@ -102,7 +107,7 @@ async function stopAll(): Promise<void> {
   })));
 }
 
-console.log(`${os.cpus().length} cores; ${n} ${args.protocol} processes started ${spacing} ms apart, then ${holdS} s held; load average ${load()}`);
+console.log(`${os.cpus().length} cores; ${n} ${args.protocol} (suspicion ${args.suspicion}) processes started ${spacing} ms apart, then ${holdS} s held; load average ${load()}`);
 const t0 = Date.now();
 let outcome = 'ok';
 try {
@@ -130,7 +135,7 @@ try {
     full = await fullNodes();
   } else outcome = 'deadline before full membership';
   const ev = falseEvents();
-  console.log(`| ${args.protocol} | ${n} | ${spacing} ms | ${startedS.toFixed(0)} s | ${Number.isNaN(fullAt) ? 'never' : `${fullAt.toFixed(0)} s`} | ${full}/${n} after hold | ${ev.fails} | ${ev.stops} | ${ev.suspects} | ${rssMiB().toFixed(0)} MiB | ${load()} | ${outcome} |`);
+  console.log(`| ${args.protocol} | ${args.suspicion} | ${n} | ${spacing} ms | ${startedS.toFixed(0)} s | ${Number.isNaN(fullAt) ? 'never' : `${fullAt.toFixed(0)} s`} | ${full}/${n} after hold | ${ev.fails} | ${ev.stops} | ${ev.suspects} | ${rssMiB().toFixed(0)} MiB | ${load()} | ${outcome} |`);
 } finally {
   await stopAll();
   fs.rmSync(logs, { recursive: true, force: true });

@@ -3,8 +3,9 @@
 // configForGroupSize(--nodes) (the defaults up to 32 nodes) unless given.
 //   npx tsx scripts/sim-detection.ts [--nodes 10] [--kills 30] [--hours 1] [--seed 1] [--gossip MS] [--fanout B]
 //                                    [--fail MS] [--suspect MS] [--loss 0,0.1,0.3] [--scale N]
-// --scale N instead times one run of N nodes over 60 virtual seconds per family, with the timings for N (wall time,
-// events, false fails, bytes per node).
+// --scale N [--minutes M] instead times one run of N nodes over M virtual minutes (default 1) per family, with the
+// timings for N (wall and CPU time, events, false fails, bytes per node, heap).
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Simulation } from '../node-runtime/sim/simulation.ts';
 import { configForGroupSize, resolveConfig } from '../node-runtime/protocol/config.ts';
@@ -34,6 +35,7 @@ const { values: args } = parseArgs({
     indirect: { type: 'string' },
     'push-pull': { type: 'string' },
     scale: { type: 'string' },
+    minutes: { type: 'string', default: '1' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -174,25 +176,36 @@ function wire(sim: Simulation): number {
   return bytes;
 }
 
-/** One run of n nodes in each family, with the timings for n (not --nodes'): wall time, events, false fails. */
-function scale(n: number): void {
+/** One run of n nodes in each family over --minutes virtual minutes (start-up 1 ms apart included), with the timings
+ *  for n (not --nodes'): wall and CPU time, virtual time per CPU second, events, false fails, bytes, heap. */
+function scale(n: number, minutes: number): void {
   const scaled = resolveConfig({ ...configForGroupSize(n), ...overrides });
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
   for (const family of families) {
     let count = 0;
     let fails = 0;
     const started = performance.now();
+    const cpu0 = cpu();
     const sim = new Simulation({
       nodes: n, seed, config: scaled, family, joinSpacingMs: 1, recordEvents: false,
       onEvent: (e) => { count++; if (e.event === 'fail') fails++; },
     });
-    sim.runUntil(60_000);
+    const virtualS = minutes * 60;
+    sim.runUntil(virtualS * 1000);
     const wall = (performance.now() - started) / 1000;
-    console.log(`${family}: ${n} nodes × 60 virtual s: ${wall.toFixed(1)} s wall, ${count} events, ${fails} false fails, ${(total(sim) / n / 60).toFixed(0)} B/s per node`);
+    const cpuS = cpu() - cpu0;
+    console.log(`${family}: ${n} nodes × ${virtualS} virtual s: ${wall.toFixed(1)} s wall, ${cpuS.toFixed(1)} s CPU ` +
+      `(${(virtualS / cpuS).toFixed(2)}× real time per CPU second), ${count} events (${(count / cpuS).toFixed(0)}/CPU s), ` +
+      `${fails} false fails, ${(total(sim) / n / virtualS).toFixed(0)} B/s per node, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB; ` +
+      `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   }
 }
 
 if (args.scale !== undefined) {
-  scale(int('scale', args.scale)!);
+  scale(int('scale', args.scale)!, int('minutes', args.minutes)!);
 } else {
   const hours = int('hours', args.hours)!;
   const kills = int('kills', args.kills)!;
