@@ -88,15 +88,15 @@ export function gossipRound(st: CoreState, now: number): Send[] {
   return to.map((e) => ({ to: e.address, bytes, kind: 'gossip' }));
 }
 
-/** A joiner's first round: up to leaveFanout members, the introducer always among them. The introducer's join
+/** A joiner's first round: up to leaveFanout members, and the introducer if it was not drawn. The introducer's join
  *  snapshot lists only members it has heard from directly, so until the joiner has spoken to it, later joiners are
  *  not told of it; in ping mode, where news of the join stops after λ·log N sends, they then never heard of it
  *  (nor it of them: neither may send to a member that has not spoken to it) until a push-pull (simulated: 32 of 100
  *  members started 100 ms apart missed one after 20 s). */
 function announceTargets(st: CoreState, now: number): Entry[] {
-  const introducer = st.introducer === undefined ? [] : st.list.at(st.introducer).filter((e) => isLive(e.status) && e.confirmed);
-  const others = chooseTargets(st, now, st.config.leaveFanout - introducer.length, (e) => e.address !== st.introducer);
-  return [...introducer, ...others];
+  const to = chooseTargets(st, now, st.config.leaveFanout);
+  if (st.introducer === undefined || to.some((e) => e.address === st.introducer)) return to;
+  return [...to, ...st.list.at(st.introducer).filter((e) => isLive(e.status) && e.confirmed)];
 }
 
 /** Every introducerProbeMs, while no live member is known at the introducer's address, our list goes there, so a
