@@ -73,6 +73,14 @@ test('the protocol in force is the highest epoch reported by running nodes', () 
   assert.deepEqual(v.snapshot().protocol, { family: 'ping', suspicion: true, epoch: 2, settled: true });
 });
 
+test('not settled while a running node has not reported (it may not have switched yet)', () => {
+  const v = started();
+  v.apply({ type: 'stats', stats: [modeStats('127.0.0.1:3000', 'gossip', false, 1)] });
+  assert.deepEqual(v.snapshot().protocol, { family: 'gossip', suspicion: false, epoch: 1, settled: false });
+  v.apply({ type: 'stats', stats: [modeStats('127.0.0.1:3001', 'gossip', false, 1)] });
+  assert.equal(v.snapshot().protocol?.settled, true);
+});
+
 test('side by side, each side settles on its own: both shown, neither overrules the other', () => {
   const v = new ViewState();
   v.reset('s', 'pair');

@@ -168,27 +168,33 @@ export class ViewState {
     list.entries.set(e.member, { code: CODE[status], incarnation, ts: e.ts });
   }
 
-  /** The protocol in force among running nodes: the highest epoch reported wins, as gossip makes it. Each side of a
-   *  pair is its own cluster, with its own switch and epochs. */
+  /** The protocol in force among running nodes: the highest epoch reported wins, as gossip makes it. Settled once
+   *  every running node has reported that epoch (one not heard from yet may not have switched). Each side of a pair is
+   *  its own cluster, with its own switch and epochs. */
   private settleProtocol(): { seq: number; change: ViewChange }[] {
-    const sides = new Map<number, { best: ModeInfo; epochs: Set<number> }>();
+    const sides = new Map<number, { best: ModeInfo; epochs: Set<number>; reported: number }>();
+    const running = new Map<number, number>();
+    for (const node of this.nodes.values()) {
+      if (node.state === 'running') running.set(node.group ?? 0, (running.get(node.group ?? 0) ?? 0) + 1);
+    }
     for (const s of this.stats.values()) {
       const node = this.nodes.get(s.address);
       if (!s.protocol || !node || node.state !== 'running') continue;
       const group = node.group ?? 0;
       const side = sides.get(group);
-      if (!side) sides.set(group, { best: s.protocol, epochs: new Set([s.protocol.epoch]) });
+      if (!side) sides.set(group, { best: s.protocol, epochs: new Set([s.protocol.epoch]), reported: 1 });
       else {
         side.epochs.add(s.protocol.epoch);
+        side.reported++;
         if (s.protocol.epoch > side.best.epoch) side.best = s.protocol;
       }
     }
-    const ordered = [...sides].sort(([a], [b]) => a - b).map(([, side]) => side);
-    const first = ordered[0];
+    const ordered = [...sides].sort(([a], [b]) => a - b);
+    const first = ordered[0]?.[1];
     const next: ProtocolInForce | null = first === undefined ? null : {
       family: first.best.family, suspicion: first.best.suspicion, epoch: first.best.epoch,
-      settled: ordered.every((side) => side.epochs.size === 1),
-      ...(this.mode === 'pair' && { sides: ordered.map(({ best: { family, suspicion, epoch } }) => ({ family, suspicion, epoch })) }),
+      settled: ordered.every(([group, side]) => side.epochs.size === 1 && side.reported === running.get(group)),
+      ...(this.mode === 'pair' && { sides: ordered.map(([, { best: { family, suspicion, epoch } }]) => ({ family, suspicion, epoch })) }),
     };
     if (JSON.stringify(next) === JSON.stringify(this.protocol)) return [];
     return this.apply({ type: 'protocol', protocol: next });
