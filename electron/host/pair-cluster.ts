@@ -2,12 +2,14 @@
 // disjoint loopback ports (so one event stream and one recording hold both without mixing: no member of one ever
 // lists a member of the other). A pair action hits the k-th node of each at the same moment; a drop rate or the
 // suspicion switch goes to both, and so does a pair partition: the same launch positions cut off on each side at the
-// same moment (Serf's side through iptables, refused with a notice when that is not possible while the hearsay side
-// still gets it). Each node says which side it is on (`ClusterNode.group`: 0 or 1).
+// same moment. A Serf side takes cuts and drop rates through iptables (root): a cut it refuses is told while the
+// hearsay side still gets it; a drop rate it cannot take is refused for both. Each node says which side it is on
+// (`ClusterNode.group`: 0 or 1).
 import { UserError } from '../../node-runtime/user-error.ts';
 import { partitionLists } from '../../node-runtime/protocol/partition.ts';
 import type { Address, ClusterNode, NodeAction } from './api.ts';
 import type { Cluster, ModeChange } from './cluster.ts';
+import { iptablesUsable } from './iptables-faults.ts';
 
 /** Ports left free between the two sides' ranges, so an added or restarted node of the first never lands in the second's. */
 const GAP = 20;
@@ -52,8 +54,11 @@ export class PairCluster implements Cluster {
 
   async setDrop(rate: number, address?: Address): Promise<void> {
     if (address !== undefined) return this.sides[this.groupOf(address)]!.setDrop(rate, address);
-    // One schedule for both, or none: refuse before changing either side if one cannot take it (Serf).
-    if (this.sides.some((s) => s.mode === 'serf')) throw new UserError('state', 'Serf has no drop rate: a pair with Serf cannot share one');
+    // One schedule for both, or none: refuse before changing either side if one cannot take it (a Serf side drops
+    // through iptables, which needs root).
+    if (rate > 0 && this.sides.some((s) => s.mode === 'serf') && !iptablesUsable()) {
+      throw new UserError('state', 'dropping datagrams of Serf agents needs root (iptables): this pair cannot share a drop rate');
+    }
     await Promise.all(this.sides.map((s) => s.setDrop(rate)));
   }
 

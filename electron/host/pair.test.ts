@@ -10,7 +10,7 @@ import type { ClusterNode, LaunchOptions } from './api.ts';
 import { Host } from './host.ts';
 import { HostStream } from './host-stream.test-support.ts';
 import { RecordingFiles } from './recording-files.ts';
-import { iptablesUsable } from './iptables-cut.ts';
+import { iptablesUsable } from './iptables-faults.ts';
 import { serfInstalled } from '../../node-runtime/serf/serf-agent.ts';
 
 /** The first `k` nodes of a side and the rest logged each other failed (a failed member may be gone from a list
@@ -99,7 +99,7 @@ test('a pair partition cuts the same launch positions off on both sides at once;
   }
 });
 
-test('hearsay vs Serf: a pair partition cuts Serf with iptables as root, or refuses that side with one notice', { skip: serfInstalled() ? false : 'no serf binary' }, async () => {
+test('hearsay vs Serf: a pair partition and a drop rate reach Serf through iptables as root, or are refused in one line', { skip: serfInstalled() ? false : 'no serf binary' }, async () => {
   const host = new Host({ logsDir: tmp, recordings: new RecordingFiles({ cwd: tmp, logsDir: tmp }), firstNodePort: 24520 });
   const s = new HostStream(host);
   const root = iptablesUsable();
@@ -113,13 +113,21 @@ test('hearsay vs Serf: a pair partition cuts Serf with iptables as root, or refu
     const halvesFail = (g: number): boolean => failedAcross(s, side(g), 1);
     if (root) {
       assert.deepEqual(cut, [side(0)[0]!.address, side(1)[0]!.address]);
-      assert.match(rules(), /HSCUT/);
+      assert.match(rules(), /HSNET/);
       await s.waitFor('each side\'s halves failed each other (Serf through iptables)', 40_000, () => halvesFail(0) && halvesFail(1));
       await host.request({ type: 'heal' });
-      assert.doesNotMatch(rules(), /HSCUT/, 'heal removes every rule');
+      assert.doesNotMatch(rules(), /HSNET/, 'heal removes every rule');
+      // One drop rate for both sides: the hearsay nodes' own, the Serf agents' through iptables; a heal keeps it.
+      await host.request({ type: 'set-drop', rate: 0.05 });
+      const drops = (): number => rules().match(/--probability 0\.05\d* -j DROP/g)?.length ?? 0;
+      assert.equal(drops(), 3, rules());
       await host.request({ type: 'pair-partition', from: 1, to: 2 });
-      assert.match(rules(), /HSCUT/);
+      assert.match(rules(), /multiport/);
+      await host.request({ type: 'heal' });
+      assert.doesNotMatch(rules(), /multiport/, 'heal lifts the cut');
+      assert.equal(drops(), 3, 'a heal keeps the drop rate');
     } else {
+      await assert.rejects(host.request({ type: 'set-drop', rate: 0.05 }), /needs root/);
       assert.deepEqual(cut, [side(0)[0]!.address], 'only the hearsay side is cut');
       const notices = s.messages.flatMap((m) => (m.type === 'notice' ? [m.message] : []));
       assert.deepEqual(notices.filter((m) => m.includes('root')), ['right side (serf) not cut: partitioning Serf agents needs root (iptables)']);
@@ -129,5 +137,5 @@ test('hearsay vs Serf: a pair partition cuts Serf with iptables as root, or refu
     s.unsubscribe();
     await host.close();
   }
-  assert.doesNotMatch(rules(), /HSCUT/, 'stopping the pair leaves no rule behind');
+  assert.doesNotMatch(rules(), /HSNET/, 'stopping the pair leaves no rule behind');
 });

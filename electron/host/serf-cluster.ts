@@ -1,9 +1,9 @@
 // A local Serf cluster: one `serf agent` child per slot (serf-agent.ts: gossip on the slot's port, RPC on the next),
 // each watched as one observer row over its RPC (serf-observer.ts). Kill is SIGKILL, pause/resume SIGSTOP/SIGCONT,
 // leave Serf's own RPC leave (the agent then exits), restart a new agent with a fresh node name on the same ports (so
-// a new member id), force-leave asks a running agent to mark a failed one left. Serf has no block list: a partition is
-// cut with iptables when the host runs as root (iptables-cut.ts), refused otherwise. Serf has no drop-rate or
-// suspicion switch: those are refused with a clear line. Each agent sends its metrics to a UDP socket of the host's
+// a new member id), force-leave asks a running agent to mark a failed one left. Serf has no block list and no drop
+// rate: a partition and a drop rate are iptables rules when the host runs as root (iptables-faults.ts), refused
+// otherwise. Serf has no suspicion switch: that is refused with a clear line. Each agent sends its metrics to a UDP socket of the host's
 // (serf-telemetry.ts), whose byte counters become the slot's bandwidth, reported each second like a hearsay node's. The agents' own text logs go beside the recording as serf-agent.out.
 import crypto from 'node:crypto';
 import path from 'node:path';
@@ -17,7 +17,7 @@ import { SerfTelemetry } from '../../node-runtime/serf/serf-telemetry.ts';
 import type { Address, ClusterNode, LaunchOptions } from './api.ts';
 import { SERF_RUNS_ITS_OWN } from './cluster.ts';
 import type { ClusterContext } from './cluster.ts';
-import { IptablesCut } from './iptables-cut.ts';
+import { IptablesFaults } from './iptables-faults.ts';
 import { HOST, LocalCluster } from './local-cluster.ts';
 import type { LocalSlot } from './local-cluster.ts';
 
@@ -38,11 +38,11 @@ interface Slot extends LocalSlot {
 export class SerfCluster extends LocalCluster<Slot> {
   readonly mode = 'serf';
   private stopping = false;
-  private readonly cut = new IptablesCut();
+  private readonly faults = new IptablesFaults();
   private readonly statsTimer = setInterval(() => this.pushStats(), STATS_INTERVAL_MS);
   private readonly killOnExit = (): void => {
     for (const slot of this.slots.values()) slot.agent?.child.kill('SIGKILL');
-    this.cut.clearAll();
+    this.faults.clearAll();
   };
 
   constructor(options: LaunchOptions, ctx: ClusterContext) {
@@ -62,7 +62,7 @@ export class SerfCluster extends LocalCluster<Slot> {
     const grace = setTimeout(() => { for (const a of agents) a.child.kill('SIGKILL'); }, STOP_GRACE_MS);
     await Promise.all(agents.map((a) => a.exited));
     clearTimeout(grace);
-    this.cut.clearAll();
+    this.faults.clearAll();
     for (const slot of this.slots.values()) slot.telemetry?.close();
     for (const slot of this.slots.values()) if (slot.state !== 'killed') this.update(slot, { state: 'stopped' });
     process.off('exit', this.killOnExit);
@@ -100,18 +100,18 @@ export class SerfCluster extends LocalCluster<Slot> {
     await slot.observer!.leave();
   }
 
-  protected setDropOn(): Promise<void> {
-    return Promise.reject(new UserError('state', 'Serf agents have no drop-rate setting'));
+  protected async setDropOn(slot: Slot, rate: number): Promise<void> {
+    this.faults.drop(slot.port, rate);
   }
 
-  /** A heal also removes the rules of agents that are down (a killed agent's chain would otherwise stay). */
+  /** A heal also lifts the cuts of agents that are down (a killed agent's rules would otherwise stay). */
   override async setBlocked(lists: ReadonlyMap<Address, readonly Address[]>): Promise<void> {
     await super.setBlocked(lists);
-    if ([...lists.values()].every((l) => l.length === 0)) this.cut.clearAll();
+    if ([...lists.values()].every((l) => l.length === 0)) this.faults.healAll();
   }
 
   protected async setBlockedOn(slot: Slot, blocked: readonly Address[]): Promise<void> {
-    this.cut.set(slot.port, blocked.flatMap((a) => parseAddress(a)?.port ?? []));
+    this.faults.cut(slot.port, blocked.flatMap((a) => parseAddress(a)?.port ?? []));
   }
 
   protected setModeOn(): Promise<void> {

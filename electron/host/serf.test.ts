@@ -2,6 +2,7 @@
 // serf. Every row must show a killed agent failed within Serf's own bound (node-runtime/protocol/serf-bounds.ts).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -13,6 +14,7 @@ import { serfInstalled, startSerfAgent } from '../../node-runtime/serf/serf-agen
 import type { SerfAgent } from '../../node-runtime/serf/serf-agent.ts';
 import type { NodeStats } from './api.ts';
 import { Host } from './host.ts';
+import { iptablesUsable } from './iptables-faults.ts';
 import { HostStream } from './host-stream.test-support.ts';
 import { RecordingFiles } from './recording-files.ts';
 
@@ -57,11 +59,18 @@ test('launch 5 Serf agents, kill one: every other row shows it failed within Ser
     assert.equal(files.filter((f) => f.endsWith('.jsonl') && !['actions.jsonl', 'stats.jsonl'].includes(f)).length, 5);
     assert.ok(files.includes('stats.jsonl'), 'the agents\' bandwidth samples');
     assert.equal(files.filter((f) => f.endsWith('serf-agent.out')).length, 5);
-    // Serf's own actions on a hearsay-shaped button bar: force-leave the failed agent, refused drop rate.
+    // Serf's own actions on a hearsay-shaped button bar: force-leave the failed agent.
     await host.request({ type: 'node-action', action: 'force-leave', address: victim.address });
     await s.waitFor('the force-leave to show as left', 30_000, () => s.runningIds(victim.address).every((o) => s.status(o, victim.id!) === 'left' || s.status(o, victim.id!) === undefined))
       .catch((err: Error) => { throw new Error(`${err.message}; rows: ${rowsOf(s, victim.id!, victim.address)}`); });
-    await assert.rejects(host.request({ type: 'set-drop', rate: 0.1 }), /no drop-rate/);
+    // A drop rate: iptables' statistic match on each running agent's gossip port as root, refused in one line otherwise.
+    if (iptablesUsable()) {
+      await host.request({ type: 'set-drop', rate: 0.1 });
+      const rules = (): string => spawnSync('iptables', ['-w', '-S'], { encoding: 'utf8' }).stdout;
+      assert.equal(rules().match(/^-A HSNET\d+ .*--probability 0\.1\d* -j DROP$/gm)?.length, 4, rules());
+      await host.request({ type: 'set-drop', rate: 0 });
+      assert.doesNotMatch(rules(), /HSNET/, 'a zero drop rate removes the rules');
+    } else await assert.rejects(host.request({ type: 'set-drop', rate: 0.1 }), /needs root/);
     // Restart: a fresh node name, so a new member id at the same address.
     const { node } = await host.request({ type: 'node-action', action: 'restart', address: victim.address });
     assert.notEqual(node.id, victim.id);
