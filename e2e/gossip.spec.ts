@@ -64,12 +64,15 @@ test('process nodes: a line dragged across the ring cuts the cluster in two, the
   const n = 6;
   await launchFromGui(page, { nodes: n, suspicion: false });
   await expect.poll(async () => (await packets(page)).onScreen, { message: 'sampled traces from the processes drawn' }).toBeGreaterThan(0);
+  const droppedBefore = (await packets(page)).seenDropped;
   await dragCut(page);
   await expect(page.getByTestId('feedback')).toContainText('cut off 2 node(s)');
   // Slots 1 and 2 (east of the line) against the other four: each side's nodes are failed by every node of the other.
   await expect.poll(async () => (await hookState(page)).nodes.map((v) => v.tally.failed), { timeout: 20_000, message: 'the halves fail each other' })
     .toEqual([2, 4, 4, 2, 2, 2]);
-  await expect.poll(async () => (await packets(page)).droppedOnScreen, { message: 'blocked packets drawn' }).toBeGreaterThan(0);
+  // Counted, not looked for on screen: once the halves have failed each other little crosses the cut (the sampled
+  // trace of process nodes may show none of it), and a dropped packet fades within a second.
+  await expect.poll(async () => (await packets(page)).seenDropped, { message: 'blocked packets drawn' }).toBeGreaterThan(droppedBefore);
   await screenshot(page, 'gossip-partition');
   await page.getByTestId('heal').click();
   await allAlive(page, n);
