@@ -41,8 +41,8 @@ const STOP_GRACE_MS = 5000;
 interface Child {
   readonly address: Address;
   readonly proc: ChildProcess;
-  lastError: string;
-  exited: boolean;
+  /** How it exited ('code 2', 'SIGKILL'), once it has. */
+  exit: string | undefined;
 }
 
 function timestamp(): string {
@@ -79,28 +79,28 @@ export const clusterCommand: CliCommand = {
       const args = ['--host', host, '--port', String(port), '--log-dir', path.join(logDir, addressFileStem(address)), ...shared];
       if (i > 0) args.push('--join', introducer);
       if (seed !== undefined) args.push('--seed', String((seed + i) % 2 ** 32));
-      const child: Child = { address, proc: spawnNode(args, { key }), lastError: '', exited: false };
+      const child: Child = { address, proc: spawnNode(args, { key }), exit: undefined };
+      // The child's own words reach the user verbatim, tagged with its address; nothing parses them.
       readline.createInterface({ input: child.proc.stderr! }).on('line', (line) => {
-        child.lastError = line;
         process.stderr.write(`[${address}] ${line}\n`);
       });
       child.proc.on('exit', (code, signal) => {
-        child.exited = true;
-        if (!stopping) process.stderr.write(`node ${address} exited (${signal ?? `code ${code}`})\n`);
+        child.exit = signal ?? `code ${code}`;
+        if (!stopping) process.stderr.write(`node ${address} exited (${child.exit})\n`);
       });
       children.push(child);
       return child;
     };
     const stopAll = async (): Promise<void> => {
       stopping = true;
-      const live = children.filter((c) => !c.exited);
+      const live = children.filter((c) => c.exit === undefined);
       await Promise.all(live.map((c) => new Promise<void>((resolve) => {
         const kill = setTimeout(() => c.proc.kill('SIGKILL'), STOP_GRACE_MS);
         c.proc.once('exit', () => { clearTimeout(kill); resolve(); });
         c.proc.kill('SIGTERM');
       })));
     };
-    process.once('exit', () => { for (const c of children) if (!c.exited) c.proc.kill('SIGKILL'); });
+    process.once('exit', () => { for (const c of children) if (c.exit === undefined) c.proc.kill('SIGKILL'); });
 
     let watcher: { close(): void } | undefined;
     let onSignal: () => void = () => undefined;
@@ -141,8 +141,8 @@ async function untilReady<T>(probe: () => Promise<T | undefined>, watched: reado
   void stopped.then(() => { interrupted = true; });
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
-    const dead = watched.find((c) => c.exited);
-    if (dead) throw new UserError('state', `node ${dead.address} failed to start: ${dead.lastError.replace(/^hearsay: /, '') || 'exited'}`);
+    const dead = watched.find((c) => c.exit !== undefined);
+    if (dead) throw new UserError('state', `node ${dead.address} failed to start (${dead.exit}): its reason is on the [${dead.address}] lines above`);
     if (interrupted) throw new UserError('state', 'interrupted while the cluster was starting');
     const value = await probe().catch(() => undefined);
     if (value !== undefined) return value;
