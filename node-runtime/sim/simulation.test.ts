@@ -327,3 +327,26 @@ test('block lists cut the group in two: each half fails the other, traced as blo
     assert.deepEqual(alive, upIds(s).sort(), `node ${i} lists every member alive again`);
   }
 });
+
+test('push-pull carries what UDP does not: with every datagram lost, a joiner is learned through push-pulls', () => {
+  // Push-pulls every 0.5 s, so they happen before the lost probes' suspicions end in failures.
+  const s = sim({ nodes: 3, family: 'ping', suspicion: true, config: { pushPullIntervalMs: 500 } });
+  s.runUntil(3000);
+  s.setLoss(1);
+  const j = s.addNode();
+  s.runFor(2500);
+  const joiner = s.id(j);
+  for (const i of [1, 2]) assert.ok(s.view(i).some((m) => m.id === joiner), `node ${i} never heard of the joiner`);
+});
+
+test('a member declared failed goes on as the same process: its new version keeps the drop rate and the protocol', () => {
+  const s = sim({ family: 'ping' });
+  s.runUntil(3000);
+  for (let i = 0; i < s.size; i++) s.command(i, { kind: 'set-drop', rate: 0.3 });
+  s.runFor(60_000);
+  assert.ok(s.events().some((e) => e.event === 'stop' && e.reason === 'declared-failed'), 'no member was declared failed');
+  for (let i = 0; i < s.size; i++) {
+    assert.equal(s.core(i).dropRate(), 0.3);
+    assert.equal(s.core(i).mode().family, 'ping');
+  }
+});

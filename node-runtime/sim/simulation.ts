@@ -264,22 +264,27 @@ export class Simulation {
     }
   }
 
-  private boot(s: Slot): void {
+  /** A fresh core under a new version. A member declared failed passes its old core (`rebirth`): as the runtime's
+   *  rebirth, the new one keeps the protocol in force, the drop rate and the block list — the same process goes on. */
+  private boot(s: Slot, rebirth?: MembershipCore): void {
     s.gen++;
     s.version = Math.max(s.version + 1, Math.floor(this.offset + this.clock));
     const intro = s.index === INTRODUCER ? undefined : this.slots[INTRODUCER]!.address;
+    const mode = rebirth?.mode();
     s.core = new MembershipCore({
       self: formatMemberId(HOST, s.port, s.version),
       config: this.config,
       rng: createRng(mix(this.opts.seed, s.index * 7919 + s.gen)),
-      suspicion: this.opts.suspicion ?? false,
-      family: this.opts.family ?? 'gossip',
-      dropRate: this.opts.dropRate ?? 0,
+      suspicion: mode?.suspicion ?? this.opts.suspicion ?? false,
+      family: mode?.family ?? this.opts.family ?? 'gossip',
+      dropRate: rebirth?.dropRate() ?? this.opts.dropRate ?? 0,
       trace: this.opts.onTrace !== undefined,
       ...(intro === undefined ? {} : { introducer: intro }),
     });
     s.state = 'up';
     s.wakeAt = Number.POSITIVE_INFINITY;
+    const blocked = rebirth?.blockedAddresses() ?? [];
+    if (blocked.length > 0) s.core.command(this.offset + this.clock, { kind: 'set-blocked', addresses: blocked });
     this.pump(s, s.core.start(this.offset + this.clock));
     if (intro !== undefined) this.queue.push(this.clock + this.delay(), { kind: 'join', slot: s.index, gen: s.gen });
   }
@@ -302,8 +307,8 @@ export class Simulation {
     const ours = s.core.snapshot();
     const theirs = p.core.snapshot();
     this.pushPullBytes += JSON.stringify(ours).length + JSON.stringify(theirs).length;
-    this.pump(p, p.core.command(this.clock, { kind: 'push-pull', snapshot: ours }));
-    this.pump(s, s.core.command(this.clock, { kind: 'push-pull', snapshot: theirs }));
+    this.pump(p, p.core.command(this.offset + this.clock, { kind: 'push-pull', snapshot: ours }));
+    this.pump(s, s.core.command(this.offset + this.clock, { kind: 'push-pull', snapshot: theirs }));
   }
 
   private pump(s: Slot, out: Output): void {
@@ -325,7 +330,7 @@ export class Simulation {
     if (out.selfDeclaredFailed) {
       // As the runtime does: log `stop` for the old id and rejoin under a new version.
       this.record({ ts: Math.round(this.clock), node: s.core.self, event: 'stop', member: s.core.self, reason: 'declared-failed' });
-      this.boot(s);
+      this.boot(s, s.core);
       return;
     }
     if (s.state !== 'left') this.wakeAt(s, out.nextWakeAt - this.offset);
