@@ -11,18 +11,27 @@
 // and their packets as the rate-limited sampled trace. --protocol picks the family the nodes run (gossip: heartbeat
 // gossip, O(N²) bytes a round; ping: SWIM probes).
 // Usage: npm run bench:render -- [--nodes 1000] [--churn 1000] [--seconds 20] [--port 23590]
-//          [--source demo|embedded|process] [--protocol gossip|ping]
+//          [--source demo|embedded|process] [--protocol gossip|ping] [--compositing gpu|software]
+//          [--trace-seconds 3] [--trace-file trace.json]
+// After the steady state it prints where the time went: the page's own work per frame (its phases), the CPU each
+// process used (process-cpu.ts: load-independent), and a Chrome trace of --trace-seconds more per browser thread
+// (frame-breakdown.ts: busy wall time against the CPU it got; 0 skips it; --trace-file keeps the trace for
+// chrome://tracing or ui.perfetto.dev).
 // Needs `npm run build:renderer` first (builds it if dist/renderer is missing) and /usr/bin/chromium.
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { preview } from 'vite';
 import { serveApp } from '../electron/serve.ts';
 import type { ClusterNode } from '../electron/host/api.ts';
 import { chromium } from '@playwright/test';
+import { SampleWindow } from '../renderer/model/sample-window.ts';
+import { frameBreakdown } from './frame-breakdown.ts';
+import { cpuByKind, cpuSince } from './process-cpu.ts';
+import type { TraceEvent } from './frame-breakdown.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,6 +41,9 @@ const { values } = parseArgs({
     port: { type: 'string', default: '23590' },
     source: { type: 'string', default: 'demo' },
     protocol: { type: 'string', default: 'gossip' },
+    compositing: { type: 'string', default: 'gpu' },
+    'trace-seconds': { type: 'string', default: '3' },
+    'trace-file': { type: 'string' },
   },
 });
 const { source, protocol } = values;
@@ -43,12 +55,17 @@ if (protocol !== 'gossip' && protocol !== 'ping') {
   console.error('bench-render: --protocol is gossip or ping');
   process.exit(2);
 }
+if (values.compositing !== 'gpu' && values.compositing !== 'software') {
+  console.error('bench-render: --compositing is gpu or software');
+  process.exit(2);
+}
 const nodes = Number(values.nodes);
 const churn = Number(values.churn);
 const seconds = Number(values.seconds);
 const port = Number(values.port);
-if (![nodes, churn, seconds, port].every((n) => Number.isInteger(n) && n >= 0) || nodes < 1 || port < 1) {
-  console.error('bench-render: --nodes, --churn, --seconds and --port must be whole numbers (nodes, port ≥ 1)');
+const traceSeconds = Number(values['trace-seconds']);
+if (![nodes, churn, seconds, port, traceSeconds].every((n) => Number.isInteger(n) && n >= 0) || nodes < 1 || port < 1) {
+  console.error('bench-render: --nodes, --churn, --seconds, --trace-seconds and --port must be whole numbers (nodes, port ≥ 1)');
   process.exit(2);
 }
 
@@ -57,16 +74,23 @@ const logsDir = mkdtempSync(path.join(os.tmpdir(), 'hearsay-bench-render-'));
 const app = source !== 'demo' ? await serveApp({ port, logsDir, firstNodePort: 26000 }) : undefined;
 const server = app ? undefined : await preview({ preview: { host: '127.0.0.1', port, strictPort: true, open: false }, logLevel: 'warn' });
 let churnTimer: NodeJS.Timeout | undefined;
+// SwiftShader runs WebGL on the CPU either way. With --compositing software (--disable-gpu, round three's setting)
+// Chromium composites in software too, so every frame a WebGL canvas changed is read back from the GPU process
+// (glReadPixels) while the page's main thread waits; gpu composites through SwiftShader as a machine with a GPU would.
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+    ...(values.compositing === 'software' ? ['--disable-gpu'] : ['--use-gl=angle', '--ignore-gpu-blocklist'])],
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-  type Hook = { state(): { counts: { alive: number; total: number }; backlog: number; running: number }; frameStats(): Record<string, number> & { phasesP95: Record<string, number> }; resetFrameStats(): void };
+  type FrameStats = { frames: number; frameP50: number; frameP95: number; frameMax: number; eventSamples: number;
+    eventToScreenP50: number; eventToScreenP95: number; eventToScreenMax: number; phasesP95: Record<string, number> };
+  type Hook = { state(): { counts: { alive: number; total: number }; backlog: number; running: number }; frameStats(): FrameStats; resetFrameStats(): void };
   const started = Date.now();
+  // Event → the host's delta out (node, its channel to the host, the host's batching): the first leg of event → screen.
+  const hostLatency = new SampleWindow(1 << 16);
   if (app) {
     await page.goto(app.shell.url);
     await app.host.request({ type: 'launch', options: { nodes, mode: source === 'process' ? 'process' : 'embedded', protocol, suspicion: false, dropRate: 0 } });
@@ -74,7 +98,10 @@ try {
     let nodesNow: readonly ClusterNode[] = [];
     host.subscribe((m) => {
       if (m.type === 'snapshot') nodesNow = m.view.nodes;
-      else if (m.type === 'delta' && m.change.type === 'nodes') {
+      else if (m.type === 'delta' && m.change.type === 'events') {
+        const sent = Date.now();
+        for (const e of m.change.events) hostLatency.push(sent - e.ts);
+      } else if (m.type === 'delta' && m.change.type === 'nodes') {
         const changed = new Map(m.change.nodes.map((n) => [n.address, n]));
         nodesNow = nodesNow.map((n) => changed.get(n.address) ?? n);
       }
@@ -101,16 +128,50 @@ try {
   const startup = await page.evaluate(() => (window as unknown as { __hearsay: Hook }).__hearsay.frameStats());
   console.log(`start-up of ${nodes} nodes (≈${nodes * (nodes - 1)} join events) took ${((Date.now() - started) / 1000).toFixed(1)} s;`
     + ` frames during it: p50 ${startup.frameP50} ms, p95 ${startup.frameP95} ms, max ${startup.frameMax} ms`);
-  await page.evaluate(() => (window as unknown as { __hearsay: Hook }).__hearsay.resetFrameStats());
+  const hook = () => page.evaluate(() => (window as unknown as { __hearsay: Hook }).__hearsay.frameStats());
+  const reset = () => page.evaluate(() => (window as unknown as { __hearsay: Hook }).__hearsay.resetFrameStats());
+  await reset();
+  hostLatency.clear();
+  const cpuBefore = cpuByKind(process.pid);
+  const wallBefore = performance.now();
   await page.waitForTimeout(seconds * 1000);
-  const f = await page.evaluate(() => (window as unknown as { __hearsay: Hook }).__hearsay.frameStats());
+  const f = await hook();
+  const cpu = cpuSince(cpuBefore, cpuByKind(process.pid));
+  const wall = performance.now() - wallBefore;
   const s = await page.evaluate(() => (window as unknown as { __hearsay: Hook }).__hearsay.state());
+  const packets = await page.evaluate(() => (window as unknown as { __hearsay: { packets(): { onScreen: number; seen: number; unsampled: number } } }).__hearsay.packets());
   const kind = { demo: 'demo nodes', embedded: `embedded (real) nodes, ${protocol}`, process: `process nodes (sampled trace), ${protocol}` }[source];
-  console.log(`steady state, ${seconds} s, ${nodes} ${kind}, a kill every ${churn} ms (headless Chromium, SwiftShader; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}):`);
+  const ms = (x: number) => `${Math.round(x * 10) / 10} ms`;
+  console.log(`steady state, ${seconds} s, ${nodes} ${kind}, a kill every ${churn} ms (headless Chromium, SwiftShader, ${values.compositing} compositing; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}):`);
   console.log(`  frame time      p50 ${f.frameP50} ms  p95 ${f.frameP95} ms  max ${f.frameMax} ms  (${f.frames} frames; target p95 ≤ 16.7 ms)`);
   console.log(`  event → screen  p50 ${f.eventToScreenP50} ms  p95 ${f.eventToScreenP95} ms  max ${f.eventToScreenMax} ms  (${f.eventSamples} events; target ≤ 200 ms)`);
-  console.log(`  p95 per phase (ms): ${JSON.stringify(f.phasesP95)}`);
-  console.log(`  backlog at end: ${s.backlog} events`);
+  if (app) {
+    console.log(`    of which event → host's delta out  p50 ${ms(hostLatency.percentile(50))}  p95 ${ms(hostLatency.percentile(95))}  max ${ms(hostLatency.max())}`
+      + '  (the node, its channel to the host, the host\'s 50 ms batching; the rest is WebSocket, page queue and frame)');
+  }
+  console.log(`  the page's own work per frame, p95 (ms): ${Object.entries(f.phasesP95).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(`  CPU used, ms per frame (share of one core): ${[...cpu].filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${(v / Math.max(1, f.frames)).toFixed(1)} (${Math.round((100 * v) / wall)} %)`).join(', ')}`
+    + ' — node is this benchmark (host, and embedded nodes); Chromium\'s gpu-process runs WebGL in SwiftShader');
+  console.log(`  packets on screen at end: ${packets.onScreen} (traced datagrams seen ${packets.seen}, not sampled ${packets.unsampled}); backlog at end: ${s.backlog} events`);
+  if (traceSeconds > 0) await traceFrames(traceSeconds);
+
+  /** A Chrome trace over `secs` more seconds of steady state, summarised: each browser thread's busy time per frame. */
+  async function traceFrames(secs: number): Promise<void> {
+    await reset();
+    await browser.startTracing(page, { categories: ['toplevel', 'disabled-by-default-devtools.timeline', 'devtools.timeline', 'gpu', 'viz', 'cc'] });
+    await page.waitForTimeout(secs * 1000);
+    const trace = await browser.stopTracing();
+    const tf = await hook();
+    if (values['trace-file']) writeFileSync(values['trace-file'], trace);
+    const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+    console.log(`  where a frame goes (Chrome trace over ${secs} s, ${tf.frames} frames, frame p95 ${tf.frameP95} ms while tracing):`
+      + ' busy wall / CPU it got, ms per frame, by thread');
+    for (const t of frameBreakdown(events, tf.frames).slice(0, 8)) {
+      const cpu = Number.isNaN(t.cpuPerFrame) ? '' : ` / ${t.cpuPerFrame.toFixed(2)}`;
+      console.log(`    ${t.thread.padEnd(24)} ${t.wallPerFrame.toFixed(2)}${cpu}  (${t.top.map((x) => `${x.name} ${x.wallPerFrame.toFixed(2)}`).join(', ')})`);
+    }
+  }
 } catch (err) {
   // A launch that failed (a node that never joined…) is a figure not measured: say why in one line.
   console.error(`bench-render: ${err instanceof Error ? err.message : String(err)}`);
