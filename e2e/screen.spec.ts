@@ -32,9 +32,9 @@ async function inViewport(page: Page, testid: string): Promise<{ width: number; 
 
 test('one feedback line, beside the field it is about; the panel refuses what the host would', async ({ page }) => {
   const feedback = page.getByTestId('feedback');
-  await page.getByTestId('launch-nodes').fill('65');
+  await page.getByTestId('launch-nodes').fill('201');
   await page.getByTestId('launch-button').click();
-  await expect(feedback).toHaveText('nodes must be a whole number from 1 to 64 in process mode');
+  await expect(feedback).toHaveText('nodes must be a whole number from 1 to 200 in process mode');
   await expect(feedback).toHaveAttribute('data-kind', 'error');
   // Right after the nodes row.
   expect(await feedback.evaluate((e) => e.previousElementSibling?.contains(document.querySelector('[data-testid=launch-nodes]')))).toBe(true);

@@ -14,7 +14,7 @@ const timings = (t: Partial<LaunchFields['timings']>): LaunchFields['timings'] =
 
 test('the panel\'s limits are the host\'s: what the form accepts the schema accepts, and the reverse', () => {
   const cases: Partial<LaunchFields>[] = [
-    {}, { nodes: '64' }, { nodes: '65' }, { nodes: '65', mode: 'embedded' }, { nodes: '2000', mode: 'embedded' },
+    {}, { nodes: '200' }, { nodes: '201' }, { nodes: '201', mode: 'embedded' }, { nodes: '2000', mode: 'embedded' },
     { nodes: '2001', mode: 'embedded' }, { preset: 'watch' }, { timings: timings({ fanout: '16' }) }, { timings: timings({ fanout: '17' }) },
     { timings: timings({ suspectTimeoutMs: '100' }) }, { preset: 'watch', timings: timings({ suspectTimeoutMs: '900' }) },
     { timings: timings({ cleanupTimeoutMs: '3600000' }) },

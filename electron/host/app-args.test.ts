@@ -13,5 +13,5 @@ test('npm start keeps the fast defaults; --preset watch and the node limits are 
   assert.equal(parseAppArgs([]).protocol, 'gossip');
   assert.equal(parseAppArgs(['--protocol', 'ping', '--preset', 'watch']).protocol, 'ping');
   assert.throws(() => parseAppArgs(['--protocol', 'swim']), usage(/^--protocol swim: expected gossip or ping$/));
-  assert.throws(() => parseAppArgs(['--nodes', '65']), usage(/^--nodes 65: expected a whole number 0\.\.64$/));
+  assert.throws(() => parseAppArgs(['--nodes', '201']), usage(/^--nodes 201: expected a whole number 0\.\.200$/));
 });

@@ -8,6 +8,7 @@ import { controlRequest, subscribe } from '../control/client.ts';
 import { renderHuman } from '../control/commands.ts';
 import type { ListMemResult } from '../control/commands.ts';
 import { addressFileStem } from '../log/jsonl-log.ts';
+import { MAX_LOCAL_GROUP } from '../protocol/config.ts';
 import { formatAddress } from '../protocol/member-id.ts';
 import type { Address } from '../protocol/member-id.ts';
 import { describeEvent } from './console-events.ts';
@@ -20,7 +21,7 @@ import { UserError } from '../user-error.ts';
 import type { CliCommand } from './commands.ts';
 
 const FLAGS: FlagSpecs = {
-  nodes: { type: 'string', value: 'N', help: 'how many nodes, the introducer included (1..200)' },
+  nodes: { type: 'string', value: 'N', help: `how many nodes, the introducer included (1..${MAX_LOCAL_GROUP.process})` },
   'base-port': { type: 'string', value: 'PORT', help: 'the introducer\'s port; the others take the next N-1', default: '3000' },
   'log-dir': { type: 'string', value: 'DIR', help: 'each node logs in DIR/<host>_<port>/', default: 'logs/cluster-<timestamp>' },
   quiet: { type: 'boolean', help: "do not print the introducer's membership events once the cluster is up" },
@@ -57,7 +58,7 @@ export const clusterCommand: CliCommand = {
       process.stdout.write(`${formatHelp(USAGE, DESCRIPTION, FLAGS)}\n`);
       return 0;
     }
-    const n = numberFlag(values, 'nodes', { min: 1, max: 200, integer: true });
+    const n = numberFlag(values, 'nodes', { min: 1, max: MAX_LOCAL_GROUP.process, integer: true });
     if (n === undefined) throw new UserError('usage', '--nodes N is required (see hearsay cluster --help)');
     const basePort = portFlag(values, 'base-port') ?? 3000;
     if (basePort + n - 1 > 65535) throw new UserError('usage', `--base-port ${basePort} leaves no room for ${n} nodes`);

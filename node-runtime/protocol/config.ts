@@ -252,11 +252,13 @@ const HEADER_BYTES = 30;
 /** Datagrams per second the whole group may send when it runs on one machine (the app's embedded and process
  *  clusters): each costs a send, a receive and ~100 entry merges, ~0.1 ms of one core after receive. */
 const GROUP_PACKETS_PER_SECOND = 4000;
-/** The largest group the app runs on one machine, by how it runs: a Node process per member costs its memory and a
- *  start-up each; embedded members cost sockets only, and the datagram budget above holds to ~2,000. The app's
- *  launch panel, its host's request schema and `npm start` all check against these. Serf agents (a Go process each,
- *  two ports) are capped for the same reason as processes. */
-export const MAX_LOCAL_GROUP = { process: 64, embedded: 2000, serf: 32 } as const;
+/** The largest group the app runs on one machine, by how it runs. A Node process per member costs its memory and a
+ *  start-up each: ~55 MiB RSS from the bundled CLI (`npm run build:cli`; ~92 MiB through tsx), so 200 need ~11 GiB,
+ *  what a workstation can spare, and start 4 at a time. Embedded members cost sockets only, and the datagram budget
+ *  above holds to ~2,000. The app's launch panel, its host's request schema, `npm start` and `hearsay cluster` all
+ *  check against these. Serf agents (a Go process each, two ports) are capped lower: the pair view draws them beside
+ *  a hearsay cluster. */
+export const MAX_LOCAL_GROUP = { process: 200, embedded: 2000, serf: 32 } as const;
 /** Timeouts are this many times the expected spread: the simulated maximum staleness of a heartbeat over minutes
  *  was ~3× the expected spread (N = 300), and a false failure costs a rejoin. */
 const SPREAD_MARGIN = 4;

@@ -16,8 +16,8 @@ test('accepts the defaults and converts percent to a rate', () => {
 
 test('one clear message per mistake, in the protocol\'s words, naming its field', () => {
   const err = (f: Partial<LaunchFields>) => { const r = parseLaunchForm({ ...base, ...f }); return r.ok ? '' : `${r.field}: ${r.error}`; };
-  assert.equal(err({ nodes: 'x' }), 'nodes: nodes must be a whole number from 1 to 64 in process mode');
-  assert.equal(err({ nodes: '65' }), 'nodes: nodes must be a whole number from 1 to 64 in process mode');
+  assert.equal(err({ nodes: 'x' }), 'nodes: nodes must be a whole number from 1 to 200 in process mode');
+  assert.equal(err({ nodes: '201' }), 'nodes: nodes must be a whole number from 1 to 200 in process mode');
   assert.equal(err({ nodes: '2001', mode: 'embedded' }), 'nodes: nodes must be a whole number from 1 to 2000 in embedded mode');
   assert.match(err({ nodes: '3.5' }), /whole number/);
   assert.match(err({ mode: 'threads' }), /^mode: /);
