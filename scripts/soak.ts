@@ -31,6 +31,7 @@ const FLAGS: FlagSpecs = {
   'base-port': { type: 'string', value: 'PORT', help: 'first port (the embedded-benchmark range)', default: '28100' },
   suspicion: { type: 'string', value: 'on|off', help: 'suspicion mode', default: 'off' },
   seed: { type: 'string', value: 'N', help: 'seed of the fault schedule', default: '1' },
+  'keep-logs': { type: 'string', value: 'DIR', help: 'keep every node\'s JSONL log (and its restart notices) under DIR, to trace a fault afterwards' },
 };
 
 const CYCLE_MS = 20_000;
@@ -61,12 +62,17 @@ async function main(): Promise<void> {
   const bound = config.failTimeoutMs + (suspicion ? config.suspectTimeoutMs : 0) + SPREAD_MS;
   const timingArgs = (['gossipIntervalMs', 'failTimeoutMs', 'suspectTimeoutMs', 'cleanupTimeoutMs'] as const)
     .flatMap((k) => [`--${TIMING_FLAGS[k].flag}`, String(config[k])]);
-  const logRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-soak-'));
+  const keepLogs = stringFlag(values, 'keep-logs');
+  const logRoot = keepLogs === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-soak-')) : path.resolve(keepLogs);
+  if (keepLogs !== undefined) fs.mkdirSync(logRoot, { recursive: true });
   const group = new NodeGroup(logRoot, ['--drop', '0.1', '--suspicion', suspicion ? 'on' : 'off', ...timingArgs]);
   const iptables = canIptables();
   const halves = [[basePort, basePort + Math.floor(n / 2) - 1], [basePort + Math.floor(n / 2), basePort + n - 1]] as const;
   const subs: { close(): void }[] = [];
   let partitioned = false;
+  /** The faults as injected, with wall-clock times (kept with the logs). */
+  const schedule: string[] = [];
+  const mark = (what: string): void => { schedule.push(`${new Date().toISOString()} ${what}`); };
 
   const kills: Kill[] = [];
   /** ids that were killed, paused or cut off: a fail of them is not false. */
@@ -109,7 +115,14 @@ async function main(): Promise<void> {
     if (iptables && partitioned) heal(true);
     for (const s of subs) s.close();
     await group.killAll();
-    fs.rmSync(logRoot, { recursive: true, force: true });
+    if (keepLogs === undefined) fs.rmSync(logRoot, { recursive: true, force: true });
+    else {
+      // The runtime's restart notices say what declared each member failed and who (the log's `stop` has only `via`).
+      const notices = group.nodes.flatMap((node) => node.stdout.filter((l) => l.includes('restarted as')).map((l) => `${node.address} ${l}`));
+      fs.writeFileSync(path.join(logRoot, 'notices.txt'), notices.join('\n') + '\n');
+      fs.writeFileSync(path.join(logRoot, 'schedule.txt'), [...schedule, ...falseFails.map((l) => `false fail: ${l}`)].join('\n') + '\n');
+      console.error(`logs kept in ${logRoot}`);
+    }
   };
   process.once('SIGINT', () => { void cleanup().then(() => process.exit(130)); });
 
@@ -160,9 +173,11 @@ async function main(): Promise<void> {
         troubled.add(id);
         original.delete(p);
         kills.push({ id, at, observers, seen: new Map() });
+        mark(`kill ${id}`);
         byPort.get(p)!.signal('SIGKILL');
       }
       troubled.add(liveIds.get(sleeper)!);
+      mark(`pause ${liveIds.get(sleeper)!}`);
       byPort.get(sleeper)!.signal('SIGSTOP');
       pauses++;
       await sleep(PAUSE_MS);
@@ -172,6 +187,7 @@ async function main(): Promise<void> {
         for (const id of liveIds.values()) troubled.add(id);
         partitioned = true;
         partitions++;
+        mark(`partition ${halves.map(([lo, hi]) => `${lo}-${hi}`).join(' | ')}`);
         if (iptables) for (const rule of partitionRules(halves)) execFileSync('iptables', ['-I', ...rule]);
         else await inAppPartition(byPort, halves, true);
       }
@@ -181,6 +197,7 @@ async function main(): Promise<void> {
         byPort.set(p, node);
         try {
           liveIds.set(p, await node.id(30_000));
+          mark(`restarted ${liveIds.get(p)!}`);
           watch(node);
         } catch (err) {
           // Counted and reported; the soak goes on (the port's last id stays troubled).
@@ -192,10 +209,12 @@ async function main(): Promise<void> {
         await sleep(PARTITION_AT_MS + PARTITION_MS - (Date.now() - cycleStart));
         if (iptables) heal(true);
         else await inAppPartition(byPort, halves, false);
+        mark('heal');
         // Ids cut off meanwhile are troubled until the failed-notices have made them rejoin.
         await sleep(bound);
         for (const id of liveIds.values()) troubled.add(id);
         partitioned = false;
+        mark('partition window closed');
       }
       await sleep(CYCLE_MS - (Date.now() - cycleStart));
       cycle++;

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MembershipCore } from '../protocol/core.ts';
-import type { MemberView, Output, JoinSnapshot } from '../protocol/core.ts';
+import type { DeclaredFailed, MemberView, Output, JoinSnapshot } from '../protocol/core.ts';
 import { resolveConfig } from '../protocol/config.ts';
 import type { ProtocolConfig } from '../protocol/config.ts';
 import { createRng } from '../protocol/rng.ts';
@@ -370,9 +370,9 @@ export class MembershipNode {
   }
 
   /** Fail-stop: this member was declared failed (or it left and joins again), so it ends and a new version starts. */
-  private rebirth(reason: string): void {
+  private rebirth(reason: string, by?: DeclaredFailed): void {
     const old = this.core;
-    if (!old.hasLeft()) this.emit(this.selfEvent('stop', reason));
+    if (!old.hasLeft()) this.emit(this.selfEvent('stop', reason, by?.via));
     const counters = old.counters();
     this.retired.dropped += counters.dropped;
     this.retired.malformed += counters.malformed;
@@ -380,7 +380,8 @@ export class MembershipNode {
     this.retired.blockedOut += counters.blockedOut;
     Object.assign(this.retired.limits, addHits(this.retired.limits, counters.limits));
     this.boot(old.mode(), old.dropRate());
-    this.notify(`${old.self} ${reason}: restarted as ${this.core.self}`);
+    const cause = by === undefined ? '' : ` (${by.cause}${by.via === undefined ? '' : ` from ${by.via}`})`;
+    this.notify(`${old.self} ${reason}: restarted as ${this.core.self}${cause}`);
   }
 
   /** Push-pull, peer side: merge the initiator's state, answer with ours. */
@@ -476,7 +477,7 @@ export class MembershipNode {
       // Deferred so the output being pumped finishes before the core is replaced.
       setImmediate(() => {
         if (this.runState !== 'running' && this.runState !== 'paused') return;
-        this.rebirth('declared failed by the group');
+        this.rebirth('declared failed by the group', out.declaredFailedBy);
         this.rejoinInBackground();
       });
     }
@@ -506,8 +507,9 @@ export class MembershipNode {
     for (const listener of this.listeners.notice) listener(line);
   }
 
-  private selfEvent(event: 'stop', reason: string): MembershipEvent {
-    return { ts: Math.round(monotonicNow()), node: this.core.self, event, member: this.core.self, reason };
+  private selfEvent(event: 'stop', reason: string, via?: MemberId): MembershipEvent {
+    const e = { ts: Math.round(monotonicNow()), node: this.core.self, event, member: this.core.self, reason };
+    return via === undefined ? e : { ...e, via };
   }
 
   private assertLive(): void {

@@ -12,7 +12,7 @@ import type { Rng } from './rng.ts';
 import { decodeGossip } from './codec.ts';
 import type { MessageKind } from './codec.ts';
 import { MemberList } from './member-list.ts';
-import type { CoreState } from './state.ts';
+import type { CoreState, DeclaredFailed } from './state.ts';
 import { emit, newEntry } from './state.ts';
 import { deathNotice, expire, forgiveLostTime, isZombie } from './failure.ts';
 import { buildPacket, gossipRound, introducerProbe } from './gossip.ts';
@@ -34,6 +34,8 @@ import { chooseTargets } from './heartbeat.ts';
 import { pushPullInterval } from './push-pull.ts';
 import { followGroupSize } from './group-size.ts';
 
+export type { DeclaredFailed };
+
 export interface Send {
   readonly to: Address;
   readonly bytes: Uint8Array;
@@ -49,6 +51,8 @@ export interface Output {
   /** Set once, when this member learns the group declared it failed or removed: fail-stop, so it cannot refute;
    *  the runtime logs `stop` and rejoins under a new version. */
   readonly selfDeclaredFailed?: boolean;
+  /** With `selfDeclaredFailed`: what told this member and who (for the runtime's `stop` line). */
+  readonly declaredFailedBy?: DeclaredFailed;
   /** Only while tracing is on: one record per datagram sent (blocked ones included) or refused (trace.ts). */
   readonly trace?: Trace[];
   /** SWIM anti-entropy: exchange full state with this member over TCP (the runtime sends `snapshot()`, the peer
@@ -156,7 +160,7 @@ export class MembershipCore {
       events: [],
       via: undefined,
       refuteTo: [],
-      declaredFailed: false,
+      declaredFailed: undefined,
       modeSince: Number.NEGATIVE_INFINITY,
       timers: new TimerTable(),
       broadcasts: new BroadcastQueue(),
@@ -252,7 +256,7 @@ export class MembershipCore {
       // Not gossip but the sender's own verdict, told to us directly: fail-stop, whatever our incarnation. Only from a
       // member this one has known: a stranger's notice would force a restart with one datagram.
       const known = st.list.get(sender.id) !== undefined || st.list.isTombstoned(sender.id);
-      if (known && entries.some((w) => w.id === st.self.id && w.status === 'failed')) st.declaredFailed = true;
+      if (known && entries.some((w) => w.id === st.self.id && w.status === 'failed')) st.declaredFailed = { cause: 'failed-notice', via: sender.id };
       return this.finish(now, []);
     }
     if (isZombie(st, sender)) return this.finish(now, [{ to: from, bytes: deathNotice(st, sender), kind: 'failed-notice' }]);
@@ -374,7 +378,7 @@ export class MembershipCore {
   }
 
   private get inert(): boolean {
-    return this.left || this.st.declaredFailed;
+    return this.left || this.st.declaredFailed !== undefined;
   }
 
   private refuse(now: number, from: Address, bytes: Uint8Array, cause: DropCause): Output {
@@ -420,9 +424,9 @@ export class MembershipCore {
     const base: Output = { send, events, nextWakeAt: this.inert ? now + IDLE_WAKE_MS : this.nextWakeAt };
     const traced = this.tracing ? { ...base, trace: this.traceOf(now, all) } : base;
     const out: Output = pushPull === undefined || this.inert ? traced : { ...traced, pushPull };
-    if (!st.declaredFailed || this.reportedFailed) return out;
+    if (st.declaredFailed === undefined || this.reportedFailed) return out;
     this.reportedFailed = true;
-    return { ...out, send: [], selfDeclaredFailed: true };
+    return { ...out, send: [], selfDeclaredFailed: true, declaredFailedBy: st.declaredFailed };
   }
 
   private traceOf(now: number, sent: Send[]): Trace[] {

@@ -63,7 +63,7 @@ function apply(st: CoreState, now: number, e: Entry, d: Decision, src: Source, w
     case 'refute':
       return refute(st, now, d.incarnation, src.from, w.suspecter);
     case 'declared-failed':
-      st.declaredFailed = true;
+      st.declaredFailed = { cause: `${w.status} by ${src.reason}`, ...(src.sender !== undefined && { via: src.sender }) };
       return;
     case 'set':
       if (d.status === e.status) {
@@ -129,7 +129,7 @@ export function confirm(st: CoreState, now: number, e: Entry): void {
 function supersede(st: CoreState, now: number, newer: Entry): void {
   for (const e of st.list.at(newer.address)) {
     if (e.version >= newer.version || !isLive(e.status)) continue;
-    if (e === st.self) st.declaredFailed = true;
+    if (e === st.self) st.declaredFailed = { cause: 'superseded', via: newer.id };
     else transition(st, now, e, 'failed', 'superseded');
   }
 }

@@ -35,8 +35,9 @@ export interface CoreState {
   via: MemberId | undefined;
   /** Senders owed an immediate refutation by the receive being processed (suspicion.ts). */
   refuteTo: Address[];
-  /** Set when the group declared this member failed or left: it cannot refute (fail-stop) and goes inert. */
-  declaredFailed: boolean;
+  /** Set when the group declared this member failed or left: it cannot refute (fail-stop) and goes inert. What told
+   *  it and who, so a restart can be traced to its cause. */
+  declaredFailed: DeclaredFailed | undefined;
   /** When the protocol family last changed here (ping mode keeps heartbeat gossip for T_fail after it, mode.ts). */
   modeSince: number;
   /** Every timer. `expiry` is a lower bound on the members' own timers, so a tick skips the O(N) scan until then:
@@ -59,6 +60,13 @@ export interface CoreState {
   readonly hits: LimitHits;
   readonly newMembers: NewMemberLimit;
   readonly newVersions: NewMemberLimit;
+}
+
+/** What made the group's verdict known here: a failed-notice, a `failed`/`left` entry about self (`gossip`,
+ *  `snapshot`, `push-pull`), or a newer version of self confirmed (`superseded`); `via` is the sender, when a datagram. */
+export interface DeclaredFailed {
+  readonly cause: string;
+  readonly via?: MemberId;
 }
 
 const KIND_OF: Record<MemberStatus, EventKind> = { alive: 'alive', suspect: 'suspect', failed: 'fail', left: 'leave' };
