@@ -5,7 +5,8 @@
 // drop on every node throughout. Checked from the nodes' event streams:
 // - every kill is failed by every node that was live, unpaused and on its side, within the bound (T_fail + T_suspect
 //   + 3 s of spread under load);
-// - no false failure: a fail of an id never killed, paused or partitioned;
+// - no false failure: a fail of an id never killed, paused or partitioned (docs/benchmarks.md, "Fault soak, round
+//   four", states the rule exactly);
 // - RSS of the nodes never killed flat within ±10 % from the end of the warm-up to the end.
 //   npx tsx scripts/soak.ts [--nodes 50] [--minutes 30] [--base-port 28100] [--suspicion off]
 // Prints a Markdown summary (for docs/benchmarks.md). Needs the loopback range base-port .. base-port + nodes.
@@ -84,6 +85,8 @@ async function main(): Promise<void> {
   /** Per port, the process there now. */
   const byPort = new Map<number, NodeProcess>();
   const liveIds = new Map<number, string>();
+  /** Who told each restarted id that it was failed (its own `stop` line's `via`). */
+  const declaredBy = new Map<string, string>();
   /** When each id seen on the streams started (its own `start` line). */
   const startedAt = new Map<string, number>();
 
@@ -96,14 +99,21 @@ async function main(): Promise<void> {
         if (m.event === 'start' && m.node === m.member) {
           liveIds.set(node.port, m.node);
           startedAt.set(m.node, m.ts);
+          // Born while the group was cut in two (a rejoin, a restarted victim): the other half may fail it.
+          if (partitioned) troubled.add(m.node);
         }
-        if (m.event === 'stop' && m.reason !== 'shutdown') restarts.declaredFailed++;
+        if (m.event === 'stop' && m.reason !== 'shutdown') {
+          restarts.declaredFailed++;
+          declaredBy.set(m.member, m.via ?? 'unknown');
+        }
         if (m.event !== 'fail') return;
         for (const k of kills) if (k.id === m.member && k.observers.has(m.node) && !k.seen.has(m.node)) k.seen.set(m.node, m.ts - k.at);
         if (!troubled.has(m.member) && !troubled.has(m.node) && !partitioned) {
           // A member's age says whether fresh starts (a restart, a rejoin) are the ones that go quiet.
           const age = startedAt.has(m.member) ? `, ${((m.ts - startedAt.get(m.member)!) / 1000).toFixed(1)} s after its start` : '';
-          falseFails.push(`${new Date(m.ts).toISOString()} ${m.node} failed ${m.member} (${m.reason ?? ''}${age})`);
+          // Superseded: the member restarted because someone declared it failed; who, says where to look.
+          const by = declaredBy.has(m.member) ? `, declared failed by ${declaredBy.get(m.member)!}` : '';
+          falseFails.push(`${new Date(m.ts).toISOString()} ${m.node} failed ${m.member} (${m.reason ?? ''}${age}${by})`);
           console.error(`false fail: ${falseFails.at(-1)}`);
         }
       },
@@ -300,12 +310,16 @@ function report(r: {
   console.log(`| ${r.kills.length} | ${s(percentile(first, 50))} / ${s(Math.max(...first))} | ${s(percentile(all, 50))} / ${s(percentile(all, 99))} / ${s(Math.max(...all))} | ${missed} / ${late} | ${r.falseFails.length} | ${r.restarts.declaredFailed} | ${r.pauses} | ${r.partitions} | ${drift.length ? `${(Math.min(...drift) * 100).toFixed(1)} % / ${(Math.max(...drift) * 100).toFixed(1)} %` : '–'} |`);
   // Who: a few observers failing many members points at stalled observers; many observers failing a few members at
   // members that went silent. When: the minute and the machine's load then.
-  const tally = (field: 1 | 3): string => {
+  // By whom a superseded member had been declared failed: one name for many points at one observer's verdicts.
+  const tally = (key: (line: string) => string | undefined): string => {
     const counts = new Map<string, number>();
-    for (const line of r.falseFails) { const key = line.split(' ')[field]!; counts.set(key, (counts.get(key) ?? 0) + 1); }
-    return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, c]) => `${k} ×${c}`).join(', ');
+    for (const line of r.falseFails) { const k = key(line); if (k !== undefined) counts.set(k, (counts.get(k) ?? 0) + 1); }
+    return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, c]) => `${k} ×${c}`).join(', ') || '–';
   };
-  if (r.falseFails.length > 0) console.log(`false fails by observer: ${tally(1)}; by member: ${tally(3)}`);
+  if (r.falseFails.length > 0) {
+    console.log(`false fails by observer: ${tally((l) => l.split(' ')[1])}; by member: ${tally((l) => l.split(' ')[3])}; ` +
+      `by who had declared the member failed: ${tally((l) => /declared failed by (\S+)\)/.exec(l)?.[1])}`);
+  }
   for (const line of r.falseFails.slice(0, 20)) console.log(`false fail: ${line}`);
   console.log(`RSS of never-killed nodes (KiB, min–max over nodes) at each sample: ${r.rssTrail.join(' → ')}`);
 }

@@ -306,3 +306,21 @@ test('timers stay exact when ticks skip the list scan: a late joiner and a gossi
   ]);
   assert.equal(c.members().find((m) => m.id === early)?.status, 'alive');
 });
+
+test('a new version of the introducer known only second-hand still gets our list every introducerProbeMs', () => {
+  // Neither may send to a member it has only heard of, so without the probe the introducer never heard from us and
+  // never vouched for us, and the group hardly sent to us (the soak's member that went deaf and failed everyone).
+  const x = core(1001, { introducer: '127.0.0.1:1000' });
+  x.start(0);
+  const y = id(1002);
+  const introducerV2 = id(1000, 2);
+  const toIntroducer = (out: Output) => out.send.filter((s) => s.to === '127.0.0.1:1000').length;
+  let probes = 0;
+  for (let t = 100, beat = 1; t <= 3 * C.introducerProbeMs; t += C.gossipIntervalMs, beat++) {
+    // Y keeps both alive here (fresh heartbeats); only Y has spoken to X.
+    x.receive(t, addressOf(y), packet(y, [entry(y, beat, 0, 'alive'), entry(introducerV2, beat, 0, 'alive')]));
+    probes += toIntroducer(x.tick(t + 1));
+  }
+  assert.ok(x.members().some((m) => m.id === introducerV2 && m.status === 'alive'));
+  assert.ok(probes >= 2, `probes sent to the introducer's address: ${probes}`);
+});

@@ -50,9 +50,9 @@ function fill(packet: PacketBuilder, list: readonly Entry[], start: number, take
   return list.length === 0 ? 0 : (start + k) % list.length;
 }
 
-function liveAt(st: CoreState, address: Address): boolean {
-  for (const e of st.list.values()) if (e.address === address && isLive(e.status)) return true;
-  return false;
+/** A live member at `address` that this member may send to (it has spoken to us, or was vouched for). */
+function confirmedLiveAt(st: CoreState, address: Address): boolean {
+  return st.list.at(address).some((e) => isLive(e.status) && e.confirmed);
 }
 
 function newPacket(st: CoreState): PacketBuilder {
@@ -99,10 +99,14 @@ function announceTargets(st: CoreState, now: number): Entry[] {
   return [...to, ...st.list.at(st.introducer).filter((e) => isLive(e.status) && e.confirmed)];
 }
 
-/** Every introducerProbeMs, while no live member is known at the introducer's address, our list goes there, so a
- *  restarted introducer relearns the group. */
+/** Every introducerProbeMs, while no live member is known at the introducer's address that we may send to, our list
+ *  goes there, so a restarted introducer relearns the group. Known only second-hand (a new version heard of by gossip)
+ *  is not enough: then neither sends to the other, the introducer never vouches for us, and the rest of the group
+ *  (who may send only to members that spoke to them or were vouched for) hardly ever sends to us either. Soak: a
+ *  member that joined during a partition, while the introducer restarted, was sent to by three members only; when
+ *  none of the three picked it for 2.9 s it timed out all 32 others, and its failed-notices restarted each of them. */
 export function introducerProbe(st: CoreState, now: number): Send[] {
   st.timers.set('introducer', now + st.config.introducerProbeMs);
-  if (st.introducer === undefined || liveAt(st, st.introducer)) return [];
+  if (st.introducer === undefined || confirmedLiveAt(st, st.introducer)) return [];
   return [{ to: st.introducer, bytes: buildPacket(st, now), kind: 'gossip' }];
 }
