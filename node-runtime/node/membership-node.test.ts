@@ -128,6 +128,11 @@ describe('MembershipNode (embedded)', () => {
     assert.ok(notices.some((l) => l.includes(`${oldId} declared failed by the group: restarted as ${reborn.id}`)), notices.join('\n'));
     const stops = logOf(port).filter((e) => e.event === 'stop' && e.member === oldId);
     assert.deepEqual(stops.map((e) => e.reason), ['declared failed by the group']);
+    // Who told it: the other one (a failed-notice, or the failed entry in an introducer probe), named in the log and
+    // the notice, so a restart can be traced to its cause.
+    const teller = before[reborn === intro ? 1 : 0]!;
+    assert.deepEqual(stops.map((e) => e.via), [teller]);
+    assert.ok(notices.some((l) => l.includes(`from ${teller})`)), notices.join('\n'));
     assert.ok(logOf(port).some((e) => e.event === 'start' && e.member === reborn.id));
   });
 
