@@ -1,14 +1,17 @@
-// Growth by joins with real processes: N `hearsay node` processes started one by one on loopback, no timing flags
-// (the cores follow the group's size themselves), in one family. Prints when every node first listed every other as
-// alive (polled over ctl), the false failures over the run (every `fail` and `stop` in the nodes' logs: nothing is
-// killed), the total RSS, and the machine's load. Run it in a private network namespace (/work/tools/nsrun).
+// Growth by joins with real processes: N `hearsay node` processes (the esbuild bundle, rebuilt first so no node runs
+// the sources through tsx) started one by one on loopback, no timing flags (the cores follow the group's size
+// themselves), in one family. Prints when every node first listed every other as alive (polled over ctl), the false
+// failures over the run (every `fail` and `stop` in the nodes' logs: nothing is killed), each node's CPU (its start-up
+// until full membership, and its share of a core over the hold) and RSS, and the machine's load. The whole run stops
+// at --deadline (a shortened hold says so). Run it in a private network namespace (/work/tools/nsrun).
 //   npx tsx scripts/bench-growth.ts [--nodes 200] [--spacing 250] [--hold 60] [--protocol gossip|ping]
-//                                   [--suspicion on|off] [--base-port 27000] [--deadline 900]
+//                                   [--suspicion on|off] [--base-port 27000] [--deadline 330]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
+import { execFileSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { spawnNode } from '../node-runtime/cli/spawn-node.ts';
 import { controlRequest } from '../node-runtime/control/client.ts';
@@ -23,7 +26,7 @@ const { values: args } = parseArgs({
     protocol: { type: 'string', default: 'gossip' },
     suspicion: { type: 'string', default: 'off' },
     'base-port': { type: 'string', default: '27000' },
-    deadline: { type: 'string', default: '900' },
+    deadline: { type: 'string', default: '330' },
   },
 });
 
@@ -74,16 +77,33 @@ async function fullNodes(): Promise<number> {
   return full;
 }
 
-function rssMiB(): number {
-  let kb = 0;
-  for (const c of children) {
+/** Clock ticks per second of /proc/PID/stat's CPU times. */
+const TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+
+/** Per child: CPU seconds used so far (user + system) and RSS in MiB; NaN once it has exited. */
+function usage(): { cpuS: number; rssMiB: number }[] {
+  return children.map((c) => {
     try {
-      const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${c.pid}/status`, 'utf8'));
-      kb += Number(m?.[1] ?? 0);
-    } catch { /* exited */ }
-  }
-  return kb / 1024;
+      // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+      const stat = fs.readFileSync(`/proc/${c.pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const rss = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${c.pid}/status`, 'utf8'));
+      return { cpuS: (Number(f[11]) + Number(f[12])) / TICKS, rssMiB: Number(rss?.[1] ?? Number.NaN) / 1024 };
+    } catch {
+      return { cpuS: Number.NaN, rssMiB: Number.NaN };
+    }
+  });
 }
+
+/** mean / p50 / max of the finite values, formatted. */
+function spread(xs: number[], digits: number): string {
+  const ok = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (ok.length === 0) return '—';
+  const mean = ok.reduce((a, b) => a + b, 0) / ok.length;
+  return [mean, ok[Math.floor(ok.length / 2)]!, ok[ok.length - 1]!].map((x) => x.toFixed(digits)).join(' / ');
+}
+
+const sum = (xs: number[]): number => xs.filter(Number.isFinite).reduce((a, b) => a + b, 0);
 
 /** Every fail and stop in the nodes' logs (nothing was killed: all are false). */
 function falseEvents(): { fails: number; stops: number; suspects: number } {
@@ -107,6 +127,8 @@ async function stopAll(): Promise<void> {
   })));
 }
 
+// The nodes run the bundle only while it is newer than every source (bin/hearsay.mjs), else tsx: build it.
+await import('./build-cli.ts');
 console.log(`${os.cpus().length} cores; ${n} ${args.protocol} (suspicion ${args.suspicion}) processes started ${spacing} ms apart, then ${holdS} s held; load average ${load()}`);
 const t0 = Date.now();
 let outcome = 'ok';
@@ -116,12 +138,15 @@ try {
     if (Date.now() > deadlineAt) throw new Error('the introducer never answered');
     await sleep(200);
   }
+  // On a fixed schedule (node i at i × spacing): a spawn itself takes tens of ms under load, which stretched 50 s of
+  // 250-ms steps to 90 s.
+  const first = Date.now();
   for (let i = 1; i < n; i++) {
     start(i);
-    await sleep(spacing);
+    await sleep(first + i * spacing - Date.now());
   }
   const startedS = (Date.now() - t0) / 1000;
-  console.log(`all ${n} started after ${startedS.toFixed(0)} s; RSS ${rssMiB().toFixed(0)} MiB; load ${load()}`);
+  console.log(`all ${n} started after ${startedS.toFixed(0)} s; RSS ${sum(usage().map((u) => u.rssMiB)).toFixed(0)} MiB; load ${load()}`);
   let fullAt = Number.NaN;
   let full = 0;
   while (Number.isNaN(fullAt) && Date.now() < deadlineAt) {
@@ -130,12 +155,25 @@ try {
     if (full === n) fullAt = (Date.now() - t0) / 1000;
     else await sleep(POLL_MS);
   }
+  // Start-up: CPU each process used until full membership (or the deadline); the hold's CPU is the rest.
+  const atFull = usage();
+  const holdStart = Date.now();
   if (!Number.isNaN(fullAt)) {
-    await sleep(Math.min(holdS * 1000, Math.max(0, deadlineAt - Date.now())));
+    const hold = Math.min(holdS * 1000, Math.max(0, deadlineAt - Date.now()));
+    if (hold < holdS * 1000) outcome = `hold cut to ${(hold / 1000).toFixed(0)} s by the deadline`;
+    await sleep(hold);
     full = await fullNodes();
   } else outcome = 'deadline before full membership';
+  const atEnd = usage();
+  const heldS = (Date.now() - holdStart) / 1000;
+  const holdPct = atEnd.map((u, i) => (100 * (u.cpuS - atFull[i]!.cpuS)) / heldS);
   const ev = falseEvents();
-  console.log(`| ${args.protocol} | ${args.suspicion} | ${n} | ${spacing} ms | ${startedS.toFixed(0)} s | ${Number.isNaN(fullAt) ? 'never' : `${fullAt.toFixed(0)} s`} | ${full}/${n} after hold | ${ev.fails} | ${ev.stops} | ${ev.suspects} | ${rssMiB().toFixed(0)} MiB | ${load()} | ${outcome} |`);
+  console.log(`CPU per node until full membership, s (mean / p50 / max): ${spread(atFull.map((u) => u.cpuS), 2)}`);
+  console.log(`CPU per node over the ${heldS.toFixed(0)}-s hold, % of a core (mean / p50 / max): ${spread(holdPct, 2)}; all nodes together ${sum(holdPct).toFixed(0)} %`);
+  console.log(`RSS per node, MiB (mean / p50 / max): ${spread(atEnd.map((u) => u.rssMiB), 1)}`);
+  console.log('| family | suspicion | nodes | spacing | all started at | full membership at | after hold | false fails | restarts | suspicions | RSS total | CPU per node (hold) | CPU all nodes (hold) | load average at the end | outcome |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log(`| ${args.protocol} | ${args.suspicion} | ${n} | ${spacing} ms | ${startedS.toFixed(0)} s | ${Number.isNaN(fullAt) ? 'never' : `${fullAt.toFixed(0)} s`} | ${full}/${n} full | ${ev.fails} | ${ev.stops} | ${ev.suspects} | ${(sum(atEnd.map((u) => u.rssMiB)) / 1024).toFixed(2)} GiB | ${(sum(holdPct) / n).toFixed(2)} % | ${sum(holdPct).toFixed(0)} % | ${load()} | ${outcome} |`);
 } finally {
   await stopAll();
   fs.rmSync(logs, { recursive: true, force: true });
