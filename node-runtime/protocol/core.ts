@@ -172,6 +172,7 @@ export class MembershipCore {
       rotation: 0,
       rotationUnconfirmed: 0,
       announce: false,
+      unannounced: [],
       hits,
       newMembers: new NewMemberLimit(config.newMembersPerSenderPerSecond),
       newVersions: new NewMemberLimit(config.newVersionsPerAddressPerSecond),

@@ -56,6 +56,8 @@ export interface CoreState {
   rotationUnconfirmed: number;
   /** Set by a join: the next round goes to every known member (gossip.ts). */
   announce: boolean;
+  /** Gossip mode, after a join: members of the join snapshot not yet told of this one, told a batch a round (gossip.ts). */
+  unannounced: Entry[];
   /** What the limits against hostile input refused (plausibility.ts). */
   readonly hits: LimitHits;
   readonly newMembers: NewMemberLimit;
