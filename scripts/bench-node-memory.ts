@@ -1,10 +1,13 @@
-// What grows in a long-running node under churn (issue 9's "RSS flat ±10 %"): one `hearsay node` process that is
+// What grows in a long-running node under churn (issue 9's "RSS flat ±10 %"): three `hearsay node` processes that are
 // never killed, in a group where the others are killed and restarted as new versions all the time (one every
 // --churn ms), with 10 % drop, an in-app partition of the group in halves for 6 s every 60 s (the mass fail/rejoin
-// the soak causes), and a subscriber on its event stream as the soak has. Every --sample seconds the watched node
-// writes a heap snapshot (Node's --heapsnapshot-signal; a snapshot is taken after a full GC, so its size is the live
-// heap) next to its RSS: a live heap that stays flat while RSS climbs is the allocator and V8 settling, a live heap
-// that climbs is a leak, and the constructors that grew between the first and the last snapshot name it.
+// the soak causes), and a subscriber on an event stream as the soak has. The three tell the parts of RSS apart:
+// - plain: its RSS, exactly what the soak measures;
+// - traced (--trace-gc): its V8 heap, used and committed, after every GC: RSS that grows with the committed heap is
+//   V8 sizing its spaces (a plateau shows where it settles), RSS that grows beside a flat heap is outside V8's heap;
+// - snapshotted (--heapsnapshot-signal): a heap snapshot every --sample seconds, taken after a full GC, so its size
+//   is the live heap; what grew between the first and the last, by constructor, names a leak if there is one.
+//   (A snapshot itself raises that process's RSS, so its RSS is not reported.)
 //   npx tsx scripts/bench-node-memory.ts [--minutes 5] [--nodes 16] [--churn 2000] [--sample 30] [--base-port 28300]
 // Run it in a private network namespace (/work/tools/nsrun). Prints a Markdown table (for docs/benchmarks.md).
 import fs from 'node:fs';
@@ -33,7 +36,8 @@ const FLAGS: FlagSpecs = {
 const PARTITION_EVERY_MS = 60_000;
 const PARTITION_MS = 6000;
 
-interface Sample { readonly minute: number; readonly rssKiB: number; readonly heap: HeapSummary }
+interface Gc { readonly used: number; readonly committed: number }
+interface Sample { readonly minute: number; readonly rss: number; readonly tracedRss: number; readonly gc: Gc | undefined; readonly heap: HeapSummary; readonly load: number }
 interface HeapSummary { readonly total: number; readonly byKind: Map<string, { count: number; size: number }> }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms)); // the schedule, not synchronisation
@@ -62,17 +66,13 @@ async function main(): Promise<void> {
   try {
     const intro = group.start(basePort);
     await intro.id(60_000);
-    // The watched node: started with a heap snapshot on SIGUSR2, written where this script reads it.
-    const previous = process.env.NODE_OPTIONS;
-    process.env.NODE_OPTIONS = `${previous ?? ''} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapDir}`.trim();
-    const watched = group.start(basePort + 1, { join: basePort });
-    if (previous === undefined) delete process.env.NODE_OPTIONS;
-    else process.env.NODE_OPTIONS = previous;
-    await watched.id(60_000);
-    subs.push(subscribe(watched.address, { onMessage: (m) => { if (m.type === 'event') events++; } }));
-    const byPort = new Map<number, NodeProcess>([[basePort, intro], [basePort + 1, watched]]);
-    for (let p = basePort + 2; p < basePort + n; p++) byPort.set(p, group.start(p, { join: basePort }));
+    const plain = group.start(basePort + 1, { join: basePort });
+    const traced = group.start(basePort + 2, { join: basePort, execArgv: ['--trace-gc'] });
+    const snapped = group.start(basePort + 3, { join: basePort, execArgv: ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapDir}`] });
+    const byPort = new Map<number, NodeProcess>([[basePort, intro], [plain.port, plain], [traced.port, traced], [snapped.port, snapped]]);
+    for (let p = basePort + 4; p < basePort + n; p++) byPort.set(p, group.start(p, { join: basePort }));
     await Promise.all([...byPort.values()].map((node) => node.id(120_000)));
+    subs.push(subscribe(plain.address, { onMessage: (m) => { if (m.type === 'event') events++; } }));
     console.error(`${n} nodes up; churn every ${churnMs} ms, a partition every ${PARTITION_EVERY_MS / 1000} s, ${minutes} min`);
 
     const startedAt = Date.now();
@@ -83,14 +83,17 @@ async function main(): Promise<void> {
     let healAt = Number.POSITIVE_INFINITY;
     let kills = 0;
     let down: number | undefined;
-    const churnable = [...byPort.keys()].filter((p) => p > basePort + 1);
+    const churnable = [...byPort.keys()].filter((p) => p > basePort + 3);
     while (Date.now() < endAt) {
       const now = Date.now();
       if (now >= nextSample) {
         nextSample += sampleS * 1000;
-        const heap = await snapshot(watched, snapDir);
-        samples.push({ minute: (now - startedAt) / 60_000, rssKiB: rssKiB(watched.proc.pid!), heap });
-        console.error(`${samples.at(-1)!.minute.toFixed(1)} min: RSS ${mib(samples.at(-1)!.rssKiB * 1024)}, live heap ${mib(heap.total)}, ${kills} kills, ${events} events, load ${os.loadavg()[0]!.toFixed(1)}`);
+        const rss = rssKiB(plain.proc.pid!) * 1024;
+        const gc = lastGc(traced);
+        const heap = await snapshot(snapped, snapDir);
+        const sample: Sample = { minute: (now - startedAt) / 60_000, rss, tracedRss: rssKiB(traced.proc.pid!) * 1024, gc, heap, load: os.loadavg()[0]! };
+        samples.push(sample);
+        console.error(`${sample.minute.toFixed(1)} min: RSS ${mib(rss)}, traced: RSS ${mib(sample.tracedRss)} heap ${gc ? `${mib(gc.used)} of ${mib(gc.committed)}` : '–'}, live heap ${mib(heap.total)}, ${kills} kills, ${events} events, load ${sample.load.toFixed(1)}`);
       }
       if (now >= nextPartition) {
         nextPartition += PARTITION_EVERY_MS;
@@ -115,7 +118,21 @@ async function main(): Promise<void> {
   }
 }
 
-/** Asks the watched node for a heap snapshot and summarises it (then deletes it: they are tens of MB). */
+/** V8's heap after the node's last GC, from its --trace-gc lines: `Scavenge 5.2 (8.1) -> 4.3 (8.6) MB` is used
+ *  (committed) before -> after. Lines read are dropped, so the list stays short. */
+function lastGc(node: NodeProcess): Gc | undefined {
+  let gc: Gc | undefined;
+  for (const line of node.stdout.splice(0)) {
+    const m = /(?:Scavenge|Mark-Compact|Mark-sweep|Minor Mark-Sweep)\b.*?[\d.]+ \([\d.]+\) -> ([\d.]+) \(([\d.]+)\) MB/.exec(line);
+    if (m) gc = { used: Number(m[1]) * 2 ** 20, committed: Number(m[2]) * 2 ** 20 };
+  }
+  if (gc === undefined) return lastGcSeen.get(node);
+  lastGcSeen.set(node, gc);
+  return gc;
+}
+const lastGcSeen = new WeakMap<NodeProcess, Gc>();
+
+/** Asks a node for a heap snapshot and summarises it (then deletes it: they are tens of MB). */
 async function snapshot(node: NodeProcess, dir: string): Promise<HeapSummary> {
   const before = new Set(fs.readdirSync(dir));
   node.signal('SIGUSR2');
@@ -179,19 +196,23 @@ const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 function report(samples: readonly Sample[], r: { n: number; minutes: number; churnMs: number; kills: number; events: number }): void {
   console.log(`node memory under churn: ${r.n} nodes, ${r.minutes} min, a kill every ${r.churnMs} ms (${r.kills} kills), a 6-s partition every minute, 10 % drop; ${r.events} events streamed to a subscriber`);
-  console.log('| minute | RSS | live heap (after full GC) |');
-  console.log('|---:|---:|---:|');
-  for (const s of samples) console.log(`| ${s.minute.toFixed(1)} | ${mib(s.rssKiB * 1024)} | ${mib(s.heap.total)} |`);
-  if (samples.length < 2) return;
-  // After the first sample (start-up), growth per minute over the first and the second half: a plateau shows as a
-  // second half near zero.
+  console.log('| minute | RSS (plain) | RSS (traced) | V8 heap used / committed after the last GC (traced) | live heap (snapshotted) | load |');
+  console.log('|---:|---:|---:|---:|---:|---:|');
+  for (const s of samples) {
+    console.log(`| ${s.minute.toFixed(1)} | ${mib(s.rss)} | ${mib(s.tracedRss)} | ${s.gc ? `${mib(s.gc.used)} / ${mib(s.gc.committed)}` : '–'} | ${mib(s.heap.total)} | ${s.load.toFixed(1)} |`);
+  }
+  if (samples.length < 3) return;
+  // From the second sample on (the first is start-up), growth per minute over the first and the second half: a
+  // plateau shows as a second half near zero.
   const later = samples.slice(1);
   const mid = later[Math.floor(later.length / 2)]!;
-  const slope = (a: Sample, b: Sample, f: (s: Sample) => number): string => `${((f(b) - f(a)) / 2 ** 20 / Math.max(b.minute - a.minute, 1e-9)).toFixed(2)} MiB/min`;
-  const rss = (s: Sample): number => s.rssKiB * 1024;
-  const heap = (s: Sample): number => s.heap.total;
   const [first, last] = [later[0]!, later.at(-1)!];
-  console.log(`growth, first half → second half: RSS ${slope(first, mid, rss)} → ${slope(mid, last, rss)}; live heap ${slope(first, mid, heap)} → ${slope(mid, last, heap)}`);
+  const slope = (f: (s: Sample) => number): string => {
+    const per = (a: Sample, b: Sample): string => `${((f(b) - f(a)) / 2 ** 20 / Math.max(b.minute - a.minute, 1e-9)).toFixed(2)}`;
+    return `${per(first, mid)} → ${per(mid, last)} MiB/min`;
+  };
+  console.log(`growth, first half → second half: RSS ${slope((s) => s.rss)}; traced RSS ${slope((s) => s.tracedRss)}; ` +
+    `V8 committed ${slope((s) => s.gc?.committed ?? Number.NaN)}; live heap ${slope((s) => s.heap.total)}`);
   const grew = [...last.heap.byKind].map(([kind, k]) => {
     const was = first.heap.byKind.get(kind) ?? { count: 0, size: 0 };
     return { kind, size: k.size - was.size, count: k.count - was.count };

@@ -9,9 +9,10 @@ export const HEARSAY_BIN = fileURLToPath(new URL('../../bin/hearsay.mjs', import
 
 export function spawnNode(
   args: readonly string[],
-  opts: { stdout?: 'pipe' | 'ignore'; stderr?: 'pipe' | 'ignore'; cwd?: string; key?: string } = {},
+  opts: { stdout?: 'pipe' | 'ignore'; stderr?: 'pipe' | 'ignore'; cwd?: string; key?: string; execArgv?: readonly string[] } = {},
 ): ChildProcess {
-  return spawn(process.execPath, [HEARSAY_BIN, 'node', '--exit-with-stdin', ...args], {
+  // execArgv: options for Node itself (a benchmark's --trace-gc, which NODE_OPTIONS does not take).
+  return spawn(process.execPath, [...(opts.execArgv ?? []), HEARSAY_BIN, 'node', '--exit-with-stdin', ...args], {
     stdio: ['pipe', opts.stdout ?? 'ignore', opts.stderr ?? 'pipe'],
     cwd: opts.cwd,
     // The cluster key goes through the environment, never argv (which ps shows to everyone).

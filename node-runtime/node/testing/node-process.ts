@@ -68,11 +68,11 @@ export class NodeGroup {
   constructor(readonly logRoot: string, private readonly baseArgs: readonly string[] = []) {}
 
   /** Starts a node on `port` logging in `<logRoot>/<host>_<port>/`, joining `join` when given. */
-  start(port: number, opts: { join?: number; args?: readonly string[] } = {}): NodeProcess {
+  start(port: number, opts: { join?: number; args?: readonly string[]; execArgv?: readonly string[] } = {}): NodeProcess {
     const logDir = path.join(this.logRoot, addressFileStem(`127.0.0.1:${port}`));
     const args = ['--host', '127.0.0.1', '--port', String(port), '--log-dir', logDir, ...this.baseArgs, ...(opts.args ?? [])];
     if (opts.join !== undefined) args.push('--join', `127.0.0.1:${opts.join}`);
-    const node = new NodeProcess(port, logDir, spawnNode(args, { stdout: 'pipe' }));
+    const node = new NodeProcess(port, logDir, spawnNode(args, { stdout: 'pipe', execArgv: opts.execArgv }));
     this.nodes.push(node);
     return node;
   }
