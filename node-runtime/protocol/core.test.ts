@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { MembershipCore } from './core.ts';
 import type { CoreOptions, Output } from './core.ts';
 import { DEFAULT_CONFIG } from './config.ts';
-import { encodeGossip } from './codec.ts';
+import { decodeGossip, encodeGossip } from './codec.ts';
 import type { WireEntry, WireMode } from './codec.ts';
 import type { MembershipEvent } from './events.ts';
 import { addressOf, formatMemberId, parseMemberId } from './member-id.ts';
@@ -323,4 +323,34 @@ test('a new version of the introducer known only second-hand still gets our list
   }
   assert.ok(x.members().some((m) => m.id === introducerV2 && m.status === 'alive'));
   assert.ok(probes >= 2, `probes sent to the introducer's address: ${probes}`);
+});
+
+test('a member that timed out every other one rejoins itself on hearing from them, instead of telling them all to', () => {
+  // Deaf for T_fail (in the soak: sent to by too few), it failed the whole group; hearing from them proves it was the
+  // deaf one. Its failed-notices had restarted all 32 it failed.
+  const x = core(1001, { introducer: '127.0.0.1:1000' });
+  x.start(0);
+  const [intro, y, z] = [id(1000), id(1002), id(1003)];
+  for (const m of [intro, y, z]) x.receive(10, addressOf(m), packet(m, [entry(m, 1, 0, 'alive')]));
+  const silent = runAlone(x, 11, C.failTimeoutMs + 500);
+  assert.deepEqual(silent.filter((e) => e.event === 'fail').map((e) => e.member).sort(), [intro, y, z]);
+  // Its introducer probe now carries itself only, not "you failed" (which had restarted the introducer).
+  const probe = x.tick(C.failTimeoutMs + 500 + C.introducerProbeMs).send.find((s) => s.to === '127.0.0.1:1000');
+  assert.ok(probe !== undefined);
+  const decoded = decodeGossip(probe.bytes);
+  assert.ok(decoded.ok);
+  assert.deepEqual(decoded.msg.entries.map((e) => e.id), [x.self]);
+  const heard = x.receive(C.failTimeoutMs + 600 + C.introducerProbeMs, addressOf(y), packet(y, [entry(y, 50, 0, 'alive')]));
+  assert.deepEqual(heard.send, []);
+  assert.equal(heard.selfDeclaredFailed, true);
+  assert.deepEqual(heard.declaredFailedBy, { cause: 'isolated', via: y });
+
+  // With one other only (it was paused), the survivor still tells the zombie.
+  const a = core(1011);
+  a.start(0);
+  const b = id(1012);
+  a.receive(10, addressOf(b), packet(b, [entry(b, 1, 0, 'alive')]));
+  runAlone(a, 11, C.failTimeoutMs + 500);
+  const told = a.receive(C.failTimeoutMs + 600, addressOf(b), packet(b, [entry(b, 50, 0, 'alive')]));
+  assert.deepEqual(told.send.map((s) => [s.to, s.kind]), [[addressOf(b), 'failed-notice']]);
 });

@@ -14,7 +14,7 @@ import type { MessageKind } from './codec.ts';
 import { MemberList } from './member-list.ts';
 import type { CoreState, DeclaredFailed } from './state.ts';
 import { emit, newEntry } from './state.ts';
-import { deathNotice, expire, forgiveLostTime, isZombie } from './failure.ts';
+import { deathNotice, expire, forgiveLostTime, isIsolated, isZombie } from './failure.ts';
 import { buildPacket, gossipRound, introducerProbe } from './gossip.ts';
 import { confirm, mergeEntry } from './merge.ts';
 import type { LimitHits } from './plausibility.ts';
@@ -260,7 +260,11 @@ export class MembershipCore {
       if (known && entries.some((w) => w.id === st.self.id && w.status === 'failed')) st.declaredFailed = { cause: 'failed-notice', via: sender.id };
       return this.finish(now, []);
     }
-    if (isZombie(st, sender)) return this.finish(now, [{ to: from, bytes: deathNotice(st, sender), kind: 'failed-notice' }]);
+    if (isZombie(st, sender)) {
+      if (!isIsolated(st)) return this.finish(now, [{ to: from, bytes: deathNotice(st, sender), kind: 'failed-notice' }]);
+      st.declaredFailed = { cause: 'isolated', via: sender.id };
+      return this.finish(now, []);
+    }
     st.via = sender.id;
     if (plausibleMode(st.config, now, mode, st.mode.epoch)) hearMode(st, now, mode);
     else st.hits.implausible++;

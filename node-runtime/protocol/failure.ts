@@ -69,6 +69,16 @@ export function isZombie(st: CoreState, sender: WireMember): boolean {
   return e === undefined ? st.list.isTombstoned(sender.id) : !isLive(e.status);
 }
 
+/** Every other member this one knows (at least two) it holds failed, left or removed: it timed the whole group out,
+ *  so it is far likelier the one that was cut off (deaf for T_fail: dropped, starved, or sent to by too few) than the
+ *  only survivor. Then hearing from one it failed proves it was the deaf one: it rejoins as a new version instead of
+ *  telling the others to (core.ts), and its introducer probe carries only itself, not its verdicts — one deaf member
+ *  restarts itself, not everyone it failed (round-four soak: one deaf member's failed-notices restarted 32). Two
+ *  members, one of them paused, are not this: the survivor tells the paused one, as before. */
+export function isIsolated(st: CoreState): boolean {
+  return st.list.live === 1 && st.list.size - 1 + st.list.tombstoneCount >= 2;
+}
+
 export function deathNotice(st: CoreState, sender: WireMember): Uint8Array {
   const packet = new PacketBuilder(st.self, st.mode, st.config.maxPacketBytes, 'failed-notice');
   packet.add({ ...sender, heartbeat: 0, incarnation: st.list.get(sender.id)?.incarnation ?? 0, status: 'failed' });

@@ -9,6 +9,7 @@ import { isLive } from './member-list.ts';
 import type { Address } from './member-id.ts';
 import { bumpHeartbeat, chooseTargets } from './heartbeat.ts';
 import { swimMessage } from './probe.ts';
+import { isIsolated } from './failure.ts';
 
 /** The introducer (a member that joined through nobody) lists only members it has confirmed: the others trust its
  *  gossip, as they trust its join snapshot, to tell them whom they may send to (member-list.ts). */
@@ -126,5 +127,5 @@ function helloBatch(st: CoreState, told: readonly Entry[]): Send[] {
 export function introducerProbe(st: CoreState, now: number): Send[] {
   st.timers.set('introducer', now + st.config.introducerProbeMs);
   if (st.introducer === undefined || confirmedLiveAt(st, st.introducer)) return [];
-  return [{ to: st.introducer, bytes: buildPacket(st, now), kind: 'gossip' }];
+  return [{ to: st.introducer, bytes: isIsolated(st) ? newPacket(st).encode() : buildPacket(st, now), kind: 'gossip' }];
 }
