@@ -136,8 +136,11 @@ export class GraphView {
 
   static async create(host: HTMLElement): Promise<GraphView> {
     const app = new Application();
+    // No MSAA: discs, packets and pulses are sprites of textures (smooth under linear filtering), only the thin tally
+    // rings and lines lose it; in software GL (SwiftShader, no GPU) MSAA more than doubled a 1,000-node frame's draw
+    // (~5.5 → ~2.4 ms, graph render + finish; docs/benchmarks.md, "See the gossip, round four").
     await app.init({
-      preference: 'webgl', background: 0x14161a, antialias: true, autoStart: false, resizeTo: host,
+      preference: 'webgl', background: 0x14161a, antialias: false, autoStart: false, resizeTo: host,
       resolution: Math.min(2, globalThis.devicePixelRatio || 1), autoDensity: true,
     });
     app.canvas.dataset.testid = 'graph-canvas';
