@@ -29,6 +29,7 @@ export class Figures {
   private readonly latency = el('ol', { testid: 'latency-list', class: 'latency' });
   private readonly bandwidth = el('div', { testid: 'bandwidth', class: 'bandwidth' });
   private readonly history = new BandwidthHistory();
+  private latencyKey = '';
 
   /** `topBar` undefined: a second side's figures (side by side), which has no counts of its own in the top bar. */
   constructor(topBar: HTMLElement | undefined, aside: HTMLElement) {
@@ -59,11 +60,15 @@ export class Figures {
   }
 
   show(progress: Progress | undefined, detections: readonly Detection[], stats: ReadonlyMap<Address, NodeStats>, nodes: readonly ClusterNode[]): void {
-    this.progress.textContent = progress ? `${progress.phase} ${progress.done}/${progress.total}` : '';
-    this.latency.replaceChildren(...(detections.length === 0
-      ? [el('li', { class: 'hint' }, 'no kills yet')]
-      : detections.map((d) => el('li', {},
-        `${d.address}: first ${d.firstMs === undefined ? '…' : `${(d.firstMs / 1000).toFixed(2)} s`}, all ${d.allMs === undefined ? '…' : `${(d.allMs / 1000).toFixed(2)} s`}`))));
+    setText(this.progress, progress ? `${progress.phase} ${progress.done}/${progress.total}` : '');
+    // Rebuilt only when a line changed: every DOM change is a relayout, repaint and composite of the page.
+    const lines = detections.map((d) =>
+      `${d.address}: first ${d.firstMs === undefined ? '…' : `${(d.firstMs / 1000).toFixed(2)} s`}, all ${d.allMs === undefined ? '…' : `${(d.allMs / 1000).toFixed(2)} s`}`);
+    const key = lines.join('\n');
+    if (key !== this.latencyKey || !this.latency.hasChildNodes()) {
+      this.latencyKey = key;
+      this.latency.replaceChildren(...(lines.length === 0 ? [el('li', { class: 'hint' }, 'no kills yet')] : lines.map((l) => el('li', {}, l))));
+    }
     const running = new Set(nodes.filter((n) => n.state === 'running').map((n) => n.address));
     if (!this.history.sample(stats, running) && this.bandwidth.hasChildNodes()) return;
     const rows = this.history.rows(compareAddresses);
