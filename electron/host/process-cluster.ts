@@ -16,7 +16,9 @@ import { HOST, LocalCluster } from './local-cluster.ts';
 import type { LocalSlot } from './local-cluster.ts';
 import { NodeWatch } from './node-watch.ts';
 
-const READY_TIMEOUT_MS = 20_000;
+/** Past the node's own join deadline (`--join-timeout`, 30 s by default): a node still retrying a busy introducer is
+ *  not given up by the host first (it streams nothing until joined); one that cannot join exits and says why. */
+const READY_TIMEOUT_MS = 40_000;
 const STOP_GRACE_MS = 2000;
 /** Nodes booting at once: each compiles the TypeScript sources through tsx, and the machine may have 2 cores. */
 const START_CONCURRENCY = 4;
