@@ -70,7 +70,7 @@ if (![nodes, churn, seconds, port, traceSeconds].every((n) => Number.isInteger(n
 }
 
 if (!existsSync('dist/renderer/index.html')) execFileSync('npx', ['vite', 'build'], { stdio: 'inherit' });
-// Node processes start from the bundled CLI (bin/hearsay.mjs runs it while fresh): ~55 MiB and ~0.1 s each, not tsx's.
+// Node processes start from the bundled CLI (bin/hearsay.mjs runs it while fresh): ~50 MiB and ~0.1 s each, not tsx's.
 if (source === 'process') execFileSync('npx', ['tsx', 'scripts/build-cli.ts'], { stdio: 'inherit' });
 const logsDir = mkdtempSync(path.join(os.tmpdir(), 'hearsay-bench-render-'));
 const app = source !== 'demo' ? await serveApp({ port, logsDir, firstNodePort: 26000 }) : undefined;

@@ -253,7 +253,7 @@ const HEADER_BYTES = 30;
  *  clusters): each costs a send, a receive and ~100 entry merges, ~0.1 ms of one core after receive. */
 const GROUP_PACKETS_PER_SECOND = 4000;
 /** The largest group the app runs on one machine, by how it runs. A Node process per member costs its memory and a
- *  start-up each: ~55 MiB RSS from the bundled CLI (`npm run build:cli`; ~92 MiB through tsx), so 200 need ~11 GiB,
+ *  start-up each: ~50 MiB RSS from the bundled CLI (`npm run build:cli`; ~92 MiB through tsx), so 200 need ~10 GiB,
  *  what a workstation can spare, and start 4 at a time. Embedded members cost sockets only, and the datagram budget
  *  above holds to ~2,000. The app's launch panel, its host's request schema, `npm start` and `hearsay cluster` all
  *  check against these. Serf agents (a Go process each, two ports) are capped lower: the pair view draws them beside
