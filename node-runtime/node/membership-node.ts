@@ -397,7 +397,7 @@ export class MembershipNode {
     const core = this.core;
     requestPushPull(peer, core.snapshot(), PUSH_PULL_TIMEOUT_MS, this.opts.keyring).then(
       (snapshot) => {
-        if (this.runState === 'running' && this.core === core) this.pump(core.command(monotonicNow(), { kind: 'push-pull', snapshot }));
+        if (this.runState === 'running' && this.core === core) this.pump(core.command(monotonicNow(), { kind: 'push-pull', snapshot, from: peer }));
       },
       () => undefined,
     );

@@ -30,8 +30,7 @@ import { TimerTable } from './timers.ts';
 import { BroadcastQueue } from './broadcast.ts';
 import { Awareness } from './awareness.ts';
 import { abandonProbes, answerProbe, newProbeState, startProbe, stepProbe, swimMessage, tickRelays } from './probe.ts';
-import { chooseTargets } from './heartbeat.ts';
-import { pushPullInterval } from './push-pull.ts';
+import { joinSynced, pushPullInterval, pushPullTarget } from './push-pull.ts';
 import { followGroupSize } from './group-size.ts';
 
 export type { DeclaredFailed };
@@ -92,8 +91,9 @@ export type Command =
   | { readonly kind: 'admit'; readonly member: MemberId; readonly peer?: string }
   /** Joiner side: merge the introducer's reply. */
   | { readonly kind: 'joined'; readonly snapshot: JoinSnapshot }
-  /** SWIM anti-entropy: merge a peer's full state (either side of a push-pull). */
-  | { readonly kind: 'push-pull'; readonly snapshot: JoinSnapshot };
+  /** SWIM anti-entropy: merge a peer's full state (either side of a push-pull). `from`: the peer this member asked
+   *  (its own push-pull), so the answer to its join sync is told from others (push-pull.ts). */
+  | { readonly kind: 'push-pull'; readonly snapshot: JoinSnapshot; readonly from?: Address };
 
 export interface CoreOptions {
   readonly self: MemberId;
@@ -173,6 +173,7 @@ export class MembershipCore {
       rotationUnconfirmed: 0,
       announce: false,
       unannounced: [],
+      joinSync: undefined,
       hits,
       newMembers: new NewMemberLimit(config.newMembersPerSenderPerSecond),
       newVersions: new NewMemberLimit(config.newVersionsPerAddressPerSecond),
@@ -216,7 +217,7 @@ export class MembershipCore {
     let pushPull: Address | undefined;
     if (t.due('pushPull', now)) {
       t.set('pushPull', now + pushPullInterval(st));
-      pushPull = chooseTargets(st, now, 1)[0]?.address;
+      pushPull = pushPullTarget(st, now);
     }
     // Again if a verdict above (a probe's) pulled the members' timers in to now.
     this.expireMembers(now);
@@ -323,10 +324,10 @@ export class MembershipCore {
         admit(st, now, cmd.member, cmd.peer);
         break;
       case 'joined':
-        mergeSnapshot(st, now, cmd.snapshot, 'snapshot');
+        mergeSnapshot(st, now, cmd.snapshot, 'join');
         break;
       case 'push-pull':
-        mergeSnapshot(st, now, cmd.snapshot, 'push-pull');
+        mergeSnapshot(st, now, cmd.snapshot, joinSynced(st, cmd.from) ? 'sync' : 'push-pull');
         break;
     }
     this.syncFamily(now);

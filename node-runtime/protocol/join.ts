@@ -9,6 +9,7 @@ import { confirm, mergeEntry } from './merge.ts';
 import { adoptGroupMode } from './mode.ts';
 import type { MemberId } from './member-id.ts';
 import { plausibleMode } from './plausibility.ts';
+import { syncAfterJoin } from './push-pull.ts';
 
 const STATUSES: readonly MemberStatus[] = ['alive', 'suspect', 'failed', 'left'];
 
@@ -31,20 +32,31 @@ export function snapshot(st: CoreState): JoinSnapshot {
   return { members, mode: { family: st.mode.family, suspicion: st.mode.enabled, epoch: st.mode.epoch } };
 }
 
-/** Merges the introducer's reply (`reason` snapshot) or a push-pull peer's state (`push-pull`); entries that are
- *  not well-formed are skipped (the runtime validates the JSON). Only the introducer's list confirms its members
- *  (the joiner chose it); a push-pull may come from anyone, so its members confirm themselves by speaking. */
-export function mergeSnapshot(st: CoreState, now: number, snap: JoinSnapshot, reason: 'snapshot' | 'push-pull'): void {
-  if (reason === 'snapshot') st.announce = true;
+/** How a full list arrived: the introducer's join reply, the joiner's later push-pull with the introducer (the join
+ *  sync, push-pull.ts), or any other push-pull. */
+export type SnapshotKind = 'join' | 'sync' | 'push-pull';
+
+/** Merges a full list; entries that are not well-formed are skipped (the runtime validates the JSON). Only the
+ *  introducer's lists (join, sync) confirm their members (the joiner chose it); a push-pull may come from anyone, so
+ *  its members confirm themselves by speaking. Members learned from the introducer's lists are not news: the group
+ *  heard of each when it joined (every joiner re-spreading the whole list was O(N²) news at start-up). */
+export function mergeSnapshot(st: CoreState, now: number, snap: JoinSnapshot, kind: SnapshotKind): void {
+  const introducers = kind !== 'push-pull';
+  if (kind === 'join') st.announce = true;
   if (plausibleMode(st.config, now, snap.mode)) adoptGroupMode(st, now, snap.mode);
   else st.hits.implausible++;
+  const src = { reason: kind === 'join' ? 'snapshot' : 'push-pull', news: !introducers };
   for (const m of snap.members) {
-    const parsed = parseCanonical(m.id);
+    // A listed id was parsed when it was learned (a sync or push-pull lists mostly known members).
+    const parsed = st.list.get(m.id) ?? parseCanonical(m.id);
     if (parsed === undefined || !STATUSES.includes(m.status)) continue;
     if (!Number.isSafeInteger(m.heartbeat) || m.heartbeat < 0 || !Number.isSafeInteger(m.incarnation) || m.incarnation < 0) continue;
-    mergeEntry(st, now, { ...m, ...parsed }, { reason });
+    const w = { id: m.id, host: parsed.host, port: parsed.port, version: parsed.version, heartbeat: m.heartbeat, incarnation: m.incarnation, status: m.status };
+    mergeEntry(st, now, w, src);
     if (st.declaredFailed) return;
     const e = st.list.get(m.id);
-    if (e !== undefined && reason === 'snapshot') confirm(st, now, e);
+    if (e !== undefined && introducers) confirm(st, now, e);
   }
+  // Ping mode only: gossip mode spreads whole lists every round and has no push-pull.
+  if (kind === 'join' && st.mode.family === 'ping') syncAfterJoin(st, now);
 }

@@ -16,9 +16,11 @@ import { addressOf } from './member-id.ts';
 import { plausibleEntry } from './plausibility.ts';
 
 /** Where a merged entry came from: `reason` labels a join learned this way (`gossip`, `introducer`, `snapshot`,
- *  `push-pull`); `from` is owed any refutation; `sender` is who vouches for it (a Lifeguard confirmation). */
+ *  `push-pull`); `from` is owed any refutation; `sender` is who vouches for it (a Lifeguard confirmation); `news`
+ *  false: a member learned this way is not spread as news (join.ts). */
 export interface Source {
   readonly reason: string;
+  readonly news?: boolean;
   readonly from?: Address;
   readonly sender?: MemberId;
 }
@@ -108,7 +110,7 @@ function learn(st: CoreState, now: number, w: WireEntry, src: Source): void {
   st.list.add(e);
   // Its fail timer (alive, heard now) is the only one it brings; a transition below pulls the bound in itself.
   st.timers.pull('expiry', now + st.config.failTimeoutMs);
-  st.broadcasts.enqueue(e.id);
+  if (src.news ?? true) st.broadcasts.enqueue(e.id);
   emit(st, now, 'join', e, src.reason);
   // Learned alive at the heard incarnation; what more it heard (a suspicion) is the precedence rule's to decide.
   if (w.status !== 'alive') apply(st, now, e, decideFor(st, e, w, false), src, w);

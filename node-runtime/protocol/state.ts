@@ -58,6 +58,9 @@ export interface CoreState {
   announce: boolean;
   /** Gossip mode, after a join: members of the join snapshot not yet told of this one, told a batch a round (gossip.ts). */
   unannounced: Entry[];
+  /** After a join: the next push-pull goes to the introducer (`due`), and its answer is the join sync (`asked`)
+   *  (push-pull.ts). */
+  joinSync: 'due' | 'asked' | undefined;
   /** What the limits against hostile input refused (plausibility.ts). */
   readonly hits: LimitHits;
   readonly newMembers: NewMemberLimit;

@@ -308,7 +308,7 @@ export class Simulation {
     const theirs = p.core.snapshot();
     this.pushPullBytes += JSON.stringify(ours).length + JSON.stringify(theirs).length;
     this.pump(p, p.core.command(this.offset + this.clock, { kind: 'push-pull', snapshot: ours }));
-    this.pump(s, s.core.command(this.offset + this.clock, { kind: 'push-pull', snapshot: theirs }));
+    this.pump(s, s.core.command(this.offset + this.clock, { kind: 'push-pull', snapshot: theirs, from: peer }));
   }
 
   private pump(s: Slot, out: Output): void {
