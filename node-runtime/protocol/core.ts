@@ -30,7 +30,7 @@ import { TimerTable } from './timers.ts';
 import { BroadcastQueue } from './broadcast.ts';
 import { Awareness } from './awareness.ts';
 import { abandonProbes, answerProbe, newProbeState, startProbe, stepProbe, swimMessage, tickRelays } from './probe.ts';
-import { joinSynced, pushPullInterval, pushPullTarget } from './push-pull.ts';
+import { joinSynced, pushPullDue, pushPullInterval } from './push-pull.ts';
 import { followGroupSize } from './group-size.ts';
 
 export type { DeclaredFailed };
@@ -173,7 +173,7 @@ export class MembershipCore {
       rotationUnconfirmed: 0,
       announce: false,
       unannounced: [],
-      joinSync: undefined,
+      joinSyncAsked: false,
       hits,
       newMembers: new NewMemberLimit(config.newMembersPerSenderPerSecond),
       newVersions: new NewMemberLimit(config.newVersionsPerAddressPerSecond),
@@ -214,11 +214,7 @@ export class MembershipCore {
     if (t.due('relay', now)) send.push(...tickRelays(st, now));
     if (t.due('probeStep', now)) send.push(...stepProbe(st, now));
     if (t.due('probe', now)) send.push(...startProbe(st, now));
-    let pushPull: Address | undefined;
-    if (t.due('pushPull', now)) {
-      t.set('pushPull', now + pushPullInterval(st));
-      pushPull = pushPullTarget(st, now);
-    }
+    const pushPull = pushPullDue(st, now);
     // Again if a verdict above (a probe's) pulled the members' timers in to now.
     this.expireMembers(now);
     this.nextWakeAt = t.next();
@@ -414,6 +410,7 @@ export class MembershipCore {
     } else if (t.get('probe') !== Number.POSITIVE_INFINITY) {
       t.stop('probe');
       t.stop('pushPull');
+      t.stop('joinSync');
       abandonProbes(st);
     }
   }

@@ -24,24 +24,30 @@ export function pushPullInterval(st: CoreState): number {
   return base * (Math.ceil(Math.log2(n) - Math.log2(SMALL_GROUP)) + 1);
 }
 
-/** A joiner's snapshot merged: its next push-pull goes to the introducer, JOIN_SYNC_ROUNDS rounds from now. */
+/** A joiner's snapshot merged: a push-pull with the introducer JOIN_SYNC_ROUNDS rounds from now (beside the
+ *  periodic ones, which keep their own schedule). */
 export function syncAfterJoin(st: CoreState, now: number): void {
-  st.joinSync = 'due';
-  st.timers.set('pushPull', now + JOIN_SYNC_ROUNDS * st.config.gossipIntervalMs);
+  st.timers.set('joinSync', now + JOIN_SYNC_ROUNDS * st.config.gossipIntervalMs);
 }
 
-/** Whom the push-pull that is due goes to: the introducer once after a join (if it is live here), else a random
- *  confirmed live member. */
-export function pushPullTarget(st: CoreState, now: number): Address | undefined {
-  const sync = st.joinSync === 'due' && st.introducer !== undefined && st.list.at(st.introducer).some((e) => isLive(e.status) && e.confirmed);
-  st.joinSync = sync ? 'asked' : undefined;
-  return sync ? st.introducer : chooseTargets(st, now, 1)[0]?.address;
+/** The push-pull due now, if any: the join sync with the introducer (if it is live here), else the periodic one
+ *  with a random confirmed live member. */
+export function pushPullDue(st: CoreState, now: number): Address | undefined {
+  const t = st.timers;
+  if (t.due('joinSync', now)) {
+    t.stop('joinSync');
+    st.joinSyncAsked = st.introducer !== undefined && st.list.at(st.introducer).some((e) => isLive(e.status) && e.confirmed);
+    if (st.joinSyncAsked) return st.introducer;
+  }
+  if (!t.due('pushPull', now)) return undefined;
+  t.set('pushPull', now + pushPullInterval(st));
+  return chooseTargets(st, now, 1)[0]?.address;
 }
 
 /** Whether a push-pull answer from `from` is the join sync's: then, like the join reply, its members are confirmed
  *  and are not news (join.ts). */
 export function joinSynced(st: CoreState, from: Address | undefined): boolean {
-  if (st.joinSync !== 'asked' || from === undefined || from !== st.introducer) return false;
-  st.joinSync = undefined;
+  if (!st.joinSyncAsked || from === undefined || from !== st.introducer) return false;
+  st.joinSyncAsked = false;
   return true;
 }

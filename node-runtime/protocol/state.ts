@@ -58,9 +58,9 @@ export interface CoreState {
   announce: boolean;
   /** Gossip mode, after a join: members of the join snapshot not yet told of this one, told a batch a round (gossip.ts). */
   unannounced: Entry[];
-  /** After a join: the next push-pull goes to the introducer (`due`), and its answer is the join sync (`asked`)
+  /** The join sync's push-pull with the introducer is under way: its answer is merged as the introducer's list
    *  (push-pull.ts). */
-  joinSync: 'due' | 'asked' | undefined;
+  joinSyncAsked: boolean;
   /** What the limits against hostile input refused (plausibility.ts). */
   readonly hits: LimitHits;
   readonly newMembers: NewMemberLimit;

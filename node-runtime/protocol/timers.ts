@@ -13,6 +13,8 @@ export const TIMERS = [
   'expiry',
   /** SWIM anti-entropy: the next push-pull of full state. */
   'pushPull',
+  /** SWIM: a joiner's one push-pull with the introducer, a few rounds after the join (push-pull.ts). */
+  'joinSync',
   /** Re-announce to the introducer's address while no live member is known there. */
   'introducer',
 ] as const;
