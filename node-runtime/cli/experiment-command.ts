@@ -1,10 +1,12 @@
 // `hearsay experiment`: the membership report's figures from one command (issue 11). Parses the settings, shows
 // progress (runs done, ETA) on stderr, cancels on Ctrl-C keeping what finished, and prints where the results are.
+import os from 'node:os';
 import path from 'node:path';
 import { prepareOutDir, runExperiment } from '../experiment/runner.ts';
 import type { ExperimentProgress } from '../experiment/runner.ts';
 import { settingsFromOptions } from '../experiment/settings.ts';
 import type { TuningResult } from '../experiment/tuning.ts';
+import type { ExpectedDuration } from '../experiment/duration.ts';
 import { formatHelp, numberFlag, parseFlags, portFlag, stringFlag } from './flags.ts';
 import type { FlagSpecs } from './flags.ts';
 import { UserError } from '../user-error.ts';
@@ -18,7 +20,7 @@ const FLAGS: FlagSpecs = {
   full: { type: 'boolean', help: 'the report-sized schedule (every point, longer windows; ~30 min without the 1,000-node simulations)' },
   tiny: { type: 'boolean', help: 'one point per experiment in small groups (seconds): a first look, and the tests' },
   'max-nodes': { type: 'string', value: 'N', help: 'leave out group sizes above N (a simulated 1,000 takes minutes per run)' },
-  parallel: { type: 'string', value: 'K', help: 'process clusters measured at once, each on its own ports', default: '4' },
+  parallel: { type: 'string', value: 'K', help: 'process clusters measured at once, each on its own ports', default: 'cores + 1' },
   'base-port': { type: 'string', value: 'PORT', help: 'first port for process clusters (32 per cluster)', default: '31000' },
   seed: { type: 'string', value: 'N', help: 'seed of the simulator and of the choice of victims', default: '1' },
 };
@@ -43,6 +45,13 @@ function progressLine(p: ExperimentProgress): string {
   const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0;
   const eta = p.etaMs === null ? 'ETA –' : `ETA ${duration(p.etaMs)}`;
   return `[${String(p.done).padStart(String(p.total).length)}/${p.total}] ${String(pct).padStart(3)} %  ${duration(p.elapsedMs)} elapsed, ${eta}  ${p.current}`;
+}
+
+function printExpected(e: ExpectedDuration, units: number, parallel: number): void {
+  const [load] = os.loadavg();
+  process.stderr.write(`${units} runs; expected ~${duration(e.totalS * 1000)} on an idle ${os.availableParallelism()}-core machine ` +
+    `(${e.tuningS > 0 ? `tuning ${duration(e.tuningS * 1000)}, then ` : ''}processes ${duration(e.processesS * 1000)} at ${parallel} clusters at once, ` +
+    `simulator ${duration(e.simulatorS * 1000)} beside them); load average now ${load!.toFixed(1)}\n`);
 }
 
 function printTuning(t: TuningResult): void {
@@ -97,8 +106,14 @@ export const experimentCommand: CliCommand = {
     process.once('SIGTERM', cancel);
     prepareOutDir(out);
     process.stderr.write(`hearsay experiment: writing to ${out}\n`);
+    const started = Date.now();
+    let expected: ExpectedDuration | undefined;
     const outcome = await runExperiment(settings, out, {
       signal: controller.signal,
+      onPlanned: (e, units) => {
+        expected = e;
+        printExpected(e, units, settings.parallel);
+      },
       onProgress: (p) => show(p),
       onRow: (_row, p) => show(p, p.done === p.total),
       onTuning: (t) => {
@@ -109,7 +124,8 @@ export const experimentCommand: CliCommand = {
     process.off('SIGINT', cancel);
     process.off('SIGTERM', cancel);
     if (tty) process.stderr.write('\n');
-    const where = `${outcome.rows.length} runs; results, plots and report in ${path.join(outcome.dir, 'report.md')}`;
+    const took = `${duration(Date.now() - started)}${expected ? ` (expected ~${duration(expected.totalS * 1000)})` : ''}, load average now ${os.loadavg()[0]!.toFixed(1)}`;
+    const where = `${outcome.rows.length} runs in ${took}; results, plots and report in ${path.join(outcome.dir, 'report.md')}`;
     if (outcome.status === 'finished') {
       process.stdout.write(`${where}\n`);
       return 0;

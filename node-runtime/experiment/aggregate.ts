@@ -12,6 +12,9 @@ export interface PlotPoint {
   /** p99 over every sample of every run (detection only). */
   readonly p99?: number;
   readonly runs: number;
+  /** False positives: the smallest rate the runs can show — one false failure, which all N − 1 peers log, over all
+   *  their node-hours; below it a mean of 0 means little. */
+  readonly resolution?: number;
 }
 
 export interface PlotSeries {
@@ -43,13 +46,15 @@ interface PlotSpec {
   /** The run's value (null: not measured), and its samples for the p99. */
   readonly value: (r: ResultRow) => number | null;
   readonly samples?: (r: ResultRow) => readonly number[];
+  readonly resolution?: (rows: readonly ResultRow[]) => number;
 }
 
 const PLOTS: readonly PlotSpec[] = [
   { id: 'bandwidth', experiment: 'bandwidth', title: 'Bandwidth per node, no failures', xLabel: 'group size N',
     yLabel: 'bytes/s sent per node (UDP payload)', value: (r) => r.bytesPerSecPerNode },
   { id: 'false-positives', experiment: 'false-positives', title: 'False positives vs message drop rate',
-    xLabel: 'drop rate (%)', yLabel: 'false failures per node-hour', value: fpRate },
+    xLabel: 'drop rate (%)', yLabel: 'false failures per node-hour', value: fpRate,
+    resolution: (rows) => (rows[0]!.nodes - 1) / rows.reduce((sum, r) => sum + (r.nodeHours ?? 0), 0) },
   { id: 'detection-first', experiment: 'detection', title: 'Detection time, first member',
     xLabel: 'simultaneous failures', yLabel: 'seconds after the crash',
     value: (r) => (r.firstMs.length ? mean(r.firstMs) / 1000 : null), samples: (r) => r.firstMs.map((x) => x / 1000) },
@@ -77,6 +82,7 @@ function point(spec: PlotSpec, x: number, rows: readonly ResultRow[]): PlotPoint
   return {
     x, mean: mean(values), stddev: stddev(values), runs: values.length,
     ...(samples && { p99: percentile(samples, 99) }),
+    ...(spec.resolution && { resolution: spec.resolution(rows) }),
   };
 }
 
@@ -108,6 +114,9 @@ export interface Agreement {
   readonly simulator: number;
   /** (simulator − processes) / processes. NaN when processes is 0. */
   readonly difference: number;
+  /** Two standard errors of the difference of the two means (sd / √runs each, at least a false-positive point's
+   *  resolution): a difference below it is one the runs cannot tell from chance. */
+  readonly noise: number;
 }
 
 /** Every point both sources measured, with the simulator's relative difference from the processes. */
@@ -118,7 +127,10 @@ export function agreements(plots: readonly Plot[]): Agreement[] {
       const sim = plot.series.find((s) => s.source === 'simulator' && s.protocol === proc.protocol);
       for (const p of proc.points) {
         const q = sim?.points.find((x) => x.x === p.x);
-        if (q) out.push({ plot: plot.id, protocol: proc.protocol, x: p.x, processes: p.mean, simulator: q.mean, difference: relativeDifference(p.mean, q.mean) });
+        if (!q) continue;
+        const se = (m: PlotPoint): number => Math.max(m.stddev / Math.sqrt(m.runs), m.resolution ?? 0);
+        const noise = 2 * Math.hypot(se(p), se(q));
+        out.push({ plot: plot.id, protocol: proc.protocol, x: p.x, processes: p.mean, simulator: q.mean, difference: relativeDifference(p.mean, q.mean), noise });
       }
     }
   }

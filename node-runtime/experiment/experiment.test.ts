@@ -13,7 +13,9 @@ import { buildPlots } from './aggregate.ts';
 import { runExperiment } from './runner.ts';
 import { listResults, readResults } from './result-files.ts';
 import { csvHeader } from './results.ts';
-import { planSessions, planUnits } from './plan.ts';
+import { FULL, planSessions, planUnits } from './plan.ts';
+import { expectedDuration } from './duration.ts';
+import { TUNINGS } from './tuning.ts';
 import type { Unit } from './plan.ts';
 import { settingsFromOptions } from './settings.ts';
 
@@ -87,28 +89,43 @@ describe('experiment', () => {
 
   it('sessions share a group only between points a fresh group would measure the same way', () => {
     const settings = settingsFromOptions({ experiment: 'all', schedule: 'full', runs: 2, protocols: 'gossip' });
-    const sessions = planSessions(planUnits(settings, new Map()));
+    const sessions = planSessions(planUnits(settings, new Map()), FULL.groupSize);
     const units = sessions.flat();
     assert.equal(units.length, new Set(units).size, 'every unit in one session');
     for (const session of sessions) {
       const first = session[0]!;
       const same = (f: (u: Unit) => unknown): boolean => session.every((u) => f(u) === f(first));
-      assert.ok(same((u) => u.source) && same((u) => u.experiment) && same((u) => u.variant) && same((u) => u.tuning));
-      if (first.experiment === 'detection') assert.equal(session.length, 1, 'a detection run kills members: its own group');
-      else if (first.source === 'processes') {
+      assert.ok(same((u) => u.source) && same((u) => u.variant) && same((u) => u.tuning));
+      const detections = session.filter((u) => u.experiment === 'detection');
+      assert.ok(detections.length <= 1 && (detections.length === 0 || session.at(-1) === detections[0]), 'a detection run kills members: last, once');
+      if (first.source === 'processes') {
         assert.ok(same((u) => u.run), 'processes: one run per session');
-        const key = session.map((u) => (u.experiment === 'bandwidth' ? u.nodes : u.dropRate));
-        assert.deepEqual(key, [...key].sort((a, b) => a - b), 'grows through the sizes / steps up the drop rates');
-        if (first.experiment === 'false-positives') assert.ok(same((u) => u.nodes));
+        const rank = session.map((u) => ['bandwidth', 'false-positives', 'detection'].indexOf(u.experiment));
+        assert.deepEqual(rank, [...rank].sort((a, b) => a - b), 'bandwidth, then false positives, then detection');
+        const sizes = session.map((u) => u.nodes);
+        assert.deepEqual(sizes, [...sizes].sort((a, b) => a - b), 'a group only grows');
+        const drops = session.filter((u) => u.experiment === 'false-positives').map((u) => u.dropRate);
+        assert.deepEqual(drops, [...drops].sort((a, b) => a - b), 'steps up the drop rates');
       } else if (first.experiment === 'bandwidth') {
-        assert.ok(same((u) => u.nodes), 'simulator: one size per simulation');
+        assert.ok(same((u) => u.nodes) && same((u) => u.experiment), 'simulator: one size per simulation');
         assert.deepEqual(session.map((u) => u.run), [0, 1]);
       } else {
         assert.equal(session.length, 1);
       }
     }
-    const bw = sessions.filter((x) => x[0]!.source === 'processes' && x[0]!.experiment === 'bandwidth');
-    assert.deepEqual(bw.map((x) => x.map((u) => u.nodes)), [[2, 5, 10, 15, 20], [2, 5, 10, 15, 20]]);
+    const shared = sessions.filter((x) => x[0]!.source === 'processes' && x.length > 1 && x[0]!.nodes === 2);
+    assert.deepEqual(shared.map((x) => x.map((u) => `${u.experiment[0]}${u.x}`).join(' ')),
+      Array(2).fill('b2 b5 b10 f0 f1 f5 f10 f20 f30 d1'), 'one group per run: grown, stepped, then crashed');
+  });
+
+  it('the quick default should take about 2 minutes on an idle 2-core machine, by its plan', () => {
+    const settings = settingsFromOptions({ experiment: 'all', parallel: 3 });
+    const units = planUnits(settings, new Map(TUNINGS.map((t) => [t, settings.protocols])));
+    const e = expectedDuration(settings, units, 2);
+    assert.ok(e.totalS > 60 && e.totalS <= 135, `expected ${e.totalS.toFixed(0)} s`);
+    assert.ok(e.processesS > e.simulatorS && e.cpuBoundS < e.processesS, 'the processes\' waits set the pace, not the CPU');
+    const full = settingsFromOptions({ experiment: 'all', schedule: 'full', parallel: 3 });
+    assert.ok(expectedDuration(full, planUnits(full, new Map()), 2).totalS > 10 * e.totalS);
   });
 
   it('every report committed under docs/experiments reads back (the app lists and opens them the same way)', () => {

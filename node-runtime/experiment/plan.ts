@@ -170,24 +170,30 @@ function comparePoints(s: Schedule, source: SourceName): Point[] {
  * Units grouped into sessions, each measured on one running group, in the order they were planned. Only start-up is
  * shared: before each point a session waits until every member lists every other again, sets the point's drop rate,
  * and settles, as a fresh group would.
- * - Processes: a configuration's run of bandwidth grows one group through the sizes (smallest first); its run of
- *   false positives steps one group of groupSize through the drop rates (lowest first).
+ * - Processes: a configuration's run is one group grown through the sizes up to `groupSize` (smallest first), then
+ *   stepped through the drop rates (lowest first), then crashed for its first detection point — a detection kills
+ *   members, so it comes last and every other detection point is a fresh group; sizes above `groupSize` grow a second
+ *   group (a group cannot shrink back to `groupSize`).
  * - Simulator: a configuration's bandwidth at one size is one simulation, its runs consecutive windows (forming a
- *   group of 1,000 takes ~80 virtual seconds, minutes of wall time; a simulation cannot grow).
- * - A detection unit (it kills members), and every other simulated unit, is a session of its own.
+ *   group of 1,000 takes ~80 virtual seconds, minutes of wall time; a simulation cannot grow). Every other simulated
+ *   unit is its own simulation.
  */
-export function planSessions(units: readonly Unit[]): Unit[][] {
+export function planSessions(units: readonly Unit[], groupSize: number): Unit[][] {
   const sessions = new Map<string, Unit[]>();
   for (const [i, u] of units.entries()) {
-    const config = `${u.source} ${u.experiment} ${u.variant.name} ${JSON.stringify(u.variant.timings)} ${u.tuning}`;
-    const key = u.experiment === 'detection' ? `unit ${i}`
-      : u.source === 'processes' ? `${config} run ${u.run}`
-        : u.experiment === 'bandwidth' ? `${config} x ${u.x}` : `unit ${i}`;
+    const config = `${u.source} ${u.variant.name} ${JSON.stringify(u.variant.timings)} ${u.tuning}`;
+    let key: string;
+    if (u.source === 'simulator') key = u.experiment === 'bandwidth' ? `${config} bandwidth x ${u.x}` : `unit ${i}`;
+    else if (u.experiment === 'bandwidth' && u.nodes > groupSize) key = `${config} run ${u.run} larger`;
+    else key = `${config} run ${u.run}`;
     const list = sessions.get(key);
-    if (list) list.push(u);
+    if (u.experiment === 'detection' && list?.some((x) => x.experiment === 'detection')) sessions.set(`unit ${i}`, [u]);
+    else if (list) list.push(u);
     else sessions.set(key, [u]);
   }
-  const order = (u: Unit): number => (u.source === 'simulator' ? u.run : u.experiment === 'bandwidth' ? u.nodes : u.dropRate);
+  const stage = { bandwidth: 0, 'false-positives': 1, detection: 2 } as const;
+  const order = (u: Unit): number => (u.source === 'simulator' ? u.run
+    : stage[u.experiment] * 1e6 + (u.experiment === 'bandwidth' ? u.nodes : u.dropRate * 1000));
   return [...sessions.values()].map((list) => list.sort((a, b) => order(a) - order(b)));
 }
 

@@ -40,35 +40,43 @@ function plotTable(plot: Plot): string[] {
   return lines;
 }
 
-/** Why the sources may differ at a point, by plot: the known, structural reasons. */
+/** Why the sources differ beyond chance at a point, by plot: the known, structural reasons. */
 const WHY: Record<Agreement['plot'], string> = {
   bandwidth: 'the simulator counts the same codec\'s bytes, so a difference is rounds or ages: real timers fire late on a loaded machine (fewer gossip rounds per second, most visible in the smallest groups, whose packets are smallest), the simulator\'s fire on time; and heartbeat counters are varints, so after ~32 s of uptime (128 rounds of 250 ms) each gossip entry grows by a byte (~7 % more at N = 10) — the simulator\'s later windows and the processes\' grown groups are older than a fresh group',
-  'false-positives': 'rare events: a few false failures in a short process window against hours simulated; and real timers run late under CPU load, which the simulator\'s clock never does — a process starved longer than a timeout (ping: the 200 ms probe timeout) misses an answer, and with suspicion off every peer that hears of the failure logs it too (supersede), so one starved moment counts many times',
-  'detection-first': 'real timers fire late under load and logs are read by polling (50 ms; the times come from the nodes\' own timestamps); the simulator has no scheduling delay',
-  'detection-all': 'real timers fire late under load and logs are read by polling (50 ms; the times come from the nodes\' own timestamps); the simulator has no scheduling delay',
+  'false-positives': 'real timers run late under CPU load (the load average is under Settings), which the simulator\'s clock never does: a process starved past a timeout (ping: the 200 ms probe timeout; gossip: 1.5 s without news of a member) fails a live member, and with suspicion off every peer that hears of it logs the failure too (supersede), so one starved moment counts up to N − 1 times',
+  'detection-first': 'real timers fire late under load, and each node\'s probe and gossip periods start when it did: the simulator spreads its starts over one probe period to give its timers unrelated phases too, but a loaded machine starts processes further apart and runs their timers later still (the times come from the nodes\' own timestamps, not from the 50 ms log polling)',
+  'detection-all': 'real timers fire late under load, and each node\'s probe and gossip periods start when it did: the simulator spreads its starts over one probe period to give its timers unrelated phases too, but a loaded machine starts processes further apart and runs their timers later still (the times come from the nodes\' own timestamps, not from the 50 ms log polling)',
 };
+
+/** Why a difference within two standard errors is not read as a disagreement. */
+const CHANCE = 'within two standard errors of each other (± in the table: sd / √runs of each source): these runs cannot tell the difference from chance — false failures are rare events, a handful in a short process window against hours simulated, and a few runs of a detection have few victims';
 
 function agreementSection(list: readonly Agreement[]): string[] {
   if (list.length === 0) return ['No point was measured by both sources.'];
   const lines = [
-    `Where both sources measured a point (same schedule), the simulator's mean against the processes'. Within ±${AGREEMENT * 100} % counts as agreement.`,
+    `Where both sources measured a point (same schedule), the simulator's mean against the processes'. Within ±${AGREEMENT * 100} % counts as agreement; ± is two standard errors of the difference (sd / √runs of each source).`,
     '',
-    '| plot | configuration | x | processes | simulator | difference | agrees |',
-    '|---|---|---|---|---|---|---|',
+    '| plot | configuration | x | processes | simulator | difference | ± | agrees |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const a of list) {
     const both0 = a.processes === 0 && a.simulator === 0;
     const ok = both0 || (Number.isFinite(a.difference) && Math.abs(a.difference) <= AGREEMENT);
-    lines.push(`| ${a.plot} | ${a.protocol} | ${a.x} | ${fmt(a.processes)} | ${fmt(a.simulator)} | ${both0 ? '0 = 0' : Number.isFinite(a.difference) ? `${(a.difference * 100).toFixed(1)} %` : 'n/a (processes 0)'} | ${ok ? 'yes' : '**no**'} |`);
+    lines.push(`| ${a.plot} | ${a.protocol} | ${a.x} | ${fmt(a.processes)} | ${fmt(a.simulator)} | ${both0 ? '0 = 0' : Number.isFinite(a.difference) ? `${(a.difference * 100).toFixed(1)} %` : 'n/a (processes 0)'} | ${fmt(a.noise)} | ${ok ? 'yes' : '**no**'} |`);
   }
   const off = list.filter((a) => !(a.processes === 0 && a.simulator === 0) && !(Math.abs(a.difference) <= AGREEMENT));
   const agreeing = list.length - off.length;
-  lines.push('', `${agreeing} of ${list.length} shared points agree within ${AGREEMENT * 100} %.`);
+  const chance = off.filter((a) => Math.abs(a.simulator - a.processes) <= a.noise);
+  lines.push('', `${agreeing} of ${list.length} shared points agree within ${AGREEMENT * 100} %; of the other ${off.length}, ${chance.length} differ by less than two standard errors.`);
   if (off.length > 0) {
     lines.push('', 'Where they do not, and why:');
+    const names = (here: readonly Agreement[]): string => here.map((a) => `${a.protocol} x=${a.x}`).join(', ');
     for (const plot of [...new Set(off.map((a) => a.plot))]) {
       const here = off.filter((a) => a.plot === plot);
-      lines.push(`- **${plot}** (${here.map((a) => `${a.protocol} x=${a.x}`).join(', ')}): ${WHY[plot]}.`);
+      const byChance = here.filter((a) => chance.includes(a));
+      const beyond = here.filter((a) => !chance.includes(a));
+      if (beyond.length > 0) lines.push(`- **${plot}** (${names(beyond)}): ${WHY[plot]}.`);
+      if (byChance.length > 0) lines.push(`- **${plot}** (${names(byChance)}): ${CHANCE}.`);
     }
   }
   return lines;
@@ -163,8 +171,9 @@ function whatARunIs(file: ResultsFile): string[] {
     `- *detection*: k of ${sc.groupSize} members crashed at once (kill -9 / simulated crash; never the introducer; the same victims in both sources); per victim the time to its first and to its last surviving observer's \`fail\`, waiting at most ${secs(DETECTION_WINDOW_S)} (longer for slower tuned timings: 4× their longest detection).`,
     '',
     '**Simulator** (seeded, virtual clock): every run is its own simulation formed from nothing, except *bandwidth*: one simulation per configuration and size, its runs consecutive windows (each after the settle), because a simulation cannot grow and forming 1,000 members takes ~80 virtual seconds. **Processes** (`hearsay node` on loopback, the JSONL logs polled every 50 ms): ' +
-      'a configuration\'s run of *bandwidth* is one group grown through the sizes, smallest first (the new members join through the introducer); ' +
-      'its run of *false positives* is one group of ' + `${sc.groupSize} stepped through the drop rates, lowest first; every *detection* run (it kills members) is a fresh group. ` +
+      `a configuration's run is one group grown through the sizes up to ${sc.groupSize}, smallest first (the new members join through the introducer), ` +
+      'then stepped through the drop rates, lowest first, then crashed for its first *detection* point (a detection kills members, so it comes last); ' +
+      `larger sizes grow a second group, and every other detection point is a fresh group. ` +
       'Sharing a group only saves the processes\' start-up: each point still starts from a formed, settled group. ' +
       'Plots: mean over runs with ± 1 sample standard deviation; for detection also p99 over every victim of every run (nearest rank).',
   ];

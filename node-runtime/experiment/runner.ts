@@ -17,6 +17,8 @@ import { csvHeader, csvRow, SOURCES } from './results.ts';
 import type { ResultRow } from './results.ts';
 import { writeReport } from './report.ts';
 import { simulateSession, simulateUnit } from './sim-source.ts';
+import { expectedDuration, unitEstimates } from './duration.ts';
+import type { ExpectedDuration } from './duration.ts';
 import { TUNINGS, tune } from './tuning.ts';
 import type { Tuning, TuningMeasurement, TuningResult } from './tuning.ts';
 import { machineDescription, serializeSettings, serializeTuning, sourceCommit } from './result-files.ts';
@@ -37,6 +39,9 @@ export interface RunHooks {
   readonly onProgress?: (p: ExperimentProgress) => void;
   readonly onRow?: (row: ResultRow, p: ExperimentProgress) => void;
   readonly onTuning?: (t: TuningResult) => void;
+  /** Before anything runs: what the whole experiment should take on an idle machine (the comparisons counted at
+   *  the default timings: the tuning is not known yet). */
+  readonly onPlanned?: (expected: ExpectedDuration, units: number) => void;
   /** Render PNG copies of the plots where Chromium is found (default true). */
   readonly png?: boolean;
 }
@@ -85,16 +90,6 @@ const TUNING_KILLS = 30;
 function describe(unit: Unit, runs: number): string {
   const tuned = unit.tuning === 'default' ? '' : ` (${unit.tuning})`;
   return `${unit.source} ${unit.experiment} ${unit.variant.name}${tuned} x=${unit.x} run ${unit.run + 1}/${runs}`;
-}
-
-/** Rough wall seconds of a unit, for the ETA (corrected by how fast units actually went). */
-function estimateSeconds(unit: Unit, parallel: number): number {
-  if (unit.source === 'processes') {
-    const work = unit.experiment === 'detection' ? 4 : unit.windowS;
-    return (2 + 0.1 * unit.nodes + unit.settleS + work) / parallel;
-  }
-  const virtualS = 5 + unit.settleS + (unit.experiment === 'detection' ? 5 : unit.windowS);
-  return 2e-6 * unit.nodes * unit.nodes * virtualS + 0.01;
 }
 
 /** A fresh output folder: an unwritable one, or one that already holds results, is a UserError before anything runs. */
@@ -155,6 +150,8 @@ export async function runExperiment(settings: ExperimentSettings, outDir: string
   };
 
   try {
+    const untuned = planUnits(settings, new Map(settings.compare ? TUNINGS.map((t) => [t, settings.protocols]) : []));
+    hooks.onPlanned?.(expectedDuration(settings, untuned, os.availableParallelism()), untuned.length);
     const tuned = new Map<Tuning, readonly ProtocolVariant[]>();
     if (settings.compare) {
       hooks.onProgress?.({ done: 0, total: 0, elapsedMs: 0, etaMs: null, current: 'tuning the configurations (simulator)' });
@@ -167,8 +164,10 @@ export async function runExperiment(settings: ExperimentSettings, outDir: string
       }
     }
     units = planUnits(settings, tuned);
-    const estimates = new Map(units.map((u) => [u, estimateSeconds(u, settings.parallel)]));
+    const groupSize = scheduleFor(settings).groupSize;
+    const estimates = new Map([...unitEstimates(units, groupSize)].map(([u, e]) => [u, u.source === 'processes' ? e.seconds / settings.parallel : e.seconds]));
     for (const [u, e] of estimates) estTotal[u.source] += e;
+
     unitsStarted = performance.now();
     save(null);
     const finish = (unit: Unit, row: ResultRow): void => {
@@ -193,7 +192,7 @@ export async function runExperiment(settings: ExperimentSettings, outDir: string
     });
     // Simulated groups above LARGE_GROUP take minutes each (the cost grows with N²): they run last, so a cancel or a
     // slow machine still has every other point.
-    const simSessions = planSessions(units.filter((u) => u.source === 'simulator'));
+    const simSessions = planSessions(units.filter((u) => u.source === 'simulator'), groupSize);
     const simQueue = simSessions.filter((x) => x[0]!.nodes <= LARGE_GROUP).concat(simSessions.filter((x) => x[0]!.nodes > LARGE_GROUP));
     const simTask = async (): Promise<void> => {
       for (const session of simQueue) {
@@ -213,7 +212,7 @@ export async function runExperiment(settings: ExperimentSettings, outDir: string
         }
       }
     };
-    const queue = planSessions(units.filter((u) => u.source === 'processes'));
+    const queue = planSessions(units.filter((u) => u.source === 'processes'), groupSize);
     let next = 0;
     const worker = async (slot: number): Promise<void> => {
       while (next < queue.length) {
