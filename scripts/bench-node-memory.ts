@@ -19,7 +19,7 @@ import type { FlagSpecs } from '../node-runtime/cli/flags.ts';
 import { UserError } from '../node-runtime/user-error.ts';
 import { NodeGroup } from '../node-runtime/node/testing/node-process.ts';
 import type { NodeProcess } from '../node-runtime/node/testing/node-process.ts';
-import { rssKiB } from '../node-runtime/node/testing/rss.ts';
+import { rssKiB, rssParts } from '../node-runtime/node/testing/rss.ts';
 import { waitFor } from '../node-runtime/node/testing/wait-for.ts';
 import { configForGroupSize, resolveConfig } from '../node-runtime/protocol/config.ts';
 import { TIMING_FLAGS } from '../node-runtime/protocol/presets.ts';
@@ -37,7 +37,7 @@ const PARTITION_EVERY_MS = 60_000;
 const PARTITION_MS = 6000;
 
 interface Gc { readonly used: number; readonly committed: number }
-interface Sample { readonly minute: number; readonly rss: number; readonly tracedRss: number; readonly gc: Gc | undefined; readonly heap: HeapSummary; readonly load: number }
+interface Sample { readonly minute: number; readonly rss: number; readonly anon: number; readonly file: number; readonly tracedRss: number; readonly gc: Gc | undefined; readonly heap: HeapSummary; readonly load: number }
 interface HeapSummary { readonly total: number; readonly byKind: Map<string, { count: number; size: number }> }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms)); // the schedule, not synchronisation
@@ -88,12 +88,13 @@ async function main(): Promise<void> {
       const now = Date.now();
       if (now >= nextSample) {
         nextSample += sampleS * 1000;
-        const rss = rssKiB(plain.proc.pid!) * 1024;
+        const parts = rssParts(plain.proc.pid!);
+        const rss = parts.total * 1024;
         const gc = lastGc(traced);
         const heap = await snapshot(snapped, snapDir);
-        const sample: Sample = { minute: (now - startedAt) / 60_000, rss, tracedRss: rssKiB(traced.proc.pid!) * 1024, gc, heap, load: os.loadavg()[0]! };
+        const sample: Sample = { minute: (now - startedAt) / 60_000, rss, anon: parts.anon * 1024, file: parts.file * 1024, tracedRss: rssKiB(traced.proc.pid!) * 1024, gc, heap, load: os.loadavg()[0]! };
         samples.push(sample);
-        console.error(`${sample.minute.toFixed(1)} min: RSS ${mib(rss)}, traced: RSS ${mib(sample.tracedRss)} heap ${gc ? `${mib(gc.used)} of ${mib(gc.committed)}` : '–'}, live heap ${mib(heap.total)}, ${kills} kills, ${events} events, load ${sample.load.toFixed(1)}`);
+        console.error(`${sample.minute.toFixed(1)} min: RSS ${mib(rss)} (anon ${mib(sample.anon)}, file ${mib(sample.file)}), traced: RSS ${mib(sample.tracedRss)} heap ${gc ? `${mib(gc.used)} of ${mib(gc.committed)}` : '–'}, live heap ${mib(heap.total)}, ${kills} kills, ${events} events, load ${sample.load.toFixed(1)}`);
       }
       if (now >= nextPartition) {
         nextPartition += PARTITION_EVERY_MS;
@@ -196,10 +197,10 @@ const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 function report(samples: readonly Sample[], r: { n: number; minutes: number; churnMs: number; kills: number; events: number }): void {
   console.log(`node memory under churn: ${r.n} nodes, ${r.minutes} min, a kill every ${r.churnMs} ms (${r.kills} kills), a 6-s partition every minute, 10 % drop; ${r.events} events streamed to a subscriber`);
-  console.log('| minute | RSS (plain) | RSS (traced) | V8 heap used / committed after the last GC (traced) | live heap (snapshotted) | load |');
-  console.log('|---:|---:|---:|---:|---:|---:|');
+  console.log('| minute | RSS (plain) | of it anon / file | RSS (traced) | V8 heap used / committed after the last GC (traced) | live heap (snapshotted) | load |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|');
   for (const s of samples) {
-    console.log(`| ${s.minute.toFixed(1)} | ${mib(s.rss)} | ${mib(s.tracedRss)} | ${s.gc ? `${mib(s.gc.used)} / ${mib(s.gc.committed)}` : '–'} | ${mib(s.heap.total)} | ${s.load.toFixed(1)} |`);
+    console.log(`| ${s.minute.toFixed(1)} | ${mib(s.rss)} | ${mib(s.anon)} / ${mib(s.file)} | ${mib(s.tracedRss)} | ${s.gc ? `${mib(s.gc.used)} / ${mib(s.gc.committed)}` : '–'} | ${mib(s.heap.total)} | ${s.load.toFixed(1)} |`);
   }
   if (samples.length < 3) return;
   // From the second sample on (the first is start-up), growth per minute over the first and the second half: a
@@ -211,7 +212,7 @@ function report(samples: readonly Sample[], r: { n: number; minutes: number; chu
     const per = (a: Sample, b: Sample): string => `${((f(b) - f(a)) / 2 ** 20 / Math.max(b.minute - a.minute, 1e-9)).toFixed(2)}`;
     return `${per(first, mid)} → ${per(mid, last)} MiB/min`;
   };
-  console.log(`growth, first half → second half: RSS ${slope((s) => s.rss)}; traced RSS ${slope((s) => s.tracedRss)}; ` +
+  console.log(`growth, first half → second half: RSS ${slope((s) => s.rss)} (anon ${slope((s) => s.anon)}, file ${slope((s) => s.file)}); traced RSS ${slope((s) => s.tracedRss)}; ` +
     `V8 committed ${slope((s) => s.gc?.committed ?? Number.NaN)}; live heap ${slope((s) => s.heap.total)}`);
   const grew = [...last.heap.byKind].map(([kind, k]) => {
     const was = first.heap.byKind.get(kind) ?? { count: 0, size: 0 };

@@ -21,7 +21,7 @@ import type { FlagSpecs } from '../node-runtime/cli/flags.ts';
 import { UserError } from '../node-runtime/user-error.ts';
 import { NodeGroup } from '../node-runtime/node/testing/node-process.ts';
 import type { NodeProcess } from '../node-runtime/node/testing/node-process.ts';
-import { rssKiB } from '../node-runtime/node/testing/rss.ts';
+import { rssKiB, rssParts } from '../node-runtime/node/testing/rss.ts';
 import { configForGroupSize, resolveConfig } from '../node-runtime/protocol/config.ts';
 import { TIMING_FLAGS } from '../node-runtime/protocol/presets.ts';
 import { createRng, randomIndex } from '../node-runtime/protocol/rng.ts';
@@ -161,6 +161,14 @@ async function main(): Promise<void> {
         else into.set(port, kib);
       }
     };
+    // The process's own memory (RSS less pages of the mapped node binary, which every node shares and touches late).
+    const anonStart = new Map<number, number>();
+    const sampleAnon = (into: Map<number, number>): void => {
+      for (const port of original) {
+        const kib = rssParts(byPort.get(port)!.proc.pid!).anon;
+        if (!Number.isNaN(kib)) into.set(port, kib);
+      }
+    };
     const startedAt = Date.now();
     const endAt = startedAt + minutes * 60_000;
     let cycle = 0;
@@ -169,7 +177,10 @@ async function main(): Promise<void> {
     const rssTrail: string[] = [];
     while (Date.now() + CYCLE_MS <= endAt) {
       const cycleStart = Date.now();
-      if (cycle === Math.ceil(WARMUP_MS / CYCLE_MS)) sampleRss(rssStart, false);
+      if (cycle === Math.ceil(WARMUP_MS / CYCLE_MS)) {
+        sampleRss(rssStart, false);
+        sampleAnon(anonStart);
+      }
       if (rssStart.size > 0) sampleRss(rssMax, true);
       // 3 kills at once (never the introducer: rejoins go through it), one short pause elsewhere.
       const ports = [...byPort.keys()].filter((p) => p !== basePort);
@@ -239,7 +250,9 @@ async function main(): Promise<void> {
     sampleRss(rssMax, true);
     const rssEnd = new Map<number, number>();
     sampleRss(rssEnd, false);
-    report({ n, minutes: (Date.now() - startedAt) / 60_000, iptables, suspicion, bound, kills, falseFails, restarts, partitions, pauses, events, rssStart, rssEnd, rssMax, rssTrail });
+    const anonEnd = new Map<number, number>();
+    sampleAnon(anonEnd);
+    report({ n, minutes: (Date.now() - startedAt) / 60_000, iptables, suspicion, bound, kills, falseFails, restarts, partitions, pauses, events, rssStart, rssEnd, rssMax, rssTrail, anonStart, anonEnd });
     for (const line of restartFailures) console.log(`restart failed: ${line}`);
   } finally {
     await cleanup();
@@ -288,6 +301,7 @@ function report(r: {
   n: number; minutes: number; iptables: boolean; suspicion: boolean; bound: number; kills: Kill[]; falseFails: string[];
   restarts: { declaredFailed: number }; partitions: number; pauses: number; events: number;
   rssStart: Map<number, number>; rssEnd: Map<number, number>; rssMax: Map<number, number>; rssTrail: string[];
+  anonStart: Map<number, number>; anonEnd: Map<number, number>;
 }): void {
   const first: number[] = [];
   const all: number[] = [];
@@ -302,7 +316,9 @@ function report(r: {
       all.push(Math.max(...seen));
     }
   }
-  const drift = [...r.rssStart].filter(([p]) => r.rssEnd.has(p)).map(([p, start]) => (r.rssEnd.get(p)! - start) / start);
+  const driftOf = (from: Map<number, number>, to: Map<number, number>): number[] => [...from].filter(([p]) => to.has(p)).map(([p, start]) => (to.get(p)! - start) / start);
+  const drift = driftOf(r.rssStart, r.rssEnd);
+  const anonDrift = driftOf(r.anonStart, r.anonEnd);
   const s = (ms: number): string => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(2)} s` : '–');
   console.log(`soak: ${r.n} nodes, ${r.minutes.toFixed(1)} min, suspicion ${r.suspicion ? 'on' : 'off'}, 10 % drop, partitions ${r.iptables ? 'iptables' : 'in-app'}; bound ${r.bound} ms`);
   console.log('| kills | detection first p50 / max | all p50 / p99 / max | (observer, kill) pairs missed / past the bound | false fails | rejoins (declared failed) | pauses | partitions | RSS drift (min / max) of never-killed nodes |');
@@ -322,6 +338,8 @@ function report(r: {
   }
   for (const line of r.falseFails.slice(0, 20)) console.log(`false fail: ${line}`);
   console.log(`RSS of never-killed nodes (KiB, min–max over nodes) at each sample: ${r.rssTrail.join(' → ')}`);
+  const pct = (xs: number[]): string => (xs.length ? `${(Math.min(...xs) * 100).toFixed(1)} % / ${(Math.max(...xs) * 100).toFixed(1)} %` : '–');
+  console.log(`RSS drift (min / max over never-killed nodes): ${pct(drift)}; of it the processes' own (anonymous) memory: ${pct(anonDrift)}`);
 }
 
 main().catch((err: Error) => {
