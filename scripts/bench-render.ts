@@ -153,8 +153,8 @@ try {
   }
   console.log(`  the page's own work per frame, p95 (ms): ${Object.entries(f.phasesP95).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   console.log(`  CPU used, ms per frame (share of one core): ${[...cpu].filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1])
-    .map(([k, v]) => `${k} ${(v / Math.max(1, f.frames)).toFixed(1)} (${Math.round((100 * v) / wall)} %)`).join(', ')}`
-    + ' — node is this benchmark (host, and embedded nodes); Chromium\'s gpu-process runs WebGL in SwiftShader');
+    .map(([k, v]) => `${k === 'root' ? 'this benchmark (host and embedded nodes)' : k} ${(v / Math.max(1, f.frames)).toFixed(1)} (${Math.round((100 * v) / wall)} %)`).join(', ')}`
+    + '; Chromium\'s gpu-process runs WebGL and compositing in SwiftShader');
   console.log(`  packets on screen at end: ${packets.onScreen} (traced datagrams seen ${packets.seen}, not sampled ${packets.unsampled}); backlog at end: ${s.backlog} events`);
   if (traceSeconds > 0) await traceFrames(traceSeconds);
 

@@ -1,13 +1,13 @@
 // CPU time a process tree used, by kind of process, from /proc (Linux): what a frame costs however loaded the machine
 // is — a starved browser's frames take longer on the wall clock, not more CPU. Chromium's processes are told apart by
 // their --type= flag (gpu-process runs WebGL in SwiftShader, renderer runs the page, no flag is the browser itself);
-// anything else by its executable's name (node: this benchmark with its host, or a node's process).
+// `hearsay node` processes as such, anything else by its executable's name.
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-/** CPU ms used so far by `root` and its descendants, summed per kind. */
+/** CPU ms used so far by `root` (as 'root') and its descendants, summed per kind. */
 export function cpuByKind(root: number): Map<string, number> {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
@@ -22,7 +22,8 @@ export function cpuByKind(root: number): Map<string, number> {
   const out = new Map<string, number>();
   const walk = (pid: number): void => {
     const stat = readStat(pid);
-    if (stat) out.set(kindOf(pid), (out.get(kindOf(pid)) ?? 0) + stat.cpuMs);
+    const kind = pid === root ? 'root' : kindOf(pid);
+    if (stat) out.set(kind, (out.get(kind) ?? 0) + stat.cpuMs);
     for (const c of children.get(pid) ?? []) walk(c);
   };
   walk(root);
@@ -50,6 +51,7 @@ function kindOf(pid: number): string {
     // Chromium rewrites its children's command lines into one space-separated string.
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     const exe = cmdline.split(/[\0 ]/)[0] ?? '?';
+    if (/hearsay\.mjs node /.test(cmdline.replaceAll('\0', ' '))) return 'hearsay node processes';
     if (!/chrom/.test(exe)) return path.basename(exe);
     const type = /--type=([\w-]+)/.exec(cmdline)?.[1];
     return type ? `chromium ${type}` : 'chromium browser';
