@@ -15,10 +15,11 @@ const PER_NODE_S = 0.12;
 const REFORM_S = 0.4;
 /** Killing a cluster and removing its logs. */
 const SESSION_END_S = 0.3;
-/** CPU of one node process's start, and the share of a core each running node takes with the runner's polling (fitted
- *  to two quick runs on processes: 600 starts and ~3,400 node-seconds took 258 s of CPU, 200 and ~2,800 took 164 s). */
-const NODE_START_CPU_S = 0.16;
-const NODE_RUNNING_CPU = 0.048;
+/** CPU of one node process's start (the bundled CLI), and the share of a core each running node takes with the
+ *  runner's polling: the quick default on processes and the simulator together took 59 s of CPU (200 starts, ~2,800
+ *  node-seconds, ~16 s of it the simulator's). */
+const NODE_START_CPU_S = 0.06;
+const NODE_RUNNING_CPU = 0.011;
 /** Simulator CPU per node and per node² per virtual second (heartbeat gossip's packets carry the whole list). */
 const SIM_S_PER_NODE_S = 4e-5;
 const SIM_S_PER_NODE2_S = 2.5e-6;

@@ -25,9 +25,9 @@ export interface ExperimentOptions {
   readonly seed?: number | undefined;
 }
 
-/** Process clusters at once: one more than the cores. A cluster mostly waits (windows, settles, timeouts), but its
- *  running nodes and their starts are most of the CPU (duration.ts): on 2 cores, 3 clusters keep the quick default
- *  near 2 minutes with the CPU ~80 % busy, where 4 saturate it and starve the very timers being measured. */
+/** Process clusters at once: one more than the cores. A cluster mostly waits (windows, settles, timeouts; its nodes
+ *  took about a third of the 2 cores in the quick default, duration.ts), so 3 keep that near 2 minutes; each cluster
+ *  more adds its start-up bursts to the timers being measured on the same cores. */
 const defaultParallel = (): number => Math.min(8, os.availableParallelism() + 1);
 
 export const DEFAULTS = { runs: 5, basePort: 31_000, seed: 1 } as const;
