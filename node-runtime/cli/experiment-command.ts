@@ -20,7 +20,7 @@ const FLAGS: FlagSpecs = {
   full: { type: 'boolean', help: 'the report-sized schedule (every point, longer windows; ~30 min without the 1,000-node simulations)' },
   tiny: { type: 'boolean', help: 'one point per experiment in small groups (seconds): a first look, and the tests' },
   'max-nodes': { type: 'string', value: 'N', help: 'leave out group sizes above N (a simulated 1,000 takes minutes per run)' },
-  parallel: { type: 'string', value: 'K', help: 'process clusters measured at once, each on its own ports', default: 'cores + 1' },
+  parallel: { type: 'string', value: 'K', help: 'process clusters measured at once, each on its own ports', default: '2 × cores' },
   'base-port': { type: 'string', value: 'PORT', help: 'first port for process clusters (32 per cluster)', default: '31000' },
   seed: { type: 'string', value: 'N', help: 'seed of the simulator and of the choice of victims', default: '1' },
 };
@@ -49,9 +49,14 @@ function progressLine(p: ExperimentProgress): string {
 
 function printExpected(e: ExpectedDuration, units: number, parallel: number): void {
   const [load] = os.loadavg();
+  const parts = [
+    ...(e.tuningS >= 0.5 ? [`tuning ${duration(e.tuningS * 1000)} first`] : []),
+    ...(e.processesS > 0 ? [`processes ${duration(e.processesS * 1000)} at ${parallel} clusters at once`] : []),
+    `simulator ${duration(e.simulatorS * 1000)}${e.processesS > 0 ? ' beside them' : ''}`,
+    ...(e.reportS > 0 ? [`PNG plots ${duration(e.reportS * 1000)}`] : []),
+  ];
   process.stderr.write(`${units} runs; expected ~${duration(e.totalS * 1000)} on an idle ${os.availableParallelism()}-core machine ` +
-    `(${e.tuningS > 0 ? `tuning ${duration(e.tuningS * 1000)}, then ` : ''}processes ${duration(e.processesS * 1000)} at ${parallel} clusters at once, ` +
-    `simulator ${duration(e.simulatorS * 1000)} beside them); load average now ${load!.toFixed(1)}\n`);
+    `(${parts.join(', ')}); load average now ${load!.toFixed(1)}\n`);
 }
 
 function printTuning(t: TuningResult): void {

@@ -25,8 +25,10 @@ const SIM_S_PER_NODE_S = 4e-5;
 const SIM_S_PER_NODE2_S = 2.5e-6;
 const SIM_FORM_S = 3;
 /** The tuning: per configuration, 60 s of bandwidth and 30 crashes simulated at the defaults, then at the scaled
- *  timings, in a group of groupSize. */
-const TUNING_VIRTUAL_S = 2 * (60 + 30 * 5);
+ *  timings, each crash in a group formed from nothing (four configurations took ~2.5 s of CPU). */
+const TUNING_VIRTUAL_S = 900;
+/** A PNG copy of a plot: one headless Chromium start (7.6–10.7 s each at load 138; an idle guess). */
+const PNG_S_PER_PLOT = 1.5;
 
 /** How long survivors take to fail every victim, roughly (the mean of the --full report's all-member detection). */
 function detectionS(unit: Unit): number {
@@ -85,10 +87,13 @@ export interface ExpectedDuration {
   readonly cpuBoundS: number;
   /** The tuning before anything else (comparisons only). */
   readonly tuningS: number;
+  /** The report after everything else: PNG copies of the plots, where Chromium is found. */
+  readonly reportS: number;
 }
 
-/** The whole experiment on an idle machine with `cores` cores: the tuning, then the two sources side by side. */
-export function expectedDuration(settings: ExperimentSettings, units: readonly Unit[], cores: number): ExpectedDuration {
+/** The whole experiment on an idle machine with `cores` cores: the tuning, the two sources side by side, the report
+ *  (with `png`, a Chromium start per plot: detection has two). */
+export function expectedDuration(settings: ExperimentSettings, units: readonly Unit[], cores: number, png: boolean): ExpectedDuration {
   const groupSize = scheduleFor(settings).groupSize;
   let processes = 0;
   let simulator = 0;
@@ -101,5 +106,7 @@ export function expectedDuration(settings: ExperimentSettings, units: readonly U
   const processesS = processes / settings.parallel;
   const cpuBoundS = cpu / cores;
   const tuningS = settings.compare ? settings.protocols.length * simCpuS(groupSize, TUNING_VIRTUAL_S) : 0;
-  return { totalS: tuningS + Math.max(processesS, simulator, cpuBoundS), processesS, simulatorS: simulator, cpuBoundS, tuningS };
+  const plots = settings.experiments.reduce((n, e) => n + (e === 'detection' ? 2 : 1), 0);
+  const reportS = png ? PNG_S_PER_PLOT * plots : 0;
+  return { totalS: tuningS + Math.max(processesS, simulator, cpuBoundS) + reportS, processesS, simulatorS: simulator, cpuBoundS, tuningS, reportS };
 }

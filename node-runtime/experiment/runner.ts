@@ -16,6 +16,7 @@ import type { ProtocolVariant } from './protocols.ts';
 import { csvHeader, csvRow, SOURCES } from './results.ts';
 import type { ResultRow } from './results.ts';
 import { writeReport } from './report.ts';
+import { findChromium } from './png.ts';
 import { simulateSession, simulateUnit } from './sim-source.ts';
 import { expectedDuration, unitEstimates } from './duration.ts';
 import type { ExpectedDuration } from './duration.ts';
@@ -151,7 +152,8 @@ export async function runExperiment(settings: ExperimentSettings, outDir: string
 
   try {
     const untuned = planUnits(settings, new Map(settings.compare ? TUNINGS.map((t) => [t, settings.protocols]) : []));
-    hooks.onPlanned?.(expectedDuration(settings, untuned, os.availableParallelism()), untuned.length);
+    const png = (hooks.png ?? true) && findChromium() !== undefined;
+    hooks.onPlanned?.(expectedDuration(settings, untuned, os.availableParallelism(), png), untuned.length);
     const tuned = new Map<Tuning, readonly ProtocolVariant[]>();
     if (settings.compare) {
       hooks.onProgress?.({ done: 0, total: 0, elapsedMs: 0, etaMs: null, current: 'tuning the configurations (simulator)' });

@@ -25,10 +25,10 @@ export interface ExperimentOptions {
   readonly seed?: number | undefined;
 }
 
-/** Process clusters at once: one more than the cores. A cluster mostly waits (windows, settles, timeouts; its nodes
- *  took about a third of the 2 cores in the quick default, duration.ts), so 3 keep that near 2 minutes; each cluster
- *  more adds its start-up bursts to the timers being measured on the same cores. */
-const defaultParallel = (): number => Math.min(8, os.availableParallelism() + 1);
+/** Process clusters at once: two per core. A cluster mostly waits (windows, settles, timeouts): in the quick
+ *  default its nodes and their starts took ~30 s of CPU in ~1.5 min on 2 cores (duration.ts), so 4 clusters keep it
+ *  under 2 minutes with the cores mostly idle; `--full` reports were run with 3. */
+const defaultParallel = (): number => Math.min(8, 2 * os.availableParallelism());
 
 export const DEFAULTS = { runs: 5, basePort: 31_000, seed: 1 } as const;
 
