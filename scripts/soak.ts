@@ -334,7 +334,8 @@ function report(r: {
   };
   if (r.falseFails.length > 0) {
     console.log(`false fails by observer: ${tally((l) => l.split(' ')[1])}; by member: ${tally((l) => l.split(' ')[3])}; ` +
-      `by who had declared the member failed: ${tally((l) => /declared failed by (\S+)\)/.exec(l)?.[1])}`);
+      `by who had declared the member failed: ${tally((l) => /declared failed by (\S+)\)/.exec(l)?.[1])}; ` +
+      `by minute (UTC): ${tally((l) => l.slice(11, 16))}`);
   }
   for (const line of r.falseFails.slice(0, 20)) console.log(`false fail: ${line}`);
   console.log(`RSS of never-killed nodes (KiB, min–max over nodes) at each sample: ${r.rssTrail.join(' → ')}`);
