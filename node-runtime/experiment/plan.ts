@@ -37,7 +37,8 @@ export interface Schedule {
   /** Simultaneous failures (of `groupSize`) for detection, per source. */
   readonly failures: Readonly<Record<SourceName, readonly number[]>>;
   readonly groupSize: number;
-  /** After every node lists every other: let start-up load pass before measuring (s). */
+  /** After every node lists every other: let start-up load pass before measuring (s); larger groups settle longer
+   *  (settleFor). */
   readonly settleS: number;
   readonly bandwidthWindowS: number;
   /** False-positive observation per run (s): the simulator observes far longer, at no cost in wall time. */
@@ -118,6 +119,13 @@ export interface Unit {
   /** Observation window (s): bandwidth and false positives measure over it, detection waits at most this long. */
   readonly windowS: number;
   readonly settleS: number;
+}
+
+/** A group's settle: the schedule's, and at least N / 50 s — a group of N has just spread N joins as
+ *  news, and a simulated ping group of 1,000 still sent 8,897 B/s per node in the 2 s after it formed, 260 at 8–10 s
+ *  and its steady 108 from 10 s on. The same rule for both sources. */
+export function settleFor(s: Schedule, nodes: number): number {
+  return Math.max(s.settleS, nodes / 50);
 }
 
 /** Common random numbers: every configuration and both sources get the same seed for the same run and point. */
@@ -215,7 +223,7 @@ export function planUnits(settings: ExperimentSettings, tuned: ReadonlyMap<Tunin
         for (const p of group.points) {
           for (const variant of group.variants.filter((v) => runsOn(v, source))) {
             units.push({
-              ...p, source, variant, tuning: group.tuning, run, settleS: s.settleS,
+              ...p, source, variant, tuning: group.tuning, run, settleS: settleFor(s, p.nodes),
               seed: seedFor(settings.seed, p.experiment, p.x, run),
             });
           }

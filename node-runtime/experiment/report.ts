@@ -165,7 +165,7 @@ function whatARunIs(file: ResultsFile): string[] {
   return [
     '**What a run is.** One row of results.csv: one configuration at one point in one source. Before every point the group has formed ' +
       '(every member lists every other as alive), the drop rate is set (receiver-side, in every node), and the group settles ' +
-      `${secs(sc.settleS)}; then:`,
+      `${secs(sc.settleS)} (at least N / 50 s: a large group has just spread its joins as news); then:`,
     `- *bandwidth*: UDP payload bytes sent per node per second over ${secs(sc.bandwidthWindowS)} (the nodes' own counters; the simulator counts the same codec's bytes), no failures;`,
     `- *false positives*: every \`fail\` logged while nothing failed, over ${secs(sc.fpWindowS.processes)} on processes and ${secs(sc.fpWindowS.simulator)} (virtual) in the simulator, per node-hour;`,
     `- *detection*: k of ${sc.groupSize} members crashed at once (kill -9 / simulated crash; never the introducer; the same victims in both sources); per victim the time to its first and to its last surviving observer's \`fail\`, waiting at most ${secs(DETECTION_WINDOW_S)} (longer for slower tuned timings: 4× their longest detection).`,
