@@ -111,6 +111,8 @@ export const experimentCommand: CliCommand = {
     process.once('SIGTERM', cancel);
     prepareOutDir(out);
     process.stderr.write(`hearsay experiment: writing to ${out}\n`);
+    // bin/hearsay.mjs runs the sources through tsx when the bundle is older than them, and so does every node started.
+    if (import.meta.url.endsWith('.ts')) process.stderr.write('note: running from the TypeScript sources (bin/hearsay.mjs does while dist/cli is older than them): every node starts through tsx, ~3× the CPU; npm run build:cli first for timings\n');
     const started = Date.now();
     let expected: ExpectedDuration | undefined;
     const outcome = await runExperiment(settings, out, {
