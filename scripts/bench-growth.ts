@@ -67,15 +67,24 @@ function start(i: number): void {
   children.push(child);
 }
 
-/** How many nodes list all n as alive or suspect (a node that does not answer in time counts as not full). */
-async function fullNodes(): Promise<number> {
+/** Nodes seen listing all n as alive or suspect: polled only until seen so, since each answer costs the node a list
+ *  of n in JSON (a later false failure is counted from the logs, and every node is asked again after the hold). */
+const seenFull = new Set<number>();
+
+/** Polls the nodes in `which` (a node that does not answer in time counts as not full); returns how many are full. */
+async function fullNodes(which: Iterable<number>): Promise<number> {
   let full = 0;
-  for (let i = 0; i < n; i++) {
+  for (const i of which) {
     const list = await controlRequest(address(i), 'list_mem', [], { timeoutMs: 3000 }).catch(() => undefined) as ListMemResult | undefined;
-    if (list !== undefined && list.members.filter((m) => m.status === 'alive' || m.status === 'suspect').length >= n) full++;
+    if (list !== undefined && list.members.filter((m) => m.status === 'alive' || m.status === 'suspect').length >= n) {
+      seenFull.add(i);
+      full++;
+    }
   }
   return full;
 }
+
+const everyNode = (): number[] => Array.from({ length: n }, (_, i) => i);
 
 /** Clock ticks per second of /proc/PID/stat's CPU times. */
 const TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
@@ -105,15 +114,22 @@ function spread(xs: number[], digits: number): string {
 
 const sum = (xs: number[]): number => xs.filter(Number.isFinite).reduce((a, b) => a + b, 0);
 
-/** Every fail and stop in the nodes' logs (nothing was killed: all are false). */
-function falseEvents(): { fails: number; stops: number; suspects: number } {
-  const out = { fails: 0, stops: 0, suspects: 0 };
+/** Every fail and stop in the nodes' logs (nothing was killed: all are false), fails by reason, and when the first
+ *  of either came (s from the start). */
+function falseEvents(): { fails: number; stops: number; suspects: number; reasons: Record<string, number>; firstAt?: number } {
+  const out: ReturnType<typeof falseEvents> = { fails: 0, stops: 0, suspects: 0, reasons: {} };
   for (const f of fs.readdirSync(logs)) {
     if (!f.endsWith('.jsonl')) continue;
     for (const line of fs.readFileSync(path.join(logs, f), 'utf8').split('\n')) {
-      if (line.includes('"event":"fail"')) out.fails++;
-      else if (line.includes('"event":"stop"')) out.stops++;
-      else if (line.includes('"event":"suspect"')) out.suspects++;
+      const fail = line.includes('"event":"fail"');
+      if (line.includes('"event":"suspect"')) out.suspects++;
+      if (!fail && !line.includes('"event":"stop"')) continue;
+      const e = JSON.parse(line) as { ts: number; reason?: string };
+      if (fail) {
+        out.fails++;
+        out.reasons[e.reason ?? '?'] = (out.reasons[e.reason ?? '?'] ?? 0) + 1;
+      } else out.stops++;
+      out.firstAt = Math.min(out.firstAt ?? Number.POSITIVE_INFINITY, (e.ts - t0) / 1000);
     }
   }
   return out;
@@ -150,7 +166,8 @@ try {
   let fullAt = Number.NaN;
   let full = 0;
   while (Number.isNaN(fullAt) && Date.now() < deadlineAt) {
-    full = await fullNodes();
+    await fullNodes(everyNode().filter((i) => !seenFull.has(i)));
+    full = seenFull.size;
     console.log(`  ${((Date.now() - t0) / 1000).toFixed(0)} s: ${full}/${n} nodes list all ${n}; ${JSON.stringify(falseEvents())}; load ${load()}`);
     if (full === n) fullAt = (Date.now() - t0) / 1000;
     else await sleep(POLL_MS);
@@ -162,15 +179,19 @@ try {
     const hold = Math.min(holdS * 1000, Math.max(0, deadlineAt - Date.now()));
     if (hold < holdS * 1000) outcome = `hold cut to ${(hold / 1000).toFixed(0)} s by the deadline`;
     await sleep(hold);
-    full = await fullNodes();
   } else outcome = 'deadline before full membership';
+  // The hold's CPU is read before the last poll, which costs every node a list in JSON.
   const atEnd = usage();
   const heldS = (Date.now() - holdStart) / 1000;
+  if (!Number.isNaN(fullAt)) full = await fullNodes(everyNode());
   const holdPct = atEnd.map((u, i) => (100 * (u.cpuS - atFull[i]!.cpuS)) / heldS);
   const ev = falseEvents();
-  console.log(`CPU per node until full membership, s (mean / p50 / max): ${spread(atFull.map((u) => u.cpuS), 2)}`);
+  const growthS = (holdStart - t0) / 1000;
+  console.log(`CPU per node until full membership, s (mean / p50 / max): ${spread(atFull.map((u) => u.cpuS), 2)}; all nodes together ${(100 * sum(atFull.map((u) => u.cpuS)) / growthS).toFixed(0)} % of a core over those ${growthS.toFixed(0)} s`);
   console.log(`CPU per node over the ${heldS.toFixed(0)}-s hold, % of a core (mean / p50 / max): ${spread(holdPct, 2)}; all nodes together ${sum(holdPct).toFixed(0)} %`);
   console.log(`RSS per node, MiB (mean / p50 / max): ${spread(atEnd.map((u) => u.rssMiB), 1)}`);
+  const exited = children.filter((c) => c.exitCode !== null || c.signalCode !== null).length;
+  console.log(`false fails by reason: ${JSON.stringify(ev.reasons)}; first false fail or restart at ${ev.firstAt === undefined ? '—' : `${ev.firstAt.toFixed(0)} s`}; nodes that exited: ${exited}`);
   console.log('| family | suspicion | nodes | spacing | all started at | full membership at | after hold | false fails | restarts | suspicions | RSS total | CPU per node (hold) | CPU all nodes (hold) | load average at the end | outcome |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   console.log(`| ${args.protocol} | ${args.suspicion} | ${n} | ${spacing} ms | ${startedS.toFixed(0)} s | ${Number.isNaN(fullAt) ? 'never' : `${fullAt.toFixed(0)} s`} | ${full}/${n} full | ${ev.fails} | ${ev.stops} | ${ev.suspects} | ${(sum(atEnd.map((u) => u.rssMiB)) / 1024).toFixed(2)} GiB | ${(sum(holdPct) / n).toFixed(2)} % | ${sum(holdPct).toFixed(0)} % | ${load()} | ${outcome} |`);
