@@ -100,8 +100,8 @@ describe('experiment', () => {
       assert.ok(detections.length <= 1 && (detections.length === 0 || session.at(-1) === detections[0]), 'a detection run kills members: last, once');
       if (first.source === 'processes') {
         assert.ok(same((u) => u.run), 'processes: one run per session');
-        const rank = session.map((u) => ['bandwidth', 'false-positives', 'detection'].indexOf(u.experiment));
-        assert.deepEqual(rank, [...rank].sort((a, b) => a - b), 'bandwidth, then false positives, then detection');
+        const kinds = [...new Set(session.map((u) => u.experiment))];
+        assert.ok(kinds.length === 1 || (kinds.join() === 'bandwidth,detection'), `${kinds.join()}: a detection only after growth, never after loss`);
         const sizes = session.map((u) => u.nodes);
         assert.deepEqual(sizes, [...sizes].sort((a, b) => a - b), 'a group only grows');
         const drops = session.filter((u) => u.experiment === 'false-positives').map((u) => u.dropRate);
@@ -113,9 +113,9 @@ describe('experiment', () => {
         assert.equal(session.length, 1);
       }
     }
-    const shared = sessions.filter((x) => x[0]!.source === 'processes' && x.length > 1 && x[0]!.nodes === 2);
-    assert.deepEqual(shared.map((x) => x.map((u) => `${u.experiment[0]}${u.x}`).join(' ')),
-      Array(2).fill('b2 b5 b10 f0 f1 f5 f10 f20 f30 d1'), 'one group per run: grown, stepped, then crashed');
+    const shared = sessions.filter((x) => x[0]!.source === 'processes' && x.length > 1).map((x) => x.map((u) => `${u.experiment[0]}${u.x}`).join(' '));
+    assert.deepEqual(shared.sort(), [...Array(2).fill('b15 b20'), ...Array(2).fill('b2 b5 b10 d1'), ...Array(2).fill('f0 f1 f5 f10 f20 f30')].sort(),
+      'per run: a group grown then crashed, a larger one grown, one stepped through the drop rates');
   });
 
   it('the quick default should take about 2 minutes on an idle 2-core machine, by its plan', () => {

@@ -178,10 +178,11 @@ function comparePoints(s: Schedule, source: SourceName): Point[] {
  * Units grouped into sessions, each measured on one running group, in the order they were planned. Only start-up is
  * shared: before each point a session waits until every member lists every other again, sets the point's drop rate,
  * and settles, as a fresh group would.
- * - Processes: a configuration's run is one group grown through the sizes up to `groupSize` (smallest first), then
- *   stepped through the drop rates (lowest first), then crashed for its first detection point — a detection kills
- *   members, so it comes last and every other detection point is a fresh group; sizes above `groupSize` grow a second
- *   group (a group cannot shrink back to `groupSize`).
+ * - Processes: a configuration's run of bandwidth is one group grown through the sizes up to `groupSize` (smallest
+ *   first), then crashed for its first detection point — a detection kills members, so it comes last and every other
+ *   detection point is a fresh group; sizes above `groupSize` grow a second group (a group cannot shrink back). Its run
+ *   of false positives is one group stepped through the drop rates, lowest first: never followed by a detection, as
+ *   loss leaves Lifeguard's local health raised for seconds (probe periods stretched up to 8×: slower detection).
  * - Simulator: a configuration's bandwidth at one size is one simulation, its runs consecutive windows (forming a
  *   group of 1,000 takes ~80 virtual seconds, minutes of wall time; a simulation cannot grow). Every other simulated
  *   unit is its own simulation.
@@ -193,13 +194,14 @@ export function planSessions(units: readonly Unit[], groupSize: number): Unit[][
     let key: string;
     if (u.source === 'simulator') key = u.experiment === 'bandwidth' ? `${config} bandwidth x ${u.x}` : `unit ${i}`;
     else if (u.experiment === 'bandwidth' && u.nodes > groupSize) key = `${config} run ${u.run} larger`;
+    else if (u.experiment === 'false-positives') key = `${config} run ${u.run} drops`;
     else key = `${config} run ${u.run}`;
     const list = sessions.get(key);
     if (u.experiment === 'detection' && list?.some((x) => x.experiment === 'detection')) sessions.set(`unit ${i}`, [u]);
     else if (list) list.push(u);
     else sessions.set(key, [u]);
   }
-  const stage = { bandwidth: 0, 'false-positives': 1, detection: 2 } as const;
+  const stage = { bandwidth: 0, 'false-positives': 0, detection: 1 } as const;
   const order = (u: Unit): number => (u.source === 'simulator' ? u.run
     : stage[u.experiment] * 1e6 + (u.experiment === 'bandwidth' ? u.nodes : u.dropRate * 1000));
   return [...sessions.values()].map((list) => list.sort((a, b) => order(a) - order(b)));

@@ -171,9 +171,10 @@ function whatARunIs(file: ResultsFile): string[] {
     `- *detection*: k of ${sc.groupSize} members crashed at once (kill -9 / simulated crash; never the introducer; the same victims in both sources); per victim the time to its first and to its last surviving observer's \`fail\`, waiting at most ${secs(DETECTION_WINDOW_S)} (longer for slower tuned timings: 4× their longest detection).`,
     '',
     '**Simulator** (seeded, virtual clock): every run is its own simulation formed from nothing, except *bandwidth*: one simulation per configuration and size, its runs consecutive windows (each after the settle), because a simulation cannot grow and forming 1,000 members takes ~80 virtual seconds. **Processes** (`hearsay node` on loopback, the JSONL logs polled every 50 ms): ' +
-      `a configuration's run is one group grown through the sizes up to ${sc.groupSize}, smallest first (the new members join through the introducer), ` +
-      'then stepped through the drop rates, lowest first, then crashed for its first *detection* point (a detection kills members, so it comes last); ' +
-      `larger sizes grow a second group, and every other detection point is a fresh group. ` +
+      `a configuration's run of *bandwidth* is one group grown through the sizes up to ${sc.groupSize}, smallest first (the new members join through the introducer), ` +
+      'then crashed for its first *detection* point (a detection kills members, so it comes last); larger sizes grow a second group; ' +
+      'its run of *false positives* is one group stepped through the drop rates, lowest first (never followed by a detection: loss leaves Lifeguard\'s local health raised for seconds); ' +
+      'every other detection point is a fresh group. ' +
       'Sharing a group only saves the processes\' start-up: each point still starts from a formed, settled group. ' +
       'Plots: mean over runs with ± 1 sample standard deviation; for detection also p99 over every victim of every run (nearest rank).',
   ];
