@@ -41,9 +41,10 @@ export class MemberList {
   /** address → newest confirmed version there, kept (at least) tombstoneMs past its last note; insertion order is
    *  expiry order as for tombstones. */
   private readonly newest = new Map<Address, { version: number; until: number; noted: number }>();
-  /** Listed entries per address (nearly always one): a remembered version is not pruned while its address is
-   *  listed, and a newer version supersedes without a scan of the list. */
-  private readonly listedAt = new Map<Address, Entry[]>();
+  /** Listed entries per address (nearly always one, held bare: a one-element array per entry was ~10 % of a large
+   *  simulation's heap): a remembered version is not pruned while its address is listed, and a newer version
+   *  supersedes without a scan of the list. */
+  private readonly listedAt = new Map<Address, Entry | Entry[]>();
 
   private liveCount = 0;
   /** No tombstone or remembered version expires before this: a tick skips the scan until then (iterating a Map
@@ -86,8 +87,9 @@ export class MemberList {
     if (isLive(entry.status)) this.liveCount++;
     this.entries.set(entry.id, entry);
     const here = this.listedAt.get(entry.address);
-    if (here === undefined) this.listedAt.set(entry.address, [entry]);
-    else here.push(entry);
+    if (here === undefined) this.listedAt.set(entry.address, entry);
+    else if (Array.isArray(here)) here.push(entry);
+    else this.listedAt.set(entry.address, [here, entry]);
   }
 
   /** Drops the entry and remembers its id until `until`. */
@@ -96,9 +98,9 @@ export class MemberList {
     if (e === undefined) return;
     if (isLive(e.status)) this.liveCount--;
     this.entries.delete(id);
-    const left = this.listedAt.get(e.address)!.filter((x) => x !== e);
+    const left = this.at(e.address).filter((x) => x !== e);
     if (left.length === 0) this.listedAt.delete(e.address);
-    else this.listedAt.set(e.address, left);
+    else this.listedAt.set(e.address, left.length === 1 ? left[0]! : left);
     this.tombstone(id, until);
   }
 
@@ -142,7 +144,8 @@ export class MemberList {
 
   /** The entries listed at `address`. */
   at(address: Address): readonly Entry[] {
-    return this.listedAt.get(address) ?? [];
+    const here = this.listedAt.get(address);
+    return here === undefined ? [] : Array.isArray(here) ? here : [here];
   }
 
   /** The highest confirmed version seen at the address (a process binds its port alone, so older ones are dead). */

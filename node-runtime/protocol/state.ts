@@ -2,7 +2,7 @@
 import type { ProtocolConfig } from './config.ts';
 import type { EventKind, MemberStatus, MembershipEvent } from './events.ts';
 import type { Address } from './member-id.ts';
-import { addressOf, formatMemberId, parseMemberId } from './member-id.ts';
+import { formatMemberId, parseMemberId } from './member-id.ts';
 import type { MemberId, ParsedMemberId } from './member-id.ts';
 import type { WireEntry, WireMode } from './codec.ts';
 import type { Entry, MemberList } from './member-list.ts';
@@ -122,7 +122,7 @@ export function newEntry(w: Pick<WireEntry, 'id' | 'heartbeat' | 'incarnation'>,
     host: parsed.host,
     port: parsed.port,
     version: parsed.version,
-    address: addressOf(w.id),
+    address: wireIds.address(w.id),
     heartbeat: w.heartbeat,
     incarnation: w.incarnation,
     status: 'alive',

@@ -3,15 +3,17 @@
 // the member lists key their entries by the same strings (state.ts), so a lookup compares by reference and reuses the
 // hash. Shared by every core of a process (an embedded cluster holds each id once), deterministic, and bounded: past
 // MAX_IDS it starts over (an id built before is still a correct id, only no longer shared).
-import { formatMemberId, isIpLiteral, parseMemberId } from './member-id.ts';
-import type { MemberId } from './member-id.ts';
+import { addressOf, formatMemberId, isIpLiteral, parseMemberId } from './member-id.ts';
+import type { Address, MemberId } from './member-id.ts';
 
 const MAX_IDS = 1 << 16;
 
 export class WireIds {
   /** host → port → version → id; a host is here only once it has been found valid. */
   private readonly hosts = new Map<string, Map<number, Map<number, MemberId>>>();
-  /** Hosts and ids held. */
+  /** id → its address: one string per member for every list in the process (each list entry sliced its own). */
+  private readonly addresses = new Map<MemberId, Address>();
+  /** Hosts, ids and addresses held. */
   private size = 0;
 
   /** Whether `host` is an IP literal that makes canonical ids: `parseMemberId` reads exactly this host back. */
@@ -45,10 +47,22 @@ export class WireIds {
     return id;
   }
 
+  /** The address of `id`, the same string for every caller. */
+  address(id: MemberId): Address {
+    let address = this.addresses.get(id);
+    if (address === undefined) {
+      this.room();
+      this.addresses.set(id, (address = addressOf(id)));
+      this.size++;
+    }
+    return address;
+  }
+
   /** Before adding: starts over when full, so gossip naming ever new hosts and ids cannot grow it without bound. */
   private room(): void {
     if (this.size < MAX_IDS) return;
     this.hosts.clear();
+    this.addresses.clear();
     this.size = 0;
   }
 }
