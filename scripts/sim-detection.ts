@@ -4,7 +4,8 @@
 //   npx tsx scripts/sim-detection.ts [--nodes 10] [--kills 30] [--hours 1] [--seed 1] [--gossip MS] [--fanout B]
 //                                    [--fail MS] [--suspect MS] [--loss 0,0.1,0.3] [--scale N]
 // --scale N [--minutes M] instead times one run of N nodes over M virtual minutes (default 1) per family, with the
-// timings for N (wall and CPU time, events, false fails, bytes per node, heap).
+// timings for N (wall and CPU time, events, false fails, bytes per node, heap and heap per list entry: run it as
+// `node --expose-gc --import tsx scripts/sim-detection.ts --scale N` for the latter after a GC).
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Simulation } from '../node-runtime/sim/simulation.ts';
@@ -197,9 +198,16 @@ function scale(n: number, minutes: number): void {
     sim.runUntil(virtualS * 1000);
     const wall = (performance.now() - started) / 1000;
     const cpuS = cpu() - cpu0;
+    // Heap per (observer, member) list entry: after a full GC when run with `node --expose-gc --import tsx`.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    let entries = 0;
+    for (let i = 0; i < n; i++) entries += sim.view(i).length;
+    const heap = process.memoryUsage().heapUsed;
     console.log(`${family}: ${n} nodes × ${virtualS} virtual s: ${wall.toFixed(1)} s wall, ${cpuS.toFixed(1)} s CPU ` +
       `(${(virtualS / cpuS).toFixed(2)}× real time per CPU second), ${count} events (${(count / cpuS).toFixed(0)}/CPU s), ` +
-      `${fails} false fails, ${(total(sim) / n / virtualS).toFixed(0)} B/s per node, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB; ` +
+      `${fails} false fails, ${(total(sim) / n / virtualS).toFixed(0)} B/s per node, heap ${(heap / 2 ** 20).toFixed(0)} MiB ` +
+      `(${(heap / entries).toFixed(0)} B per list entry${gc ? ' after GC' : ', before GC: run with --expose-gc'}); ` +
       `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   }
 }
