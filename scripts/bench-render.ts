@@ -89,6 +89,7 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  page.on('crash', () => console.error('page crashed'));
   type FrameStats = { frames: number; frameP50: number; frameP95: number; frameMax: number; eventSamples: number;
     eventToScreenP50: number; eventToScreenP95: number; eventToScreenMax: number; phasesP95: Record<string, number> };
   type Hook = { state(): { counts: { alive: number; total: number }; backlog: number; running: number }; frameStats(): FrameStats; resetFrameStats(): void };
@@ -123,7 +124,8 @@ try {
   } else {
     await page.goto(`http://127.0.0.1:${port}/?demo=${nodes}&churn=${churn}`);
   }
-  await page.waitForFunction(() => typeof (window as unknown as { __hearsay?: unknown }).__hearsay === 'object');
+  // A page flooded by 1,000 nodes' start-up may take a while to expose its hook (within the start-up deadline below).
+  await page.waitForFunction(() => typeof (window as unknown as { __hearsay?: unknown }).__hearsay === 'object', undefined, { timeout: 240_000 });
   // Start-up: every node running and seen alive by the majority, nothing queued.
   await page.waitForFunction((n) => {
     const s = (window as unknown as { __hearsay: Hook }).__hearsay.state();
