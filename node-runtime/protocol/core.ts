@@ -173,6 +173,7 @@ export class MembershipCore {
       rotationUnconfirmed: 0,
       announce: false,
       unannounced: [],
+      welcome: [],
       joinSyncAsked: false,
       hits,
       newMembers: new NewMemberLimit(config.newMembersPerSenderPerSecond),

@@ -91,7 +91,8 @@ export function deathNotice(st: CoreState, sender: WireMember): Uint8Array {
 export function forgiveLostTime(st: CoreState, now: number, lost: number): void {
   for (const e of st.list.values()) {
     if (e === st.self) continue;
-    e.lastHeardAt = Math.min(now, e.lastHeardAt + lost);
+    // Never earlier than it was: a switch into gossip may have set it ahead (mode.ts).
+    e.lastHeardAt = Math.max(e.lastHeardAt, Math.min(now, e.lastHeardAt + lost));
     e.statusSince = Math.min(now, e.statusSince + lost);
   }
   // A probe that was open across the gap had no fair chance of an ack: no verdict.

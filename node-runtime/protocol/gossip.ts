@@ -76,8 +76,9 @@ export function gossipRound(st: CoreState, now: number): Send[] {
   if (!heartbeat && st.broadcasts.size === 0) return [];
   // A member that just joined announces itself to all it knows (up to leaveFanout): until its datagram proves it
   // exists, nobody else may send to it (member-list.ts `confirmed`).
-  const to = st.announce ? announceTargets(st, now) : chooseTargets(st, now, st.config.fanout);
+  const drawn = st.announce ? announceTargets(st, now) : chooseTargets(st, now, st.config.fanout);
   st.announce = false;
+  const to = heartbeat ? [...drawn, ...welcomed(st, now, drawn)] : drawn;
   if (to.length === 0) return [];
   let bytes: Uint8Array;
   if (heartbeat) {
@@ -88,6 +89,23 @@ export function gossipRound(st: CoreState, now: number): Send[] {
   }
   const sends: Send[] = to.map((e) => ({ to: e.address, bytes, kind: 'gossip' }));
   return st.unannounced.length === 0 ? sends : [...sends, ...helloBatch(st, to)];
+}
+
+/** The introducer's first round after a joiner's first datagram (which confirms it: a forged join names an address
+ *  that never speaks, and is never sent to) goes to the joiner too, up to leaveFanout joiners owed at once: a joiner
+ *  whose snapshot lists few (the first joiners know only the introducer) otherwise hears the group's heartbeats only
+ *  through members that pick it at random, and one never picked for T_fail failed the introducer (1 in ~1,200
+ *  simulated starts of 8). */
+function welcomed(st: CoreState, now: number, drawn: readonly Entry[]): Entry[] {
+  const to: Entry[] = [];
+  st.welcome = st.welcome.filter((w) => {
+    const e = st.list.get(w.id);
+    if (e === undefined || !isLive(e.status) || w.until <= now) return false;
+    if (!e.confirmed) return true;
+    if (!drawn.includes(e)) to.push(e);
+    return false;
+  });
+  return to;
 }
 
 /** A joiner's first round: up to leaveFanout members, and the introducer if it was not drawn. The introducer's join

@@ -23,6 +23,8 @@ export function admit(st: CoreState, now: number, id: MemberId, peer: string | u
   }
   if (parsed === undefined) return;
   mergeEntry(st, now, { id, ...parsed, heartbeat: 0, incarnation: 0, status: 'alive' }, { reason: 'introducer' });
+  st.welcome = st.welcome.filter((w) => w.until > now);
+  if (st.mode.family === 'gossip' && st.welcome.length < st.config.leaveFanout) st.welcome.push({ id, until: now + st.config.failTimeoutMs });
 }
 
 /** Only confirmed members: the joiner trusts the snapshot as its first targets (a forged join must not put a

@@ -74,19 +74,24 @@ function apply(st: CoreState, now: number, mode: WireMode): void {
   const was = st.mode;
   st.mode = mode;
   if (was.family !== mode.family || was.enabled !== mode.enabled) logProtocol(st, now);
-  if (was.family !== mode.family) {
-    st.modeSince = now;
-    // Heartbeat timers restart from the switch: in ping mode nobody bumps a heartbeat, and a member that has not yet
-    // heard of a switch to gossip gets T_fail to hear of it (a switch never fails anyone).
-    for (const e of st.list.values()) if (e !== st.self) e.lastHeardAt = Math.max(e.lastHeardAt, now);
-    st.timers.pull('expiry', now);
-  }
-  if (!was.enabled || mode.enabled) return;
+  if (was.family !== mode.family) st.modeSince = now;
   // Suspicion switched off: suspects go back to alive. In gossip mode one whose heartbeat is already older than
-  // T_fail fails by the timer (as it would have without suspicion); in ping mode the next probe decides.
-  for (const e of st.list.values()) {
-    if (e.status !== 'suspect') continue;
-    if (mode.family === 'gossip' && now - e.lastHeardAt >= st.config.failTimeoutMs) transition(st, now, e, 'failed', 'timeout');
-    else transition(st, now, e, 'alive', 'suspicion-off');
+  // T_fail fails by the timer (as it would have without suspicion); in ping mode the next probe decides. Judged on
+  // the timers as they stood, before the restart below.
+  if (was.enabled && !mode.enabled) {
+    for (const e of st.list.values()) {
+      if (e.status !== 'suspect') continue;
+      if (mode.family === 'gossip' && now - e.lastHeardAt >= st.config.failTimeoutMs) transition(st, now, e, 'failed', 'timeout');
+      else transition(st, now, e, 'alive', 'suspicion-off');
+    }
+  }
+  // Heartbeat timers restart from each switch adopted into gossip mode, even from gossip (switches cross: a member
+  // may still be in ping mode from one this member never heard). In ping mode nobody bumps a heartbeat, so a member
+  // that has not heard of the switch yet gets a probe period to hear of it (the answer to its next probe carries the
+  // mode, as every datagram does) and then T_fail for its heartbeat to arrive: a switch never fails anyone.
+  if (was.family !== mode.family || (mode.family === 'gossip' && was.epoch !== mode.epoch)) {
+    const from = mode.family === 'gossip' ? now + st.config.probeIntervalMs : now;
+    for (const e of st.list.values()) if (e !== st.self) e.lastHeardAt = Math.max(e.lastHeardAt, from);
+    st.timers.pull('expiry', now);
   }
 }

