@@ -103,7 +103,11 @@ async function main(): Promise<void> {
   const watch = (node: NodeProcess): void => {
     const sub = subscribe(node.address, {
       onMessage: (m: StreamMessage) => {
-        if (m.type === 'hello') liveIds.set(node.port, m.self);
+        if (m.type === 'hello') {
+          liveIds.set(node.port, m.self);
+          // A victim restarted while the group is cut: its `start` came before this stream did.
+          if (partitioned) cut.add(m.self);
+        }
         if (m.type !== 'event') return;
         events++;
         if (m.event === 'start' && m.node === m.member) {
