@@ -78,7 +78,8 @@ export function gossipRound(st: CoreState, now: number): Send[] {
   // exists, nobody else may send to it (member-list.ts `confirmed`).
   const drawn = st.announce ? announceTargets(st, now) : chooseTargets(st, now, st.config.fanout);
   st.announce = false;
-  const to = heartbeat ? [...drawn, ...welcomed(st, now, drawn)] : drawn;
+  // Most rounds owe no joiner: no second array then (this runs every round of every member).
+  const to = heartbeat && st.welcome.length > 0 ? [...drawn, ...welcomed(st, now, drawn)] : drawn;
   if (to.length === 0) return [];
   let bytes: Uint8Array;
   if (heartbeat) {
