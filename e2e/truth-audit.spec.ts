@@ -16,9 +16,10 @@ import WebSocket from 'ws';
 import { controlRequest } from '../node-runtime/control/client.ts';
 import type { ListMemResult } from '../node-runtime/control/commands.ts';
 import { createRng } from '../node-runtime/protocol/rng.ts';
-import { LiveStore } from '../renderer/model/live-store.ts';
 import type { HostMessage, HostRequest } from '../electron/host/api.ts';
 import { hookState, screenshot } from './hearsay-page.ts';
+import { HostStates, rowsOf } from './host-states.ts';
+import type { Rows } from './host-states.ts';
 
 const SHELL = 'ws://127.0.0.1:23900/ws';
 const AGREE_WITHIN_MS = 1000;
@@ -28,25 +29,12 @@ const SAMPLE_EVERY_MS = 20;
 /** The host states kept by seq: a page is never this far behind the test's own subscription. */
 const SEQS_KEPT = 5000;
 
-/** `observer member` → status, and `observer *` → 'row' for every observer whose list is shown. */
-type Rows = Map<string, string>;
-
-function rowsOf(lists: { observer: string; members: { member: string; status: string }[] }[]): Rows {
-  const rows: Rows = new Map();
-  for (const l of lists) {
-    rows.set(`${l.observer} *`, 'row');
-    for (const m of l.members) rows.set(`${l.observer} ${m.member}`, m.status);
-  }
-  return rows;
-}
-
 /** The host API from the test's side, over the shell's WebSocket (the token the config hands the shell), with a
  *  subscription of its own: the host's view folded as the page folds it, and the rows it holds at every seq. */
 class HostClient {
-  readonly store = new LiveStore();
-  readonly rowsAt = new Map<number, Rows>();
-  /** When each seq reached this test (the page's lag behind the host is measured against it). */
-  readonly arrivedAt = new Map<number, number>();
+  /** The host's states at every seq and within each delta (the page's lag behind the host is measured against when
+   *  each seq reached this test). */
+  readonly states = new HostStates(SEQS_KEPT);
   private next = 1;
   private stream = 1;
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -83,19 +71,10 @@ class HostClient {
   }
 
   private follow(sub: number, message: HostMessage): void {
-    if (sub !== this.stream || message.type === 'traces' || message.type === 'experiment') return;
-    if (this.store.receive(message) === 'resync') {
-      // As follow-view.ts does: a gap is answered with a new subscription, which opens with a snapshot.
-      this.ws.send(JSON.stringify({ unsubscribe: this.stream }));
-      this.ws.send(JSON.stringify({ subscribe: ++this.stream }));
-      return;
-    }
-    this.store.drain(() => 0, Number.POSITIVE_INFINITY);
-    if (message.type === 'notice') return;
-    this.rowsAt.set(message.seq, rowsOf(this.store.lists()));
-    this.arrivedAt.set(message.seq, Date.now());
-    this.rowsAt.delete(message.seq - SEQS_KEPT);
-    this.arrivedAt.delete(message.seq - SEQS_KEPT);
+    if (sub !== this.stream || this.states.receive(message, Date.now()) === 'ok') return;
+    // As follow-view.ts does: a gap is answered with a new subscription, which opens with a snapshot.
+    this.ws.send(JSON.stringify({ unsubscribe: this.stream }));
+    this.ws.send(JSON.stringify({ subscribe: ++this.stream }));
   }
 }
 
@@ -133,7 +112,7 @@ function exactDiff(sample: PageSample, host: Rows): string | undefined {
 /** The last seq that had reached the test by `t` (the host's state at that instant). */
 function seqAt(host: HostClient, t: number): number {
   let seq = -1;
-  for (const [s, at] of host.arrivedAt) if (at <= t && s > seq) seq = s;
+  for (const [s, at] of host.states.arrivedAt) if (at <= t && s > seq) seq = s;
   return seq;
 }
 
@@ -141,15 +120,16 @@ interface Triple { key: string; expect: string | undefined; answer: Answer; show
 
 /** For each answer, the triples it or the host holds for its observer (and any other row the host holds for its
  *  address: an old id that must go). A triple agrees when some host state from the one in force when the request was
- *  sent up to one the page had taken in (settled) by 1 s after the reply holds the node's value; `shownAt` is when
- *  the page was first seen past that state. */
+ *  sent up to one the page had taken in (settled) by 1 s after the reply holds the node's value — a state any event
+ *  of a later delta left, not only one a delta ends in (host-states.ts); `shownAt` is when the page was first seen
+ *  past that delta. */
 function agreement(host: HostClient, answers: readonly Answer[], samples: readonly PageSample[]): Triple[] {
   const out: Triple[] = [];
   for (const a of answers) {
     const from = seqAt(host, a.sent);
     const settled = samples.filter((s) => s.backlog === 0 && s.at <= a.received + AGREE_WITHIN_MS);
     const states: { seq: number; rows: Rows }[] = [];
-    for (const [seq, rows] of host.rowsAt) if (seq >= from && seq <= Math.max(-1, ...settled.map((s) => s.seq))) states.push({ seq, rows });
+    for (const [seq, rows] of host.states.rowsAt) if (seq >= from && seq <= Math.max(-1, ...settled.map((s) => s.seq))) states.push({ seq, rows });
     const keys = new Set(a.rows.keys());
     for (const { rows } of states) {
       for (const k of rows.keys()) {
@@ -160,7 +140,8 @@ function agreement(host: HostClient, answers: readonly Answer[], samples: readon
     }
     for (const key of keys) {
       const expect = a.rows.get(key);
-      const state = states.find((st) => st.rows.get(key) === expect);
+      // The one in force at the request is its delta's end; inside a later delta, any state it passed through.
+      const state = states.find((st) => (st.seq === from ? st.rows.get(key) === expect : host.states.holds(st.seq, key, expect)));
       out.push({ key, expect, answer: a, shownAt: state && settled.find((s) => s.seq >= state.seq)?.at });
     }
   }
@@ -171,7 +152,7 @@ function agreement(host: HostClient, answers: readonly Answer[], samples: readon
  *  triple has been shown or 1 s has passed since the last reply. Throws on any exact mismatch or unshown triple. */
 async function audit(page: Page, host: HostClient, label: string): Promise<Measured> {
   const sent = Date.now();
-  const running = host.store.nodes.filter((n) => n.state === 'running');
+  const running = host.states.store.nodes.filter((n) => n.state === 'running');
   const answers: Answer[] = [];
   let replied = false;
   // A paused process cannot answer: its row is left out of this instant (the others' view of it is not).
@@ -199,23 +180,23 @@ async function audit(page: Page, host: HostClient, label: string): Promise<Measu
     // page is ahead of it — then that sample is not judged).
     let pageLagMs = 0;
     for (const s of samples) {
-      const hostRows = host.rowsAt.get(s.seq);
+      const hostRows = host.states.rowsAt.get(s.seq);
       if (s.backlog !== 0 || hostRows === undefined) continue;
       const diff = exactDiff(s, hostRows);
       if (diff !== undefined) throw new Error(`${label}: ${diff}`);
       exact++;
-      const newer = host.arrivedAt.get(s.seq + 1);
+      const newer = host.states.arrivedAt.get(s.seq + 1);
       if (newer !== undefined && newer < s.at) pageLagMs = Math.max(pageLagMs, s.at - newer);
     }
     if (unshown.length > 0) {
       const sample = unshown.slice(0, 8).map((r) => {
-        const held = [...host.rowsAt].filter(([seq]) => seq >= seqAt(host, r.answer.sent)).map(([, rows]) => rows.get(r.key) ?? 'not listed');
+        const held = [...host.states.rowsAt].filter(([seq]) => seq >= seqAt(host, r.answer.sent)).map(([, rows]) => rows.get(r.key) ?? 'not listed');
         return `  ${r.key}: node says ${r.expect ?? 'not listed'} (answered within ${r.answer.received - r.answer.sent} ms), ` +
           `host held ${[...new Set(held)].join(' then ')}; page reached seq ${Math.max(...samples.map((s) => s.seq))}`;
       }).join('\n');
       // Where the page stood: its samples and the host's last seqs, in ms after the requests were sent.
       const progress = `page samples [ms, seq, backlog] ${JSON.stringify(samples.map((x) => [x.at - sent, x.seq, x.backlog]))}; ` +
-        `host seqs [seq, ms] ${JSON.stringify([...host.arrivedAt].slice(-12).map(([q, t]) => [q, t - sent]))}`;
+        `host seqs [seq, ms] ${JSON.stringify([...host.states.arrivedAt].slice(-12).map(([q, t]) => [q, t - sent]))}`;
       throw new Error(`${label}: ${unshown.length} of ${result.length} (observer, member) triples not shown within 1 s of the node's answer:\n${sample}\n${progress}`);
     }
     return {
