@@ -69,7 +69,7 @@ function apply(st: CoreState, now: number, e: Entry, d: Decision, src: Source, w
       return;
     case 'set':
       if (d.status === e.status) {
-        renew(st, now, e, d.incarnation);
+        renew(st, now, e, d.incarnation, d.reason);
         // A new suspicion (of a refutation we never heard) is a new timer, with no confirmations yet.
         if (e.status === 'suspect') {
           e.statusSince = now;

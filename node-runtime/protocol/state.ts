@@ -100,11 +100,14 @@ export function transition(st: CoreState, now: number, e: Entry, status: MemberS
   emit(st, now, KIND_OF[status], e, reason);
 }
 
-/** A member's incarnation moved without a status change (a refutation we hear late, our own refutation): news too. */
-export function renew(st: CoreState, now: number, e: Entry, incarnation: number): void {
+/** A member's incarnation moved without a status change (a refutation we hear late, our own refutation): news to
+ *  spread, and an event of the same status at the new incarnation — the view and the log show incarnations, and
+ *  know a list only from its events. */
+export function renew(st: CoreState, now: number, e: Entry, incarnation: number, reason: string): void {
   e.incarnation = incarnation;
   e.changedAt = now;
   st.broadcasts.enqueue(e.id);
+  emit(st, now, KIND_OF[e.status], e, reason);
 }
 
 /** Parses an id that arrived outside the codec (commands, snapshots); only the canonical spelling is accepted, since

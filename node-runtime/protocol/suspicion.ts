@@ -50,7 +50,7 @@ export function confirmSuspicion(st: CoreState, now: number, e: Entry, by: Addre
  *  (the suspecter's timer runs first; a member we have not confirmed is never sent to), and count it against our own
  *  health (Lifeguard: being suspected hints that we are the slow one). */
 export function refute(st: CoreState, now: number, incarnation: number, sender: Address | undefined, suspecter: Address | undefined): void {
-  renew(st, now, st.self, incarnation);
+  renew(st, now, st.self, incarnation, 'refute');
   st.awareness.apply(1);
   if (sender !== undefined) st.refuteTo.push(sender);
   if (suspecter !== undefined && suspecter !== sender && suspecter !== st.self.address && st.list.at(suspecter).some((m) => m.confirmed && isLive(m.status))) {

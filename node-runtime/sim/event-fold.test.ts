@@ -36,9 +36,13 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 );
 const schedule = fc.array(fc.record({ gapMs: fc.integer({ min: 20, max: 4000 }), op }), { minLength: 4, maxLength: 24 });
 
-/** Each observer's list as its events build it (as the host's view state folds them). */
+/** `status@incarnation`: both are shown (the inspector lists each member's incarnation). */
+type Held = `${MemberStatus}@${number}`;
+
+/** Each observer's list as its events build it (as the host's view state folds them: an event without an
+ *  incarnation keeps the one known). */
 class Folded {
-  readonly lists = new Map<MemberId, Map<MemberId, MemberStatus>>();
+  readonly lists = new Map<MemberId, Map<MemberId, Held>>();
 
   apply(e: MembershipEvent): void {
     if (e.event === 'stop') {
@@ -49,7 +53,7 @@ class Folded {
     if (!list) this.lists.set(e.node, (list = new Map()));
     const status = statusAfter(e.event);
     if (status === undefined) list.delete(e.member);
-    else list.set(e.member, status);
+    else list.set(e.member, `${status}@${e.incarnation ?? Number(list.get(e.member)?.split('@')[1] ?? 0)}`);
   }
 }
 
@@ -83,8 +87,8 @@ function difference(s: Simulation, folded: Folded): string | undefined {
   for (let i = 0; i < s.size; i++) {
     if (!s.started(i) || (s.state(i) !== 'up' && s.state(i) !== 'paused')) continue;
     const self = s.id(i);
-    const own = new Map(s.view(i).map((m) => [m.id, m.status]));
-    const built = folded.lists.get(self) ?? new Map<MemberId, MemberStatus>();
+    const own = new Map(s.view(i).map((m) => [m.id, `${m.status}@${m.incarnation}`]));
+    const built = folded.lists.get(self) ?? new Map<MemberId, Held>();
     for (const id of new Set([...own.keys(), ...built.keys()])) {
       if (own.get(id) !== built.get(id)) {
         return `at ${s.now} ms ${self} lists ${id} ${own.get(id) ?? 'not at all'}, its events say ${built.get(id) ?? 'not listed'}`;
