@@ -22,10 +22,12 @@ const STATUS = ['', 'alive', 'suspect', 'failed', 'left'];
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-embedded-truth-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-/** The cluster's slots, to ask each node for its own list. */
+/** The cluster's slots, to ask each node for its own list: those running or paused, but not one that has left (it
+ *  logged `stop`, so it lists no one; its slot says `left` a turn later, once the leave datagrams are out). */
 class Watched extends EmbeddedCluster {
   lists(): { id: string; members: () => { id: string; status: string; incarnation: number }[] }[] {
-    return [...this.slots.values()].flatMap((s) => (s.node && (s.state === 'running' || s.state === 'paused') ? [{ id: s.node.id, members: () => s.node!.members() }] : []));
+    return [...this.slots.values()].flatMap(({ node, state }) =>
+      (node && (state === 'running' || state === 'paused') && !node.hasLeft() ? [{ id: node.id, members: () => node.members() }] : []));
   }
 }
 
