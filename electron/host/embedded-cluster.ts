@@ -11,6 +11,7 @@ import { launchConfig } from '../../node-runtime/protocol/presets.ts';
 import type { Address, ClusterNode, LaunchOptions, Trace } from './api.ts';
 import type { ClusterContext, ModeChange } from './cluster.ts';
 import { HOST, LocalCluster } from './local-cluster.ts';
+import { LoopPacer } from './loop-pacer.ts';
 import type { LocalSlot } from './local-cluster.ts';
 import { snapshotEvents } from './snapshot-events.ts';
 
@@ -20,6 +21,8 @@ const STATS_INTERVAL_MS = 1000;
 /** A port just closed by `crash()` is rebound by a restart; its sockets close asynchronously. */
 const REBIND_DEADLINE_MS = 3000;
 const JOIN_TIMEOUT_MS = 30_000;
+/** Launches larger than this pace their joins by the event loop's load (loop-pacer.ts); smaller ones start at once. */
+const PACED_ABOVE = 100;
 
 interface Slot extends LocalSlot {
   readonly node?: MembershipNode;
@@ -29,6 +32,7 @@ export class EmbeddedCluster extends LocalCluster<Slot> {
   readonly mode = 'embedded';
   private statsTimer: NodeJS.Timeout | undefined;
   private readonly config: Partial<ProtocolConfig>;
+  private pacer: LoopPacer | undefined;
 
   constructor(options: LaunchOptions, ctx: ClusterContext) {
     super(options, ctx, START_CONCURRENCY);
@@ -37,7 +41,17 @@ export class EmbeddedCluster extends LocalCluster<Slot> {
 
   override async start(): Promise<void> {
     this.statsTimer = setInterval(() => this.pushStats(), STATS_INTERVAL_MS);
-    await super.start();
+    this.pacer = this.options.nodes > PACED_ABOVE ? new LoopPacer() : undefined;
+    try {
+      await super.start();
+    } finally {
+      this.pacer?.stop();
+      this.pacer = undefined;
+    }
+  }
+
+  protected override beforeJoin(): Promise<void> {
+    return this.pacer?.room() ?? Promise.resolve();
   }
 
   async stop(): Promise<void> {

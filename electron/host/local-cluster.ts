@@ -45,7 +45,10 @@ export abstract class LocalCluster<S extends LocalSlot> implements Cluster {
     };
     this.ctx.sink.progress('starting nodes', 0, nodes);
     await started(slots[0]!, undefined);
-    await runLimited(slots.slice(1), this.startConcurrency, (slot) => started(slot, slots[0]!.address));
+    await runLimited(slots.slice(1), this.startConcurrency, async (slot) => {
+      await this.beforeJoin();
+      await started(slot, slots[0]!.address);
+    });
   }
 
   nodes(): ClusterNode[] {
@@ -133,6 +136,11 @@ export abstract class LocalCluster<S extends LocalSlot> implements Cluster {
   protected abstract setDropOn(slot: S, rate: number): Promise<void>;
   protected abstract setModeOn(slot: S, change: ModeChange): Promise<void>;
   protected abstract setBlockedOn(slot: S, blocked: readonly Address[]): Promise<void>;
+
+  /** Waited for before each joiner of a launch starts: a subclass may pace the start-up (embedded-cluster.ts). */
+  protected beforeJoin(): Promise<void> {
+    return Promise.resolve();
+  }
 
   /** Serf's force-leave; hearsay nodes have no such thing (a failed member is removed after T_cleanup). */
   protected forceLeave(address: Address): Promise<void> {

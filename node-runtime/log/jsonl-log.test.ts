@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import type { MembershipEvent } from '../protocol/events.ts';
 import { JsonlLog, logFileName } from './jsonl-log.ts';
 import { parseLog, readLog } from './read-log.ts';
+import { waitFor } from '../node/testing/wait-for.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-log-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -33,6 +34,15 @@ describe('JsonlLog', () => {
     assert.equal(lines.length, 3);
     assert.equal(lines[0], '{"ts":1700000000000,"node":"127.0.0.1:21010@1","event":"join","member":"127.0.0.1:21011@2","incarnation":0,"reason":"gossip"}');
     assert.deepEqual(readLog(second.path).events.map((e) => e.event), ['join', 'suspect', 'fail']);
+  });
+
+  it('writes the lines of one turn together, in order, without waiting for close', async () => {
+    const log = JsonlLog.open(dir, '127.0.0.1:21014');
+    for (let i = 0; i < 1000; i++) log.append(ev('join', { incarnation: i }));
+    assert.equal(fs.readFileSync(log.path, 'utf8'), '', 'nothing written within the turn');
+    await waitFor(() => fs.readFileSync(log.path, 'utf8').split('\n').length === 1001, { timeoutMs: 3000, what: 'the lines on disk' });
+    assert.deepEqual(readLog(log.path).events.map((e) => e.incarnation), Array.from({ length: 1000 }, (_, i) => i));
+    await log.close();
   });
 
   it('ignores appends after close', async () => {

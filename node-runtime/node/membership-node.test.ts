@@ -13,6 +13,7 @@ import type { ListMemResult } from '../control/commands.ts';
 import { logFileName } from '../log/jsonl-log.ts';
 import { readLog } from '../log/read-log.ts';
 import type { MembershipEvent } from '../protocol/events.ts';
+import type { Trace } from '../protocol/trace.ts';
 import type { MembershipNode } from './membership-node.ts';
 import { startNode } from '../services/node-services.ts';
 import type { MembershipNodeOptions } from './membership-node.ts';
@@ -105,6 +106,34 @@ describe('MembershipNode (embedded)', () => {
     assert.deepEqual([last.event, last.member, last.reason], ['stop', id, 'shutdown']);
     await waitFor(() => statusIn(intro, id) === 'suspect' || statusIn(intro, id) === 'failed', { timeoutMs: 3000, what: 'detection after stop' });
     assert.equal(logOf(21210).some((e) => e.event === 'leave' && e.member === id), false);
+  });
+
+  it('a tick woken late reads the datagrams that arrived meanwhile first: an ack in time needs no ping-req', async () => {
+    // Ping timings (probe 500 ms, ping-req after 200 ms). Each time an ack to A leaves, the loop is held 300 ms with
+    // the ack already in A's socket: A's timer then fires 100 ms past the ping-req step while the ack waits to be read.
+    const ping = { family: 'ping', suspicion: true, config: {} } as const;
+    const a = await start(21280, ping);
+    const b = await start(21281, { ...ping, join: a.address });
+    const c = await start(21282, { ...ping, join: a.address });
+    const ids = [a.id, b.id, c.id];
+    await waitFor(() => [a, b, c].every((n) => ids.every((id) => id === n.id || statusIn(n, id) === 'alive')), { timeoutMs: 5000, what: 'all three see all three' });
+    const pingReqs: string[] = [];
+    a.on('trace', (t) => { if (t.type === 'send' && t.kind === 'ping-req') pingReqs.push(t.to); });
+    let held = 0;
+    const hold = (t: Trace): void => {
+      if (t.type !== 'send' || t.kind !== 'ack' || t.to !== a.address || held >= 5) return;
+      held++;
+      // After the send has left (dgram sends on a later tick of this turn), before the next turn's timers.
+      setImmediate(() => {
+        const until = performance.now() + 300;
+        while (performance.now() < until) { /* the loop is held, as by 1,000 busy neighbours */ }
+      });
+    };
+    b.on('trace', hold);
+    c.on('trace', hold);
+    await waitFor(() => held >= 5, { timeoutMs: 10_000, what: 'five held acks' });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the last held probe's ping-req step is past
+    assert.deepEqual(pingReqs, []);
   });
 
   it('declared failed by the group: logs stop and rejoins under a new version', async () => {

@@ -100,6 +100,8 @@ const JOIN_REQUEST_TIMEOUT_MS = 3000;
 const PUSH_PULL_TIMEOUT_MS = 3000;
 const JOIN_BACKOFF_FIRST_MS = 500;
 const JOIN_BACKOFF_MAX_MS = 5000;
+/** A timer firing later than this was held up by other work in the loop (a node's timers fire ~1 ms late). */
+const LATE_TICK_MS = 10;
 
 /** Epoch-aligned and monotonic: the core's clock. */
 export function monotonicNow(): number {
@@ -494,8 +496,16 @@ export class MembershipNode {
     this.armedAt = at;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      if (this.runState === 'running') this.pump(this.core.tick(monotonicNow()));
+      // Woken late (a starved loop): the loop runs timers before it reads sockets, so the datagrams that arrived
+      // meanwhile (an ack that beat its probe's timeout) are read first, in this turn's poll phase, and the tick
+      // runs after them.
+      if (monotonicNow() - at > LATE_TICK_MS) setImmediate(() => this.wake());
+      else this.wake();
     }, Math.max(0, at - monotonicNow()));
+  }
+
+  private wake(): void {
+    if (this.runState === 'running') this.pump(this.core.tick(monotonicNow()));
   }
 
   private emit(e: MembershipEvent): void {
