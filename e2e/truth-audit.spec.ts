@@ -98,7 +98,7 @@ interface Answer { address: string; self: string; sent: number; received: number
 const addressOf = (id: string): string => id.split('@')[0]!;
 
 /** What one instant measured, for the test's annotation. */
-interface Measured { pairs: number; exact: number; slowestMs: number; bracketMs: number; pageLagMs: number }
+interface Measured { pairs: number; exact: number; inside: number; slowestMs: number; bracketMs: number; pageLagMs: number }
 
 /** The page at `sample.seq` against the host's state at that seq: equal, or the error says where they differ. */
 function exactDiff(sample: PageSample, host: Rows): string | undefined {
@@ -116,7 +116,8 @@ function seqAt(host: HostClient, t: number): number {
   return seq;
 }
 
-interface Triple { key: string; expect: string | undefined; answer: Answer; shownAt: number | undefined }
+/** `inside`: held only inside a delta, by no state a delta ends in. */
+interface Triple { key: string; expect: string | undefined; answer: Answer; shownAt: number | undefined; inside: boolean }
 
 /** For each answer, the triples it or the host holds for its observer (and any other row the host holds for its
  *  address: an old id that must go). A triple agrees when some host state from the one in force when the request was
@@ -142,7 +143,8 @@ function agreement(host: HostClient, answers: readonly Answer[], samples: readon
       const expect = a.rows.get(key);
       // The one in force at the request is its delta's end; inside a later delta, any state it passed through.
       const state = states.find((st) => (st.seq === from ? st.rows.get(key) === expect : host.states.holds(st.seq, key, expect)));
-      out.push({ key, expect, answer: a, shownAt: state && settled.find((s) => s.seq >= state.seq)?.at });
+      const inside = state !== undefined && !states.some((st) => st.rows.get(key) === expect);
+      out.push({ key, expect, answer: a, shownAt: state && settled.find((s) => s.seq >= state.seq)?.at, inside });
     }
   }
   return out;
@@ -202,6 +204,7 @@ async function audit(page: Page, host: HostClient, label: string): Promise<Measu
     return {
       pairs: result.length,
       exact,
+      inside: result.filter((r) => r.inside).length,
       slowestMs: Math.max(0, ...result.map((r) => r.shownAt! - r.answer.received)),
       bracketMs: Math.max(...answers.map((a) => a.received - a.sent)),
       pageLagMs,
@@ -223,7 +226,7 @@ for (const mode of ['process', 'embedded'] as const) {
         // A random instant: 0.1–0.9 s after the last step (or the last audit).
         await page.waitForTimeout(100 + Math.floor(rng.next() * 800));
         const m = await audit(page, host, label);
-        results.push(`${label}: ${m.pairs} triples, ${m.exact} exact`);
+        results.push(`${label}: ${m.pairs} triples${m.inside > 0 ? ` (${m.inside} held only inside a delta)` : ''}, ${m.exact} exact`);
         for (const k of ['slowestMs', 'bracketMs', 'pageLagMs'] as const) worst[k] = Math.max(worst[k], m[k]);
         instants++;
       }
