@@ -5,7 +5,10 @@
 //                                    [--fail MS] [--suspect MS] [--loss 0,0.1,0.3] [--scale N]
 // --scale N [--minutes M] instead times one run of N nodes over M virtual minutes (default 1) per family, with the
 // timings for N (wall and CPU time, events, false fails, bytes per node, heap and heap per list entry: run it as
-// `node --expose-gc --import tsx scripts/sim-detection.ts --scale N` for the latter after a GC).
+// `node --expose-gc --import tsx scripts/sim-detection.ts --scale N` for the latter after two GCs; a line of progress
+// every virtual minute). N nodes list N² entries (~150 B each): 10,000 nodes need ~15 GiB of heap, so give V8 room,
+// `node --expose-gc --max-old-space-size=20000 --import tsx scripts/sim-detection.ts --scale 10000 --minutes 10
+// --family ping`.
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Simulation } from '../node-runtime/sim/simulation.ts';
@@ -185,9 +188,19 @@ function scale(n: number, minutes: number): void {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1e6;
   };
+  // Heap per (observer, member) list entry: the heap the simulation adds, each side after two full GCs when run with
+  // `node --expose-gc --import tsx` (the second collects what the first's finalizers let go).
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const heapNow = () => {
+    gc?.();
+    gc?.();
+    return process.memoryUsage().heapUsed;
+  };
+  const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
   for (const family of families) {
     let count = 0;
     let fails = 0;
+    const heap0 = heapNow();
     const started = performance.now();
     const cpu0 = cpu();
     const sim = new Simulation({
@@ -195,20 +208,24 @@ function scale(n: number, minutes: number): void {
       onEvent: (e) => { count++; if (e.event === 'fail') fails++; },
     });
     const virtualS = minutes * 60;
+    // A line a virtual minute: a long run (10,000 nodes) shows its pace, and a run stopped early its figures so far.
+    for (let t = 60; t < virtualS; t += 60) {
+      sim.runUntil(t * 1000);
+      const c = cpu() - cpu0;
+      console.log(`  ${family} ${t} virtual s: ${((performance.now() - started) / 1000).toFixed(1)} s wall, ${c.toFixed(1)} s CPU ` +
+        `(${(t / c).toFixed(2)}×), ${count} events, ${fails} false fails, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB; load average ${load()}`);
+    }
     sim.runUntil(virtualS * 1000);
     const wall = (performance.now() - started) / 1000;
     const cpuS = cpu() - cpu0;
-    // Heap per (observer, member) list entry: after a full GC when run with `node --expose-gc --import tsx`.
-    const gc = (globalThis as { gc?: () => void }).gc;
-    gc?.();
     let entries = 0;
-    for (let i = 0; i < n; i++) entries += sim.view(i).length;
-    const heap = process.memoryUsage().heapUsed;
+    for (let i = 0; i < n; i++) entries += sim.core(i).members().length;
+    const heap = heapNow() - heap0;
     console.log(`${family}: ${n} nodes × ${virtualS} virtual s: ${wall.toFixed(1)} s wall, ${cpuS.toFixed(1)} s CPU ` +
       `(${(virtualS / cpuS).toFixed(2)}× real time per CPU second), ${count} events (${(count / cpuS).toFixed(0)}/CPU s), ` +
       `${fails} false fails, ${(total(sim) / n / virtualS).toFixed(0)} B/s per node, heap ${(heap / 2 ** 20).toFixed(0)} MiB ` +
-      `(${(heap / entries).toFixed(0)} B per list entry${gc ? ' after GC' : ', before GC: run with --expose-gc'}); ` +
-      `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+      `for ${entries} list entries (${(heap / entries).toFixed(0)} B each${gc ? ' after GC' : ', before GC: run with --expose-gc'}), ` +
+      `max RSS ${(process.resourceUsage().maxRSS / 2 ** 20).toFixed(2)} GiB; load average ${load()}`);
   }
 }
 

@@ -140,7 +140,7 @@ export class MembershipCore {
   /** Throws for a self id that is not a canonical `host:port@version` or a config out of range (programming errors:
    *  the runtime validates user input before). */
   constructor(opts: CoreOptions) {
-    const self = newEntry({ id: opts.self, heartbeat: 0, incarnation: 0 }, 0);
+    const self = newEntry({ id: opts.self, heartbeat: 0, incarnation: 0 });
     if (self === undefined) throw new Error(`invalid member id ${JSON.stringify(opts.self)}`);
     self.confirmed = true;
     const config = resolveConfig(opts.config);
@@ -188,7 +188,6 @@ export class MembershipCore {
   start(now: number): Output {
     const st = this.st;
     st.self.lastHeardAt = st.self.statusSince = st.self.changedAt = now;
-    st.list.noteVersion(st.self.address, st.self.version, now, now + st.config.tombstoneMs);
     st.timers.set('gossip', now + st.config.gossipIntervalMs);
     if (st.introducer !== undefined) st.timers.set('introducer', now + st.config.introducerProbeMs);
     st.broadcasts.enqueue(st.self.id);
@@ -208,7 +207,7 @@ export class MembershipCore {
     if (late > Math.min(st.config.gossipIntervalMs, st.config.probeIntervalMs)) forgiveLostTime(st, now, late);
     this.syncFamily(now);
     this.expireMembers(now);
-    st.list.expireTombstones(now);
+    st.list.expireTombstones(now, st.config.tombstoneMs);
     const send: Send[] = [];
     if (t.due('gossip', now)) send.push(...gossipRound(st, now));
     if (t.due('introducer', now)) send.push(...introducerProbe(st, now));

@@ -3,7 +3,7 @@
 // failed or left to removed.
 import type { CoreState } from './state.ts';
 import { emit, transition } from './state.ts';
-import type { Entry } from './member-list.ts';
+import type { Entry } from './entry.ts';
 import { isLive } from './member-list.ts';
 import { PacketBuilder } from './codec.ts';
 import type { WireMember } from './codec.ts';

@@ -4,7 +4,7 @@
 import type { Send } from './core.ts';
 import type { CoreState } from './state.ts';
 import { PacketBuilder } from './codec.ts';
-import type { Entry } from './member-list.ts';
+import type { Entry } from './entry.ts';
 import { isLive } from './member-list.ts';
 import type { Address } from './member-id.ts';
 import { bumpHeartbeat, chooseTargets } from './heartbeat.ts';

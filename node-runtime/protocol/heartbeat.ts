@@ -1,7 +1,7 @@
 // Gossip-style heartbeating (van Renesse, Minsky, Hayden 1998): a member bumps its own counter every round, and an
 // observer resets a member's fail timer only when it sees that counter increase.
 import type { CoreState } from './state.ts';
-import type { Entry } from './member-list.ts';
+import type { Entry } from './entry.ts';
 import { isLive } from './member-list.ts';
 import { randomIndex } from './rng.ts';
 

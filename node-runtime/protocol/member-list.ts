@@ -1,33 +1,12 @@
-// One observer's membership list: the entries, the tombstones of removed ids, and the newest version seen per
-// address. Holds state; the precedence rule (precedence.ts) and the mechanisms that change it live in their own
+// One observer's membership list: the entries (entry.ts), the tombstones of removed ids, and the newest version seen
+// per address. Holds state; the precedence rule (precedence.ts) and the mechanisms that change it live in their own
 // files. Everything a peer can grow is bounded (issue 9): entries by maxMembers (merge.ts refuses), tombstones by maxTombstones (the
 // oldest go first), remembered versions by both (pruned once their address is neither listed nor tombstoned).
 import type { MemberStatus } from './events.ts';
 import type { Address, MemberId } from './member-id.ts';
-import type { WireEntry } from './codec.ts';
 import type { LimitHits } from './plausibility.ts';
-
-export interface Entry extends WireEntry {
-  readonly address: Address;
-  heartbeat: number;
-  incarnation: number;
-  status: MemberStatus;
-  /** `now` when this observer last saw the heartbeat increase: the fail timer runs from here. */
-  lastHeardAt: number;
-  /** `now` when the status last changed: the suspect and cleanup timers run from here. */
-  statusSince: number;
-  /** `now` when status or incarnation last changed: such news goes first into a bounded packet (gossip.ts). */
-  changedAt: number;
-  /** This observer has proof the member exists: a datagram from it (its own address and id), or the introducer's
-   *  join snapshot. Only confirmed members are sent to, and only they supersede older versions (merge.ts), so a
-   *  forged entry never turns the group into a reflector or locks an address out. */
-  confirmed: boolean;
-  /** Lifeguard: the suspecters of the current suspicion (by address), the first one included (suspicion.ts). */
-  confirmers?: Set<Address>;
-  /** While suspect: the suspecter this observer names when it spreads the suspicion (the first it heard of, or the
-   *  latest independent confirmation, as memberlist re-broadcasts each). */
-  suspecter?: Address;
-}
+import type { Entry } from './entry.ts';
+import { wireIds } from './wire-ids.ts';
 
 /** Alive or suspect: still gossiped to, still counted in. */
 export function isLive(status: MemberStatus): boolean {
@@ -35,16 +14,18 @@ export function isLive(status: MemberStatus): boolean {
 }
 
 export class MemberList {
-  private readonly entries = new Map<MemberId, Entry>();
+  /** The entries by address: one Map for the list (a large simulation holds N² entries, and each Map costs ~40 B an
+   *  entry), keyed by address because that is the lookup merging needs besides the id's (a newer version
+   *  supersedes the older ones there). Nearly always one entry an address, held bare; the versions of a restarted
+   *  member share its slot, oldest first. Iteration is in the order addresses were first listed. */
+  private readonly listed = new Map<Address, Entry | Entry[]>();
+  private count = 0;
   /** id → when its tombstone expires. Insertion order is expiry order (a constant added to a clock that only grows). */
   private readonly tombstones = new Map<MemberId, number>();
-  /** address → newest confirmed version there, kept (at least) tombstoneMs past its last note; insertion order is
-   *  expiry order as for tombstones. */
-  private readonly newest = new Map<Address, { version: number; until: number; noted: number }>();
-  /** Listed entries per address (nearly always one, held bare: a one-element array per entry was ~10 % of a large
-   *  simulation's heap): a remembered version is not pruned while its address is listed, and a newer version
-   *  supersedes without a scan of the list. */
-  private readonly listedAt = new Map<Address, Entry | Entry[]>();
+  /** address → the newest confirmed version of a member removed from there, kept at least tombstoneMs past its
+   *  removal (and while the address is listed again); insertion order is expiry order as for tombstones. A listed
+   *  member's own entry holds its version: this used to be a record for every address (~1/5 of a large list). */
+  private readonly removed = new Map<Address, { version: number; until: number }>();
 
   private liveCount = 0;
   /** No tombstone or remembered version expires before this: a tick skips the scan until then (iterating a Map
@@ -54,15 +35,11 @@ export class MemberList {
   constructor(private readonly maxTombstones: number, private readonly maxVersions: number, private readonly hits: LimitHits) {}
 
   get size(): number {
-    return this.entries.size;
+    return this.count;
   }
 
   get tombstoneCount(): number {
     return this.tombstones.size;
-  }
-
-  get versionCount(): number {
-    return this.newest.size;
   }
 
   /** Members alive or suspect, self included: the live estimate of N that timings scale with. */
@@ -76,31 +53,38 @@ export class MemberList {
   }
 
   get(id: MemberId): Entry | undefined {
-    return this.entries.get(id);
+    const here = this.listed.get(wireIds.address(id));
+    if (here === undefined) return undefined;
+    if (!Array.isArray(here)) return here.id === id ? here : undefined;
+    return here.find((e) => e.id === id);
   }
 
-  values(): IterableIterator<Entry> {
-    return this.entries.values();
+  *values(): IterableIterator<Entry> {
+    for (const here of this.listed.values()) {
+      if (Array.isArray(here)) yield* here;
+      else yield here;
+    }
   }
 
   add(entry: Entry): void {
     if (isLive(entry.status)) this.liveCount++;
-    this.entries.set(entry.id, entry);
-    const here = this.listedAt.get(entry.address);
-    if (here === undefined) this.listedAt.set(entry.address, entry);
+    this.count++;
+    const here = this.listed.get(entry.address);
+    if (here === undefined) this.listed.set(entry.address, entry);
     else if (Array.isArray(here)) here.push(entry);
-    else this.listedAt.set(entry.address, [here, entry]);
+    else this.listed.set(entry.address, [here, entry]);
   }
 
-  /** Drops the entry and remembers its id until `until`. */
+  /** Drops the entry and remembers its id, and its version if confirmed, until `until`. */
   remove(id: MemberId, until: number): void {
-    const e = this.entries.get(id);
+    const e = this.get(id);
     if (e === undefined) return;
     if (isLive(e.status)) this.liveCount--;
-    this.entries.delete(id);
+    this.count--;
     const left = this.at(e.address).filter((x) => x !== e);
-    if (left.length === 0) this.listedAt.delete(e.address);
-    else this.listedAt.set(e.address, left.length === 1 ? left[0]! : left);
+    if (left.length === 0) this.listed.delete(e.address);
+    else this.listed.set(e.address, left.length === 1 ? left[0]! : left);
+    if (e.confirmed) this.rememberVersion(e.address, e.version, until);
     this.tombstone(id, until);
   }
 
@@ -118,17 +102,17 @@ export class MemberList {
   }
 
   /** Forgets expired tombstones and remembered versions of addresses no longer listed. */
-  expireTombstones(now: number): void {
+  expireTombstones(now: number, tombstoneMs: number): void {
     if (now < this.nextExpiry) return;
     let next = Number.POSITIVE_INFINITY;
-    for (const [address, v] of this.newest) {
+    for (const [address, v] of this.removed) {
       if (v.until > now) {
         next = v.until;
         break;
       }
-      this.newest.delete(address);
-      // Still listed: keep it, moved to the back.
-      if (this.listedAt.has(address)) this.newest.set(address, { version: v.version, until: now + (v.until - v.noted), noted: now });
+      this.removed.delete(address);
+      // Listed again (by a version not confirmed yet, or none newer): keep it, moved to the back.
+      if (this.listed.has(address)) this.removed.set(address, { version: v.version, until: now + tombstoneMs });
     }
     for (const [id, until] of this.tombstones) {
       if (until > now) {
@@ -144,24 +128,26 @@ export class MemberList {
 
   /** The entries listed at `address`. */
   at(address: Address): readonly Entry[] {
-    const here = this.listedAt.get(address);
+    const here = this.listed.get(address);
     return here === undefined ? [] : Array.isArray(here) ? here : [here];
   }
 
-  /** The highest confirmed version seen at the address (a process binds its port alone, so older ones are dead). */
+  /** The highest confirmed version seen at the address, listed or removed (a process binds its port alone, so older
+   *  ones are dead). */
   newestVersion(address: Address): number | undefined {
-    return this.newest.get(address)?.version;
+    let newest = this.removed.get(address)?.version;
+    for (const e of this.at(address)) if (e.confirmed && (newest === undefined || e.version > newest)) newest = e.version;
+    return newest;
   }
 
-  /** Remembers a confirmed version at `address` until at least `until`. */
-  noteVersion(address: Address, version: number, now: number, until: number): void {
-    const known = this.newest.get(address);
+  private rememberVersion(address: Address, version: number, until: number): void {
+    const known = this.removed.get(address);
     if (known !== undefined && known.version >= version) return;
-    this.newest.delete(address);
-    this.newest.set(address, { version, until, noted: now });
+    this.removed.delete(address);
+    this.removed.set(address, { version, until });
     this.nextExpiry = Math.min(this.nextExpiry, until);
-    if (this.newest.size <= this.maxVersions) return;
-    this.newest.delete(this.newest.keys().next().value!);
+    if (this.removed.size <= this.maxVersions) return;
+    this.removed.delete(this.removed.keys().next().value!);
     this.hits.tombstonesEvicted++;
   }
 }

@@ -4,7 +4,8 @@
 import type { CoreState } from './state.ts';
 import { emit, newEntry, renew, transition } from './state.ts';
 import type { WireEntry } from './codec.ts';
-import type { Entry } from './member-list.ts';
+import type { Entry } from './entry.ts';
+import { suspicionBy } from './entry.ts';
 import { isLive } from './member-list.ts';
 import { hearHeartbeat } from './heartbeat.ts';
 import { confirmSuspicion, refute } from './suspicion.ts';
@@ -51,8 +52,7 @@ function suspecterOf(st: CoreState, w: WireEntry, src: Source): Address {
 
 /** A suspicion heard, not raised here: its timer counts confirmations from its own suspecter on. */
 function heardSuspicion(st: CoreState, e: Entry, w: WireEntry, src: Source): void {
-  e.suspecter = suspecterOf(st, w, src);
-  e.confirmers = new Set([e.suspecter]);
+  e.suspicion = suspicionBy(suspecterOf(st, w, src));
   if (st.mode.family === 'ping' && e.confirmed) st.probe.next.add(e);
 }
 
@@ -122,7 +122,6 @@ function learn(st: CoreState, now: number, w: WireEntry, src: Source): void {
 export function confirm(st: CoreState, now: number, e: Entry): void {
   if (e.confirmed) return;
   e.confirmed = true;
-  st.list.noteVersion(e.address, e.version, now, now + st.config.tombstoneMs);
   if (isLive(e.status)) supersede(st, now, e);
   if (e !== st.self) addToRing(st, e);
 }

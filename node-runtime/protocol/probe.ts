@@ -12,7 +12,7 @@ import type { CoreState } from './state.ts';
 import { transition } from './state.ts';
 import { PacketBuilder } from './codec.ts';
 import type { MessageKind, ProbeFields } from './codec.ts';
-import type { Entry } from './member-list.ts';
+import type { Entry } from './entry.ts';
 import { isLive } from './member-list.ts';
 import type { Address } from './member-id.ts';
 import { retransmitLimit } from './broadcast.ts';

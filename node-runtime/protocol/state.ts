@@ -5,7 +5,8 @@ import type { Address } from './member-id.ts';
 import { formatMemberId, parseMemberId } from './member-id.ts';
 import type { MemberId, ParsedMemberId } from './member-id.ts';
 import type { WireEntry, WireMode } from './codec.ts';
-import type { Entry, MemberList } from './member-list.ts';
+import type { MemberList } from './member-list.ts';
+import { Entry, suspicionBy } from './entry.ts';
 import type { Rng } from './rng.ts';
 import { wireIds } from './wire-ids.ts';
 import type { LimitHits } from './plausibility.ts';
@@ -91,10 +92,8 @@ export function transition(st: CoreState, now: number, e: Entry, status: MemberS
   e.status = status;
   e.statusSince = now;
   e.changedAt = now;
-  e.confirmers = undefined;
   // A suspicion this member raises itself (a probe, a timeout) names it; one heard is re-named by merge.ts.
-  e.suspecter = status === 'suspect' ? st.self.address : undefined;
-  if (status === 'suspect') e.confirmers = new Set([st.self.address]);
+  e.suspicion = status === 'suspect' ? suspicionBy(st.self.address) : undefined;
   st.timers.pull('expiry', now);
   st.broadcasts.enqueue(e.id);
   emit(st, now, KIND_OF[status], e, reason);
@@ -117,24 +116,14 @@ export function parseCanonical(id: MemberId): ParsedMemberId | undefined {
   return parsed && formatMemberId(parsed.host, parsed.port, parsed.version) === id ? parsed : undefined;
 }
 
-/** A list entry for a member first heard of now. Undefined for an id that is not canonical. */
-export function newEntry(w: Pick<WireEntry, 'id' | 'heartbeat' | 'incarnation'>, now: number): Entry | undefined {
+/** A list entry for a member first heard of now (or not yet timed: the core's own, until `start`). Undefined for an
+ *  id that is not canonical. */
+export function newEntry(w: Pick<WireEntry, 'id' | 'heartbeat' | 'incarnation'>, now?: number): Entry | undefined {
   const parsed = parseCanonical(w.id);
   if (parsed === undefined) return undefined;
-  return {
-    // The decoder's string for this id (ids learned from a snapshot or a command included): one per process, and
-    // the list's lookups with decoded ids compare it by reference.
-    id: wireIds.id(parsed.host, parsed.port, parsed.version),
-    host: parsed.host,
-    port: parsed.port,
-    version: parsed.version,
-    address: wireIds.address(w.id),
-    heartbeat: w.heartbeat,
-    incarnation: w.incarnation,
-    status: 'alive',
-    lastHeardAt: now,
-    statusSince: now,
-    changedAt: now,
-    confirmed: false,
-  };
+  // The decoder's identity for this id (ids learned from a snapshot or a command included): one per process, shared
+  // by every list, and the list's lookups with decoded ids compare its id by reference.
+  const e = new Entry(wireIds.member(parsed.host, parsed.port, parsed.version), w.heartbeat, w.incarnation);
+  if (now !== undefined) e.lastHeardAt = e.statusSince = e.changedAt = now;
+  return e;
 }

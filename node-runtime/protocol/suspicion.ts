@@ -8,7 +8,8 @@
 // suspicion then fell to the shortest timeout before the suspect's refutation got back.
 import type { CoreState } from './state.ts';
 import { renew } from './state.ts';
-import type { Entry } from './member-list.ts';
+import type { Entry } from './entry.ts';
+import { suspicionBy } from './entry.ts';
 import type { Address } from './member-id.ts';
 import { isLive } from './member-list.ts';
 
@@ -27,7 +28,7 @@ export function suspectTimeoutOf(st: CoreState, e: Entry): number {
   // The confirmations to expect: the suspecter and the suspect cannot confirm, and a small group has few others.
   const k = Math.min(c.suspicionConfirmations, n - 2);
   if (k < 1) return min;
-  const confirmed = Math.min(k, (e.confirmers?.size ?? 1) - 1);
+  const confirmed = Math.min(k, (e.suspicion?.confirmers.size ?? 1) - 1);
   const frac = Math.log(confirmed + 1) / Math.log(k + 1);
   return Math.max(min, Math.floor(max - frac * (max - min)));
 }
@@ -37,11 +38,11 @@ export function suspectTimeoutOf(st: CoreState, e: Entry): number {
  *  every holder's timer falls), and it shortens the timer, so the expiry scan is pulled in. */
 export function confirmSuspicion(st: CoreState, now: number, e: Entry, by: Address): void {
   if (by === e.address) return;
-  e.confirmers ??= new Set([by]);
+  const s = (e.suspicion ??= suspicionBy(by));
   // Bounded: past k confirmations the timeout is already at its shortest.
-  if (e.confirmers.size > st.config.suspicionConfirmations || e.confirmers.has(by)) return;
-  e.confirmers.add(by);
-  e.suspecter = by;
+  if (s.confirmers.size > st.config.suspicionConfirmations || s.confirmers.has(by)) return;
+  s.confirmers.add(by);
+  s.suspecter = by;
   st.broadcasts.enqueue(e.id);
   st.timers.pull('expiry', now);
 }

@@ -1,16 +1,18 @@
 // Member ids rebuilt from the wire, cached. Every gossip packet names up to ~100 members, nearly always the same ones,
 // so the decoder checks a host once (by the same parser every other id goes through) and builds each id string once:
 // the member lists key their entries by the same strings (state.ts), so a lookup compares by reference and reuses the
-// hash. Shared by every core of a process (an embedded cluster holds each id once), deterministic, and bounded: past
+// hash. Each id comes with its member's identity (entry.ts `Member`), which every list entry for it shares. Shared by
+// every core of a process (an embedded cluster or the simulator holds each id once), deterministic, and bounded: past
 // MAX_IDS it starts over (an id built before is still a correct id, only no longer shared).
 import { addressOf, formatMemberId, isIpLiteral, parseMemberId } from './member-id.ts';
 import type { Address, MemberId } from './member-id.ts';
+import type { Member } from './entry.ts';
 
 const MAX_IDS = 1 << 16;
 
 export class WireIds {
-  /** host → port → version → id; a host is here only once it has been found valid. */
-  private readonly hosts = new Map<string, Map<number, Map<number, MemberId>>>();
+  /** host → port → version → member; a host is here only once it has been found valid. */
+  private readonly hosts = new Map<string, Map<number, Map<number, Member>>>();
   /** id → its address: one string per member for every list in the process (each list entry sliced its own). */
   private readonly addresses = new Map<MemberId, Address>();
   /** Hosts, ids and addresses held. */
@@ -29,6 +31,11 @@ export class WireIds {
   /** The id of (host, port, version), for a host `validHost` accepted, a port 1..65535 and a safe-integer version:
    *  canonical by construction. */
   id(host: string, port: number, version: number): MemberId {
+    return this.member(host, port, version).id;
+  }
+
+  /** The identity of (host, port, version), under the same conditions as `id`. */
+  member(host: string, port: number, version: number): Member {
     this.room();
     let ports = this.hosts.get(host);
     if (ports === undefined) {
@@ -38,13 +45,14 @@ export class WireIds {
     }
     let versions = ports.get(port);
     if (versions === undefined) ports.set(port, (versions = new Map()));
-    let id = versions.get(version);
-    if (id === undefined) {
-      id = formatMemberId(host, port, version);
-      versions.set(version, id);
+    let member = versions.get(version);
+    if (member === undefined) {
+      const id = formatMemberId(host, port, version);
+      member = { id, host, port, version, address: this.address(id) };
+      versions.set(version, member);
       this.size++;
     }
-    return id;
+    return member;
   }
 
   /** The address of `id`, the same string for every caller. */
