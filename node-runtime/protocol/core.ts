@@ -190,7 +190,7 @@ export class MembershipCore {
     st.self.lastHeardAt = st.self.statusSince = st.self.changedAt = now;
     st.timers.set('gossip', now + st.config.gossipIntervalMs);
     if (st.introducer !== undefined) st.timers.set('introducer', now + st.config.introducerProbeMs);
-    st.broadcasts.enqueue(st.self.id);
+    st.broadcasts.enqueue(st.self);
     this.syncFamily(now);
     this.nextWakeAt = st.timers.next();
     emit(st, now, 'start', st.self);

@@ -52,6 +52,7 @@ export function expire(st: CoreState, now: number, e: Entry): number {
     } else {
       emit(st, now, 'remove', e);
       st.list.remove(e.id, now + st.config.tombstoneMs);
+      st.broadcasts.remove(e);
       return Number.POSITIVE_INFINITY;
     }
     deadline = deadlineOf(st, e);

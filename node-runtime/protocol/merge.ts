@@ -110,7 +110,7 @@ function learn(st: CoreState, now: number, w: WireEntry, src: Source): void {
   st.list.add(e);
   // Its fail timer (alive, heard now) is the only one it brings; a transition below pulls the bound in itself.
   st.timers.pull('expiry', now + st.config.failTimeoutMs);
-  if (src.news ?? true) st.broadcasts.enqueue(e.id);
+  if (src.news ?? true) st.broadcasts.enqueue(e);
   emit(st, now, 'join', e, src.reason);
   // Learned alive at the heard incarnation; what more it heard (a suspicion) is the precedence rule's to decide.
   if (w.status !== 'alive') apply(st, now, e, decideFor(st, e, w, false), src, w);

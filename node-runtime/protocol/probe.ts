@@ -91,11 +91,7 @@ function nextSeq(st: CoreState): number {
 export function swimMessage(st: CoreState, kind: MessageKind, probe: ProbeFields | undefined, first?: Entry): Uint8Array {
   const packet = new PacketBuilder(st.self, st.mode, st.config.maxPacketBytes, kind, probe);
   if (first !== undefined) packet.add(first);
-  st.broadcasts.fill(retransmitLimit(st.config.retransmitMult, st.list.live), (id) => {
-    const e = id === st.self.id ? st.self : st.list.get(id);
-    if (e === undefined) return undefined;
-    return e === first || packet.add(e);
-  });
+  st.broadcasts.fill(retransmitLimit(st.config.retransmitMult, st.list.live), (e) => e === first || packet.add(e));
   return packet.encode();
 }
 

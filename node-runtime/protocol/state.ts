@@ -95,7 +95,7 @@ export function transition(st: CoreState, now: number, e: Entry, status: MemberS
   // A suspicion this member raises itself (a probe, a timeout) names it; one heard is re-named by merge.ts.
   e.suspicion = status === 'suspect' ? suspicionBy(st.self.address) : undefined;
   st.timers.pull('expiry', now);
-  st.broadcasts.enqueue(e.id);
+  st.broadcasts.enqueue(e);
   emit(st, now, KIND_OF[status], e, reason);
 }
 
@@ -105,7 +105,7 @@ export function transition(st: CoreState, now: number, e: Entry, status: MemberS
 export function renew(st: CoreState, now: number, e: Entry, incarnation: number, reason: string): void {
   e.incarnation = incarnation;
   e.changedAt = now;
-  st.broadcasts.enqueue(e.id);
+  st.broadcasts.enqueue(e);
   emit(st, now, KIND_OF[e.status], e, reason);
 }
 

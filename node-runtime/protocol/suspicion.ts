@@ -43,7 +43,7 @@ export function confirmSuspicion(st: CoreState, now: number, e: Entry, by: Addre
   if (s.confirmers.size > st.config.suspicionConfirmations || s.confirmers.has(by)) return;
   s.confirmers.add(by);
   s.suspecter = by;
-  st.broadcasts.enqueue(e.id);
+  st.broadcasts.enqueue(e);
   st.timers.pull('expiry', now);
 }
 

@@ -11,6 +11,7 @@ import { addressOf, formatMemberId } from './member-id.ts';
 import { createRng } from './rng.ts';
 import { retransmitLimit, BroadcastQueue } from './broadcast.ts';
 import { suspicionTimeout } from './suspicion.ts';
+import { newEntry } from './state.ts';
 
 const C = DEFAULT_CONFIG;
 const id = (port: number) => formatMemberId('127.0.0.1', port, 1);
@@ -78,20 +79,24 @@ test('retransmit limit and the Lifeguard suspicion timeout follow memberlist', (
 });
 
 test('the broadcast queue sends fewest-sent first and drops news after the limit', () => {
+  const [a, b, c] = ['127.0.0.1:1@1', '127.0.0.1:2@1', '127.0.0.1:3@1'].map((id) => newEntry({ id, heartbeat: 0, incarnation: 0 }, 0)!);
   const q = new BroadcastQueue();
-  q.enqueue('a');
-  q.enqueue('b');
+  q.enqueue(a!);
+  q.enqueue(b!);
   const sends: string[][] = [];
   for (let i = 0; i < 4; i++) {
     const taken: string[] = [];
-    q.fill(2, (x) => { taken.push(x); return taken.length <= 1 || undefined === undefined; });
+    q.fill(2, (x) => { taken.push(x.id); return true; });
     sends.push(taken);
   }
-  assert.deepEqual(sends[0], ['a', 'b']);
-  assert.equal(q.size, 0, 'each sent twice, then dropped');
-  q.enqueue('c');
+  assert.deepEqual(sends[0], [a!.id, b!.id]);
+  assert.deepEqual(sends[2], [], 'each sent twice, then dropped');
+  assert.equal(q.size, 0);
+  q.enqueue(c!);
   q.fill(5, () => false);
   assert.equal(q.size, 1, 'a full message takes nothing');
+  q.remove(c!);
+  assert.equal(q.size, 0, 'a member leaving the list leaves the queue');
 });
 
 test('ping → ack: one probe a period to each member in turn, no suspicion', () => {
