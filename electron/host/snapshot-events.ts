@@ -12,7 +12,9 @@ export interface SnapshotMember {
 }
 
 export function snapshotEvents(self: MemberId, members: readonly SnapshotMember[], ts: number): MembershipEvent[] {
-  const events: MembershipEvent[] = [{ ts, node: self, event: 'start', member: self, reason: 'snapshot' }];
+  // Its own incarnation too: one that refuted a suspicion before the host listened is past 0.
+  const incarnation = members.find((m) => m.id === self)?.incarnation;
+  const events: MembershipEvent[] = [{ ts, node: self, event: 'start', member: self, ...(incarnation !== undefined && { incarnation }), reason: 'snapshot' }];
   for (const m of members) {
     const kind = KIND_OF[m.status as MemberStatus];
     if (m.id === self || kind === undefined) continue;
