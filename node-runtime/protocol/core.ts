@@ -121,6 +121,20 @@ export interface CoreCounters {
   readonly limits: Readonly<LimitHits>;
 }
 
+/** Entries held per structure keyed by member ids (MembershipCore.footprint). */
+export interface Footprint {
+  /** Listed members, self included: at most maxMembers. */
+  readonly members: number;
+  /** Removed ids remembered for tombstoneMs: at most maxTombstones. */
+  readonly tombstones: number;
+  /** Newest version per address, kept tombstoneMs past its last note: at most maxMembers + maxTombstones. */
+  readonly versions: number;
+  /** The probe ring: at most twice the members, plus a slack (probe.ts). */
+  readonly ring: number;
+  /** The news queue: listed members only (failure.ts). */
+  readonly news: number;
+}
+
 /** An inert core (left, or declared failed) still answers with a finite wake-up, so a runtime that arms a timer
  *  from `nextWakeAt` never spins. */
 const IDLE_WAKE_MS = 3_600_000;
@@ -373,6 +387,16 @@ export class MembershipCore {
 
   counters(): CoreCounters {
     return { ...this.count, limits: { ...this.st.hits } };
+  }
+
+  /** How many entries each structure keyed by member ids holds now: each must stay within a bound however many ids
+   *  come and go (issue 9; `ctl memory`, the soak). */
+  footprint(): Footprint {
+    const st = this.st;
+    return {
+      members: st.list.size, tombstones: st.list.tombstoneCount, versions: st.list.versionCount,
+      ring: st.probe.ring.length, news: st.broadcasts.size,
+    };
   }
 
   hasLeft(): boolean {

@@ -52,6 +52,8 @@ export function expire(st: CoreState, now: number, e: Entry): number {
     } else {
       emit(st, now, 'remove', e);
       st.list.remove(e.id, now + st.config.tombstoneMs);
+      // News of a member no longer listed is never sent, and gossip mode never drains the queue: without this it
+      // kept every member that ever changed.
       st.broadcasts.remove(e);
       return Number.POSITIVE_INFINITY;
     }

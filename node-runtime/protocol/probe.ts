@@ -126,6 +126,31 @@ function nextTarget(st: CoreState, now: number): Entry | undefined {
 export function addToRing(st: CoreState, e: Entry): void {
   st.probe.ring.push(e);
   st.probe.unsorted++;
+  if (st.probe.ring.length > 2 * st.list.size + RING_SLACK) compactRing(st);
+}
+
+/** Entries a ring may hold beyond twice the list before it is compacted (amortises the O(n) pass). */
+const RING_SLACK = 64;
+
+/** Drops from the ring the members no longer listed. Probing takes them off as their turn comes, but gossip mode
+ *  never probes: without this every member ever confirmed stayed on the ring for the life of the core (~0.5 KiB
+ *  each with its entry; the soak's never-killed nodes grew by one per restart in the group). Keeps the order, so
+ *  the sorted part stays sorted and the unsorted tail stays the tail. */
+function compactRing(st: CoreState): void {
+  const p = st.probe;
+  const ring = p.ring;
+  const sortedEnd = ring.length - p.unsorted;
+  let kept = 0;
+  let keptSorted = 0;
+  for (let i = 0; i < ring.length; i++) {
+    const e = ring[i]!;
+    if (e !== st.self && st.list.get(e.id) !== e) continue;
+    if (e === st.self) p.selfAt = kept;
+    ring[kept++] = e;
+    if (i < sortedEnd) keptSorted++;
+  }
+  ring.length = kept;
+  p.unsorted = kept - keptSorted;
 }
 
 /** A new probe period: ping the next member. */

@@ -8,7 +8,11 @@ import { addressOf, formatMemberId, isIpLiteral, parseMemberId } from './member-
 import type { Address, MemberId } from './member-id.ts';
 import type { Member } from './entry.ts';
 
-const MAX_IDS = 1 << 16;
+/** Hosts, ids and addresses held before starting over: ~100 B each, so at most ~1.6 MiB per process. An embedded
+ *  cluster of 1,000 members holds ~2,000 (ids and addresses); every restart anywhere in the group adds two for good,
+ *  so a long-running member under churn climbs to this bound (with 1 << 16 it was ~6 MiB, reached only after a day
+ *  of a soak's churn — a slow climb that looks like a leak). */
+const MAX_IDS = 1 << 14;
 
 export class WireIds {
   /** host → port → version → member; a host is here only once it has been found valid. */
