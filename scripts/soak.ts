@@ -7,7 +7,9 @@
 //   + 3 s of spread under load);
 // - no false failure: a fail of an id never killed or paused, and outside what a partition excuses (docs/benchmarks.md,
 //   "Fault soak, round four", states the rule exactly);
-// - RSS of the nodes never killed flat within ±10 % from the end of the warm-up to the end.
+// - RSS of the nodes never killed flat within ±10 % from the end of the warm-up to the end; beside it their own
+//   (anonymous) memory, their live V8 heap (`ctl memory gc`: heapUsed after a full GC; the nodes run under
+//   --expose-gc) and their structures keyed by member ids, sampled each minute, so a slow growth shows where it is.
 //   npx tsx scripts/soak.ts [--nodes 50] [--minutes 30] [--base-port 28100] [--suspicion off]
 // Prints a Markdown summary (for docs/benchmarks.md). Needs the loopback range base-port .. base-port + nodes.
 import { execFileSync } from 'node:child_process';
@@ -16,6 +18,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { controlRequest, subscribe } from '../node-runtime/control/client.ts';
 import type { StreamMessage } from '../node-runtime/control/client.ts';
+import type { MemoryResult } from '../node-runtime/control/commands.ts';
+import type { Footprint } from '../node-runtime/protocol/core.ts';
 import { formatHelp, numberFlag, parseFlags, portFlag, stringFlag } from '../node-runtime/cli/flags.ts';
 import type { FlagSpecs } from '../node-runtime/cli/flags.ts';
 import { UserError } from '../node-runtime/user-error.ts';
@@ -48,6 +52,8 @@ const WARMUP_MS = 60_000;
 const SPREAD_MS = 3000;
 
 interface Kill { readonly id: string; readonly at: number; readonly observers: Set<string>; readonly seen: Map<string, number> }
+/** One minute's memory of the never-killed nodes, by port: `ctl memory gc` and the anonymous part of RSS (KiB). */
+interface MemorySample { readonly minute: number; readonly memory: Map<number, MemoryResult>; readonly anon: Map<number, number> }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms)); // the schedule, not synchronisation
 
@@ -69,7 +75,7 @@ async function main(): Promise<void> {
   const keepLogs = stringFlag(values, 'keep-logs');
   const logRoot = keepLogs === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-soak-')) : path.resolve(keepLogs);
   if (keepLogs !== undefined) fs.mkdirSync(logRoot, { recursive: true });
-  const group = new NodeGroup(logRoot, ['--drop', '0.1', '--suspicion', suspicion ? 'on' : 'off', ...timingArgs]);
+  const group = new NodeGroup(logRoot, ['--drop', '0.1', '--suspicion', suspicion ? 'on' : 'off', ...timingArgs], ['--expose-gc']);
   const iptables = canIptables();
   const halves = [[basePort, basePort + Math.floor(n / 2) - 1], [basePort + Math.floor(n / 2), basePort + n - 1]] as const;
   const subs: { close(): void }[] = [];
@@ -183,6 +189,25 @@ async function main(): Promise<void> {
         if (!Number.isNaN(kib)) into.set(port, kib);
       }
     };
+    // The live heap and the per-member structures of the never-killed nodes (a forced GC each: a few ms).
+    const sampleMemory = async (): Promise<Map<number, MemoryResult>> => {
+      const into = new Map<number, MemoryResult>();
+      await Promise.all([...original].map(async (port) => {
+        const r = await controlRequest(byPort.get(port)!.address, 'memory', ['gc'], { timeoutMs: 5000 }).catch(() => undefined);
+        if (r !== undefined) into.set(port, r as MemoryResult);
+      }));
+      return into;
+    };
+    let memoryStart = new Map<number, MemoryResult>();
+    const memoryTrail: MemorySample[] = [];
+    const footprintMax: Record<keyof Footprint, number> = { members: 0, tombstones: 0, versions: 0, ring: 0, news: 0 };
+    const sampleTrail = async (): Promise<void> => {
+      const memory = await sampleMemory();
+      const anon = new Map<number, number>();
+      sampleAnon(anon);
+      for (const m of memory.values()) for (const k of Object.keys(footprintMax) as (keyof Footprint)[]) footprintMax[k] = Math.max(footprintMax[k], m.footprint[k]);
+      memoryTrail.push({ minute: (Date.now() - startedAt) / 60_000, memory, anon });
+    };
     const startedAt = Date.now();
     const endAt = startedAt + minutes * 60_000;
     let cycle = 0;
@@ -194,6 +219,7 @@ async function main(): Promise<void> {
       if (cycle === Math.ceil(WARMUP_MS / CYCLE_MS)) {
         sampleRss(rssStart, false);
         sampleAnon(anonStart);
+        memoryStart = await sampleMemory();
       }
       if (rssStart.size > 0) sampleRss(rssMax, true);
       // 3 kills at once (never the introducer: rejoins go through it), one short pause elsewhere.
@@ -260,6 +286,7 @@ async function main(): Promise<void> {
         const now = new Map<number, number>();
         sampleRss(now, false);
         if (now.size > 0) rssTrail.push(`${Math.min(...now.values())}–${Math.max(...now.values())}`);
+        if (rssStart.size > 0) await sampleTrail();
       }
     }
     await sleep(bound);
@@ -268,7 +295,8 @@ async function main(): Promise<void> {
     sampleRss(rssEnd, false);
     const anonEnd = new Map<number, number>();
     sampleAnon(anonEnd);
-    report({ n, minutes: (Date.now() - startedAt) / 60_000, iptables, suspicion, bound, kills, falseFails, restarts, partitions, pauses, events, rssStart, rssEnd, rssMax, rssTrail, anonStart, anonEnd });
+    const memoryEnd = await sampleMemory();
+    report({ n, minutes: (Date.now() - startedAt) / 60_000, iptables, suspicion, bound, kills, falseFails, restarts, partitions, pauses, events, rssStart, rssEnd, rssMax, rssTrail, anonStart, anonEnd, memoryStart, memoryEnd, memoryTrail, footprintMax });
     for (const line of restartFailures) console.log(`restart failed: ${line}`);
   } finally {
     await cleanup();
@@ -318,6 +346,8 @@ function report(r: {
   restarts: { declaredFailed: number }; partitions: number; pauses: number; events: number;
   rssStart: Map<number, number>; rssEnd: Map<number, number>; rssMax: Map<number, number>; rssTrail: string[];
   anonStart: Map<number, number>; anonEnd: Map<number, number>;
+  memoryStart: Map<number, MemoryResult>; memoryEnd: Map<number, MemoryResult>; memoryTrail: MemorySample[];
+  footprintMax: Record<keyof Footprint, number>;
 }): void {
   const first: number[] = [];
   const all: number[] = [];
@@ -357,6 +387,40 @@ function report(r: {
   console.log(`RSS of never-killed nodes (KiB, min–max over nodes) at each sample: ${r.rssTrail.join(' → ')}`);
   const pct = (xs: number[]): string => (xs.length ? `${(Math.min(...xs) * 100).toFixed(1)} % / ${(Math.max(...xs) * 100).toFixed(1)} %` : '–');
   console.log(`RSS drift (min / max over never-killed nodes): ${pct(drift)}; of it the processes' own (anonymous) memory: ${pct(anonDrift)}`);
+  reportMemory(r);
+}
+
+/** Where a never-killed node's own memory goes: the live V8 heap (after a full GC) beside the anonymous memory, at
+ *  the start and the end and their growth per minute over the first and the second half of the run (a plateau
+ *  shows as a second half near zero), and the per-member structures (each bounded: their largest must not follow
+ *  the ids that came and went). */
+function reportMemory(r: {
+  anonStart: Map<number, number>; anonEnd: Map<number, number>; memoryStart: Map<number, MemoryResult>;
+  memoryEnd: Map<number, MemoryResult>; memoryTrail: MemorySample[]; footprintMax: Record<keyof Footprint, number>;
+}): void {
+  const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(2);
+  for (const [port, end] of r.memoryEnd) {
+    const start = r.memoryStart.get(port);
+    if (start === undefined) continue;
+    console.log(`node ${port} (never killed): own memory ${mib(r.anonStart.get(port)! * 1024)} → ${mib(r.anonEnd.get(port)! * 1024)} MiB; ` +
+      `live V8 heap (after a full GC) ${mib(start.heapUsed)} → ${mib(end.heapUsed)} MiB, V8 heap committed ${mib(start.heapTotal)} → ${mib(end.heapTotal)} MiB; ` +
+      `entries at the end: ${Object.entries(end.footprint).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  }
+  // Per minute, over the nodes still never killed at the end (the trail's earlier samples hold more nodes).
+  const ports = [...r.memoryEnd.keys()];
+  const trail = r.memoryTrail.filter((s) => ports.every((p) => s.memory.has(p) && s.anon.has(p)));
+  if (trail.length >= 3) {
+    const mid = trail[Math.floor(trail.length / 2)]!;
+    const [first, last] = [trail[0]!, trail.at(-1)!];
+    const slope = (f: (s: MemorySample, port: number) => number): string => {
+      const per = (a: MemorySample, b: MemorySample): string => ports.map((p) => ((f(b, p) - f(a, p)) / 2 ** 20 / Math.max(b.minute - a.minute, 1e-9)).toFixed(3)).join(' / ');
+      return `${per(first, mid)} → ${per(mid, last)} MiB/min`;
+    };
+    console.log(`growth per minute, minute ${first.minute.toFixed(0)}–${mid.minute.toFixed(0)} → ${mid.minute.toFixed(0)}–${last.minute.toFixed(0)} (per never-killed node): ` +
+      `own memory ${slope((s, p) => s.anon.get(p)! * 1024)}; live V8 heap ${slope((s, p) => s.memory.get(p)!.heapUsed)}`);
+    console.log(`live V8 heap after GC (MiB, per never-killed node) each minute: ${trail.map((s) => ports.map((p) => mib(s.memory.get(p)!.heapUsed)).join('/')).join(' → ')}`);
+  }
+  console.log(`largest per-member structures seen on any never-killed node: ${Object.entries(r.footprintMax).map(([k, n]) => `${k} ${n}`).join(', ')}`);
 }
 
 main().catch((err: Error) => {

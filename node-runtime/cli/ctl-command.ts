@@ -16,7 +16,7 @@ const FLAGS: FlagSpecs = {
 const USAGE = 'hearsay ctl HOST:PORT COMMAND [ARGS] [--json] [--timeout S]';
 const DESCRIPTION = `Runs one command on the node at HOST:PORT (its control channel, loopback-only unless the node runs
 with --control-open). Commands: list_mem, list_self, join, leave, enable_sus, disable_sus, status_sus,
-display_suspects, switch gossip|ping suspect|nosuspect, display_protocol, drop [RATE], bandwidth,
+display_suspects, switch gossip|ping suspect|nosuspect, display_protocol, drop [RATE], bandwidth, memory [gc],
 keyring list|install KEY|use KEY|remove KEY, help. A keyed node needs the cluster key here too.`;
 
 export const ctlCommand: CliCommand = {

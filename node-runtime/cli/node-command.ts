@@ -14,7 +14,7 @@ const USAGE = 'hearsay node [--host 127.0.0.1] [--port 3000] [--join HOST:PORT] 
 const DESCRIPTION = `Runs one membership node. Without --join it is the introducer others join through.
 Commands on stdin (also: hearsay ctl HOST:PORT COMMAND): list_mem, list_self, join, leave, enable_sus,
 disable_sus, status_sus, display_suspects, switch gossip|ping suspect|nosuspect, display_protocol, drop RATE,
-bandwidth, keyring list|install KEY|use KEY|remove KEY, help. Membership changes print as they happen.
+bandwidth, memory [gc], keyring list|install KEY|use KEY|remove KEY, help. Membership changes print as they happen.
 Ctrl-C stops the node (logged as stop, not leave). With a cluster key (HEARSAY_KEY, --key or --keyring-file) all
 gossip is sealed and every TCP hello authenticated (docs/protocol.md, "Security").`;
 

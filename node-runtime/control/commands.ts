@@ -9,6 +9,7 @@ import type { ProtocolFamily } from '../protocol/mode.ts';
 import { UserError } from '../user-error.ts';
 import type { KeyringListing } from '../transport/keyring.ts';
 import type { LimitHits } from '../protocol/plausibility.ts';
+import type { Footprint } from '../protocol/core.ts';
 
 export interface CommandSpec {
   readonly name: string;
@@ -40,6 +41,12 @@ export interface BandwidthResult {
   readonly blockedIn: number; readonly blockedOut: number; readonly limits: LimitHits;
 }
 export interface BlockedResult { readonly blocked: readonly string[] }
+/** The process's memory (bytes, `process.memoryUsage()`; for an embedded node, its host's) and this node's
+ *  structures keyed by member ids (entries). */
+export interface MemoryResult {
+  readonly rss: number; readonly heapTotal: number; readonly heapUsed: number; readonly external: number;
+  readonly arrayBuffers: number; readonly collected: boolean; readonly footprint: Footprint;
+}
 
 /** More peers than any group here has: a bound on what one command may put on the block list. */
 export const MAX_BLOCKED = 4096;
@@ -229,6 +236,26 @@ const table: CommandSpec[] = [
       `blocked ${r.blockedIn} in / ${r.blockedOut} out, ` +
       `malformed ${r.malformed}, unauthenticated ${r.unauthenticated}, send errors ${r.sendErrors}${r.logError === null ? '' : `; log stopped: ${r.logError}`}` +
       `\nlimits hit: ${Object.entries(r.limits).map(([k, n]) => `${k} ${n}`).join(', ')}`,
+  },
+  {
+    name: 'memory', usage: 'memory [gc]',
+    summary: "the process's memory and the node's per-member structures; gc: after a full GC (node --expose-gc)",
+    run: (node, args): MemoryResult => {
+      const [gc, ...rest] = args;
+      if ((gc !== undefined && gc !== 'gc') || rest.length > 0) throw new UserError('usage', 'usage: memory [gc]');
+      // What stays after a full collection is the live heap: the figure that shows a leak, where heapUsed between
+      // collections moves with the garbage of the moment.
+      const collect = (globalThis as { gc?: () => void }).gc;
+      if (gc !== undefined && collect === undefined) throw new UserError('state', 'memory gc needs the node started under node --expose-gc');
+      if (gc !== undefined) collect!();
+      const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
+      return { rss, heapTotal, heapUsed, external, arrayBuffers, collected: gc !== undefined, footprint: node.footprint() };
+    },
+    human: (r: MemoryResult) => {
+      const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
+      return `RSS ${mib(r.rss)}; V8 heap ${mib(r.heapUsed)} used of ${mib(r.heapTotal)}${r.collected ? ' (after a full GC)' : ''}; ` +
+        `external ${mib(r.external)}\nentries: ${Object.entries(r.footprint).map(([k, n]) => `${k} ${n}`).join(', ')}`;
+    },
   },
   {
     name: 'keyring', usage: 'keyring list|install KEY|use KEY|remove KEY',

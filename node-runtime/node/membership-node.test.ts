@@ -9,7 +9,7 @@ import { UserError } from '../user-error.ts';
 import { controlRequest, subscribe } from '../control/client.ts';
 import type { StreamMessage } from '../control/client.ts';
 import { runCommand } from '../control/commands.ts';
-import type { ListMemResult } from '../control/commands.ts';
+import type { ListMemResult, MemoryResult } from '../control/commands.ts';
 import { logFileName } from '../log/jsonl-log.ts';
 import { readLog } from '../log/read-log.ts';
 import type { MembershipEvent } from '../protocol/events.ts';
@@ -75,6 +75,12 @@ describe('MembershipNode (embedded)', () => {
     assert.equal(self.introducer, intro.address);
     const bw = await runCommand(node, 'bandwidth', []) as Record<string, number>;
     assert.ok(bw.bytesOutPerSec! > 0 && bw.bytesInPerSec! > 0, JSON.stringify(bw));
+    const memory = await runCommand(node, 'memory', []) as MemoryResult;
+    assert.ok(memory.heapUsed > 0 && memory.rss >= memory.heapUsed, JSON.stringify(memory));
+    assert.deepEqual({ members: memory.footprint.members, ring: memory.footprint.ring }, { members: 2, ring: 2 });
+    // A full GC on request only where node was started to allow it (the soak's nodes are).
+    if ((globalThis as { gc?: unknown }).gc === undefined) await assert.rejects(runCommand(node, 'memory', ['gc']), /--expose-gc/);
+    else assert.equal((await runCommand(node, 'memory', ['gc']) as MemoryResult).collected, true);
 
     const messages: StreamMessage[] = [];
     const sub = subscribe(intro.address, { onMessage: (m) => messages.push(m) });

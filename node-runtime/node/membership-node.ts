@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MembershipCore } from '../protocol/core.ts';
-import type { DeclaredFailed, MemberView, Output, JoinSnapshot } from '../protocol/core.ts';
+import type { DeclaredFailed, Footprint, MemberView, Output, JoinSnapshot } from '../protocol/core.ts';
 import { resolveConfig } from '../protocol/config.ts';
 import type { ProtocolConfig } from '../protocol/config.ts';
 import { createRng } from '../protocol/rng.ts';
@@ -332,6 +332,11 @@ export class MembershipNode {
     if (!this.core.hasLeft()) this.emit(this.selfEvent('stop', 'shutdown'));
     this.runState = 'stopped';
     await this.shutdown();
+  }
+
+  /** Entries held per structure keyed by member ids (protocol/core.ts). */
+  footprint(): Footprint {
+    return this.core.footprint();
   }
 
   stats(): NodeStats {

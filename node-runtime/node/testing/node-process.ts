@@ -65,14 +65,15 @@ function collectLines(stream: NodeJS.ReadableStream | null, into: string[]): voi
 export class NodeGroup {
   readonly nodes: NodeProcess[] = [];
 
-  constructor(readonly logRoot: string, private readonly baseArgs: readonly string[] = []) {}
+  /** `execArgv`: options for Node itself in every node started (the soak's --expose-gc, for `memory gc`). */
+  constructor(readonly logRoot: string, private readonly baseArgs: readonly string[] = [], private readonly execArgv: readonly string[] = []) {}
 
   /** Starts a node on `port` logging in `<logRoot>/<host>_<port>/`, joining `join` when given. */
   start(port: number, opts: { join?: number; args?: readonly string[]; execArgv?: readonly string[] } = {}): NodeProcess {
     const logDir = path.join(this.logRoot, addressFileStem(`127.0.0.1:${port}`));
     const args = ['--host', '127.0.0.1', '--port', String(port), '--log-dir', logDir, ...this.baseArgs, ...(opts.args ?? [])];
     if (opts.join !== undefined) args.push('--join', `127.0.0.1:${opts.join}`);
-    const node = new NodeProcess(port, logDir, spawnNode(args, { stdout: 'pipe', execArgv: opts.execArgv }));
+    const node = new NodeProcess(port, logDir, spawnNode(args, { stdout: 'pipe', execArgv: [...this.execArgv, ...(opts.execArgv ?? [])] }));
     this.nodes.push(node);
     return node;
   }
