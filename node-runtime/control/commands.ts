@@ -37,7 +37,7 @@ export interface SuspicionResult { readonly enabled: boolean; readonly epoch: nu
 export interface BandwidthResult {
   readonly bytesInPerSec: number; readonly bytesOutPerSec: number; readonly windowMs: number;
   readonly bytesIn: number; readonly bytesOut: number; readonly dropped: number; readonly malformed: number;
-  readonly unauthenticated: number; readonly sendErrors: number; readonly logError: string | null;
+  readonly unauthenticated: number; readonly sendErrors: number; readonly logError: string | null; readonly logSuppressed: number;
   readonly blockedIn: number; readonly blockedOut: number; readonly limits: LimitHits;
 }
 export interface BlockedResult { readonly blocked: readonly string[] }
@@ -235,6 +235,7 @@ const table: CommandSpec[] = [
       `in ${r.bytesInPerSec} B/s, out ${r.bytesOutPerSec} B/s (over ${r.windowMs / 1000} s); dropped ${r.dropped}, ` +
       `blocked ${r.blockedIn} in / ${r.blockedOut} out, ` +
       `malformed ${r.malformed}, unauthenticated ${r.unauthenticated}, send errors ${r.sendErrors}${r.logError === null ? '' : `; log stopped: ${r.logError}`}` +
+      `${r.logSuppressed > 0 ? `; log lines held back (members new from one sender past its limit) ${r.logSuppressed}` : ''}` +
       `\nlimits hit: ${Object.entries(r.limits).map(([k, n]) => `${k} ${n}`).join(', ')}`,
   },
   {

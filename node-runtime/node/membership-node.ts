@@ -19,6 +19,7 @@ import { addHits, noHits } from '../protocol/plausibility.ts';
 import type { LimitHits } from '../protocol/plausibility.ts';
 import { UserError } from '../user-error.ts';
 import { JsonlLog } from '../log/jsonl-log.ts';
+import { SenderLineLimit } from '../log/sender-line-limit.ts';
 import { TcpListener } from '../transport/tcp-listener.ts';
 import { UdpTransport } from '../transport/udp-transport.ts';
 import type { Keyring } from '../transport/keyring.ts';
@@ -79,6 +80,8 @@ export interface NodeStats {
   readonly sendErrors: number;
   /** Why the log stopped (disk full, file removed…), or null while it is written (or there is none). */
   readonly logError: string | null;
+  /** Log lines not written: members new from one sender past its log limit (log/sender-line-limit.ts). */
+  readonly logSuppressed: number;
   /** What each limit against hostile input refused (protocol/plausibility.ts, config.ts), over every version. */
   readonly limits: LimitHits;
 }
@@ -97,6 +100,7 @@ type Listeners = {
 };
 
 const JOIN_REQUEST_TIMEOUT_MS = 3000;
+const LINE_SUMMARY_MS = 1000;
 const PUSH_PULL_TIMEOUT_MS = 3000;
 const JOIN_BACKOFF_FIRST_MS = 500;
 const JOIN_BACKOFF_MAX_MS = 5000;
@@ -118,6 +122,10 @@ export class MembershipNode {
   private runState: NodeState = 'running';
   private readonly listeners: { [K in keyof Listeners]: Set<Listeners[K]> } = { event: new Set(), notice: new Set(), trace: new Set() };
   private readonly retired = { dropped: 0, malformed: 0, blockedIn: 0, blockedOut: 0, limits: noHits() };
+  /** The log's bound on lines about members new from one sender (kept across rebirths, as the log is). */
+  private readonly lineLimit: SenderLineLimit;
+  /** Set while lines held back by the line limit wait to be summed up (a second after the first). */
+  private lineSummary: NodeJS.Timeout | undefined;
   /** The block list (partition), kept across rebirths: it is this process's network, not one run's state. */
   private blockList: readonly Address[] = [];
   private pausedDiscarded = 0;
@@ -136,6 +144,7 @@ export class MembershipNode {
     this.address = formatAddress(opts.host, opts.port);
     this.introducer = opts.join;
     this.config = config;
+    this.lineLimit = new SenderLineLimit(config);
   }
 
   /** Binds UDP and TCP on host:port, opens the log, starts the core and, with `join`, joins through the introducer
@@ -356,6 +365,7 @@ export class MembershipNode {
       unauthenticated: this.udp.rejected + this.tcp.counters().unauthenticated,
       sendErrors: this.udp.sendErrors,
       logError: this.log?.error?.message ?? null,
+      logSuppressed: this.lineLimit.suppressed,
       limits: addHits(this.retired.limits, counters.limits),
     };
   }
@@ -514,8 +524,23 @@ export class MembershipNode {
   }
 
   private emit(e: MembershipEvent): void {
-    this.log?.append(e);
+    if (this.log !== undefined) {
+      if (this.lineLimit.admit(e, e.ts)) this.log.append(e);
+      else this.summariseHeldLines();
+    }
     for (const listener of this.listeners.event) listener(e);
+  }
+
+  /** A second after a line is held back: one notice per sender whose members' lines were (the log has no line kind
+   *  for it, and readers would skip one they do not know), so at most one notice per sender a second. */
+  private summariseHeldLines(): void {
+    this.lineSummary ??= setTimeout(() => {
+      this.lineSummary = undefined;
+      for (const s of this.lineLimit.takeSummaries()) {
+        this.notify(`log: ${s.lines} line(s) about ${s.members} member(s) new from ${s.sender || 'other senders'} not written ` +
+          `(over ${this.config.logNewMembersPerSecond}/s after ${this.config.logNewMembersBurst}; counted in bandwidth as logSuppressed)`);
+      }
+    }, LINE_SUMMARY_MS);
   }
 
   private notify(line: string): void {
@@ -535,6 +560,7 @@ export class MembershipNode {
     this.stopping.abort();
     clearTimeout(this.timer);
     this.timer = undefined;
+    clearTimeout(this.lineSummary);
     await Promise.all([this.udp.close(), this.tcp.close(), this.log?.close()]);
   }
 }
