@@ -203,26 +203,26 @@ describe('MembershipNode (embedded)', () => {
   });
 
   it('phantoms from one sender past the log limit: their lines are not written, but counted and summed up', async () => {
-    const node = await start(21280, { config: { ...FAST, logNewMembersBurst: 10, logNewMembersPerSecond: 5 } });
+    const node = await start(21290, { config: { ...FAST, logNewMembersBurst: 10, logNewMembersPerSecond: 5 } });
     const notices: string[] = [];
     node.on('notice', (line) => notices.push(line));
     const stranger = dgram.createSocket('udp4');
-    await new Promise<void>((resolve) => stranger.bind(21281, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => stranger.bind(21291, '127.0.0.1', resolve));
     after(() => stranger.close());
     const mode = { family: 'gossip', enabled: false, epoch: 0, tie: 0 } as const;
-    const sender = { id: formatMemberId('127.0.0.1', 21281, Date.now() - 1000), host: '127.0.0.1', port: 21281, version: Date.now() - 1000 };
+    const sender = { id: formatMemberId('127.0.0.1', 21291, Date.now() - 1000), host: '127.0.0.1', port: 21291, version: Date.now() - 1000 };
     // 200 phantoms in 4 datagrams: listed (under the protocol's own limit), then timed out and removed.
     for (let d = 0; d < 4; d++) {
       const entries = Array.from({ length: 50 }, (_, k) => {
         const p = { host: '10.9.9.9', port: 1000 + d * 50 + k, version: Date.now() - 1000 };
         return { ...p, id: formatMemberId(p.host, p.port, p.version), heartbeat: 1, incarnation: 0, status: 'alive' as const };
       });
-      stranger.send(encodeGossip({ kind: 'gossip', sender, mode, entries }), 21280, '127.0.0.1');
+      stranger.send(encodeGossip({ kind: 'gossip', sender, mode, entries }), 21290, '127.0.0.1');
     }
     const phantoms = () => node.members().filter((m) => m.id.startsWith('10.9.9.9:'));
     await waitFor(() => phantoms().length === 200 && phantoms().every((m) => m.status === 'failed') && notices.some((l) => l.includes('not written')),
       { timeoutMs: 5000, what: 'the phantoms to be timed out and the held-back lines summed up' });
-    const lines = logOf(21280).filter((e) => e.member.startsWith('10.9.9.9:'));
+    const lines = logOf(21290).filter((e) => e.member.startsWith('10.9.9.9:'));
     const joined = new Set(lines.filter((e) => e.event === 'join').map((e) => e.member));
     // The burst and what the rate refilled meanwhile; each written join has its fail, the others no line at all.
     assert.ok(joined.size >= 10 && joined.size <= 20, `${joined.size} joins written`);
