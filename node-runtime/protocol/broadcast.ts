@@ -37,6 +37,13 @@ export class BroadcastQueue {
     return this.sends.size;
   }
 
+  /** Slots the buckets hold, dead ones included (MembershipCore.footprint): what the queue costs. */
+  get held(): number {
+    let n = 0;
+    for (const b of this.buckets) n += b.slots.length - b.head;
+    return n;
+  }
+
   enqueue(e: Entry): void {
     this.remove(e);
     const slot = { e, k: 0, stamp: -1 };
@@ -82,9 +89,29 @@ export class BroadcastQueue {
     slot.k = k;
     slot.stamp = this.stamps++;
     const bucket = (this.buckets[k] ??= { slots: [], stamps: [], head: 0 });
+    // Gossip mode never takes news (fill), so nothing else drops the dead slots its changes leave (each holding
+    // an entry): without this the queue grew by one slot per change for the core's life (issue 9's soak).
+    if (bucket.slots.length - bucket.head > 2 * this.sends.size + DEAD_SLACK) dropDead(bucket);
     bucket.slots.push(slot);
     bucket.stamps.push(slot.stamp);
   }
+}
+
+/** Dead slots a bucket may hold beyond twice the live news before they are dropped (amortises the pass). */
+const DEAD_SLACK = 64;
+
+/** Keeps a bucket's live slots only, in order. */
+function dropDead(bucket: Bucket): void {
+  const { slots, stamps } = bucket;
+  let kept = 0;
+  for (let i = bucket.head; i < slots.length; i++) {
+    if (slots[i]!.stamp !== stamps[i]) continue;
+    slots[kept] = slots[i]!;
+    stamps[kept++] = stamps[i]!;
+  }
+  slots.length = kept;
+  stamps.length = kept;
+  bucket.head = 0;
 }
 
 /** Skips the dead slots at the front; drops them once they are half the array. */

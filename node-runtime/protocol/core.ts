@@ -127,11 +127,13 @@ export interface Footprint {
   readonly members: number;
   /** Removed ids remembered for tombstoneMs: at most maxTombstones. */
   readonly tombstones: number;
-  /** Newest version per address, kept tombstoneMs past its last note: at most maxMembers + maxTombstones. */
+  /** The newest version of a member removed from an address, kept tombstoneMs past its removal: at most
+   *  maxMembers + maxTombstones. */
   readonly versions: number;
   /** The probe ring: at most twice the members, plus a slack (probe.ts). */
   readonly ring: number;
-  /** The news queue: listed members only (failure.ts). */
+  /** The news queue's slots: about listed members only (failure.ts), dead slots at most twice the live ones
+   *  (broadcast.ts). */
   readonly news: number;
 }
 
@@ -395,7 +397,7 @@ export class MembershipCore {
     const st = this.st;
     return {
       members: st.list.size, tombstones: st.list.tombstoneCount, versions: st.list.versionCount,
-      ring: st.probe.ring.length, news: st.broadcasts.size,
+      ring: st.probe.ring.length, news: st.broadcasts.held,
     };
   }
 

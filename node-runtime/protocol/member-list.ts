@@ -42,6 +42,11 @@ export class MemberList {
     return this.tombstones.size;
   }
 
+  /** Addresses whose removed member's version is remembered (MembershipCore.footprint). */
+  get versionCount(): number {
+    return this.removed.size;
+  }
+
   /** Members alive or suspect, self included: the live estimate of N that timings scale with. */
   get live(): number {
     return this.liveCount;
