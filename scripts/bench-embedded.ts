@@ -1,7 +1,9 @@
 // Embedded-cluster benchmark: N MembershipNodes in this one process through the host's EmbeddedCluster (each with its
 // own UDP socket and TCP listener on loopback, logs in a temp dir), as the app runs them. Prints start-up time, the
 // process's steady CPU and RSS, false failures, UDP bytes/s per node, membership events per second, and detection
-// (first / p99 over the observers / all) of a few crashes.
+// (first / p99 over the observers / all) of a few crashes. Below each row: the main thread's time on a CPU and waiting
+// for one during start-up and the steady window (/proc: the wait is the machine's load, not the work), suspicions
+// (each a false one: nothing was killed yet), and the loop's delay p99 / max over the steady window.
 //   npm run bench:embedded -- [--nodes 100,300] [--seconds 60] [--kills 2] [--base-port 26000] [--suspicion]
 //                              [--protocol gossip|ping]
 // Timings: configForGroupSize(N), as the host picks them for a launch without timings (the cores then follow the
@@ -16,6 +18,8 @@ import type { Address, MembershipEvent, NodeStats } from '../electron/host/api.t
 import { configForGroupSize, resolveConfig } from '../node-runtime/protocol/config.ts';
 import { monotonicNow } from '../node-runtime/node/membership-node.ts';
 import { statusAfter } from '../node-runtime/protocol/events.ts';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { mainThreadSched } from './process-cpu.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -58,10 +62,12 @@ class Views {
   readonly live = new Map<string, Set<string>>();
   readonly fails: { ts: number; node: string; member: string }[] = [];
   count = 0;
+  suspicions = 0;
 
   add(e: MembershipEvent): void {
     this.count++;
     if (e.event === 'fail') this.fails.push(e);
+    if (e.event === 'suspect') this.suspicions++;
     if (e.event === 'stop') {
       this.live.delete(e.node);
       return;
@@ -94,6 +100,15 @@ interface Row {
   wallS: number;
   detections: string[];
   config: string;
+  diagnosis: string;
+}
+
+/** The main thread's share of the wall clock on a CPU and waiting for one, since `from`. */
+function schedSince(from: ReturnType<typeof mainThreadSched>, wallMs: number): string {
+  const now = mainThreadSched();
+  if (!from || !now) return 'main thread: not measured (no /proc schedstat)';
+  const pct = (ms: number) => `${((100 * ms) / wallMs).toFixed(0)} %`;
+  return `main thread on a CPU ${pct(now.onCpuMs - from.onCpuMs)}, waiting for one ${pct(now.waitMs - from.waitMs)}`;
 }
 
 async function bench(n: number): Promise<Row> {
@@ -117,17 +132,26 @@ async function bench(n: number): Promise<Row> {
   const cluster = new EmbeddedCluster({ nodes: n, mode: 'embedded', protocol: family, suspicion: args.suspicion, dropRate: 0 }, ctx);
   const config = resolveConfig(configForGroupSize(n));
   const t0 = performance.now();
+  const sched0 = mainThreadSched();
   try {
     await cluster.start();
     const startS = (performance.now() - t0) / 1000;
+    const startSched = schedSince(sched0, performance.now() - t0);
+    const startEvents = views.count;
     const running = (): string[] => cluster.nodes().filter((c) => c.state === 'running' && c.id).map((c) => c.id!);
     await until('every node to see every node', 120_000, () => running().every((id) => views.live.get(id)?.size === n));
     const convergedS = (performance.now() - t0) / 1000;
 
+    const suspicionsBefore = views.suspicions;
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
+    const sched1 = mainThreadSched();
     const events0 = views.count;
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000)); // the measured window, by design
+    delay.disable();
+    const steadySched = schedSince(sched1, performance.now() - wall0);
     const cpuUs = process.cpuUsage(cpu0);
     const cpu = (cpuUs.user + cpuUs.system) / 1000 / (performance.now() - wall0);
     const eventsPerSec = (views.count - events0) / ((performance.now() - wall0) / 1000);
@@ -163,7 +187,12 @@ async function bench(n: number): Promise<Row> {
       detections.push(times.length === 0 ? 'missed' : `${sec(times[0]!)}/${sec(p99)}/${sec(times.at(-1)!)} s${partial}`);
     }
     const c = config;
+    const ms = (ns: number) => `${(ns / 1e6).toFixed(0)} ms`;
+    const diagnosis = `start-up: ${startSched}, ${startEvents} events, ${suspicionsBefore} suspicions; `
+      + `steady: ${steadySched}, loop delay p99 ${ms(delay.percentile(99))} / max ${ms(delay.max)}; `
+      + `suspicions by the end ${views.suspicions}`;
     return {
+      diagnosis,
       n, startS, convergedS, cpu, rssMiB, falseFails, bytesPerNode, eventsPerSec, detections,
       wallS: (performance.now() - t0) / 1000,
       config: family === 'gossip'
@@ -183,7 +212,7 @@ for (const n of sizes) {
   try {
     const r = await bench(n);
     console.log(`| ${r.n} | ${r.config} | ${r.startS.toFixed(1)} s | ${r.convergedS.toFixed(1)} s | ${(r.cpu * 100).toFixed(0)} % | ${r.rssMiB.toFixed(0)} MiB | ${r.falseFails} | ${r.bytesPerNode.toFixed(0)} | ${r.eventsPerSec.toFixed(0)} | ${r.detections.join(', ')} | ${r.wallS.toFixed(0)} s |`);
-    console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(`${r.diagnosis}; load average after: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   } catch (err) {
     console.log(`| ${n} | failed: ${(err as Error).message} |`);
     process.exitCode = 1;

@@ -35,6 +35,18 @@ export function cpuSince(before: Map<string, number>, after: Map<string, number>
   return new Map([...after].map(([k, ms]) => [k, ms - (before.get(k) ?? 0)]));
 }
 
+/** This process's main thread (the event loop): ms on a CPU and ms runnable but waiting for one, from
+ *  /proc/self/task/<pid>/schedstat; undefined where the kernel does not keep it. The wait says how much of a
+ *  figure is the machine's load rather than the work. */
+export function mainThreadSched(): { onCpuMs: number; waitMs: number } | undefined {
+  try {
+    const [onCpuNs, waitNs] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ').map(Number);
+    return { onCpuMs: onCpuNs! / 1e6, waitMs: waitNs! / 1e6 };
+  } catch {
+    return undefined;
+  }
+}
+
 function readStat(pid: number): { ppid: number; cpuMs: number } | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
