@@ -114,6 +114,7 @@ function schedSince(from: ReturnType<typeof mainThreadSched>, wallMs: number): s
 async function bench(n: number): Promise<Row> {
   const logs = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-bench-embedded-'));
   const views = new Views();
+  let started = 0;
   const stats = new Map<Address, NodeStats>();
   const ctx: ClusterContext = {
     sink: {
@@ -121,7 +122,7 @@ async function bench(n: number): Promise<Row> {
       node: () => undefined,
       nodeRemoved: () => undefined,
       stats: (s) => stats.set(s.address, s),
-      progress: () => undefined,
+      progress: (_phase, done) => { started = done; },
       error: (message) => console.error(`cluster: ${message}`),
       malformed: () => undefined,
       traces: () => undefined,
@@ -199,6 +200,11 @@ async function bench(n: number): Promise<Row> {
         ? `gossip ${c.gossipIntervalMs} ms, fanout ${c.fanout}, fail ${c.failTimeoutMs} ms, packet ${c.maxPacketBytes} B`
         : `ping: probe ${c.probeIntervalMs} ms, timeout ${c.probeTimeoutMs} ms, k ${c.indirectChecks}, suspicion ×${c.suspicionMult}`,
     };
+  } catch (err) {
+    // Where it got, and whether the machine or the work was short of CPU.
+    const wallMs = performance.now() - t0;
+    throw new Error(`${(err as Error).message} (after ${(wallMs / 1000).toFixed(0)} s: ${started} of ${n} started, `
+      + `${views.suspicions} suspicions, ${views.fails.length} fails; ${schedSince(sched0, wallMs)})`);
   } finally {
     await cluster.stop();
     fs.rmSync(logs, { recursive: true, force: true });

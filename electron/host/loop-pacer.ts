@@ -7,51 +7,50 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { EventLoopUtilization, IntervalHistogram } from 'node:perf_hooks';
 
-/** One window of the loop's utilisation and delay. */
-const WINDOW_MS = 100;
+/** One window of the loop's utilisation and delay; a calm one lets one join start. */
+const WINDOW_MS = 50;
 /** Busy at most this share of a window: the rest is room for the turns a join adds (its reply, merge and news). */
 const MAX_UTILISATION = 0.7;
 /** No turn in the window late by more than this: an ack waits at most a turn or two, and the probe timeout is 200 ms. */
 const MAX_DELAY_MS = 50;
-/** A join waits at most this long: a machine busy with other work still gets its cluster, only more slowly. */
+/** A join waits at most this long: a machine busy with other work still gets its cluster, only more slowly (still
+ *  one join a window: after a stall of seconds every waiter is overdue, and letting them all in at once is the burst
+ *  this is here to prevent). */
 const MAX_WAIT_MS = 5000;
 
 export class LoopPacer {
   private readonly delay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   private used: EventLoopUtilization = performance.eventLoopUtilization();
   private readonly timer: NodeJS.Timeout;
-  private calm = true;
-  private waiters: (() => void)[] = [];
+  private waiters: { readonly resolve: () => void; readonly deadline: number }[] = [];
 
   constructor() {
     this.delay.enable();
     this.timer = setInterval(() => this.endWindow(), WINDOW_MS);
   }
 
-  /** Resolves at the end of the first window with room to spare (at once if the last one had), or after MAX_WAIT_MS. */
-  async room(): Promise<void> {
-    const deadline = performance.now() + MAX_WAIT_MS;
-    while (!this.calm && performance.now() < deadline) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  /** Resolves at the end of a window with room to spare, or past MAX_WAIT_MS, when this join is the first waiting:
+   *  one join a window (joins let in together would land their replies, merges and news in the same turns). */
+  room(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push({ resolve, deadline: performance.now() + MAX_WAIT_MS }));
   }
 
   stop(): void {
     clearInterval(this.timer);
     this.delay.disable();
-    this.calm = true;
-    this.release();
+    this.release(this.waiters.length);
   }
 
   private endWindow(): void {
     const window = performance.eventLoopUtilization(this.used);
     this.used = performance.eventLoopUtilization();
-    this.calm = window.utilization <= MAX_UTILISATION && this.delay.max / 1e6 <= MAX_DELAY_MS;
+    const calm = window.utilization <= MAX_UTILISATION && this.delay.max / 1e6 <= MAX_DELAY_MS;
     this.delay.reset();
-    this.release();
+    if (calm || (this.waiters[0]?.deadline ?? Infinity) <= performance.now()) this.release(1);
   }
 
-  private release(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const resolve of waiters) resolve();
+  /** The first `n` waiters (the oldest). */
+  private release(n: number): void {
+    for (const { resolve } of this.waiters.splice(0, n)) resolve();
   }
 }
