@@ -9,9 +9,10 @@
 // it 4 s later. The page is the same; only its host differs. --source process does the same with one child process
 // per node (the host caps those at MAX_LOCAL_GROUP.process): their events come over each node's subscribe channel
 // and their packets as the rate-limited sampled trace. --protocol picks the family the nodes run (gossip: heartbeat
-// gossip, O(N²) bytes a round; ping: SWIM probes).
+// gossip, O(N²) bytes a round; ping: SWIM probes); --suspicion turns suspicion on (Lifeguard in ping mode: the
+// configuration the project runs large ping groups in; off by default, as before).
 // Usage: npm run bench:render -- [--nodes 1000] [--churn 1000] [--seconds 20] [--port 23590]
-//          [--source demo|embedded|process] [--protocol gossip|ping] [--compositing software|gpu]
+//          [--source demo|embedded|process] [--protocol gossip|ping] [--suspicion] [--compositing software|gpu]
 //          [--trace-seconds 3] [--trace-file trace.json]
 // After the steady state it prints where the time went: the page's own work per frame (its phases), the CPU each
 // process used (process-cpu.ts: load-independent), and a Chrome trace of --trace-seconds more per browser thread
@@ -41,6 +42,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '23590' },
     source: { type: 'string', default: 'demo' },
     protocol: { type: 'string', default: 'gossip' },
+    suspicion: { type: 'boolean', default: false },
     compositing: { type: 'string', default: 'software' },
     'trace-seconds': { type: 'string', default: '3' },
     'trace-file': { type: 'string' },
@@ -98,7 +100,7 @@ try {
   const hostLatency = new SampleWindow(1 << 16);
   if (app) {
     await page.goto(app.shell.url);
-    await app.host.request({ type: 'launch', options: { nodes, mode: source === 'process' ? 'process' : 'embedded', protocol, suspicion: false, dropRate: 0 } });
+    await app.host.request({ type: 'launch', options: { nodes, mode: source === 'process' ? 'process' : 'embedded', protocol, suspicion: values.suspicion, dropRate: 0 } });
     const host = app.host;
     let nodesNow: readonly ClusterNode[] = [];
     host.subscribe((m) => {
@@ -146,7 +148,8 @@ try {
   const wall = performance.now() - wallBefore;
   const s = await page.evaluate(() => (window as unknown as { __hearsay: Hook }).__hearsay.state());
   const packets = await page.evaluate(() => (window as unknown as { __hearsay: { packets(): { onScreen: number; seen: number; unsampled: number } } }).__hearsay.packets());
-  const kind = { demo: 'demo nodes', embedded: `embedded (real) nodes, ${protocol}`, process: `process nodes (sampled trace), ${protocol}` }[source];
+  const suspicion = values.suspicion ? ' + suspicion' : '';
+  const kind = { demo: 'demo nodes', embedded: `embedded (real) nodes, ${protocol}${suspicion}`, process: `process nodes (sampled trace), ${protocol}${suspicion}` }[source];
   const ms = (x: number) => `${Math.round(x * 10) / 10} ms`;
   console.log(`steady state, ${seconds} s, ${nodes} ${kind}, a kill every ${churn} ms (headless Chromium, SwiftShader, ${values.compositing} compositing; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}):`);
   console.log(`  frame time      p50 ${f.frameP50} ms  p95 ${f.frameP95} ms  max ${f.frameMax} ms  (${f.frames} frames; target p95 ≤ 16.7 ms)`);

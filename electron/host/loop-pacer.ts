@@ -10,13 +10,13 @@ import type { EventLoopUtilization, IntervalHistogram } from 'node:perf_hooks';
 /** One window of the loop's utilisation and delay; a calm one lets one join start. */
 const WINDOW_MS = 50;
 /** Busy at most this share of a window: the rest is room for the turns a join adds (its reply, merge and news). */
-const MAX_UTILISATION = 0.7;
+const MAX_UTILISATION = 0.85;
 /** No turn in the window late by more than this: an ack waits at most a turn or two, and the probe timeout is 200 ms. */
 const MAX_DELAY_MS = 50;
 /** A join waits at most this long: a machine busy with other work still gets its cluster, only more slowly (still
  *  one join a window: after a stall of seconds every waiter is overdue, and letting them all in at once is the burst
  *  this is here to prevent). */
-const MAX_WAIT_MS = 5000;
+const MAX_WAIT_MS = 3000;
 
 export class LoopPacer {
   private readonly delay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
