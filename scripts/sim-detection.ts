@@ -223,7 +223,7 @@ function scale(n: number, minutes: number): void {
     const heap = heapNow() - heap0;
     console.log(`${family}: ${n} nodes × ${virtualS} virtual s: ${wall.toFixed(1)} s wall, ${cpuS.toFixed(1)} s CPU ` +
       `(${(virtualS / cpuS).toFixed(2)}× real time per CPU second), ${count} events (${(count / cpuS).toFixed(0)}/CPU s), ` +
-      `${fails} false fails, ${(total(sim) / n / virtualS).toFixed(0)} B/s per node, heap ${(heap / 2 ** 20).toFixed(0)} MiB ` +
+      `${fails} false fails, ${(total(sim) / n / virtualS).toFixed(0)} B/s per node, ${sim.pushPulls} push-pulls, heap ${(heap / 2 ** 20).toFixed(0)} MiB ` +
       `for ${entries} list entries (${(heap / entries).toFixed(0)} B each${gc ? ' after GC' : ', before GC: run with --expose-gc'}), ` +
       `max RSS ${(process.resourceUsage().maxRSS / 2 ** 20).toFixed(2)} GiB; load average ${load()}`);
   }

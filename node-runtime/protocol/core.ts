@@ -30,7 +30,7 @@ import { TimerTable } from './timers.ts';
 import { BroadcastQueue } from './broadcast.ts';
 import { Awareness } from './awareness.ts';
 import { abandonProbes, answerProbe, newProbeState, startProbe, stepProbe, swimMessage, tickRelays } from './probe.ts';
-import { joinSynced, pushPullDue, pushPullInterval } from './push-pull.ts';
+import { armPushPull, followPushPull, joinSynced, pushPullDue } from './push-pull.ts';
 import { followGroupSize } from './group-size.ts';
 
 export type { DeclaredFailed };
@@ -191,6 +191,7 @@ export class MembershipCore {
       unannounced: [],
       welcome: [],
       joinSyncAsked: false,
+      pushPullArmedFor: 0,
       hits,
       newMembers: new NewMemberLimit(config.newMembersPerSenderPerSecond),
       newVersions: new NewMemberLimit(config.newVersionsPerAddressPerSecond),
@@ -432,7 +433,8 @@ export class MembershipCore {
     if (st.mode.family === 'ping') {
       // The first probe at a random point of the period, so members do not probe in lockstep.
       if (t.get('probe') === Number.POSITIVE_INFINITY) t.set('probe', now + st.rng.next() * st.config.probeIntervalMs);
-      if (t.get('pushPull') === Number.POSITIVE_INFINITY) t.set('pushPull', now + st.rng.next() * pushPullInterval(st));
+      if (t.get('pushPull') === Number.POSITIVE_INFINITY) armPushPull(st, now, st.rng.next());
+      else followPushPull(st, now);
     } else if (t.get('probe') !== Number.POSITIVE_INFINITY) {
       t.stop('probe');
       t.stop('pushPull');

@@ -65,6 +65,8 @@ export interface CoreState {
   /** The join sync's push-pull with the introducer is under way: its answer is merged as the introducer's list
    *  (push-pull.ts). */
   joinSyncAsked: boolean;
+  /** The push-pull interval the periodic push-pull was armed with (push-pull.ts `followPushPull`). */
+  pushPullArmedFor: number;
   /** What the limits against hostile input refused (plausibility.ts). */
   readonly hits: LimitHits;
   readonly newMembers: NewMemberLimit;

@@ -32,3 +32,13 @@ for (const suspicion of [true, false]) {
     }
   });
 }
+
+test('push-pull follows the group it grew into: 200 members started together are not all due within the base interval', () => {
+  // Each member arms its push-pull when it starts (a list of 1: the base 60 s); the list then grows to 200, whose
+  // interval is 4× that (push-pull.ts), and what is left of the wait stretches with it. Unstretched, every member's
+  // first push-pull fell within the first 60 s: 200 whole lists exchanged, beside the 199 join syncs.
+  const sim = new Simulation({ nodes: 200, seed: 1, family: 'ping', joinSpacingMs: 5, recordEvents: false });
+  sim.runUntil(60_000);
+  const periodic = sim.pushPulls - 199;
+  assert.ok(periodic > 0 && periodic < 120, `periodic push-pulls in the first 60 s: ${periodic} (~50 expected, 200 unstretched)`);
+});

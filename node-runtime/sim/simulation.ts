@@ -88,6 +88,8 @@ export class Simulation {
   private loss: number;
   /** JSON bytes carried by push-pulls over TCP (both directions), not in `sent`. */
   pushPullBytes = 0;
+  /** Push-pulls carried out (join syncs included). */
+  pushPulls = 0;
   private groups: Map<number, number> | undefined;
   private readonly strayCounts = new Map<Address, number>();
   /** The cores' clock minus the virtual one: EPOCH, or 0 for a run that starts on the wall clock. */
@@ -306,6 +308,7 @@ export class Simulation {
     if (p === undefined || p.state !== 'up' || this.cut(s.index, p.index)) return;
     const ours = s.core.snapshot();
     const theirs = p.core.snapshot();
+    this.pushPulls++;
     this.pushPullBytes += JSON.stringify(ours).length + JSON.stringify(theirs).length;
     this.pump(p, p.core.command(this.offset + this.clock, { kind: 'push-pull', snapshot: ours }));
     this.pump(s, s.core.command(this.offset + this.clock, { kind: 'push-pull', snapshot: theirs, from: peer }));
