@@ -189,7 +189,7 @@ async function bench(n: number): Promise<Row> {
     }
     const c = config;
     const ms = (ns: number) => `${(ns / 1e6).toFixed(0)} ms`;
-    const diagnosis = `start-up: ${startSched}, ${startEvents} events, ${suspicionsBefore} suspicions; `
+    const diagnosis = `start-up: ${startSched}, ${startEvents} events (${(startEvents / startS).toFixed(0)}/s), ${suspicionsBefore} suspicions; `
       + `steady: ${steadySched}, loop delay p99 ${ms(delay.percentile(99))} / max ${ms(delay.max)}; `
       + `suspicions by the end ${views.suspicions}`;
     return {

@@ -514,13 +514,18 @@ export class MembershipNode {
       // Woken late (a starved loop): the loop runs timers before it reads sockets, so the datagrams that arrived
       // meanwhile (an ack that beat its probe's timeout) are read first, in this turn's poll phase, and the tick
       // runs after them.
-      if (monotonicNow() - at > LATE_TICK_MS) setImmediate(() => this.wake());
-      else this.wake();
+      // The core hears how late (Lifeguard's local health).
+      const late = monotonicNow() - at;
+      if (late > LATE_TICK_MS) setImmediate(() => this.wake(late));
+      else this.wake(0);
     }, Math.max(0, at - monotonicNow()));
   }
 
-  private wake(): void {
-    if (this.runState === 'running') this.pump(this.core.tick(monotonicNow()));
+  private wake(late: number): void {
+    if (this.runState !== 'running') return;
+    this.pump(this.core.tick(monotonicNow()));
+    // After the tick, whose output arms the next wake-up (this one's would be the late one's, already past).
+    if (late > 0) this.pump(this.core.command(monotonicNow(), { kind: 'woke-late', ms: late }));
   }
 
   private emit(e: MembershipEvent): void {

@@ -86,6 +86,9 @@ export type Command =
   | { readonly kind: 'set-blocked'; readonly addresses: readonly Address[] }
   /** Local: whether outputs carry `trace`. */
   | { readonly kind: 'set-trace'; readonly enabled: boolean }
+  /** Local: the runtime's timer fired `ms` later than asked (its process was starved). Lifeguard's evidence that this
+   *  member is the slow one, which memberlist has to infer from missed nacks (awareness.ts). */
+  | { readonly kind: 'woke-late'; readonly ms: number }
   /** Introducer side of a TCP join: add the joiner; `snapshot()` then gives the reply. `peer` is the joining
    *  connection's IP: one peer admits at most newMembersPerSenderPerSecond joiners a second, as one gossip sender. */
   | { readonly kind: 'admit'; readonly member: MemberId; readonly peer?: string }
@@ -307,6 +310,13 @@ export class MembershipCore {
 
   command(now: number, cmd: Command): Output {
     const st = this.st;
+    if (cmd.kind === 'woke-late') {
+      // Later than a probe timeout: an ack due meanwhile could not have been read, so this member slows its probing
+      // (interval and timeout × health + 1) until acks come back in time. In a process running 1,000 members, all of
+      // them starved at once, this is what keeps a stall of the loop from turning into a storm of suspicions.
+      if (st.mode.family === 'ping' && cmd.ms > st.config.probeTimeoutMs) st.awareness.apply(1);
+      return this.finish(now, []);
+    }
     if (cmd.kind === 'set-drop') {
       // An out-of-range rate is ignored: the runtime reports it to the user.
       this.drop = validRate(cmd.rate) ?? this.drop;

@@ -188,6 +188,19 @@ test('Lifeguard: missing nacks raise our health multiplier, which stretches the 
   assert.ok(gaps.at(-1)! > gaps[0]!, `probe periods stretch: ${gaps.join(', ')}`);
 });
 
+test('Lifeguard: a runtime woken later than a probe timeout raises our health; a shorter delay or gossip mode does not', () => {
+  const [a] = group(2);
+  a!.command(0, { kind: 'woke-late', ms: C.probeTimeoutMs });
+  assert.equal(a!.health(), 0, 'within a probe timeout an ack could still be read in time');
+  a!.command(0, { kind: 'woke-late', ms: C.probeTimeoutMs + 1 });
+  a!.command(0, { kind: 'woke-late', ms: 5000 });
+  assert.equal(a!.health(), 2);
+  const [g] = group(2);
+  g!.command(0, { kind: 'set-mode', mode: { family: 'gossip' } });
+  g!.command(0, { kind: 'woke-late', ms: 5000 });
+  assert.equal(g!.health(), 0, 'gossip mode has no probes to stretch');
+});
+
 test('Lifeguard: a suspicion starts long and each independent confirmation shortens it', () => {
   const n = 6;
   const base = suspicionTimeout(C.suspicionMult, n, C.probeIntervalMs);
