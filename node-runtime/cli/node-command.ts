@@ -61,7 +61,7 @@ export const nodeCommand: CliCommand = {
       throw e;
     }
     const started = node;
-    started.on('event', (e) => out(describeEvent(e)));
+    started.on('line', (e) => out(describeEvent(e)));
     started.on('notice', out);
     out(`node ${started.id} ${started.introducer === undefined ? 'is the introducer' : `joined through ${started.introducer}`}` +
       `${options.logDir !== undefined ? `; log in ${options.logDir}` : ''}; type help for commands`);

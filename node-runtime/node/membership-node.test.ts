@@ -202,10 +202,14 @@ describe('MembershipNode (embedded)', () => {
     }
   });
 
-  it('phantoms from one sender past the log limit: their lines are not written, but counted and summed up', async () => {
+  it('phantoms from one sender past the log limit: their lines are not written (nor printed), but counted and summed up', async () => {
     const node = await start(21290, { config: { ...FAST, logNewMembersBurst: 10, logNewMembersPerSecond: 5 } });
     const notices: string[] = [];
     node.on('notice', (line) => notices.push(line));
+    const printed: string[] = [];
+    node.on('line', (e) => { if (e.member.startsWith('10.9.9.9:')) printed.push(`${e.event} ${e.member}`); });
+    let streamed = 0;
+    node.on('event', (e) => { if (e.member.startsWith('10.9.9.9:') && e.event === 'join') streamed++; });
     const stranger = dgram.createSocket('udp4');
     await new Promise<void>((resolve) => stranger.bind(21291, '127.0.0.1', resolve));
     after(() => stranger.close());
@@ -228,6 +232,9 @@ describe('MembershipNode (embedded)', () => {
     assert.ok(joined.size >= 10 && joined.size <= 20, `${joined.size} joins written`);
     assert.deepEqual(new Set(lines.map((e) => e.member)), joined);
     assert.equal(lines.filter((e) => e.event === 'fail').length, joined.size);
+    // The console gets exactly the log's lines; the event stream (the view) gets every member.
+    assert.deepEqual(printed, lines.map((e) => `${e.event} ${e.member}`));
+    assert.equal(streamed, 200);
     assert.ok(node.stats().logSuppressed >= 2 * (200 - joined.size), `${node.stats().logSuppressed} held back`);
     assert.ok(notices.some((l) => l.includes(`member(s) new from ${sender.id} not written`)), notices.join('\n'));
   });

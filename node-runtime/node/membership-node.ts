@@ -93,6 +93,9 @@ export type NodeServices = (node: MembershipNode, listener: TcpListener) => void
 
 type Listeners = {
   event: (e: MembershipEvent) => void;
+  /** An event whose line the log writes: what a person reads (the console), held back with the log's lines about
+   *  members new from one sender past its limit (a phantom flood would print 3,000 lines a second). */
+  line: (e: MembershipEvent) => void;
   /** A human-readable line about the runtime itself (join retries, rejoin under a new version). */
   notice: (line: string) => void;
   /** Every datagram sent or refused (protocol/trace.ts); the core traces only while someone listens. */
@@ -120,7 +123,7 @@ export class MembershipNode {
   private timer: NodeJS.Timeout | undefined;
   private armedAt = 0;
   private runState: NodeState = 'running';
-  private readonly listeners: { [K in keyof Listeners]: Set<Listeners[K]> } = { event: new Set(), notice: new Set(), trace: new Set() };
+  private readonly listeners: { [K in keyof Listeners]: Set<Listeners[K]> } = { event: new Set(), line: new Set(), notice: new Set(), trace: new Set() };
   private readonly retired = { dropped: 0, malformed: 0, blockedIn: 0, blockedOut: 0, limits: noHits() };
   /** The log's bound on lines about members new from one sender (kept across rebirths, as the log is). */
   private readonly lineLimit: SenderLineLimit;
@@ -529,10 +532,10 @@ export class MembershipNode {
   }
 
   private emit(e: MembershipEvent): void {
-    if (this.log !== undefined) {
-      if (this.lineLimit.admit(e, e.ts)) this.log.append(e);
-      else this.summariseHeldLines();
-    }
+    if (this.lineLimit.admit(e, e.ts)) {
+      this.log?.append(e);
+      for (const listener of this.listeners.line) listener(e);
+    } else this.summariseHeldLines();
     for (const listener of this.listeners.event) listener(e);
   }
 
