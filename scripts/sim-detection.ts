@@ -7,7 +7,8 @@
 // timings for N (wall and CPU time, events, false fails, bytes per node, heap and heap per list entry: run it as
 // `node --expose-gc --import tsx scripts/sim-detection.ts --scale N` for the latter after two GCs; a line of progress
 // every --progress virtual seconds, default 60). N nodes list N² entries (~150 B each): 10,000 nodes need ~15 GiB of
-// heap once the lists are full, and more during the start-up (news queues), so give V8 room; a larger young generation saves ~20 % of the CPU (the decoded datagrams die young):
+// heap once the lists are full, and more during the start-up (news queues), so give V8 room; a larger young
+// generation saves ~20 % of the CPU (the decoded datagrams die young):
 // `node --expose-gc --max-old-space-size=20000 --max-semi-space-size=64 --import tsx scripts/sim-detection.ts
 // --scale 10000 --minutes 10 --family ping`.
 import { loadavg } from 'node:os';
