@@ -94,18 +94,4 @@ export default tseslint.config(
       }],
     },
   },
-  {
-    // The demo is a host that runs in the page: it keeps the view contract's state with the host's own ViewState,
-    // which is pure (the protocol's events and api.ts types only), so demo and host follow one set of rules.
-    files: ['renderer/host/demo-host-api.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: [electronOnlyInShell, ...nodeBuiltins.map((name) => ({ name, message: 'The renderer runs in a browser.' }))],
-        patterns: [
-          { regex: '/electron/(?!host/view-state\\.ts$)', allowTypeImports: true, message: 'The demo may use the host\'s pure ViewState, nothing else of it.' },
-          { regex: 'node-runtime/(?!protocol/|sim/)', message: 'The renderer may use only the pure protocol code and its simulator.' },
-        ],
-      }],
-    },
-  },
 );

@@ -2,7 +2,7 @@
 // passes through is known, not only the one it ends in — the round-four embedded audit failed on exactly that.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ViewState } from '../electron/host/view-state.ts';
+import { ViewState } from '../node-runtime/protocol/view-state.ts';
 import type { ClusterNode, HostMessage, MembershipEvent, ViewChange } from '../electron/host/api.ts';
 import { HostStates } from './host-states.ts';
 
@@ -16,7 +16,7 @@ const ev = (n: string, event: MembershipEvent['event'], member: string): Members
 
 /** A host's view state and a HostStates following it from a snapshot. */
 function follow(): { view: ViewState; states: HostStates; apply: (change: ViewChange) => HostMessage[] } {
-  const view = new ViewState();
+  const view = new ViewState(Date.now);
   view.reset('session', 'embedded');
   const states = new HostStates(100);
   const apply = (change: ViewChange): HostMessage[] => view.apply(change).map((d) => ({ type: 'delta', ...d }));

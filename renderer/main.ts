@@ -32,7 +32,7 @@ import { SampleWindow } from './model/sample-window.ts';
 import { FrameLoop } from './view/frame-loop.ts';
 import { Keyboard } from './view/keyboard.ts';
 import { exposeTestHook } from './view/test-hook.ts';
-import { isDownRunState } from './model/node-status.ts';
+import { isDown } from '../node-runtime/protocol/view-state.ts';
 import { ClusterView } from './view/cluster-view.ts';
 import { clusterPanel } from './view/cluster-panel.ts';
 import { serfPanel } from './view/serf-panel.ts';
@@ -216,7 +216,7 @@ exposeTestHook({
     rejected: { ...connection.rejected },
     shell: connection.shell,
     connection: connectionStatus,
-    running: store.nodes.filter((n) => !isDownRunState(n.state)).length,
+    running: store.nodes.filter((n) => !isDown(n.state)).length,
     sync: { seq: store.seq, snapshots: store.snapshots, resyncs: store.resyncs },
     slots: store.nodes.map(({ address, id, state }) => ({ address, id, state })),
     protocol: store.protocol,

@@ -1,4 +1,4 @@
-// The view contract at its source, for the embedded cluster: the host's view state (view-state.ts), fed only what
+// The view contract at its source, for the embedded cluster: the host's view state (node-runtime/protocol/view-state.ts), fed only what
 // the cluster reports through its sink, equals every running node's own list — member, status and incarnation — at
 // every turn of the event loop, through kills, a pause, a leave, a restart, an add, 85 % drop on every node then 0
 // (members fail and rejoin under new versions), a switch to ping and a partition. A list that changed without an
@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Address, ClusterNode, MembershipEvent } from './api.ts';
 import type { ClusterSink } from './cluster.ts';
 import { EmbeddedCluster } from './embedded-cluster.ts';
-import { ViewState } from './view-state.ts';
+import { ViewState } from '../../node-runtime/protocol/view-state.ts';
 
 const BASE_PORT = 23500;
 const NODES = 8;
@@ -45,7 +45,7 @@ function viewLists(view: ViewState): Map<string, Map<string, string>> {
 }
 
 test('embedded cluster: the view state equals every node\'s own list at every turn, through chaos and rejoins', async () => {
-  const view = new ViewState();
+  const view = new ViewState(Date.now);
   view.reset('truth', 'embedded');
   /** Failures and rebirths (a `start` that is not a snapshot's) since the drop began. */
   const since = { dropping: false, fails: 0, rebirths: 0 };

@@ -1,5 +1,5 @@
 // The host core (ARCHITECTURE.md §4): the one HostApi both shells carry. It runs one cluster at a time (launched as
-// processes or embedded, or attached), records the session, and keeps the view state (view-state.ts): a subscriber
+// processes or embedded, or attached), records the session, and keeps the view state (node-runtime/protocol/view-state.ts): a subscriber
 // gets a snapshot of it, then the numbered deltas of what changes, batched at most every 50 ms. A session that
 // starts or ends sends every subscriber a new snapshot.
 import path from 'node:path';
@@ -22,7 +22,7 @@ import { SerfCluster } from './serf-cluster.ts';
 import { PairCluster } from './pair-cluster.ts';
 import { Recorder } from './recorder.ts';
 import type { RecordingFiles } from './recording-files.ts';
-import { ViewState } from './view-state.ts';
+import { ViewState } from '../../node-runtime/protocol/view-state.ts';
 import type { ExperimentRequest } from './experiment-api.ts';
 
 export const PUSH_INTERVAL_MS = 50;
@@ -47,7 +47,7 @@ export class Host implements HostApi {
   private experimentService: ExperimentService | undefined;
   private recorder: Recorder | undefined;
   private readonly listeners = new Set<Listener>();
-  private readonly view = new ViewState();
+  private readonly view = new ViewState(Date.now);
   /** What clusters reported since the last flush; applied to the view, in this order, at the next one. */
   private pending: ViewChange[] = [];
   private pendingEvents: MembershipEvent[] = [];

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { snapshotEvents } from './snapshot-events.ts';
-import { ViewState } from './view-state.ts';
+import { ViewState } from '../../node-runtime/protocol/view-state.ts';
 
 test('a snapshot folds to the list it came from, the observer\'s own incarnation included', () => {
   const self = '127.0.0.1:1@5';
@@ -12,7 +12,7 @@ test('a snapshot folds to the list it came from, the observer\'s own incarnation
     { id: '127.0.0.1:3@5', status: 'failed', incarnation: 0 },
     { id: '127.0.0.1:4@5', status: 'left', incarnation: 3 },
   ];
-  const view = new ViewState();
+  const view = new ViewState(Date.now);
   view.apply({ type: 'events', events: snapshotEvents(self, members, 1000) });
   const snap = view.snapshot();
   const [list] = snap.lists;

@@ -1,5 +1,5 @@
 // Property: every change of a core's list is an event. The host and the replay know a node's list only from the events
-// it emits (electron/host/view-state.ts, renderer/model/membership-state.ts fold them), so for every core, at every
+// it emits (node-runtime/protocol/view-state.ts, renderer/model/membership-state.ts fold them), so for every core, at every
 // step of a random fault schedule, its events folded must give exactly its own list. Both families, with kills,
 // pauses, leaves, restarts, added nodes, heavy drop, loss, partitions and switches — the paths that make members fail
 // and rejoin under new versions, rejoin themselves when isolated, and resync after a join.

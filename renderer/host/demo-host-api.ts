@@ -2,7 +2,7 @@
 // benchmark's load (`?demo=1000&churn=1500`). It runs the real protocol core under the deterministic simulator
 // (node-runtime/sim) on a virtual clock that follows the wall clock, so its events, messages and timings are the
 // real ones; only the network (a few ms of delay, no sockets) is simulated. Every datagram is traced. It speaks the
-// view contract with the host's own view state (electron/host/view-state.ts: pure, so the page may run it), so the
+// view contract with the host's own view state (node-runtime/protocol/view-state.ts: pure, so the page may run it), so the
 // demo's snapshots and deltas follow exactly the host's rules.
 import { Simulation } from '../../node-runtime/sim/simulation.ts';
 import type { NodeState } from '../../node-runtime/sim/simulation.ts';
@@ -11,7 +11,7 @@ import type { MembershipEvent } from '../../node-runtime/protocol/events.ts';
 import { TraceSampler } from '../../node-runtime/protocol/trace.ts';
 import { partitionLists } from '../../node-runtime/protocol/partition.ts';
 import type { Address } from '../../node-runtime/protocol/member-id.ts';
-import { ViewState } from '../../electron/host/view-state.ts';
+import { ViewState } from '../../node-runtime/protocol/view-state.ts';
 import type {
   ClusterNode, HostActionRecord, HostApi, HostMessage, HostRequest, HostResponse, LaunchOptions, NodeAction, NodeRunState,
   ViewChange,
@@ -46,7 +46,7 @@ interface Run {
 export class DemoHostApi implements HostApi {
   private run: Run | undefined;
   private readonly listeners = new Set<(m: HostMessage) => void>();
-  private readonly view = new ViewState();
+  private readonly view = new ViewState(Date.now);
   private events: MembershipEvent[] = [];
   private readonly traces = new TraceSampler(TRACES_PER_TICK);
   private random = 0;

@@ -2,7 +2,6 @@
 // host knows of its process when no running observer lists it. Shared by the graph, the matrix and the inspector.
 import { CELL } from './membership-state.ts';
 import type { MemberStatus } from '../../node-runtime/protocol/events.ts';
-import type { NodeRunState } from '../../electron/host/api.ts';
 
 /** `joining`: running but not yet listed by anyone else; `down`: not running and listed by no one. */
 export type DisplayStatus = MemberStatus | 'joining' | 'down';
@@ -41,11 +40,6 @@ export function majorityOf(tally: ArrayLike<number>): MemberStatus | undefined {
     }
   }
   return best;
-}
-
-/** Whether the host's process state means the node cannot be listing anyone. */
-export function isDownRunState(run: NodeRunState | undefined): boolean {
-  return run === 'killed' || run === 'stopped' || run === 'left';
 }
 
 /** The status to draw: what the view says, or — when nobody lists the node — whether its process runs. `running`

@@ -9,7 +9,8 @@ import { Application, Container, Graphics, Particle, ParticleContainer, Sprite, 
 import type { Texture } from 'pixi.js';
 import { ringLayout, angleOf, labelRadius } from '../model/ring-layout.ts';
 import type { RingLayout } from '../model/ring-layout.ts';
-import { STATUS_COLOUR, majorityOf, displayStatus, isDownRunState } from '../model/node-status.ts';
+import { STATUS_COLOUR, majorityOf, displayStatus } from '../model/node-status.ts';
+import { isDown } from '../../node-runtime/protocol/view-state.ts';
 import type { DisplayStatus } from '../model/node-status.ts';
 import { CELL, cellStatus } from '../model/membership-state.ts';
 import type { MembershipState } from '../model/membership-state.ts';
@@ -278,7 +279,7 @@ export class GraphView {
     const majority = majorityOf(tally);
     this.majorityCodes[s] = majority === undefined ? 0 : CELL[majority];
     const seen = observerIndex === undefined ? majority : m === undefined ? undefined : cellStatus(state.cell(observerIndex, m));
-    const running = slot.run !== undefined ? !isDownRunState(slot.run) : m !== undefined && state.isRunningAt(m);
+    const running = slot.run !== undefined ? !isDown(slot.run) : m !== undefined && state.isRunningAt(m);
     const status = displayStatus(seen, running);
     this.shown[s] = status;
     const disc = this.discs[s]!;

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ViewState } from './view-state.ts';
-import type { ClusterNode, MembershipEvent, NodeStats, ViewChange } from './api.ts';
+import type { MembershipEvent } from './events.ts';
+import type { ClusterNode, NodeStats, ViewChange } from './view-contract.ts';
 
 const A = '127.0.0.1:3000@1';
 const B = '127.0.0.1:3001@1';
@@ -10,8 +11,11 @@ const ev = (ts: number, node: string, event: MembershipEvent['event'], member: s
   ({ ts, node, event, member, ...(incarnation === undefined ? {} : { incarnation }) });
 const node = (address: string, id: string | undefined, state: ClusterNode['state']): ClusterNode => ({ address, id, state, managed: true });
 
+/** The host's clock, as the state is given it (its `stop` events carry this time). */
+const NOW = 1_700_000_000_000;
+
 function started(): ViewState {
-  const v = new ViewState();
+  const v = new ViewState(() => NOW);
   v.reset('s', 'process');
   v.apply({ type: 'nodes', nodes: [node('127.0.0.1:3000', A, 'running'), node('127.0.0.1:3001', B, 'running')] });
   v.apply({ type: 'events', events: [ev(1, A, 'start', A), ev(1, B, 'start', B), ev(2, A, 'join', B, 0), ev(2, B, 'join', A, 0)] });
@@ -39,7 +43,7 @@ test('a slot that goes down, or changes id, stops the old list in the same step'
   const out = v.apply({ type: 'nodes', nodes: [node('127.0.0.1:3001', B, 'killed')] });
   assert.deepEqual(out.map((d) => [d.seq, d.change.type]), [[3, 'nodes'], [4, 'events']]);
   const stop = out[1]!.change as Extract<ViewChange, { type: 'events' }>;
-  assert.deepEqual(stop.events.map((e) => [e.node, e.event, e.reason]), [[B, 'stop', 'host']]);
+  assert.deepEqual(stop.events.map((e) => [e.ts, e.node, e.event, e.reason]), [[NOW, B, 'stop', 'host']]);
   assert.equal(v.snapshot().lists.length, 1, 'the stopped list is gone from the snapshot');
   assert.equal(v.apply({ type: 'nodes', nodes: [node('127.0.0.1:3001', undefined, 'starting')] }).length, 1, 'nothing left to stop');
 
@@ -82,7 +86,7 @@ test('not settled while a running node has not reported (it may not have switche
 });
 
 test('side by side, each side settles on its own: both shown, neither overrules the other', () => {
-  const v = new ViewState();
+  const v = new ViewState(() => NOW);
   v.reset('s', 'pair');
   const nodes = [0, 1, 2, 3].map((i) => ({ address: `127.0.0.1:${3000 + i}`, id: undefined, state: 'running', managed: true, group: i < 2 ? 0 : 1 } as const));
   v.apply({ type: 'nodes', nodes });

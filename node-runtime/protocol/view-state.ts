@@ -1,28 +1,32 @@
-// The host's side of the view contract (api.ts, HostMessage): the current state of everything the view shows, kept
+// The host's side of the view contract (view-contract.ts; HostMessage in electron/host/api.ts): the current state of everything the view shows, kept
 // compact (each observer's list as it stands, not the events that built it), changed only by `apply`, which numbers
 // each change. A subscriber gets `snapshot()` and then the numbered deltas, so what it folds is, at every seq, what
 // this state holds. The rule that a slot whose node no longer runs stops voting lives here, once: such an id gets a
 // `stop` event (reason "host") as part of the same change, for the view and for every later snapshot alike.
-import { statusAfter } from '../../node-runtime/protocol/events.ts';
-import { partitionAfter } from '../../node-runtime/protocol/partition.ts';
+// Pure (the clock comes in), so the host runs it for the live view and the page for the demo: one set of rules.
+import { statusAfter } from './events.ts';
+import type { MembershipEvent, MemberStatus } from './events.ts';
+import type { Address, MemberId } from './member-id.ts';
+import type { ModeInfo } from './mode.ts';
+import { partitionAfter } from './partition.ts';
 import type {
-  Address, ClusterMode, ClusterNode, HostActionRecord, MemberId, MembershipEvent, MemberStatus, NodeRunState,
-  ModeInfo, NodeStats, ObserverList, Progress, ProtocolInForce, ViewChange, ViewSnapshot,
-} from './api.ts';
+  ClusterMode, ClusterNode, HostActionRecord, NodeRunState, NodeStats, ObserverList, Progress, ProtocolInForce, ViewChange,
+  ViewSnapshot,
+} from './view-contract.ts';
 
 /** ObserverList status codes (api.ts). */
 const CODE: Record<MemberStatus, number> = { alive: 1, suspect: 2, failed: 3, left: 4 };
 /** Actions kept for a late subscriber's figures. */
 const ACTIONS_KEPT = 32;
 
-/** Run states in which a node cannot be listing anyone. */
-export function isDown(state: NodeRunState): boolean {
+/** Run states in which a node cannot be listing anyone (the renderer draws such a slot down, too). */
+export function isDown(state: NodeRunState | undefined): boolean {
   return state === 'killed' || state === 'stopped' || state === 'left';
 }
 
-/** The host's word that `id` lists no one any more (its slot went down, changed id, or is gone). */
-function hostStop(id: MemberId): MembershipEvent {
-  return { ts: Date.now(), node: id, event: 'stop', member: id, reason: 'host' };
+/** The host's word, at `ts`, that `id` lists no one any more (its slot went down, changed id, or is gone). */
+function hostStop(id: MemberId, ts: number): MembershipEvent {
+  return { ts, node: id, event: 'stop', member: id, reason: 'host' };
 }
 
 interface Entry {
@@ -49,6 +53,9 @@ export class ViewState {
   private progress: Progress | null = null;
   private actions: HostActionRecord[] = [];
   private partition: readonly Address[] | null = null;
+
+  /** `clock`: epoch ms, for the `stop` events the host adds (the nodes' own events carry their own times). */
+  constructor(private readonly clock: () => number) {}
 
   get seq(): number {
     return this.seqNo;
@@ -80,7 +87,7 @@ export class ViewState {
         for (const address of change.removed ?? []) {
           const id = this.nodes.get(address)?.id;
           this.nodes.delete(address);
-          if (id !== undefined && this.lists.get(id)?.running) stops.push(hostStop(id));
+          if (id !== undefined && this.lists.get(id)?.running) stops.push(hostStop(id, this.clock()));
         }
         for (const node of change.nodes) {
           const before = this.nodes.get(node.address)?.id;
@@ -88,7 +95,7 @@ export class ViewState {
           // The slot's old id (restarted) or its id while down (killed, left, stopped) no longer lists anyone.
           for (const id of new Set([before, node.id])) {
             if (id !== undefined && this.lists.get(id)?.running && (id !== node.id || isDown(node.state))) {
-              stops.push(hostStop(id));
+              stops.push(hostStop(id, this.clock()));
             }
           }
         }
