@@ -81,7 +81,7 @@ test('process nodes: a line dragged across the ring cuts the cluster in two, the
   await screenshot(page, 'gossip-healed');
 });
 
-test('process nodes: a group picked with ctrl-click and isolated fails the rest and is failed by it, heal reconverges', async ({ page }) => {
+test('process nodes: a group picked with ctrl-click and isolated fails the rest and is failed by it; Heal, enabled only while a partition is in force (also after a reload), reconverges', async ({ page }) => {
   await page.goto('/');
   const n = 6;
   const { nodes } = await launchFromGui(page, { nodes: n, suspicion: false });
@@ -89,7 +89,10 @@ test('process nodes: a group picked with ctrl-click and isolated fails the rest 
   // never heard of it and failed 3, not 4.
   await allAlive(page, n);
   const isolate = page.getByTestId('isolate');
+  const heal = page.getByTestId('heal');
   await expect(isolate).toBeDisabled();
+  await expect(heal).toBeDisabled();
+  await expect(heal).toHaveAttribute('title', /^Nothing is cut/);
   // Two nodes apart on the ring (no line could cut them off together).
   for (const slot of [1, 4]) {
     await page.getByTestId('graph-canvas').click({ position: await nodePosition(page, nodes[slot]!.address), modifiers: ['ControlOrMeta'] });
@@ -102,7 +105,15 @@ test('process nodes: a group picked with ctrl-click and isolated fails the rest 
   await expect(isolate).toBeDisabled();
   await expect.poll(async () => (await hookState(page)).nodes.map((v) => v.tally.failed), { timeout: 20_000, message: 'the group and the rest fail each other' })
     .toEqual([2, 4, 2, 2, 4, 2]);
+  await expect(heal).toBeEnabled();
+  await expect(heal).toHaveAttribute('title', /^2 node\(s\) cut off from the rest/);
   await screenshot(page, 'gossip-group-isolated');
-  await page.getByTestId('heal').click();
+  // The partition comes with the snapshot: a reloaded page knows it as well as the one that cut.
+  await page.reload();
+  await page.waitForFunction(() => '__hearsay' in window);
+  await expect(heal).toBeEnabled();
+  await heal.click();
+  await expect(heal).toBeDisabled();
+  await expect(heal).toHaveAttribute('title', /^Nothing is cut/);
   await allAlive(page, n);
 });

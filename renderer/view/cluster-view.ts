@@ -55,6 +55,11 @@ export interface SlotSnapshot {
 
 const INSPECTOR_MS = 200;
 
+/** Heal's titles: why it cannot act, and what it will do. */
+const NOTHING_CUT = 'Nothing is cut. Shift-drag a line across the ring, or ctrl-click nodes and Isolate, to cut the cluster in two; ' +
+  'this then heals it. (A block list set outside the app, by hearsay ctl partition, is lifted by hearsay ctl ADDR heal.)';
+const healTitle = (cut: number): string => `${cut} node(s) cut off from the rest: heal, so every node hears every node again`;
+
 export class ClusterView {
   /** Beside the matrix: for figures the embedder wants to show (live latency, replay markers). */
   readonly aside: HTMLElement;
@@ -84,6 +89,7 @@ export class ClusterView {
   /** Live: nodes picked with ctrl/cmd-click, to be cut off from the rest by Isolate. */
   private readonly group = new Set<Address>();
   private readonly isolateButton: HTMLButtonElement | undefined;
+  private readonly healButton: HTMLButtonElement | undefined;
 
   private constructor(readonly root: HTMLElement, readonly graph: GraphView, readonly matrix: MatrixView, parts: {
     observerSelect: HTMLSelectElement; packetToggle: HTMLInputElement; tooltip: HTMLElement; inspectorRoot: HTMLElement; aside: HTMLElement;
@@ -109,6 +115,7 @@ export class ClusterView {
       this.cutting = false;
     });
     this.isolateButton = parts.isolateButton;
+    this.healButton = parts.healButton;
     if (live && parts.healButton && parts.isolateButton) {
       const bar = parts.healButton;
       const isolate = parts.isolateButton;
@@ -135,7 +142,7 @@ export class ClusterView {
       el('option', { value: '' }, 'majority of observers'));
     const packetToggle = el('input', { type: 'checkbox', testid: 'packets-toggle', checked: '' });
     const healButton = options.live
-      ? el('button', { testid: 'heal', title: 'Shift-drag a line across the ring, or ctrl-click nodes and Isolate, to cut the cluster in two; this heals it' }, 'Heal')
+      ? el('button', { testid: 'heal', disabled: '', title: NOTHING_CUT }, 'Heal')
       : undefined;
     const isolateButton = options.live
       ? el('button', { testid: 'isolate', disabled: '', title: 'Ctrl-click (cmd-click) nodes to pick a group; this cuts it off from the rest' }, 'Isolate')
@@ -216,6 +223,7 @@ export class ClusterView {
     const t3 = performance.now();
     if (drawMatrix) this.matrix.render();
     const t4 = performance.now();
+    this.showHeal(frame.partition);
     this.updateInspector(frame, selected);
     const p = this.phases;
     p.graphUpdate = t1 - t0;
@@ -315,6 +323,18 @@ export class ClusterView {
       button.disabled = picked.size === 0 || picked.size >= this.slots.length;
     }
     return picked.size === 0 ? undefined : picked;
+  }
+
+  /** Heal acts only on a partition in force, as the view state says (the snapshot, then `partition`/`heal` actions):
+   *  no local guess, so a reload or a second window shows the same. */
+  private showHeal(side: readonly Address[] | undefined): void {
+    const button = this.healButton;
+    if (!button) return;
+    const cut = side?.length ?? 0;
+    const title = cut === 0 ? NOTHING_CUT : healTitle(cut);
+    if (button.title === title) return;
+    button.title = title;
+    button.disabled = cut === 0;
   }
 
   private partitionSlots(side: readonly Address[] | undefined): ReadonlySet<number> | undefined {
