@@ -28,7 +28,8 @@ export function clusterPanel(root: HTMLElement, request: (r: HostRequest) => Pro
   const input = (testid: string, value: string, attrs: Record<string, string> = {}) =>
     el('input', { testid, value, ...attrs });
   const nodes = input('launch-nodes', '8', { type: 'number', min: '1', max: String(MAX_LOCAL_GROUP.process), inputmode: 'numeric' });
-  const mode = el('select', { testid: 'launch-mode' }, el('option', { value: 'process' }, 'process per node'), el('option', { value: 'embedded' }, 'embedded (in host)'));
+  const mode = el('select', { testid: 'launch-mode', title: `processes: one OS process per node (up to ${MAX_LOCAL_GROUP.process}); embedded: every node inside the host process (up to ${MAX_LOCAL_GROUP.embedded})` },
+    el('option', { value: 'process' }, 'processes'), el('option', { value: 'embedded' }, 'embedded'));
   const preset = el('select', { testid: 'launch-preset' },
     ...PRESET_NAMES.map((name) => el('option', { value: name, title: PRESETS[name].summary }, `${name} (${PRESETS[name].summary.split(':')[0]})`)));
   const protocol = el('select', { testid: 'launch-protocol' },

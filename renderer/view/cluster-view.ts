@@ -138,8 +138,8 @@ export class ClusterView {
   }
 
   static async create(root: HTMLElement, options: ClusterViewOptions = {}): Promise<ClusterView> {
-    const observerSelect = el('select', { testid: 'observer-select', title: 'Whose membership list colours the nodes' },
-      el('option', { value: '' }, 'majority of observers'));
+    const observerSelect = el('select', { testid: 'observer-select', title: 'Whose membership list colours the nodes: the majority of observers, or one observer' },
+      el('option', { value: '' }, 'majority'));
     const packetToggle = el('input', { type: 'checkbox', testid: 'packets-toggle', checked: '' });
     const healButton = options.live
       ? el('button', { testid: 'heal', disabled: '', title: NOTHING_CUT }, 'Heal')
@@ -367,7 +367,7 @@ export class ClusterView {
 
   private rebuildObserverOptions(slots: readonly Slot[]): void {
     const current = this.observerSelect.value;
-    const options = [el('option', { value: '' }, 'majority of observers')];
+    const options = [el('option', { value: '' }, 'majority')];
     for (const s of slots) options.push(el('option', { value: s.address }, `seen by ${s.address}`));
     this.observerSelect.replaceChildren(...options);
     this.observerSelect.value = slots.some((s) => s.address === current) ? current : '';
