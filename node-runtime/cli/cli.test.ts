@@ -12,6 +12,8 @@ import { controlRequest } from '../control/client.ts';
 import type { ListSelfResult } from '../control/commands.ts';
 import { NodeGroup } from '../node/testing/node-process.ts';
 import { waitFor } from '../node/testing/wait-for.ts';
+import { phantomGossip } from '../node/testing/udp-fuzz.ts';
+import { formatMemberId } from '../protocol/member-id.ts';
 import { HEARSAY_BIN } from './spawn-node.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-cli-'));
@@ -167,6 +169,38 @@ describe('hearsay CLI', () => {
     assert.ok(pids.every((pid) => !alive(pid)));
     const log = fs.readFileSync(path.join(logDir, '127.0.0.1_21421', '127.0.0.1_21421.jsonl'), 'utf8').trimEnd().split('\n');
     assert.match(log.at(-1)!, /"event":"stop".*"reason":"shutdown"/);
+  });
+
+  it("cluster: prints what the introducer's console shows: a forger's phantoms past its log limit are summed up, not listed", async () => {
+    const proc = spawn(process.execPath, [HEARSAY_BIN, 'cluster', '--nodes', '1', '--base-port', '21450', '--log-dir', path.join(tmp, 'cluster-phantoms')],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    spawned.add(proc);
+    let out = '';
+    proc.stdout.on('data', (d) => { out += d; });
+    await waitFor(() => out.includes('cluster of 1 up'), { timeoutMs: 30_000, what: 'the cluster to come up' });
+    const stranger = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => stranger.bind(21451, '127.0.0.1', resolve));
+    after(() => stranger.close());
+    const sender = { host: '127.0.0.1', port: 21451, version: Date.now() - 1000 };
+    const senderId = formatMemberId(sender.host, sender.port, sender.version);
+    // New phantoms, 50 a datagram, 20 datagrams a second (the protocol lists 1,000 new members a second from one
+    // sender; the log writes the first 1,000 from it, then 20 a second), until the console sums the rest up.
+    const started = Date.now();
+    let sent = 0;
+    await waitFor(() => {
+      if (out.includes(`new from ${senderId} not written`)) return true;
+      if (sent < 4000) stranger.send(phantomGossip(sender, '10.9.9.9', 1000 + sent, 50), 21450, '127.0.0.1');
+      sent += 50;
+      return false;
+    }, { timeoutMs: 30_000, intervalMs: 50, what: 'the held-back phantom lines summed up on stdout' });
+    const seconds = (Date.now() - started) / 1000;
+    const joins = out.split('\n').filter((l) => / JOIN +10\.9\.9\.9:/.test(l)).length;
+    assert.ok(joins >= 1000 && joins <= 1000 + 20 * (seconds + 1), `${joins} phantom joins printed in ${seconds} s`);
+    const held = (await controlRequest('127.0.0.1:21450', 'bandwidth', [], {}) as { logSuppressed: number }).logSuppressed;
+    assert.ok(held > 0, 'the introducer held lines back');
+    const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+    proc.kill('SIGTERM');
+    assert.equal(await exited, 0);
   });
 
   it('cluster: children exit when the parent is SIGKILLed', async () => {

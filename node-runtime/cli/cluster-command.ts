@@ -32,7 +32,8 @@ const FLAGS: FlagSpecs = {
 
 const USAGE = 'hearsay cluster --nodes N [--base-port 3000] [--log-dir DIR] [node flags]';
 const DESCRIPTION = `Starts an introducer on 127.0.0.1:PORT and N-1 nodes joining it on the next ports, as child
-processes. Prints the members once all have joined, then the introducer's view of every membership change.
+processes. Prints the members once all have joined, then the introducer's membership changes as its own console
+shows them (members new from one sender past its log's limit are summed up in a line, not listed).
 Control any node with hearsay ctl 127.0.0.1:PORT COMMAND. Ctrl-C stops them all.`;
 
 const READY_TIMEOUT_MS = 60_000;
@@ -120,9 +121,14 @@ export const clusterCommand: CliCommand = {
       process.stdout.write(`cluster of ${n} up; logs in ${logDir}/<host>_<port>/; ctl any node with ` +
         `hearsay ctl ${introducer} list_mem; Ctrl-C stops all\n`);
       if (values.quiet !== true) {
+        // What the introducer's log and console show, not every event: a forger's phantoms would flood the terminal.
         watcher = subscribe(introducer, {
           keyring,
-          onMessage: (m) => { if (m.type === 'event') process.stdout.write(`${describeEvent(m)}\n`); },
+          lines: true,
+          onMessage: (m) => {
+            if (m.type === 'event') process.stdout.write(`${describeEvent(m)}\n`);
+            else if (m.type === 'notice') process.stdout.write(`${m.message}\n`);
+          },
           onClose: () => undefined,
         });
       }

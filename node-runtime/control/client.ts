@@ -27,6 +27,8 @@ const MemberSchema = v.object({
 });
 
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+/** A notice is one line for a person; a longer one is malformed. */
+const MAX_NOTICE_LENGTH = 4096;
 
 const StreamSchema = v.variant('type', [
   v.object({ type: v.literal('hello'), self: v.string(), members: v.array(MemberSchema) }),
@@ -49,13 +51,15 @@ const StreamSchema = v.variant('type', [
     })),
   }),
   v.object({ type: v.literal('traces'), traces: v.custom<Trace[]>(isTraceBatch), unsampled: count }),
+  v.object({ type: v.literal('notice'), message: v.pipe(v.string(), v.maxLength(MAX_NOTICE_LENGTH)) }),
 ]);
 
 export type StreamMessage =
   | { readonly type: 'hello'; readonly self: MemberId; readonly members: MemberJson[] }
   | ({ readonly type: 'event' } & MembershipEvent)
   | ({ readonly type: 'stats'; readonly protocol?: ModeInfo } & NodeStats)
-  | { readonly type: 'traces'; readonly traces: Trace[]; readonly unsampled: number };
+  | { readonly type: 'traces'; readonly traces: Trace[]; readonly unsampled: number }
+  | { readonly type: 'notice'; readonly message: string };
 
 export const DEFAULT_CONTROL_TIMEOUT_MS = 5000;
 
@@ -83,12 +87,16 @@ export interface Subscription {
   close(): void;
 }
 
-/** Streams the node's `hello`, then its events and stats (and with `trace`, sampled message traces). `onClose` runs once: without an error only after
- *  `close()`; with one when the connection failed, was refused or ended (the node stopped). Malformed lines are
- *  counted in `malformed` and skipped. */
+/** Streams the node's `hello`, then its events and stats (and with `trace`, sampled message traces). With `lines`,
+ *  only the events its log and console show (held back past the log's per-sender limit), and its notices: for
+ *  people. `onClose` runs once: without an error only after `close()`; with one when the connection failed, was
+ *  refused or ended (the node stopped). Malformed lines are counted in `malformed` and skipped. */
 export function subscribe(
   address: Address,
-  handlers: { onMessage: (m: StreamMessage) => void; onClose?: (error?: Error) => void; timeoutMs?: number; keyring?: Keyring; trace?: boolean },
+  handlers: {
+    onMessage: (m: StreamMessage) => void; onClose?: (error?: Error) => void; timeoutMs?: number; keyring?: Keyring; trace?: boolean;
+    lines?: boolean;
+  },
 ): Subscription & { readonly malformed: number } {
   let socket: net.Socket | undefined;
   let closed = false;
@@ -112,7 +120,8 @@ export function subscribe(
     });
     s.on('error', (err) => finish(new UserError('unreachable', `${address}: ${err.message}`)));
     s.on('close', () => finish(closed ? undefined : new UserError('unreachable', `${address} closed the stream`)));
-    writeLine(s, helloFor({ v: 1, type: 'subscribe', ...(handlers.trace ? { trace: true } : {}) }, handlers.keyring));
+    writeLine(s, helloFor({ v: 1, type: 'subscribe', ...(handlers.trace ? { trace: true } : {}), ...(handlers.lines ? { lines: true } : {}) },
+      handlers.keyring));
   }, (err: Error) => finish(new UserError('unreachable', err.message)));
   return {
     close: () => finish(),

@@ -18,7 +18,7 @@ import type { MembershipNode } from './membership-node.ts';
 import { startNode } from '../services/node-services.ts';
 import type { MembershipNodeOptions } from './membership-node.ts';
 import { waitFor } from './testing/wait-for.ts';
-import { encodeGossip } from '../protocol/codec.ts';
+import { phantomGossip } from './testing/udp-fuzz.ts';
 import { formatMemberId } from '../protocol/member-id.ts';
 
 const FAST = { gossipIntervalMs: 50, failTimeoutMs: 300, suspectTimeoutMs: 600, cleanupTimeoutMs: 1000, introducerProbeMs: 200 };
@@ -202,10 +202,15 @@ describe('MembershipNode (embedded)', () => {
     }
   });
 
-  it('phantoms from one sender past the log limit: their lines are not written (nor printed), but counted and summed up', async () => {
+  it('phantoms from one sender past the log limit: their lines are not written (nor printed, nor streamed to a person), but counted and summed up', async () => {
     const node = await start(21290, { config: { ...FAST, logNewMembersBurst: 10, logNewMembersPerSecond: 5 } });
     const notices: string[] = [];
     node.on('notice', (line) => notices.push(line));
+    // A person's stream (`hearsay cluster`): the console's lines and notices, not every event.
+    const watched: StreamMessage[] = [];
+    const watcher = subscribe(node.address, { lines: true, onMessage: (m) => watched.push(m) });
+    after(() => watcher.close());
+    await waitFor(() => watched.some((m) => m.type === 'hello'), { timeoutMs: 3000, what: 'the watcher to connect' });
     const printed: string[] = [];
     node.on('line', (e) => { if (e.member.startsWith('10.9.9.9:')) printed.push(`${e.event} ${e.member}`); });
     let streamed = 0;
@@ -213,16 +218,10 @@ describe('MembershipNode (embedded)', () => {
     const stranger = dgram.createSocket('udp4');
     await new Promise<void>((resolve) => stranger.bind(21291, '127.0.0.1', resolve));
     after(() => stranger.close());
-    const mode = { family: 'gossip', enabled: false, epoch: 0, tie: 0 } as const;
-    const sender = { id: formatMemberId('127.0.0.1', 21291, Date.now() - 1000), host: '127.0.0.1', port: 21291, version: Date.now() - 1000 };
+    const sender = { host: '127.0.0.1', port: 21291, version: Date.now() - 1000 };
+    const senderId = formatMemberId(sender.host, sender.port, sender.version);
     // 200 phantoms in 4 datagrams: listed (under the protocol's own limit), then timed out and removed.
-    for (let d = 0; d < 4; d++) {
-      const entries = Array.from({ length: 50 }, (_, k) => {
-        const p = { host: '10.9.9.9', port: 1000 + d * 50 + k, version: Date.now() - 1000 };
-        return { ...p, id: formatMemberId(p.host, p.port, p.version), heartbeat: 1, incarnation: 0, status: 'alive' as const };
-      });
-      stranger.send(encodeGossip({ kind: 'gossip', sender, mode, entries }), 21290, '127.0.0.1');
-    }
+    for (let d = 0; d < 4; d++) stranger.send(phantomGossip(sender, '10.9.9.9', 1000 + d * 50, 50), 21290, '127.0.0.1');
     const phantoms = () => node.members().filter((m) => m.id.startsWith('10.9.9.9:'));
     await waitFor(() => phantoms().length === 200 && phantoms().every((m) => m.status === 'failed') && notices.some((l) => l.includes('not written')),
       { timeoutMs: 5000, what: 'the phantoms to be timed out and the held-back lines summed up' });
@@ -236,7 +235,13 @@ describe('MembershipNode (embedded)', () => {
     assert.deepEqual(printed, lines.map((e) => `${e.event} ${e.member}`));
     assert.equal(streamed, 200);
     assert.ok(node.stats().logSuppressed >= 2 * (200 - joined.size), `${node.stats().logSuppressed} held back`);
-    assert.ok(notices.some((l) => l.includes(`member(s) new from ${sender.id} not written`)), notices.join('\n'));
+    assert.ok(notices.some((l) => l.includes(`member(s) new from ${senderId} not written`)), notices.join('\n'));
+    // The person's stream shows what the console shows, and the summing-up notice.
+    await waitFor(() => watched.some((m) => m.type === 'notice' && m.message.includes(`new from ${senderId} not written`)),
+      { timeoutMs: 3000, what: 'the notice on the lines stream' });
+    const streamedLines = watched.flatMap((m) => (m.type === 'event' && m.member.startsWith('10.9.9.9:') ? [`${m.event} ${m.member}`] : []));
+    assert.deepEqual(streamedLines, printed.slice(0, streamedLines.length));
+    assert.ok(streamedLines.filter((l) => l.startsWith('join ')).length === joined.size, `${streamedLines.length} phantom lines streamed`);
   });
 
   it('names a busy UDP or TCP port', async () => {

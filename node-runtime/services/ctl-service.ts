@@ -1,5 +1,6 @@
 // Server side of the control channel (docs/control-channel.md): `ctl` runs one command (control/commands.ts) and
-// replies one line; `subscribe` streams the node's membership events and, every second, its stats.
+// replies one line; `subscribe` streams the node's membership events (or, with `lines`, what its console prints) and,
+// every second, its stats.
 import type net from 'node:net';
 import * as v from 'valibot';
 import type { MembershipNode } from '../node/membership-node.ts';
@@ -17,7 +18,9 @@ const CtlHelloSchema = v.object({
   args: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(1024))), v.maxLength(MAX_BLOCKED)), []),
 });
 
-const SubscribeHelloSchema = v.object({ v: v.literal(1), type: v.literal('subscribe'), trace: v.optional(v.boolean(), false) });
+const SubscribeHelloSchema = v.object({
+  v: v.literal(1), type: v.literal('subscribe'), trace: v.optional(v.boolean(), false), lines: v.optional(v.boolean(), false),
+});
 
 /** Traces go out in batches this often, at most TRACES_PER_BATCH each (news and drops first): a sample, with a count
  *  of what was left out, so a watcher of a busy node is not flooded. */
@@ -32,7 +35,7 @@ export function serveControl(node: MembershipNode, listener: TcpListener): void 
   listener.handle('ctl', (hello, socket) => void serveCtl(hello, socket, node, () => listener.countMalformed()));
   listener.handle('subscribe', (hello, socket) => {
     const parsed = v.safeParse(SubscribeHelloSchema, hello);
-    serveSubscribe(socket, node, parsed.success && parsed.output.trace);
+    serveSubscribe(socket, node, parsed.success && parsed.output.trace, parsed.success && parsed.output.lines);
   });
 }
 
@@ -53,18 +56,23 @@ async function serveCtl(hello: Hello, socket: net.Socket, node: MembershipNode, 
   socket.end();
 }
 
-function serveSubscribe(socket: net.Socket, node: MembershipNode, trace: boolean): void {
+/** `lines`: a person watches (`hearsay cluster`): the events the node's log and console show, and its notices, so
+ *  members new from one sender past the log's limit are summed up, not listed (issue 9); otherwise every event, as
+ *  a view needs them all. */
+function serveSubscribe(socket: net.Socket, node: MembershipNode, trace: boolean, lines: boolean): void {
   const send = (message: unknown): void => {
     if (socket.writableLength > MAX_SUBSCRIBER_BACKLOG) socket.destroy();
     else writeLine(socket, message);
   };
   send({ type: 'hello', self: node.id, members: memberJson(node) });
-  const unsubscribe = node.on('event', (e) => send({ type: 'event', ...e }));
+  const offs = lines
+    ? [node.on('line', (e) => send({ type: 'event', ...e })), node.on('notice', (message) => send({ type: 'notice', message }))]
+    : [node.on('event', (e) => send({ type: 'event', ...e }))];
   // The protocol in force rides along: a watcher (the app) shows the mode the node runs, not the one it asked for.
   const timer = setInterval(() => send({ type: 'stats', ...node.stats(), protocol: node.mode() }), STATS_INTERVAL_MS);
   const stopTrace = trace ? streamTraces(node, send) : () => undefined;
   socket.on('close', () => {
-    unsubscribe();
+    for (const off of offs) off();
     clearInterval(timer);
     stopTrace();
   });

@@ -147,3 +147,14 @@ export async function sendFuzz(socket: dgram.Socket, fuzzer: UdpFuzzer, to: read
   }
   return sent;
 }
+
+/** One gossip datagram from a stranger at `sender` (its own address, a fresh run) listing `count` phantoms alive at
+ *  `host`, from port `firstPort` on: members that never spoke, as a forger invents them (issue 9). */
+export function phantomGossip(sender: { host: string; port: number; version: number }, host: string, firstPort: number, count: number): Uint8Array {
+  const id = formatMemberId(sender.host, sender.port, sender.version);
+  const entries: WireEntry[] = Array.from({ length: count }, (_, k) => {
+    const p = { host, port: firstPort + k, version: sender.version };
+    return { ...p, id: formatMemberId(p.host, p.port, p.version), heartbeat: 1, incarnation: 0, status: 'alive' };
+  });
+  return encodeGossip({ kind: 'gossip', sender: { ...sender, id }, mode: { family: 'gossip', enabled: false, epoch: 0, tie: 0 }, entries });
+}
