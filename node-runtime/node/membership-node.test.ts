@@ -19,6 +19,7 @@ import { startNode } from '../services/node-services.ts';
 import type { MembershipNodeOptions } from './membership-node.ts';
 import { waitFor } from './testing/wait-for.ts';
 import { phantomGossip } from './testing/udp-fuzz.ts';
+import { requestPushPull } from './tcp-push-pull.ts';
 import { formatMemberId } from '../protocol/member-id.ts';
 
 const FAST = { gossipIntervalMs: 50, failTimeoutMs: 300, suspectTimeoutMs: 600, cleanupTimeoutMs: 1000, introducerProbeMs: 200 };
@@ -242,6 +243,20 @@ describe('MembershipNode (embedded)', () => {
     const streamedLines = watched.flatMap((m) => (m.type === 'event' && m.member.startsWith('10.9.9.9:') ? [`${m.event} ${m.member}`] : []));
     assert.deepEqual(streamedLines, printed.slice(0, streamedLines.length));
     assert.ok(streamedLines.filter((l) => l.startsWith('join ')).length === joined.size, `${streamedLines.length} phantom lines streamed`);
+  });
+
+  it('a push-pull list naming a non-member among members: the node merges the members and counts the rest (one parse per id, in the core)', async () => {
+    const node = await start(21295, { family: 'ping' });
+    const good = formatMemberId('127.0.0.1', 21296, Date.now() - 1000);
+    const entry = (id: string) => ({ id, heartbeat: 0, incarnation: 0, status: 'alive' as const });
+    const before = node.stats().limits.implausible;
+    const reply = await requestPushPull(node.address, {
+      members: [entry(good), entry('not a member'), entry('127.0.0.1:021296@1')], mode: { family: 'ping', suspicion: false, epoch: 0 },
+    }, 3000);
+    assert.ok(reply.members.some((m) => m.id === node.id), 'answered with its own list');
+    assert.ok(statusIn(node, good) !== undefined, 'the member merged');
+    assert.equal(node.members().length, 2);
+    assert.equal(node.stats().limits.implausible - before, 2);
   });
 
   it('names a busy UDP or TCP port', async () => {

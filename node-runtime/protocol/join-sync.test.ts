@@ -116,3 +116,15 @@ test('a push-pull from anyone else (or an unasked one from the introducer) is ne
     assert.ok(outs.some(({ out }) => carried(out).includes(`${id(3301)} alive`)), `spread (from ${from})`);
   }
 });
+
+test('a list entry that names no member, or carries a number no run can have, is skipped and counted; the rest merge', () => {
+  const joiner = core(3100);
+  joiner.start(0);
+  const entry = (member: string, heartbeat = 0) => ({ id: member, heartbeat, incarnation: 0, status: 'alive' as const });
+  // The runtime's schema checks only an id's shape (a bounded string): the core's parse is the only one.
+  const bad = [entry('bad id'), entry('127.0.0.1:03302@1'), entry('127.0.0.1:99999@1'), entry(id(3303), Number.MAX_SAFE_INTEGER + 2)];
+  const snap: JoinSnapshot = { members: [entry(id(3301)), ...bad], mode: { family: 'ping', suspicion: true, epoch: 0 } };
+  joiner.command(1, { kind: 'push-pull', snapshot: snap, from: addressOf(id(3005)) });
+  assert.deepEqual(joiner.members().map((m) => m.id).filter((m) => m !== joiner.self), [id(3301)]);
+  assert.equal(joiner.counters().limits.implausible, bad.length);
+});

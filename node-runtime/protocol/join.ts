@@ -38,7 +38,8 @@ export function snapshot(st: CoreState): JoinSnapshot {
  *  sync, push-pull.ts), or any other push-pull. */
 export type SnapshotKind = 'join' | 'sync' | 'push-pull';
 
-/** Merges a full list; entries that are not well-formed are skipped (the runtime validates the JSON). Only the
+/** Merges a full list; entries that are not well-formed are skipped and counted (`implausible`: the runtime's schema
+ *  checks only the shape, and leaves each id to be parsed here, once). Only the
  *  introducer's lists (join, sync) confirm their members (the joiner chose it); a push-pull may come from anyone, so
  *  its members confirm themselves by speaking. Members learned from the introducer's lists are not news: the group
  *  heard of each when it joined (every joiner re-spreading the whole list was O(N²) news at start-up). */
@@ -51,8 +52,11 @@ export function mergeSnapshot(st: CoreState, now: number, snap: JoinSnapshot, ki
   for (const m of snap.members) {
     // A listed id was parsed when it was learned (a sync or push-pull lists mostly known members).
     const parsed = st.list.get(m.id) ?? parseCanonical(m.id);
-    if (parsed === undefined || !STATUSES.includes(m.status)) continue;
-    if (!Number.isSafeInteger(m.heartbeat) || m.heartbeat < 0 || !Number.isSafeInteger(m.incarnation) || m.incarnation < 0) continue;
+    if (parsed === undefined || !STATUSES.includes(m.status) || !Number.isSafeInteger(m.heartbeat) || m.heartbeat < 0 ||
+      !Number.isSafeInteger(m.incarnation) || m.incarnation < 0) {
+      st.hits.implausible++;
+      continue;
+    }
     const w = { id: m.id, host: parsed.host, port: parsed.port, version: parsed.version, heartbeat: m.heartbeat, incarnation: m.incarnation, status: m.status };
     mergeEntry(st, now, w, src);
     if (st.declaredFailed) return;

@@ -12,6 +12,9 @@ export interface ParsedMemberId {
 }
 
 const ID_PATTERN = /^([A-Za-z0-9.\-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]):(\d{1,5})@(\d{1,16})$/;
+/** The longest string ID_PATTERN can match (a 253-character host, `:`, 5 digits, `@`, 16 digits): a schema's bound
+ *  on an id's shape, before the core parses it. */
+export const MAX_MEMBER_ID_LENGTH = 253 + 1 + 5 + 1 + 16;
 
 export function formatMemberId(host: string, port: number, version: number): MemberId {
   return `${formatAddress(host, port)}@${version}`;

@@ -13,7 +13,7 @@ import type { WireEntry, WireMember, WireMode } from './codec.ts';
 export interface LimitHits {
   /** Datagrams whose sender is not the address they came from. */
   spoofed: number;
-  /** Entries, senders or modes with a number no real run can have. */
+  /** Entries, senders or modes with a number no real run can have (and entries of a TCP list that name no member). */
   implausible: number;
   /** New members refused: their sender introduced newMembersPerSenderPerSecond already, or their address restarted
    *  newVersionsPerAddressPerSecond times. */
