@@ -5,7 +5,11 @@
 // for one during start-up and the steady window (/proc: the wait is the machine's load, not the work), suspicions
 // (each a false one: nothing was killed yet), and the loop's delay p99 / max over the steady window.
 //   npm run bench:embedded -- [--nodes 100,300] [--seconds 60] [--kills 2] [--base-port 26000] [--suspicion]
-//                              [--protocol gossip|ping]
+//                              [--protocol gossip|ping] [--steal F] [--stall MS]
+// --steal F busy-waits the loop F of every 100 ms from the steady window on (a process given 1 − F of a core: the
+// loaded machine, reproducibly); --stall MS blocks it every 5 s of the steady window (a major GC, a descheduled
+// process).
+// When any member was suspected, a timeline of the storm follows the row (storm-timeline.ts).
 // Timings: configForGroupSize(N), as the host picks them for a launch without timings (the cores then follow the
 // group's size themselves).
 import fs from 'node:fs';
@@ -20,6 +24,7 @@ import { monotonicNow } from '../node-runtime/node/membership-node.ts';
 import { statusAfter } from '../node-runtime/protocol/events.ts';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { mainThreadSched } from './process-cpu.ts';
+import { StormTimeline } from './storm-timeline.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -29,11 +34,13 @@ const { values: args } = parseArgs({
     'base-port': { type: 'string', default: '26000' },
     suspicion: { type: 'boolean', default: false },
     protocol: { type: 'string', default: 'gossip' },
+    steal: { type: 'string', default: '0' },
+    stall: { type: 'string', default: '0' },
     help: { type: 'boolean', default: false },
   },
 });
 if (args.help) {
-  console.log('usage: npm run bench:embedded -- [--nodes N[,N…]] [--seconds S] [--kills K] [--base-port PORT] [--suspicion] [--protocol gossip|ping]');
+  console.log('usage: npm run bench:embedded -- [--nodes N[,N…]] [--seconds S] [--kills K] [--base-port PORT] [--suspicion] [--protocol gossip|ping] [--steal F] [--stall MS]');
   process.exit(0);
 }
 if (args.protocol !== 'gossip' && args.protocol !== 'ping') {
@@ -55,7 +62,22 @@ const sizes = args.nodes.split(',').map((s) => count('nodes', s.trim(), 2));
 const seconds = count('seconds', args.seconds, 1);
 const kills = count('kills', args.kills, 0);
 const basePort = count('base-port', args['base-port'], 1024);
+const steal = Number(args.steal);
+if (!(steal >= 0 && steal < 1)) {
+  console.error(`--steal must be a fraction 0 ≤ F < 1 (got ${args.steal})`);
+  process.exit(2);
+}
+const stallMs = count('stall', args.stall, 0);
 const POLL_MS = 200;
+/** --steal: the loop is busy-waited this share of every window, as a process that gets only the rest of a core. */
+const STEAL_WINDOW_MS = 100;
+/** --stall: the loop is blocked once every this long during the steady window. */
+const STALL_EVERY_MS = 5000;
+
+function spin(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) { /* the stolen time, by design */ }
+}
 
 /** Each observer's live members (alive or suspect), folded from the event stream as the renderer does. */
 class Views {
@@ -101,6 +123,7 @@ interface Row {
   detections: string[];
   config: string;
   diagnosis: string;
+  storm: string[];
 }
 
 /** The main thread's share of the wall clock on a CPU and waiting for one, since `from`. */
@@ -114,11 +137,18 @@ function schedSince(from: ReturnType<typeof mainThreadSched>, wallMs: number): s
 async function bench(n: number): Promise<Row> {
   const logs = fs.mkdtempSync(path.join(os.tmpdir(), 'hearsay-bench-embedded-'));
   const views = new Views();
+  const timeline = new StormTimeline(monotonicNow());
+  let stealer: NodeJS.Timeout | undefined;
   let started = 0;
   const stats = new Map<Address, NodeStats>();
   const ctx: ClusterContext = {
     sink: {
-      events: (events) => { for (const e of events) views.add(e); },
+      events: (events) => {
+        for (const e of events) {
+          views.add(e);
+          timeline.add(e);
+        }
+      },
       node: () => undefined,
       nodeRemoved: () => undefined,
       stats: (s) => stats.set(s.address, s),
@@ -150,7 +180,10 @@ async function bench(n: number): Promise<Row> {
     const events0 = views.count;
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
+    if (steal > 0) stealer = setInterval(() => spin(steal * STEAL_WINDOW_MS), STEAL_WINDOW_MS);
+    const staller = stallMs > 0 ? setInterval(() => spin(stallMs), STALL_EVERY_MS) : undefined;
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000)); // the measured window, by design
+    clearInterval(staller);
     delay.disable();
     const steadySched = schedSince(sched1, performance.now() - wall0);
     const cpuUs = process.cpuUsage(cpu0);
@@ -194,6 +227,7 @@ async function bench(n: number): Promise<Row> {
       + `suspicions by the end ${views.suspicions}`;
     return {
       diagnosis,
+      storm: timeline.report(),
       n, startS, convergedS, cpu, rssMiB, falseFails, bytesPerNode, eventsPerSec, detections,
       wallS: (performance.now() - t0) / 1000,
       config: family === 'gossip'
@@ -204,8 +238,10 @@ async function bench(n: number): Promise<Row> {
     // Where it got, and whether the machine or the work was short of CPU.
     const wallMs = performance.now() - t0;
     throw new Error(`${(err as Error).message} (after ${(wallMs / 1000).toFixed(0)} s: ${started} of ${n} started, `
-      + `${views.suspicions} suspicions, ${views.fails.length} fails; ${schedSince(sched0, wallMs)})`);
+      + `${views.suspicions} suspicions, ${views.fails.length} fails; ${schedSince(sched0, wallMs)})\n${timeline.report().join('\n')}`);
   } finally {
+    clearInterval(stealer);
+    timeline.stop();
     await cluster.stop();
     fs.rmSync(logs, { recursive: true, force: true });
   }
@@ -219,6 +255,7 @@ for (const n of sizes) {
     const r = await bench(n);
     console.log(`| ${r.n} | ${r.config} | ${r.startS.toFixed(1)} s | ${r.convergedS.toFixed(1)} s | ${(r.cpu * 100).toFixed(0)} % | ${r.rssMiB.toFixed(0)} MiB | ${r.falseFails} | ${r.bytesPerNode.toFixed(0)} | ${r.eventsPerSec.toFixed(0)} | ${r.detections.join(', ')} | ${r.wallS.toFixed(0)} s |`);
     console.log(`${r.diagnosis}; load average after: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    for (const line of r.storm) console.log(line);
   } catch (err) {
     console.log(`| ${n} | failed: ${(err as Error).message} |`);
     process.exitCode = 1;

@@ -29,7 +29,7 @@ import { newsOf, piggybackedNews } from './trace.ts';
 import { TimerTable } from './timers.ts';
 import { BroadcastQueue } from './broadcast.ts';
 import { Awareness } from './awareness.ts';
-import { abandonProbes, answerProbe, newProbeState, startProbe, stepProbe, swimMessage, tickRelays } from './probe.ts';
+import { abandonProbes, answerProbe, newProbeState, startProbe, postponeLateStep, stepProbe, swimMessage, tickRelays } from './probe.ts';
 import { armPushPull, followPushPull, joinSynced, pushPullDue } from './push-pull.ts';
 import { followGroupSize } from './group-size.ts';
 
@@ -225,6 +225,8 @@ export class MembershipCore {
     const t = st.timers;
     const late = now - this.nextWakeAt;
     if (late > Math.min(st.config.gossipIntervalMs, st.config.probeIntervalMs)) forgiveLostTime(st, now, late);
+    // Under a millisecond is the runtime's timer resolution (and the simulator's rounding), not a busy loop.
+    else if (late >= 1) postponeLateStep(st, now, late);
     this.syncFamily(now);
     this.expireMembers(now);
     st.list.expireTombstones(now, st.config.tombstoneMs);

@@ -23,10 +23,12 @@ import { confirmSuspicion } from './suspicion.ts';
 interface OpenProbe {
   readonly seq: number;
   readonly target: Entry;
-  readonly endAt: number;
+  endAt: number;
   indirectAt: number;
   expectedNacks: number;
   nacks: number;
+  /** How far its steps were put off for this member's own lateness (postponeLateStep). */
+  postponed: number;
 }
 
 /** A ping-req this member is serving as helper: its own ping's seq → the requester's. */
@@ -162,7 +164,7 @@ export function startProbe(st: CoreState, now: number): Send[] {
   if (target === undefined) return [];
   const seq = nextSeq(st);
   const indirectAt = now + st.awareness.scale(c.probeTimeoutMs);
-  st.probe.open = { seq, target, endAt, indirectAt, expectedNacks: 0, nacks: 0 };
+  st.probe.open = { seq, target, endAt, indirectAt, expectedNacks: 0, nacks: 0, postponed: 0 };
   st.timers.set('probeStep', indirectAt);
   const buddy = target.status === 'suspect' ? target : undefined;
   return [{ to: target.address, bytes: swimMessage(st, 'ping', { seq, targetVersion: target.version }, buddy), kind: 'ping' }];
@@ -196,6 +198,29 @@ export function stepProbe(st: CoreState, now: number): Send[] {
   // The buddy system at once: the suspect hears its suspicion from us now rather than from its next prober, so its
   // refutation (sent back to us, the suspecter) beats our timer even when the next probe is a period away.
   return st.mode.enabled ? [{ to: e.address, bytes: swimMessage(st, 'gossip', undefined, e), kind: 'gossip' }] : [];
+}
+
+/** Woken `late` ms after its deadline (a busy loop; less than failure.ts forgives as lost time): a step of the open
+ *  probe that fell due meanwhile — ping-req or verdict — waits until `late` after now, and the rest of the probe and
+ *  the next period move on with it, so it runs after the replies the same stall held up could be read. In one process
+ *  running many members the stall that held up this tick held up the target and the helpers too; judged at once, the
+ *  first turn after a stall turned the probes in flight into suspicions, all in the same millisecond (a storm when
+ *  the stall was long, docs/benchmarks.md "Round six: the embedded storm"). Lifeguard's premise: a member that is
+ *  itself slow must not accuse others, so the lateness counts against this member's health (core.ts `woke-late`),
+ *  not against the target. At most one probe interval per probe, so a crash is still judged within one period more
+ *  however late every turn runs. */
+export function postponeLateStep(st: CoreState, now: number, late: number): void {
+  const o = st.probe.open;
+  if (o === undefined) return;
+  const due = Math.min(o.indirectAt, o.endAt);
+  if (due > now) return;
+  const by = Math.min(now + late - due, st.config.probeIntervalMs - o.postponed);
+  if (by <= 0) return;
+  o.postponed += by;
+  o.indirectAt += by;
+  o.endAt += by;
+  st.timers.set('probeStep', Math.min(o.indirectAt, o.endAt));
+  st.timers.set('probe', Math.max(st.timers.get('probe'), o.endAt));
 }
 
 function closeProbe(st: CoreState): void {

@@ -7,6 +7,7 @@ import type { Output, Send } from './core.ts';
 import { DEFAULT_CONFIG } from './config.ts';
 import { decodeGossip, encodeGossip } from './codec.ts';
 import type { MessageKind } from './codec.ts';
+import type { MembershipEvent } from './events.ts';
 import { addressOf, formatMemberId } from './member-id.ts';
 import { createRng } from './rng.ts';
 import { retransmitLimit, BroadcastQueue } from './broadcast.ts';
@@ -150,25 +151,37 @@ test('a silent target is suspected at the period\'s end (failed without suspicio
     const a = cores[0]!;
     const { ping, next } = firstPing(a);
     let t = next;
-    const events = [];
+    const events: MembershipEvent[] = [];
     let reqs: Send[] = [];
+    let reqAt = 0;
     for (let i = 0; reqs.length === 0; i++) {
       assert.ok(i < 100, 'ping-reqs within 100 wake-ups');
       const out = a.tick(t);
       reqs = out.send.filter((s) => kindOf(s) === 'ping-req');
       events.push(...out.events);
+      reqAt = t;
       t = out.nextWakeAt;
     }
-    // Both helpers try, hear nothing, and nack at 80 % of the probe timeout.
+    // Both helpers try, hear nothing, and nack at 80 % of the probe timeout; a is woken on time meanwhile (a late
+    // wake-up would stop its probe's clock: probe.ts).
+    const runA = (until: number): void => {
+      for (let i = 0; t <= until; i++) {
+        assert.ok(i < 100, 'bounded');
+        const out = a.tick(t);
+        events.push(...out.events);
+        t = out.nextWakeAt;
+      }
+    };
     for (const r of reqs) {
       const helper = to(cores, r);
-      helper.receive(t, addressOf(a.self), r.bytes);
-      const nacks = runAlone(helper, t, t + C.probeTimeoutMs).filter((x) => kindOf(x.send) === 'nack');
+      helper.receive(reqAt, addressOf(a.self), r.bytes);
+      const nacks = runAlone(helper, reqAt, reqAt + C.probeTimeoutMs).filter((x) => kindOf(x.send) === 'nack');
       assert.equal(nacks.length, 1);
-      a.receive(t + C.probeTimeoutMs, addressOf(helper.self), nacks[0]!.send.bytes);
+      runA(nacks[0]!.at);
+      a.receive(nacks[0]!.at, addressOf(helper.self), nacks[0]!.send.bytes);
     }
-    const out = a.tick(a.tick(t + C.probeTimeoutMs + 1).nextWakeAt);
-    const verdict = [...events, ...out.events].find((e) => e.member !== a.self && (e.event === 'suspect' || e.event === 'fail'));
+    runA(reqAt + C.probeIntervalMs);
+    const verdict = events.find((e) => e.member !== a.self && (e.event === 'suspect' || e.event === 'fail'));
     assert.ok(verdict, 'a verdict');
     assert.equal(verdict.event, suspicion ? 'suspect' : 'fail');
     assert.equal(verdict.reason, 'probe');
@@ -199,6 +212,51 @@ test('Lifeguard: a runtime woken later than a probe timeout raises our health; a
   g!.command(0, { kind: 'set-mode', mode: { family: 'gossip' } });
   g!.command(0, { kind: 'woke-late', ms: 5000 });
   assert.equal(g!.health(), 0, 'gossip mode has no probes to stretch');
+});
+
+test('a verdict that fell due while this member was late waits as long again: the stalled target can still answer', () => {
+  // One process, one loop: a probes b and sends its ping-req on time, then the loop runs late past the period's end
+  // (by less than failure.ts forgives). b could not answer meanwhile either: it reads the ping in the turn after.
+  const cores = group(3);
+  const a = cores[0]!;
+  const { ping, at: pingAt, next } = firstPing(a);
+  const endAt = pingAt + C.probeIntervalMs;
+  let t = next;
+  let reqs = 0;
+  for (let i = 0; t < endAt; i++) {
+    assert.ok(i < 100, 'bounded');
+    const out = a.tick(t);
+    reqs += out.send.filter((s) => kindOf(s) === 'ping-req').length;
+    t = out.nextWakeAt;
+  }
+  assert.equal(reqs, 1, 'the ping-req went out on time (and was lost)');
+  assert.equal(t, endAt, 'the verdict is the next wake-up');
+  const resumed = endAt + 100;
+  const late = a.tick(resumed);
+  assert.deepEqual(late.events.filter((e) => e.event === 'suspect'), [], 'no verdict in the first turn after the stall');
+  assert.ok(late.nextWakeAt > resumed, 'the verdict waits');
+  const ack = deliver(resumed + 1, a, ping, cores).send;
+  a.receive(resumed + 2, ping.to, ack[0]!.bytes);
+  runAlone(a, late.nextWakeAt, late.nextWakeAt);
+  assert.deepEqual(a.suspects(), []);
+});
+
+test('a target that never answers is still judged within one more probe interval however late every wake-up is', () => {
+  const cores = group(3);
+  const a = cores[0]!;
+  const { ping, at: pingAt, next } = firstPing(a);
+  const lateBy = 150;
+  let verdictAt: number | undefined;
+  let reqs = 0;
+  for (let t = next + lateBy, i = 0; verdictAt === undefined; i++) {
+    assert.ok(i < 100, 'a verdict within 100 wake-ups');
+    const out = a.tick(t);
+    reqs += out.send.filter((s) => kindOf(s) === 'ping-req').length;
+    if (out.events.some((e) => e.event === 'suspect' && addressOf(e.member) === ping.to)) verdictAt = t;
+    t = out.nextWakeAt + lateBy;
+  }
+  assert.equal(reqs, 1, 'the ping-req went out before the verdict');
+  assert.ok(verdictAt <= pingAt + 2 * C.probeIntervalMs + lateBy, `verdict ${verdictAt - pingAt} ms after the ping`);
 });
 
 test('Lifeguard: a suspicion starts long and each independent confirmation shortens it', () => {
