@@ -224,7 +224,7 @@ function scale(n: number, minutes: number): void {
     const wall = (performance.now() - started) / 1000;
     const cpuS = cpu() - cpu0;
     let entries = 0;
-    for (let i = 0; i < n; i++) entries += sim.core(i).members().length;
+    for (let i = 0; i < n; i++) if (sim.started(i)) entries += sim.core(i).members().length;
     const heap = heapNow() - heap0;
     console.log(`${family}: ${n} nodes × ${virtualS} virtual s: ${wall.toFixed(1)} s wall, ${cpuS.toFixed(1)} s CPU ` +
       `(${(virtualS / cpuS).toFixed(2)}× real time per CPU second), ${count} events (${(count / cpuS).toFixed(0)}/CPU s), ` +

@@ -5,7 +5,7 @@ import type { JoinSnapshot } from './core.ts';
 import type { MemberStatus } from './events.ts';
 import type { CoreState } from './state.ts';
 import { parseCanonical } from './state.ts';
-import { confirm, mergeEntry } from './merge.ts';
+import { confirm, mergeEntry, nothingNew } from './merge.ts';
 import { adoptGroupMode } from './mode.ts';
 import type { MemberId } from './member-id.ts';
 import { plausibleMode } from './plausibility.ts';
@@ -30,7 +30,9 @@ export function admit(st: CoreState, now: number, id: MemberId, peer: string | u
 /** Only confirmed members: the joiner trusts the snapshot as its first targets (a forged join must not put a
  *  phantom in it). */
 export function snapshot(st: CoreState): JoinSnapshot {
-  const members = [...st.list.values()].filter((e) => e.confirmed).map((e) => ({ id: e.id, heartbeat: e.heartbeat, incarnation: e.incarnation, status: e.status }));
+  // One pass, no intermediate arrays: a push-pull of a large group lists thousands.
+  const members: JoinSnapshot['members'][number][] = [];
+  for (const e of st.list.values()) if (e.confirmed) members.push({ id: e.id, heartbeat: e.heartbeat, incarnation: e.incarnation, status: e.status });
   return { members, mode: { family: st.mode.family, suspicion: st.mode.enabled, epoch: st.mode.epoch } };
 }
 
@@ -51,10 +53,16 @@ export function mergeSnapshot(st: CoreState, now: number, snap: JoinSnapshot, ki
   const src = { reason: kind === 'join' ? 'snapshot' : 'push-pull', news: !introducers };
   for (const m of snap.members) {
     // A listed id was parsed when it was learned (a sync or push-pull lists mostly known members).
-    const parsed = st.list.get(m.id) ?? parseCanonical(m.id);
+    const known = st.list.get(m.id);
+    const parsed = known ?? parseCanonical(m.id);
     if (parsed === undefined || !STATUSES.includes(m.status) || !Number.isSafeInteger(m.heartbeat) || m.heartbeat < 0 ||
       !Number.isSafeInteger(m.incarnation) || m.incarnation < 0) {
       st.hits.implausible++;
+      continue;
+    }
+    // Most of a push-pull: a member held as it is listed there (one lookup, where the merge takes two more).
+    if (known !== undefined && nothingNew(known, m)) {
+      if (introducers) confirm(st, now, known);
       continue;
     }
     const w = { id: m.id, host: parsed.host, port: parsed.port, version: parsed.version, heartbeat: m.heartbeat, incarnation: m.incarnation, status: m.status };

@@ -13,6 +13,9 @@ export function isLive(status: MemberStatus): boolean {
   return status === 'alive' || status === 'suspect';
 }
 
+/** `at` for an address with nothing listed (most addresses a large group learns): no array per call. */
+const NONE: readonly Entry[] = Object.freeze([]);
+
 export class MemberList {
   /** The entries by address: one Map for the list (a large simulation holds N² entries, and each Map costs ~40 B an
    *  entry), keyed by address because that is the lookup merging needs besides the id's (a newer version
@@ -134,7 +137,7 @@ export class MemberList {
   /** The entries listed at `address`. */
   at(address: Address): readonly Entry[] {
     const here = this.listed.get(address);
-    return here === undefined ? [] : Array.isArray(here) ? here : [here];
+    return here === undefined ? NONE : Array.isArray(here) ? here : [here];
   }
 
   /** The highest confirmed version seen at the address, listed or removed (a process binds its port alone, so older

@@ -2,7 +2,8 @@
 // new members, hearing heartbeats, and applying the one precedence rule (precedence.ts). The list stays fail-stop: a
 // failed, left or removed id never comes back, and an older version of an address never comes back.
 import type { CoreState } from './state.ts';
-import { emit, newEntry, renew, transition } from './state.ts';
+import { emit, entryOf, renew, transition } from './state.ts';
+import { wireIds } from './wire-ids.ts';
 import type { WireEntry } from './codec.ts';
 import type { Entry } from './entry.ts';
 import { suspicionBy } from './entry.ts';
@@ -38,6 +39,12 @@ export function mergeEntry(st: CoreState, now: number, w: WireEntry, src: Source
   if (!isLive(e.status)) return; // fail-stop: never revived
   if (isLive(w.status)) hearHeartbeat(e, w.heartbeat, now);
   apply(st, now, e, decideFor(st, e, w, false), src, w);
+}
+
+/** Heard alive at no higher incarnation or heartbeat than a live entry holds: merging it changes nothing (the rule
+ *  keeps it, and every number in it is one the entry already held, so plausible). */
+export function nothingNew(e: Entry, w: Pick<WireEntry, 'status' | 'incarnation' | 'heartbeat'>): boolean {
+  return w.status === 'alive' && isLive(e.status) && w.incarnation <= e.incarnation && w.heartbeat <= e.heartbeat;
 }
 
 function decideFor(st: CoreState, e: Entry, w: WireEntry, self: boolean): Decision {
@@ -85,19 +92,22 @@ function apply(st: CoreState, now: number, e: Entry, d: Decision, src: Source, w
 }
 
 function learn(st: CoreState, now: number, w: WireEntry, src: Source): void {
-  const newest = st.list.newestVersion(addressOf(w.id));
+  // Every caller's parts are its id's (the codec builds the id from them; snapshots and admits parse it).
+  const member = wireIds.member(w.host, w.port, w.version);
+  const address = member.address;
+  const newest = st.list.newestVersion(address);
   // A dead member we never knew, or an older run of an address we have seen restarted: remember it as gone.
   if (!isLive(w.status) || (newest !== undefined && w.version < newest)) {
     st.list.tombstone(w.id, now + st.config.tombstoneMs);
     return;
   }
+  const here = st.list.at(address);
   // Older than a version listed there but not yet confirmed: most likely a dead run in stale gossip, but the newer
   // one may be forged, so this one is only not learned second-hand (its own datagrams still list it).
-  if (src.from !== addressOf(w.id) && st.list.at(addressOf(w.id)).some((e) => e.version > w.version)) return;
+  if (src.from !== address && here.some((e) => e.version > w.version)) return;
   // Bounded (issue 9): an address restarts at most so often, a gossiping sender introduces at most so many a second,
   // and the list holds at most so many.
-  const restart = st.list.at(addressOf(w.id)).length > 0;
-  if ((restart && !st.newVersions.allow(now, addressOf(w.id))) || (src.from !== undefined && !st.newMembers.allow(now, src.from))) {
+  if ((here.length > 0 && !st.newVersions.allow(now, address)) || (src.from !== undefined && !st.newMembers.allow(now, src.from))) {
     st.hits.newMemberRate++;
     return;
   }
@@ -105,8 +115,7 @@ function learn(st: CoreState, now: number, w: WireEntry, src: Source): void {
     st.hits.listFull++;
     return;
   }
-  const e = newEntry(w, now);
-  if (e === undefined) return;
+  const e = entryOf(member, w, now);
   st.list.add(e);
   // Its fail timer (alive, heard now) is the only one it brings; a transition below pulls the bound in itself.
   st.timers.pull('expiry', now + st.config.failTimeoutMs);

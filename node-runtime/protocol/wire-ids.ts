@@ -15,12 +15,23 @@ import type { Member } from './entry.ts';
 const MAX_IDS = 1 << 14;
 
 export class WireIds {
-  /** host → port → version → member; a host is here only once it has been found valid. */
-  private readonly hosts = new Map<string, Map<number, Map<number, Member>>>();
+  /** host → port → its member, or its members once it has restarted (a few versions): one Map lookup per decoded
+   *  entry where a Map of versions per port cost another (the decoder runs this for every entry of every datagram). A
+   *  host is here only once it has been found valid. */
+  private readonly hosts = new Map<string, Map<number, Member | Member[]>>();
   /** id → its address: one string per member for every list in the process (each list entry sliced its own). */
   private readonly addresses = new Map<MemberId, Address>();
   /** Hosts, ids and addresses held. */
   private size = 0;
+  /** Held before starting over: MAX_IDS, or more for a process that runs that many members itself (`reserve`). */
+  private max = MAX_IDS;
+
+  /** Room for the ids and addresses of `members` members, each restarted once, beside MAX_IDS: a process running
+   *  that many itself (the simulator at 10,000, which holds 20,000 ids and addresses) would otherwise start over
+   *  every few thousand new ids, and then rebuild, hash and list strings no other list shares. Never lowers it. */
+  reserve(members: number): void {
+    this.max = Math.max(this.max, MAX_IDS + 4 * members);
+  }
 
   /** Whether `host` is an IP literal that makes canonical ids: `parseMemberId` reads exactly this host back. */
   validHost(host: string): boolean {
@@ -47,15 +58,14 @@ export class WireIds {
       this.hosts.set(host, (ports = new Map()));
       this.size++;
     }
-    let versions = ports.get(port);
-    if (versions === undefined) ports.set(port, (versions = new Map()));
-    let member = versions.get(version);
-    if (member === undefined) {
-      const id = formatMemberId(host, port, version);
-      member = { id, host, port, version, address: this.address(id) };
-      versions.set(version, member);
-      this.size++;
-    }
+    const here = ports.get(port);
+    if (here !== undefined && !Array.isArray(here) && here.version === version) return here;
+    const known = here === undefined ? undefined : Array.isArray(here) ? here.find((m) => m.version === version) : undefined;
+    if (known !== undefined) return known;
+    const id = formatMemberId(host, port, version);
+    const member = { id, host, port, version, address: this.address(id) };
+    ports.set(port, here === undefined ? member : Array.isArray(here) ? [...here, member] : [here, member]);
+    this.size++;
     return member;
   }
 
@@ -72,7 +82,7 @@ export class WireIds {
 
   /** Before adding: starts over when full, so gossip naming ever new hosts and ids cannot grow it without bound. */
   private room(): void {
-    if (this.size < MAX_IDS) return;
+    if (this.size < this.max) return;
     this.hosts.clear();
     this.addresses.clear();
     this.size = 0;

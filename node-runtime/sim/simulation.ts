@@ -13,6 +13,8 @@ import type { Address, MemberId } from '../protocol/member-id.ts';
 import { createRng } from '../protocol/rng.ts';
 import type { Rng } from '../protocol/rng.ts';
 import { EventQueue } from './event-queue.ts';
+import { wireIds } from '../protocol/wire-ids.ts';
+import { snapshotJsonLength } from './snapshot-bytes.ts';
 import type { ProtocolFamily } from '../protocol/mode.ts';
 
 export interface SimulationOptions {
@@ -122,6 +124,8 @@ export class Simulation {
     };
     this.slots.push(slot);
     this.byAddress.set(slot.address, slot);
+    // All the cores share the process's id cache: it must hold every member's id (wire-ids.ts).
+    wireIds.reserve(this.slots.length);
     this.queue.push(this.clock + delay, { kind: 'start', slot: index });
     return index;
   }
@@ -309,7 +313,7 @@ export class Simulation {
     const ours = s.core.snapshot();
     const theirs = p.core.snapshot();
     this.pushPulls++;
-    this.pushPullBytes += JSON.stringify(ours).length + JSON.stringify(theirs).length;
+    this.pushPullBytes += snapshotJsonLength(ours) + snapshotJsonLength(theirs);
     this.pump(p, p.core.command(this.offset + this.clock, { kind: 'push-pull', snapshot: ours }));
     this.pump(s, s.core.command(this.offset + this.clock, { kind: 'push-pull', snapshot: theirs, from: peer }));
   }
