@@ -224,9 +224,13 @@ describe('MembershipNode (embedded)', () => {
     // 200 phantoms in 4 datagrams: listed (under the protocol's own limit), then timed out and removed.
     for (let d = 0; d < 4; d++) stranger.send(phantomGossip(sender, '10.9.9.9', 1000 + d * 50, 50), 21290, '127.0.0.1');
     const phantoms = () => node.members().filter((m) => m.id.startsWith('10.9.9.9:'));
-    await waitFor(() => phantoms().length === 200 && phantoms().every((m) => m.status === 'failed') && notices.some((l) => l.includes('not written')),
-      { timeoutMs: 5000, what: 'the phantoms to be timed out and the held-back lines summed up' });
-    const lines = logOf(21290).filter((e) => e.member.startsWith('10.9.9.9:'));
+    const phantomLines = () => logOf(21290).filter((e) => e.member.startsWith('10.9.9.9:'));
+    // The log is written on a later turn (jsonl-log.ts): wait for it to hold the fail of each join it wrote too.
+    const logged = (kind: string) => phantomLines().filter((e) => e.event === kind).length;
+    await waitFor(() => phantoms().length === 200 && phantoms().every((m) => m.status === 'failed') && notices.some((l) => l.includes('not written')) &&
+      logged('join') > 0 && logged('fail') >= logged('join'),
+    { timeoutMs: 10_000, what: 'the phantoms to be timed out, logged, and the held-back lines summed up' });
+    const lines = phantomLines();
     const joined = new Set(lines.filter((e) => e.event === 'join').map((e) => e.member));
     // The burst and what the rate refilled meanwhile; each written join has its fail, the others no line at all.
     assert.ok(joined.size >= 10 && joined.size <= 20, `${joined.size} joins written`);
