@@ -141,6 +141,11 @@ export class PacketBuilder {
     return this.entries.length;
   }
 
+  /** The entries added so far, in order (what encode() writes). */
+  get carried(): readonly WireEntry[] {
+    return this.entries;
+  }
+
   /** The encoded size so far, counts at their widest: never below what encode() returns. */
   get bytes(): number {
     return this.size;

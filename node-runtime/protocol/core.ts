@@ -40,6 +40,9 @@ export interface Send {
   readonly bytes: Uint8Array;
   /** What the datagram is (for the trace). */
   readonly kind: MessageKind;
+  /** The news it carries, taken as it was built (SWIM messages): the trace uses it rather than decode the bytes a
+   *  second time. Absent: the trace reads the bytes. */
+  readonly news?: readonly News[];
 }
 
 export interface Output {
@@ -303,8 +306,8 @@ export class MembershipCore {
     this.syncFamily(now);
     const send = probe === undefined ? [] : answerProbe(st, now, kind, probe, from);
     if (st.refuteTo.length > 0) {
-      const refutation = st.mode.family === 'gossip' ? buildPacket(st, now) : swimMessage(st, 'gossip', undefined, st.self);
-      for (const to of new Set(st.refuteTo)) send.push({ to, bytes: refutation, kind: 'gossip' });
+      const refutation = st.mode.family === 'gossip' ? { bytes: buildPacket(st, now) } : swimMessage(st, 'gossip', undefined, st.self);
+      for (const to of new Set(st.refuteTo)) send.push({ to, ...refutation, kind: 'gossip' });
     }
     this.nextWakeAt = Math.min(this.nextWakeAt, st.timers.next());
     return this.finish(now, send);
@@ -480,8 +483,8 @@ export class MembershipCore {
     // A heartbeat gossip packet carries the whole list: its news is what changed lately; any other message carries
     // only news (piggybacked), read back from its bytes.
     let listNews: News[] | undefined;
-    for (const { to, bytes, kind } of sent) {
-      const news = kind === 'gossip' && this.st.mode.family === 'gossip' ? (listNews ??= newsOf(this.st, now)) : piggybackedNews(bytes);
+    for (const { to, bytes, kind, news: carried } of sent) {
+      const news = kind === 'gossip' && this.st.mode.family === 'gossip' ? (listNews ??= newsOf(this.st, now)) : carried ?? piggybackedNews(bytes);
       const t: Trace = { type: 'send', kind, from, to, bytes: bytes.length, news };
       trace.push(this.blocked.has(to) ? { ...t, dropped: 'blocked' } : t);
     }

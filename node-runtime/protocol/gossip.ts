@@ -81,14 +81,14 @@ export function gossipRound(st: CoreState, now: number): Send[] {
   // Most rounds owe no joiner: no second array then (this runs every round of every member).
   const to = heartbeat && st.welcome.length > 0 ? [...drawn, ...welcomed(st, now, drawn)] : drawn;
   if (to.length === 0) return [];
-  let bytes: Uint8Array;
+  let message: Pick<Send, 'bytes' | 'news'>;
   if (heartbeat) {
     bumpHeartbeat(st, now);
-    bytes = buildPacket(st, now);
+    message = { bytes: buildPacket(st, now) };
   } else {
-    bytes = swimMessage(st, 'gossip', undefined);
+    message = swimMessage(st, 'gossip', undefined);
   }
-  const sends: Send[] = to.map((e) => ({ to: e.address, bytes, kind: 'gossip' }));
+  const sends: Send[] = to.map((e) => ({ to: e.address, ...message, kind: 'gossip' }));
   return st.unannounced.length === 0 ? sends : [...sends, ...helloBatch(st, to)];
 }
 

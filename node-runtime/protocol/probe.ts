@@ -13,6 +13,8 @@ import { transition } from './state.ts';
 import { PacketBuilder } from './codec.ts';
 import type { MessageKind, ProbeFields } from './codec.ts';
 import type { Entry } from './entry.ts';
+import type { News } from './trace.ts';
+import { entryNews } from './trace.ts';
 import { isLive } from './member-list.ts';
 import type { Address } from './member-id.ts';
 import { retransmitLimit } from './broadcast.ts';
@@ -89,13 +91,15 @@ function nextSeq(st: CoreState): number {
 }
 
 /** A SWIM message: the probe fields, then news, fewest-sent first. `first` (the buddy system's suspicion, or our own
- *  refutation) goes before the rest. */
-export function swimMessage(st: CoreState, kind: MessageKind, probe: ProbeFields | undefined, first?: Entry): Uint8Array {
+ *  refutation) goes before the rest. With its news as built, for the trace (most messages carry none: no allocation). */
+export function swimMessage(st: CoreState, kind: MessageKind, probe: ProbeFields | undefined, first?: Entry): Pick<Send, 'bytes' | 'news'> {
   const packet = new PacketBuilder(st.self, st.mode, st.config.maxPacketBytes, kind, probe);
   if (first !== undefined) packet.add(first);
   st.broadcasts.fill(retransmitLimit(st.config.retransmitMult, st.list.live), (e) => e === first || packet.add(e));
-  return packet.encode();
+  return { bytes: packet.encode(), news: packet.length === 0 ? NO_NEWS : packet.carried.map(entryNews) };
 }
+
+const NO_NEWS: readonly News[] = [];
 
 /** The member to probe this period: one heard suspect or silent second-hand member first, else this slot's place on
  *  the ring. A member no longer live here leaves the ring when its turn comes. */
@@ -167,7 +171,7 @@ export function startProbe(st: CoreState, now: number): Send[] {
   st.probe.open = { seq, target, endAt, indirectAt, expectedNacks: 0, nacks: 0, postponed: 0 };
   st.timers.set('probeStep', indirectAt);
   const buddy = target.status === 'suspect' ? target : undefined;
-  return [{ to: target.address, bytes: swimMessage(st, 'ping', { seq, targetVersion: target.version }, buddy), kind: 'ping' }];
+  return [{ to: target.address, ...swimMessage(st, 'ping', { seq, targetVersion: target.version }, buddy), kind: 'ping' }];
 }
 
 /** The open probe's next step: ping-req after the direct timeout, the verdict at the period's end. */
@@ -183,8 +187,8 @@ export function stepProbe(st: CoreState, now: number): Send[] {
     o.expectedNacks = helpers.length;
     o.indirectAt = Number.POSITIVE_INFINITY;
     st.timers.set('probeStep', o.endAt);
-    const bytes = swimMessage(st, 'ping-req', { seq: o.seq, target: o.target });
-    return helpers.map((h) => ({ to: h.address, bytes, kind: 'ping-req' }));
+    const message = swimMessage(st, 'ping-req', { seq: o.seq, target: o.target });
+    return helpers.map((h) => ({ to: h.address, ...message, kind: 'ping-req' }));
   }
   closeProbe(st);
   // Lifeguard: nacks we should have had and did not are our own fault; with no helpers, any miss counts.
@@ -197,7 +201,7 @@ export function stepProbe(st: CoreState, now: number): Send[] {
   transition(st, now, e, st.mode.enabled ? 'suspect' : 'failed', 'probe');
   // The buddy system at once: the suspect hears its suspicion from us now rather than from its next prober, so its
   // refutation (sent back to us, the suspecter) beats our timer even when the next probe is a period away.
-  return st.mode.enabled ? [{ to: e.address, bytes: swimMessage(st, 'gossip', undefined, e), kind: 'gossip' }] : [];
+  return st.mode.enabled ? [{ to: e.address, ...swimMessage(st, 'gossip', undefined, e), kind: 'gossip' }] : [];
 }
 
 /** Woken `late` ms after its deadline (a busy loop; less than failure.ts forgives as lost time): a step of the open
@@ -246,7 +250,7 @@ export function tickRelays(st: CoreState, now: number): Send[] {
     }
     if (!r.nacked && now >= r.nackAt) {
       r.nacked = true;
-      send.push({ to: r.requester, bytes: swimMessage(st, 'nack', { seq: r.seq }), kind: 'nack' });
+      send.push({ to: r.requester, ...swimMessage(st, 'nack', { seq: r.seq }), kind: 'nack' });
     }
     next = Math.min(next, r.nacked ? r.expiresAt : r.nackAt);
   }
@@ -260,12 +264,12 @@ export function answerProbe(st: CoreState, now: number, kind: MessageKind, probe
   switch (kind) {
     case 'ping':
       // A ping for an older run at this address is not ours to answer: its silence fails that run.
-      return probe.targetVersion === st.self.version ? [{ to: from, bytes: swimMessage(st, 'ack', { seq: probe.seq }), kind: 'ack' }] : [];
+      return probe.targetVersion === st.self.version ? [{ to: from, ...swimMessage(st, 'ack', { seq: probe.seq }), kind: 'ack' }] : [];
     case 'ack': {
       const relay = st.probe.relays.get(probe.seq);
       if (relay !== undefined) {
         st.probe.relays.delete(probe.seq);
-        return [{ to: relay.requester, bytes: swimMessage(st, 'ack', { seq: relay.seq }), kind: 'ack' }];
+        return [{ to: relay.requester, ...swimMessage(st, 'ack', { seq: relay.seq }), kind: 'ack' }];
       }
       const o = st.probe.open;
       if (o !== undefined && o.seq === probe.seq) {
@@ -293,12 +297,12 @@ function relay(st: CoreState, now: number, probe: ProbeFields, from: Address): S
   // Only members we hold live are pinged for others (no reflection to arbitrary addresses); the requester hears
   // "no answer" at once rather than counting our silence against its own health.
   if (target === undefined || !isLive(target.status) || !target.confirmed || target === st.self || st.probe.relays.size >= MAX_RELAYS) {
-    return [{ to: from, bytes: swimMessage(st, 'nack', { seq: probe.seq }), kind: 'nack' }];
+    return [{ to: from, ...swimMessage(st, 'nack', { seq: probe.seq }), kind: 'nack' }];
   }
   const seq = nextSeq(st);
   const c = st.config;
   const nackAt = now + Math.round(NACK_AT * c.probeTimeoutMs);
   st.probe.relays.set(seq, { requester: from, seq: probe.seq, nackAt, expiresAt: now + c.probeIntervalMs, nacked: false });
   st.timers.pull('relay', nackAt);
-  return [{ to: target.address, bytes: swimMessage(st, 'ping', { seq, targetVersion: target.version }), kind: 'ping' }];
+  return [{ to: target.address, ...swimMessage(st, 'ping', { seq, targetVersion: target.version }), kind: 'ping' }];
 }

@@ -9,7 +9,7 @@ import { encodeGossip } from './codec.ts';
 import type { WireEntry } from './codec.ts';
 import { addressOf, formatMemberId, parseMemberId } from './member-id.ts';
 import { createRng } from './rng.ts';
-import { isTraceBatch } from './trace.ts';
+import { isTraceBatch, piggybackedNews } from './trace.ts';
 
 const C = DEFAULT_CONFIG;
 const A = formatMemberId('127.0.0.1', 4001, 1);
@@ -89,6 +89,32 @@ test('trace: a failure rides as news until it is old; a refutation and a leave a
   const left = s.command(20, { kind: 'leave' });
   assert.ok(left.trace!.length > 0);
   assert.ok(left.trace!.every((tr) => tr.type === 'send' && tr.news.some((n) => n.member === A && n.status === 'left')));
+});
+
+test('trace: a SWIM message\'s news is taken as built, and equals what its bytes carry', () => {
+  const c = new MembershipCore({ self: A, config: C, rng: createRng(3), trace: true, suspicion: true });
+  c.start(0);
+  const members = [A, B, X].map((id) => ({ id, heartbeat: 0, incarnation: 0, status: 'alive' as const }));
+  c.command(0, { kind: 'joined', snapshot: { members, mode: { family: 'ping', suspicion: true, epoch: 1 } } });
+  let t = 0;
+  let withNews = 0;
+  let sends = 0;
+  // B answers nothing and X nothing: probes fail, suspicions and failures become news on every message after.
+  while (t < 4 * C.failTimeoutMs) {
+    const o = c.tick(t);
+    assert.equal(o.trace?.length, o.send.length);
+    o.send.forEach((s, i) => {
+      const tr = o.trace![i]!;
+      // Heartbeat gossip (the first T_fail after a switch to ping) is read back from its bytes, as before.
+      assert.ok(tr.type === 'send' && (s.news !== undefined || s.kind === 'gossip'), `${s.kind} is built with its news`);
+      assert.deepEqual(tr.news, piggybackedNews(s.bytes));
+      if (s.news === undefined) return;
+      sends++;
+      if (tr.news.length > 0) withNews++;
+    });
+    t = Math.max(t + 1, o.nextWakeAt);
+  }
+  assert.ok(sends > 5 && withNews > 0, `${sends} sends built with their news, ${withNews} of them carrying some`);
 });
 
 test('trace: a datagram lost to the drop rate is traced as a drop', () => {

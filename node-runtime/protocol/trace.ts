@@ -78,11 +78,16 @@ export class TraceSampler {
   }
 }
 
-/** The entries a SWIM message or news gossip carries: all of them are news (broadcast.ts). */
+/** The news an entry of a SWIM message or news gossip is: all of them are news (broadcast.ts). */
+export function entryNews(e: { readonly id: MemberId; readonly status: MemberStatus; readonly incarnation: number }): News {
+  return { member: e.id, status: e.status, incarnation: e.incarnation };
+}
+
+/** The entries a datagram carries, read back from its bytes: for sends built without their news at hand. */
 export function piggybackedNews(bytes: Uint8Array): News[] {
   const decoded = decodeGossip(bytes);
   if (!decoded.ok) return [];
-  return decoded.msg.entries.map((e) => ({ member: e.id, status: e.status, incarnation: e.incarnation }));
+  return decoded.msg.entries.map(entryNews);
 }
 
 /** Traces in one batch on any stream: the node's sampler sends 25, the host's a few thousand. */
