@@ -228,11 +228,17 @@ exposeTestHook({
     frameP50: round(frames.frameTimes.percentile(50)),
     frameP95: round(frames.frameTimes.percentile(95)),
     frameMax: round(frames.frameTimes.max()),
+    // The vsync interval as the page sees it: the 10th percentile of the deltas (a page that keeps up even one frame
+    // in ten shows it). The timestamps are coarsened to 0.1 ms, so a 16.67-ms interval reads 16.6, 16.7 or 16.8.
+    vsyncMs: round(frames.frameTimes.percentile(10)),
+    missedVsync: frames.frameTimes.missedIntervals(frames.frameTimes.percentile(10)),
     eventSamples: eventLatency.count,
     eventToScreenP50: round(eventLatency.percentile(50)),
     eventToScreenP95: round(eventLatency.percentile(95)),
     eventToScreenMax: round(eventLatency.max()),
     phasesP95: Object.fromEntries(phaseNames.map((n) => [n, round(phaseTimes[n].percentile(95))])),
+    /** Means too: a phase that runs on few frames (the matrix redraws on a change only) has p95 0 but a cost. */
+    phasesMean: Object.fromEntries(phaseNames.map((n) => [n, round(phaseTimes[n].mean())])),
   }),
   resetFrameStats: () => {
     frames.frameTimes.clear();

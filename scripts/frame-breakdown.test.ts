@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { frameBreakdown } from './frame-breakdown.ts';
+import { frameBreakdown, tracedFrames } from './frame-breakdown.ts';
 import type { TraceEvent } from './frame-breakdown.ts';
 
 const meta = (tid: number, name: string): TraceEvent => ({ ph: 'M', name: 'thread_name', pid: 1, tid, ts: 0, args: { name } });
@@ -25,4 +25,10 @@ test('per thread: top-level tasks count once, nested time goes to the innermost 
   assert.equal(main!.top[0]!.wallPerFrame, 2.5);
   assert.equal(main!.top[1]!.wallPerFrame, 2); // RunTask's self time: (10 − 3 − 5) + 2 ms
   assert.equal(gpu!.wallPerFrame, 2); // the pipeline marker is not work
+});
+
+test('the frames of a trace are its animation frames begun, not the page\'s count when the trace stopped', () => {
+  const frame = (ts: number, ph: string): TraceEvent => ({ ph, name: 'AnimationFrame', pid: 1, tid: 1, ts });
+  assert.equal(tracedFrames([frame(0, 'b'), frame(10, 'e'), frame(33_000, 'b'), task(1, 'AnimationFrame', 40_000, 5)]), 2);
+  assert.equal(tracedFrames([meta(1, 'CrRendererMain')]), 0);
 });

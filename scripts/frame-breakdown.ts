@@ -80,3 +80,10 @@ export function frameBreakdown(events: readonly TraceEvent[], frames: number, to
     top: [...a.tasks].sort((x, y) => y[1] - x[1]).slice(0, topN).map(([name, us]) => ({ name, wallPerFrame: perFrame(us) })),
   })).filter((t) => t.wallPerFrame >= 0.05).sort((x, y) => y.wallPerFrame - x.wallPerFrame);
 }
+
+/** The page's frames in a trace: its main thread's animation frames (0 when the trace has none). */
+export function tracedFrames(events: readonly TraceEvent[]): number {
+  let n = 0;
+  for (const e of events) if (e.ph === 'b' && e.name === 'AnimationFrame') n++;
+  return n;
+}

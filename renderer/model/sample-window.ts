@@ -37,6 +37,27 @@ export class SampleWindow {
     return sorted[rank]!;
   }
 
+  /** Mean of the samples; NaN when empty. */
+  mean(): number {
+    let sum = 0;
+    for (let i = 0; i < this.filled; i++) sum += this.samples[i]!;
+    return this.filled === 0 ? NaN : sum / this.filled;
+  }
+
+  /** For frame times: how many samples span more than 1.5 `interval`s (frames that missed a vsync), and how many
+   *  intervals passed with no new frame (a 33.3-ms delta at 60 Hz skipped one). */
+  missedIntervals(interval: number): { frames: number; skipped: number } {
+    let frames = 0;
+    let skipped = 0;
+    for (let i = 0; i < this.filled; i++) {
+      const n = Math.round(this.samples[i]! / interval);
+      if (n < 2) continue;
+      frames++;
+      skipped += n - 1;
+    }
+    return { frames, skipped };
+  }
+
   max(): number {
     let m = -Infinity;
     for (let i = 0; i < this.filled; i++) m = Math.max(m, this.samples[i]!);

@@ -8,9 +8,11 @@
 //                   sync: { seq, snapshots, resyncs } (the view contract: last delta taken in, snapshots received,
 //                   gaps that asked for one), protocol (the mode in force, as the nodes report it), slots
 //                   ({ address, id, state }: the host's slots as the view has them)
-//   frameStats()  { frames, frameP50, frameP95, frameMax, eventToScreenP50, eventToScreenP95, eventToScreenMax,
-//                   eventSamples, phasesP95 } over the last frames of the one frame loop, whichever mode is on screen
-//                   (ms; requestAnimationFrame deltas; event ts → after the render of the frame that applied it)
+//   frameStats()  { frames, frameP50, frameP95, frameMax, vsyncMs, missedVsync: { frames, skipped }, eventToScreenP50,
+//                   eventToScreenP95, eventToScreenMax, eventSamples, phasesP95, phasesMean } over the last frames of
+//                   the one frame loop, whichever mode is on screen (ms; requestAnimationFrame deltas; event ts → after
+//                   the render of the frame that applied it; missedVsync: frames more than 1.5 vsyncs after the last,
+//                   and the vsyncs that passed with no new frame)
 //   lists()       [{ observer, members: [{ member, status }] }] for every slot whose current id runs: the membership
 //                   lists the view holds (the matrix's rows), to compare with what the nodes answer to list_mem
 //   dropConnection()  browser shell: drops the WebSocket as a network failure would (it reconnects)
