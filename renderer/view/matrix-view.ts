@@ -1,10 +1,13 @@
 // The convergence matrix: observer (row) × member (column), one texel per pair, by slot order, so a converged cluster
 // is a solid green square and a spreading failure a red column filling up. The texels live in one Uint8Array; only
-// texel rows whose member changed are rewritten, at most a budget of them per frame, and only those spans are
-// uploaded (BufferImageSource.update(start, end)). Up to a few dozen nodes the square gets port labels for observers
-// (left) and members (top), a grid and a marked diagonal (each node's view of itself); beyond, the cells are too
-// small to label and the hover tooltip names them.
-import { Application, BufferImageSource, Container, Graphics, Sprite, Text, Texture } from 'pixi.js';
+// texel rows whose member changed are rewritten, at most a budget of them per frame, and only those spans are put
+// into a 2D canvas the browser scales to the square. Up to a few dozen nodes the square gets port labels for
+// observers (left) and members (top), a grid and a marked diagonal (each node's view of itself), drawn by Pixi on a
+// transparent canvas above the cells; beyond, the cells are too small to label and the hover tooltip names them.
+// The cells are not a WebGL texture: without a GPU (SwiftShader) every frame a WebGL canvas changes costs Chromium's
+// GPU process ~5-9 ms of CPU (draw, read back, composite) whatever it draws, and at 1,000 nodes the cells change on
+// most frames; a 2D canvas costs ~1 ms there (docs/benchmarks.md, "Round six: rendering").
+import { Application, Container, Graphics, Text } from 'pixi.js';
 import { parseAddress } from '../../node-runtime/protocol/member-id.ts';
 import { CELL_RGBA } from '../model/node-status.ts';
 import type { MembershipState } from '../model/membership-state.ts';
@@ -36,9 +39,9 @@ function matrixLabel(slot: Slot): string {
 
 export class MatrixView {
   private pixels = new Uint32Array(0);
-  private source: BufferImageSource | undefined;
-  private texture: Texture | undefined;
-  private readonly sprite = new Sprite();
+  /** The same texels as an ImageData, put into `cells` a span of rows at a time. */
+  private image: ImageData | undefined;
+  private readonly cellsContext: CanvasRenderingContext2D;
   private readonly marks = new Graphics();
   /** Grid and diagonal, over the cells. */
   private readonly overlay = new Graphics();
@@ -66,23 +69,27 @@ export class MatrixView {
   private x0 = 0;
   private y0 = 0;
 
-  private constructor(readonly app: Application) {
-    app.stage.addChild(this.sprite, this.overlay, this.labels, this.marks);
+  private constructor(readonly app: Application, private readonly cells: HTMLCanvasElement) {
+    app.stage.addChild(this.overlay, this.labels, this.marks);
+    this.cellsContext = cells.getContext('2d')!;
   }
 
   static async create(host: HTMLElement): Promise<MatrixView> {
     const app = new Application();
-    await app.init({ preference: 'webgl', background: 0x14161a, antialias: false, autoStart: false, resizeTo: host });
+    // Transparent: the cells' canvas shows through (the host's background is the matrix's).
+    await app.init({ preference: 'webgl', backgroundAlpha: 0, antialias: false, autoStart: false, resizeTo: host });
     app.canvas.dataset.testid = 'matrix-canvas';
-    host.appendChild(app.canvas);
-    return new MatrixView(app);
+    const cells = document.createElement('canvas');
+    cells.className = 'matrix-cells';
+    host.append(cells, app.canvas);
+    return new MatrixView(app, cells);
   }
 
   // The texture is stored transposed — texel row = member, texel column = observer — because the high-volume change,
   // a failure or join spreading through the cluster, is one member seen anew by many observers: one texel row, one
   // small upload. The sprite's transform turns it back (observers down, members across).
 
-  /** Brings the texture up to date; returns whether anything needs drawing. */
+  /** Brings the cells up to date (drawn here, into their 2D canvas); returns whether labels or marks need drawing. */
   update(state: MembershipState, slots: readonly Slot[], layoutRevision: number, selected: number): boolean {
     const n = slots.length;
     if (n !== this.size) this.resize(n);
@@ -122,21 +129,17 @@ export class MatrixView {
       this.fillRow(state, m, index);
       dirty.push(m);
     }
-    let changed = dirty.length > 0;
-    if (this.source && changed) {
-      if (dirty.length === n) {
-        this.source.update();
-      } else {
-        // Contiguous runs of dirty rows, one upload each.
-        dirty.sort((a, b) => a - b);
-        for (let i = 0; i < dirty.length;) {
-          let j = i;
-          while (j + 1 < dirty.length && dirty[j + 1] === dirty[j]! + 1) j++;
-          this.source.update(dirty[i]! * n, (dirty[j]! + 1) * n);
-          i = j + 1;
-        }
+    if (this.image && dirty.length > 0) {
+      // Contiguous runs of dirty rows, one put each.
+      dirty.sort((a, b) => a - b);
+      for (let i = 0; i < dirty.length;) {
+        let j = i;
+        while (j + 1 < dirty.length && dirty[j + 1] === dirty[j]! + 1) j++;
+        this.cellsContext.putImageData(this.image, 0, 0, 0, dirty[i]!, n, dirty[j]! - dirty[i]! + 1);
+        i = j + 1;
       }
     }
+    let changed = false;
     if (this.fit() || selected !== this.selected) {
       this.selected = selected;
       this.drawMarks();
@@ -183,14 +186,9 @@ export class MatrixView {
     this.slotIndex = new Int32Array(n).fill(-2);
     this.drawnRevs = new Uint32Array(n).fill(STALE);
     this.scanFrom = 0;
-    this.texture?.destroy(true);
-    this.source = new BufferImageSource({
-      resource: new Uint8Array(this.pixels.buffer), width: Math.max(1, n), height: Math.max(1, n), format: 'rgba8unorm',
-      scaleMode: 'nearest', autoGenerateMipmaps: false,
-    });
-    this.texture = new Texture({ source: this.source });
-    this.sprite.texture = this.texture;
-    this.sprite.visible = n > 0;
+    this.cells.width = this.cells.height = Math.max(1, n);
+    this.image = new ImageData(new Uint8ClampedArray(this.pixels.buffer), Math.max(1, n), Math.max(1, n));
+    this.cells.style.display = n === 0 ? 'none' : '';
     this.width = 0; // force a refit
   }
 
@@ -213,12 +211,13 @@ export class MatrixView {
     this.side = per * this.size;
     this.x0 = Math.round(margin + (w - margin - this.side) / 2);
     this.y0 = Math.round(margin + (h - margin - this.side) / 2);
-    // Transpose: rotate a quarter turn and mirror, so texel (x = observer, y = member) lands at (member, observer).
-    const k = this.side / Math.max(1, this.size);
-    this.sprite.position.set(this.x0, this.y0);
-    this.sprite.rotation = Math.PI / 2;
-    this.sprite.scale.set(k, -k);
-    if (this.source) this.source.scaleMode = per >= 1 ? 'nearest' : 'linear';
+    // The cells' canvas over the square, transposed (texel x = observer, y = member lands at member, observer);
+    // crisp where a cell is whole pixels, smoothed where many texels share one.
+    const style = this.cells.style;
+    style.left = `${this.x0}px`;
+    style.top = `${this.y0}px`;
+    style.width = style.height = `${this.side}px`;
+    style.imageRendering = per >= 1 ? 'pixelated' : 'auto';
     this.drawOverlay(per);
     return true;
   }
