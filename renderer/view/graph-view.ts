@@ -5,7 +5,10 @@
 // Draws only: state comes in through update(). Only slots whose column (or the chosen observer's row) changed are
 // redrawn, discs are tinted particles of one texture (one static ParticleContainer, re-uploaded only when a disc
 // changed: half the draw of as many sprites in SwiftShader), pulses come from a fixed pool.
-import { Application, Container, Graphics, Particle, ParticleContainer, Sprite, Text } from 'pixi.js';
+// Packets in flight move every frame, so they are drawn on a 2D canvas under the (transparent) WebGL one: without a
+// GPU every frame a WebGL canvas changes costs Chromium's GPU process ~5 ms of CPU whatever it draws, while the ring,
+// discs and tallies change only a few times a second (docs/benchmarks.md, "Round six: rendering").
+import { Application, Color, Container, Graphics, Particle, ParticleContainer, Sprite, Text } from 'pixi.js';
 import type { Texture } from 'pixi.js';
 import { ringLayout, angleOf, labelRadius } from '../model/ring-layout.ts';
 import type { RingLayout } from '../model/ring-layout.ts';
@@ -70,6 +73,8 @@ const CUT_COLOUR = 0xff8c42;
 const GROUP_COLOUR = 0x4dd0e1;
 /** A plain heartbeat that was dropped: its own colour, so loss shows against the faint chatter. */
 const DROPPED_TINT = 0xc77dff;
+/** Side of a packet's dot image (px): the largest packet is ~13 px across at resolution 2. */
+const DOT_PX = 32;
 
 interface Pulse {
   sprite: Sprite;
@@ -91,8 +96,11 @@ export class GraphView {
   private readonly ringLayer = new Container();
   private readonly labelLayer = new Container();
   private readonly pulseLayer = new Container();
-  private readonly packetLayer = new ParticleContainer({ dynamicProperties: { position: true, color: true, vertex: true } });
-  private readonly particles: Particle[] = [];
+  /** Packets' 2D context, and a dot to stamp per packet colour (PACKET_TINT by tone, then DROPPED_TINT). */
+  private readonly packetContext: CanvasRenderingContext2D;
+  private readonly dots: HTMLCanvasElement[];
+  /** Packets drawn by the last frame (the canvas is cleared only when it holds some). */
+  private packetsDrawn = 0;
   readonly flights = new PacketFlights();
   private readonly selection = new Graphics();
   private readonly spreadLines = new Graphics();
@@ -126,10 +134,12 @@ export class GraphView {
   private readonly slotOfAddress = new Map<string, number>();
   private dirty = true;
 
-  private constructor(readonly app: Application, private readonly disc: Texture, private readonly ringTexture: Texture) {
-    app.stage.addChild(this.ringLayer, this.packetLayer, this.spreadLines, this.discLayer, this.selection, this.pulseLayer, this.labelLayer, this.spreadLabels, this.cut);
-    this.packetLayer.texture = disc;
+  private constructor(readonly app: Application, private readonly disc: Texture, private readonly ringTexture: Texture,
+    private readonly packetCanvas: HTMLCanvasElement) {
+    app.stage.addChild(this.ringLayer, this.spreadLines, this.discLayer, this.selection, this.pulseLayer, this.labelLayer, this.spreadLabels, this.cut);
     this.discLayer.texture = disc;
+    this.packetContext = packetCanvas.getContext('2d')!;
+    this.dots = [...PACKET_TINT, DROPPED_TINT].map(dot);
     for (let i = 0; i < PULSE_POOL; i++) {
       const sprite = new Sprite(ringTexture);
       sprite.anchor.set(0.5);
@@ -144,15 +154,18 @@ export class GraphView {
     // No MSAA: discs, packets and pulses are sprites of textures (smooth under linear filtering), only the thin tally
     // rings and lines lose it; in software GL (SwiftShader, no GPU) MSAA more than doubled a 1,000-node frame's draw
     // (~5.5 → ~2.4 ms, graph render + finish; docs/benchmarks.md, "See the gossip, round four").
+    // Transparent: the packets' canvas below shows through (the host's background is the graph's).
     await app.init({
-      preference: 'webgl', background: 0x14161a, antialias: false, autoStart: false, resizeTo: host,
+      preference: 'webgl', backgroundAlpha: 0, antialias: false, autoStart: false, resizeTo: host,
       resolution: Math.min(2, globalThis.devicePixelRatio || 1), autoDensity: true,
     });
     app.canvas.dataset.testid = 'graph-canvas';
-    host.appendChild(app.canvas);
+    const packets = document.createElement('canvas');
+    packets.className = 'graph-packets';
+    host.append(packets, app.canvas);
     const disc = app.renderer.generateTexture(new Graphics().circle(32, 32, 32).fill(0xffffff));
     const ring = app.renderer.generateTexture(new Graphics().circle(32, 32, 28).stroke({ width: 5, color: 0xffffff }));
-    return new GraphView(app, disc, ring);
+    return new GraphView(app, disc, ring, packets);
   }
 
   /** Brings the scene up to date; returns whether anything needs drawing. */
@@ -187,7 +200,7 @@ export class GraphView {
     this.startPulses(input.detections, input.now);
     if (this.animatePulses(input.now)) this.dirty = true;
     if (!input.packets) this.flights.clear();
-    if (this.drawPackets(input.now)) this.dirty = true;
+    this.drawPackets(input.now);
     if (this.discsChanged) {
       this.discLayer.update();
       this.discsChanged = false;
@@ -441,34 +454,42 @@ export class GraphView {
     }
   }
 
-  /** Places each packet on its chord (a dropped one stops at half-way and fades); returns whether any was drawn. */
-  private drawPackets(now: number): boolean {
+  /** Places each packet on its chord (a dropped one stops at half-way and fades), on the packets' 2D canvas. */
+  private drawPackets(now: number): void {
     const f = this.flights;
-    const had = this.packetLayer.particleChildren.length;
     f.step(now);
+    if (f.count === 0 && this.packetsDrawn === 0) return;
+    const ctx = this.packetContext;
+    const canvas = this.packetCanvas;
+    const resolution = this.app.renderer.resolution;
+    const w = Math.round(this.app.screen.width * resolution);
+    const h = Math.round(this.app.screen.height * resolution);
+    if (canvas.width !== w || canvas.height !== h) {
+      canvas.width = w;
+      canvas.height = h;
+    } else {
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, w, h);
+    }
+    ctx.setTransform(resolution, 0, 0, resolution, 0, 0);
     const { positions, nodeRadius } = this.layout;
-    const scale = Math.max(1.5, Math.min(4, nodeRadius * 0.5)) / 32;
-    while (this.particles.length < f.count) this.particles.push(new Particle({ texture: this.disc, anchorX: 0.5, anchorY: 0.5 }));
-    const shown = this.packetLayer.particleChildren;
-    shown.length = 0;
+    const radius = Math.max(1.5, Math.min(4, nodeRadius * 0.5));
     for (let i = 0; i < f.count; i++) {
-      const p = this.particles[i]!;
       const age = (now - f.startedAt[i]!) / FLIGHT_MS;
       const dropped = f.dropped[i] === 1;
+      const tone = f.tone[i]!;
       const t = dropped ? Math.min(age, 0.5) : age;
       const a = 2 * f.from[i]!;
       const b = 2 * f.to[i]!;
-      p.x = positions[a]! + (positions[b]! - positions[a]!) * t;
-      p.y = positions[a + 1]! + (positions[b + 1]! - positions[a + 1]!) * t;
-      p.scaleX = p.scaleY = scale * (f.tone[i] === TONE.plain ? 1 : 1.6);
-      p.tint = dropped && f.tone[i] === TONE.plain ? DROPPED_TINT : PACKET_TINT[f.tone[i]!]!;
+      const x = positions[a]! + (positions[b]! - positions[a]!) * t;
+      const y = positions[a + 1]! + (positions[b + 1]! - positions[a + 1]!) * t;
+      const r = radius * (tone === TONE.plain ? 1 : 1.6);
       // A dropped packet is drawn brighter than a plain one, so its stop half-way is seen before it fades.
       const fade = dropped ? Math.max(0, 1 - Math.max(0, age - 0.25) / (DROP_END - 0.25)) : 1;
-      p.alpha = (dropped ? Math.max(0.8, PACKET_ALPHA[f.tone[i]!]!) : PACKET_ALPHA[f.tone[i]!]!) * fade;
-      shown.push(p);
+      ctx.globalAlpha = (dropped ? Math.max(0.8, PACKET_ALPHA[tone]!) : PACKET_ALPHA[tone]!) * fade;
+      ctx.drawImage(this.dots[dropped && tone === TONE.plain ? PACKET_TINT.length : tone]!, x - r, y - r, 2 * r, 2 * r);
     }
-    if (shown.length !== had) this.packetLayer.update();
-    return f.count > 0 || had > 0;
+    this.packetsDrawn = f.count;
   }
 
   private dropPulses(): void {
@@ -480,4 +501,16 @@ export class GraphView {
     if (this.active > 0) this.dirty = true;
     this.active = 0;
   }
+}
+
+/** A filled disc of `colour` to stamp packets with (drawn smaller; the 2D canvas smooths it). */
+function dot(colour: number): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = DOT_PX;
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = new Color(colour).toHex();
+  ctx.beginPath();
+  ctx.arc(DOT_PX / 2, DOT_PX / 2, DOT_PX / 2, 0, 2 * Math.PI);
+  ctx.fill();
+  return canvas;
 }
