@@ -12,8 +12,12 @@ import { chooseTargets } from './heartbeat.ts';
  *  snapshot only lists members the introducer had heard from; members that joined just before (still unconfirmed
  *  there) or just after us are missing from it and from each other's, and their join news, spread λ·log N times
  *  while they were barely reachable, missed some of them (simulated: 200 joins within 1 s, 3 pairs unaware after 40
- *  s). By then the introducer has heard from them. */
-export const JOIN_SYNC_ROUNDS = 8;
+ *  s). By then the introducer has heard from them: a joiner speaks to it in its first round. Two rounds, not more:
+ *  what the sync brings is not news, so the sooner it comes, the fewer members a joiner learns as news and
+ *  retransmits λ·log N times (2,000 simulated ping joins within 2 s: 12 % fewer bytes and CPU, 21 % less heap than
+ *  with 8 rounds). A burst longer than two rounds leaves its first joiners to hear of its last ones by their news
+ *  (at 2,000: 37 of 4·10⁶ pairs still unaware after 30 s, 1 after 60 s; the periodic push-pull repairs the rest). */
+export const JOIN_SYNC_ROUNDS = 2;
 
 /** memberlist's pushPullScale: the interval grows with log2 of the group beyond 32 members, so the TCP load on each
  *  member stays about constant as the group grows. */
