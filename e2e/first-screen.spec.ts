@@ -57,6 +57,7 @@ async function allAliveWithin2s(page: Page): Promise<number> {
 test('a page opened after npm start shows all 8 nodes alive within 2 s, and again after a reload and in a second tab', async ({ page, context }) => {
   await page.goto(url);
   const first = await allAliveWithin2s(page);
+  expect(await page.evaluate(() => self.crossOriginIsolated), 'cross-origin isolated (a clock precise enough for frame times)').toBe(true);
   await screenshot(page, 'first-screen');
   await page.reload();
   const reloaded = await allAliveWithin2s(page);

@@ -11,7 +11,7 @@ import { BrowserWindow, app, ipcMain, protocol, session } from 'electron';
 import type { IpcMainEvent, IpcMainInvokeEvent, WebContents } from 'electron';
 import { UserError } from '../node-runtime/user-error.ts';
 import { APP_USAGE, parseAppArgs } from './host/app-args.ts';
-import { CONTENT_SECURITY_POLICY, resolveAppFile } from './host/app-files.ts';
+import { CONTENT_SECURITY_POLICY, CROSS_ORIGIN_ISOLATION, resolveAppFile } from './host/app-files.ts';
 import { Host } from './host/host.ts';
 import { RecordingFiles } from './host/recording-files.ts';
 import { RequestChannel } from './host/request-channel.ts';
@@ -73,6 +73,7 @@ function serveAppProtocol(): void {
         'Content-Type': file.contentType,
         'Content-Length': String(file.bytes),
         'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+        ...CROSS_ORIGIN_ISOLATION,
         'X-Content-Type-Options': 'nosniff',
       },
     });

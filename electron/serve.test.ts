@@ -93,12 +93,15 @@ describe('browser shell', () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  test('serves the renderer with its type and a CSP, and nothing outside it', async () => {
+  test('serves the renderer with its type, a CSP and cross-origin isolation, and nothing outside it', async () => {
     assert.equal(shell.url, `${BASE}/?token=${TOKEN}`);
     const index = await fetch(withToken('/'));
     assert.equal(index.status, 200);
     assert.match(index.headers.get('content-type')!, /^text\/html/);
     assert.match(index.headers.get('content-security-policy')!, /script-src 'self'/);
+    // Cross-origin isolated: the page's clock keeps its resolution (frame times, event → screen).
+    assert.equal(index.headers.get('cross-origin-opener-policy'), 'same-origin');
+    assert.equal(index.headers.get('cross-origin-embedder-policy'), 'require-corp');
     const js = await fetch(withToken('/assets/app.js'));
     assert.match(js.headers.get('content-type')!, /^text\/javascript/);
     for (const evil of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/assets%5c..%5c..%5csecret.txt', '/missing.js']) {

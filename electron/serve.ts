@@ -14,7 +14,7 @@ import type { WebSocket } from 'ws';
 import { UserError } from '../node-runtime/user-error.ts';
 import { parseArgv } from '../node-runtime/cli/argv.ts';
 import type { HostApi, HostMessage } from './host/api.ts';
-import { CONTENT_SECURITY_POLICY, resolveAppFile } from './host/app-files.ts';
+import { CONTENT_SECURITY_POLICY, CROSS_ORIGIN_ISOLATION, resolveAppFile } from './host/app-files.ts';
 import { findFreePort } from './host/free-ports.ts';
 import { Host } from './host/host.ts';
 import { RecordingFiles } from './host/recording-files.ts';
@@ -85,6 +85,7 @@ export async function startBrowserShell(opts: BrowserShellOptions): Promise<Brow
       'Content-Type': file.contentType,
       'Content-Length': file.bytes,
       'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      ...CROSS_ORIGIN_ISOLATION,
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-cache',

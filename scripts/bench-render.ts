@@ -28,6 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { preview } from 'vite';
 import { serveApp } from '../electron/serve.ts';
+import { CROSS_ORIGIN_ISOLATION } from '../electron/host/app-files.ts';
 import type { ClusterNode } from '../electron/host/api.ts';
 import { chromium } from '@playwright/test';
 import { SampleWindow } from '../renderer/model/sample-window.ts';
@@ -80,7 +81,7 @@ if (!existsSync('dist/renderer/index.html')) execFileSync('npx', ['vite', 'build
 if (source === 'process') execFileSync('npx', ['tsx', 'scripts/build-cli.ts'], { stdio: 'inherit' });
 const logsDir = mkdtempSync(path.join(os.tmpdir(), 'hearsay-bench-render-'));
 const app = source !== 'demo' ? await serveApp({ port, logsDir, firstNodePort: 26000 }) : undefined;
-const server = app ? undefined : await preview({ preview: { host: '127.0.0.1', port, strictPort: true, open: false }, logLevel: 'warn' });
+const server = app ? undefined : await preview({ preview: { host: '127.0.0.1', port, strictPort: true, open: false, headers: CROSS_ORIGIN_ISOLATION }, logLevel: 'warn' });
 let churnTimer: NodeJS.Timeout | undefined;
 // SwiftShader runs WebGL on the CPU either way. With --compositing software (--disable-gpu, the default) Chromium
 // composites the page with Skia on the CPU, only what changed, and reads each changed WebGL canvas back from the GPU

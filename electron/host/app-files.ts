@@ -20,6 +20,14 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** The page is cross-origin isolated (it loads nothing from elsewhere anyway), so its clock — performance.now() and
+ *  requestAnimationFrame's timestamps — keeps 5 µs of resolution instead of 100 µs: with 100 µs a frame on every
+ *  16.67-ms vsync read 16.6, 16.7 or 16.8 ms, and a frame-time percentile could not tell 16.8 from a late frame. */
+export const CROSS_ORIGIN_ISOLATION = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+} as const;
+
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
