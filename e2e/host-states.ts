@@ -1,6 +1,6 @@
 // The truth audit's picture of the host (truth-audit.spec.ts): the host's view stream folded as the page folds it
 // (LiveStore), one event at a time, so it knows every state the stream passes through, not only the one each delta
-// ends in. A delta carries what the host gathered over up to 50 ms (host.ts, PUSH_INTERVAL_MS): a node that learns
+// ends in. A delta carries what the host gathered over up to 25 ms (host.ts, PUSH_INTERVAL_MS): a node that learns
 // two members and is declared failed 25 ms later has its joins and its `stop` in one delta, and a `list_mem` answered
 // between the two is a state no seq ends in — but one the stream did hold (round four's "flaky" embedded audit).
 import type { HostMessage, ViewChange } from '../electron/host/api.ts';

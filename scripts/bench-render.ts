@@ -28,6 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { preview } from 'vite';
 import { serveApp } from '../electron/serve.ts';
+import { PUSH_INTERVAL_MS } from '../electron/host/host.ts';
 import { CROSS_ORIGIN_ISOLATION } from '../electron/host/app-files.ts';
 import type { ClusterNode } from '../electron/host/api.ts';
 import { chromium } from '@playwright/test';
@@ -168,7 +169,7 @@ try {
   console.log(`  event → screen  p50 ${f.eventToScreenP50} ms  p95 ${f.eventToScreenP95} ms  max ${f.eventToScreenMax} ms  (${f.eventSamples} events; target ≤ 200 ms)`);
   if (app) {
     console.log(`    of which event → host's delta out  p50 ${ms(hostLatency.percentile(50))}  p95 ${ms(hostLatency.percentile(95))}  max ${ms(hostLatency.max())}`
-      + '  (the node, its channel to the host, the host\'s 50 ms batching; the rest is WebSocket, page queue and frame)');
+      + `  (the node, its channel to the host, the host's batching of up to ${PUSH_INTERVAL_MS} ms; the rest is WebSocket, page queue and frame)`);
   }
   console.log(`  the page's own work per frame, p95 / mean (ms): ${Object.entries(f.phasesP95).map(([k, v]) => `${k} ${v} / ${f.phasesMean[k]}`).join(', ')}`);
   console.log(`  CPU used, ms per frame (share of one core): ${[...cpu].filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1])
