@@ -157,7 +157,7 @@ export class ClusterView {
       el('section', { class: 'graph-pane' },
         el('div', { class: 'pane-bar' }, el('label', {}, 'colour by ', observerSelect),
           el('label', { title: 'Datagrams in flight, coloured by the news they carry; dropped ones fade half-way' }, packetToggle, ' packets'),
-          ...(healButton && isolateButton ? [el('span', { class: 'hint' }, 'shift-drag or ctrl-click: partition'), isolateButton, healButton] : []),
+          ...(healButton && isolateButton ? [el('span', { class: 'hint' }, 'cut: shift-drag, ctrl-click'), isolateButton, healButton] : []),
           legend()),
         graphHost),
       el('section', { class: 'matrix-pane' },
