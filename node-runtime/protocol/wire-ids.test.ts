@@ -33,3 +33,16 @@ test('past its bound the cache starts over and still answers right', () => {
   }
   assert.equal(ids.validHost('10.0.0.1'), true);
 });
+
+test('a restarted port keeps one identity per version, the first one included', () => {
+  const ids = new WireIds();
+  ids.validHost('127.0.0.1');
+  const first = ids.member('127.0.0.1', 4000, 1);
+  const runs = Array.from({ length: 50 }, (_, i) => ids.member('127.0.0.1', 4000, 2 + i));
+  assert.equal(ids.member('127.0.0.1', 4000, 1), first);
+  runs.forEach((m, i) => {
+    assert.equal(ids.member('127.0.0.1', 4000, 2 + i), m);
+    assert.equal(m.id, formatMemberId('127.0.0.1', 4000, 2 + i));
+    assert.equal(m.address, '127.0.0.1:4000');
+  });
+});

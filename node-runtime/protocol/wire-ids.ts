@@ -15,10 +15,11 @@ import type { Member } from './entry.ts';
 const MAX_IDS = 1 << 14;
 
 export class WireIds {
-  /** host → port → its member, or its members once it has restarted (a few versions): one Map lookup per decoded
-   *  entry where a Map of versions per port cost another (the decoder runs this for every entry of every datagram). A
-   *  host is here only once it has been found valid. */
-  private readonly hosts = new Map<string, Map<number, Member | Member[]>>();
+  /** host → port → its member, or its members by version once it has restarted: one Map lookup per decoded entry
+   *  for a port seen in one version (the decoder runs this for every entry of every datagram), a second only for a
+   *  restarted one. A Map, not a list: forged datagrams may name any number of versions of a port. A host is here
+   *  only once it has been found valid. */
+  private readonly hosts = new Map<string, Map<number, Member | Map<number, Member>>>();
   /** id → its address: one string per member for every list in the process (each list entry sliced its own). */
   private readonly addresses = new Map<MemberId, Address>();
   /** Hosts, ids and addresses held. */
@@ -59,12 +60,13 @@ export class WireIds {
       this.size++;
     }
     const here = ports.get(port);
-    if (here !== undefined && !Array.isArray(here) && here.version === version) return here;
-    const known = here === undefined ? undefined : Array.isArray(here) ? here.find((m) => m.version === version) : undefined;
+    const known = here === undefined ? undefined : here instanceof Map ? here.get(version) : here.version === version ? here : undefined;
     if (known !== undefined) return known;
     const id = formatMemberId(host, port, version);
     const member = { id, host, port, version, address: this.address(id) };
-    ports.set(port, here === undefined ? member : Array.isArray(here) ? [...here, member] : [here, member]);
+    if (here === undefined) ports.set(port, member);
+    else if (here instanceof Map) here.set(version, member);
+    else ports.set(port, new Map([[here.version, here], [version, member]]));
     this.size++;
     return member;
   }
