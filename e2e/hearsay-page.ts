@@ -23,6 +23,8 @@ export interface HookState {
   shell: string;
   connection: string;
   running: number;
+  /** The view contract as the page followed it: a new session starts with a snapshot. */
+  sync: { seq: number; snapshots: number; resyncs: number };
 }
 
 /** The hook is installed once the views exist (a moment after the page loads): wait for it, then read it. */
@@ -47,9 +49,13 @@ export async function launchFromGui(
   await page.getByTestId('launch-protocol').selectOption('gossip+suspect');
   await page.getByTestId('launch-suspect-ms').fill(opts.suspectMs === undefined ? '' : String(opts.suspectMs));
   await page.getByTestId('launch-protocol').selectOption(`${opts.protocol ?? 'gossip'}+${opts.suspicion ? 'suspect' : 'nosuspect'}`);
+  // The host still runs the previous test's cluster (same ports, all alive) until the new session's snapshot
+  // arrives: count the page's snapshots, so the wait below reads the new cluster, not the old one.
+  const snapshotsBefore = (await hookState(page)).sync.snapshots;
   await page.getByTestId('launch-button').click();
   await expect.poll(async () => {
     const s = await hookState(page);
+    if (s.sync.snapshots === snapshotsBefore) return 0;
     return s.nodes.filter((n) => n.majority === 'alive' && n.tally.alive === opts.nodes - 1).length;
   }, { timeout: 30_000, message: `all ${opts.nodes} nodes alive in every list` }).toBe(opts.nodes);
   await expect(page.getByTestId('node-count-alive')).toHaveText(String(opts.nodes));
