@@ -3,14 +3,18 @@
 // configForGroupSize(--nodes) (the defaults up to 32 nodes) unless given.
 //   npx tsx scripts/sim-detection.ts [--nodes 10] [--kills 30] [--hours 1] [--seed 1] [--gossip MS] [--fanout B]
 //                                    [--fail MS] [--suspect MS] [--loss 0,0.1,0.3] [--scale N]
-// --scale N [--minutes M] instead times one run of N nodes over M virtual minutes (default 1) per family, with the
-// timings for N (wall and CPU time, events, false fails, bytes per node, heap and heap per list entry: run it as
+// --scale N [--minutes M] [--start joins|formed] [--kills K] instead times one run of N nodes over M virtual minutes
+// (default 1) per family, with the timings for N and suspicion as the first of --suspicion (wall and CPU time,
+// simulator steps, events, false fails, bytes per node, heap and heap per list entry: run it as
 // `node --expose-gc --import tsx scripts/sim-detection.ts --scale N` for the latter after two GCs; a line of progress
-// every --progress virtual seconds, default 60). N nodes list N² entries (~150 B each): 10,000 nodes need ~15 GiB of
-// heap once the lists are full, and more during the start-up (news queues), so give V8 room; a larger young
-// generation saves ~20 % of the CPU (the decoded datagrams die young):
-// `node --expose-gc --max-old-space-size=20000 --max-semi-space-size=64 --import tsx scripts/sim-detection.ts
-// --scale 10000 --minutes 10 --family ping`.
+// every --progress virtual seconds, default 60). --start joins (default) has the nodes join 1 ms apart, so the run
+// includes SWIM's N²·λ·log N piggybacked join news; --start formed begins with the group formed (sim/simulation.ts
+// `start`), which is what a steady group of N costs. --kills K crashes K members over the run and times each crash at
+// every other member. N nodes list N² entries (~150 B each): 10,000 nodes need ~15 GiB of heap, more during a joins
+// start-up (news queues), so give V8 room — the whole old generation at once (no full GC while the lists fill) and
+// a large young generation (the datagrams die young; with 64 MiB, wake-ups lived long enough to be promoted):
+// `node --initial-old-space-size=16000 --max-old-space-size=20000 --max-semi-space-size=256 --import tsx
+// scripts/sim-detection.ts --scale 10000 --minutes 10 --family ping --start formed --kills 10`.
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Simulation } from '../node-runtime/sim/simulation.ts';
@@ -23,7 +27,7 @@ import type { ProtocolFamily } from '../node-runtime/protocol/mode.ts';
 const { values: args } = parseArgs({
   options: {
     nodes: { type: 'string', default: '10' },
-    kills: { type: 'string', default: '30' },
+    kills: { type: 'string' },
     hours: { type: 'string', default: '1' },
     seed: { type: 'string', default: '1' },
     gossip: { type: 'string' },
@@ -42,13 +46,15 @@ const { values: args } = parseArgs({
     'push-pull': { type: 'string' },
     scale: { type: 'string' },
     minutes: { type: 'string', default: '1' },
+    start: { type: 'string', default: 'joins' },
     progress: { type: 'string', default: '60' },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (args.help) {
-  console.log('usage: npx tsx scripts/sim-detection.ts [--nodes N] [--kills K] [--hours H] [--seed S] [--gossip MS] [--fanout B] [--fail MS] [--suspect MS] [--loss L1,L2] [--scale N]');
+  console.log('usage: npx tsx scripts/sim-detection.ts [--nodes N] [--kills K] [--hours H] [--seed S] [--gossip MS] [--fanout B] [--fail MS] [--suspect MS] [--loss L1,L2] [--family gossip,ping] [--suspicion off,on]');
+  console.log('       npx tsx scripts/sim-detection.ts --scale N [--minutes M] [--start joins|formed] [--kills K] [--family ping] [--suspicion on] [--progress S]');
   process.exit(0);
 }
 
@@ -183,9 +189,12 @@ function wire(sim: Simulation): number {
   return bytes;
 }
 
-/** One run of n nodes in each family over --minutes virtual minutes (start-up 1 ms apart included), with the timings
- *  for n (not --nodes'): wall and CPU time, virtual time per CPU second, events, false fails, bytes, heap. */
-function scale(n: number, minutes: number): void {
+/** One run of n nodes in each family over --minutes virtual minutes (start-up included: joins 1 ms apart, or a group
+ *  formed before the run with --start formed), with the timings for n (not --nodes'): wall and CPU time, virtual time
+ *  per CPU second, events, false fails, bytes, heap. With --kills K, K members crash one by one over the run, from the
+ *  first virtual minute (or a tenth of the run) on, each a detection window apart, and each crash is timed as the
+ *  detection rows time it: first and last of the others to fail it. */
+function scale(n: number, minutes: number, kills: number, suspicion: boolean): void {
   const scaled = resolveConfig({ ...configForGroupSize(n), ...overrides });
   const cpu = () => {
     const u = process.cpuUsage();
@@ -200,45 +209,85 @@ function scale(n: number, minutes: number): void {
     return process.memoryUsage().heapUsed;
   };
   const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+  const virtualS = minutes * 60;
   for (const family of families) {
     let count = 0;
-    let fails = 0;
+    let falseFails = 0;
+    /** The members crashed so far, with when and the fail times heard from the others. */
+    const crashed = new Map<string, { at: number; fails: number[] }>();
     const heap0 = heapNow();
     const started = performance.now();
     const cpu0 = cpu();
     const sim = new Simulation({
-      nodes: n, seed, config: scaled, family, joinSpacingMs: 1, recordEvents: false,
-      onEvent: (e) => { count++; if (e.event === 'fail') fails++; },
+      nodes: n, seed, config: scaled, family, suspicion, joinSpacingMs: 1, start, recordEvents: false,
+      onEvent: (e) => {
+        count++;
+        if (e.event !== 'fail') return;
+        const k = crashed.get(e.member);
+        if (k === undefined) falseFails++;
+        else k.fails.push(e.ts - k.at);
+      },
     });
-    const virtualS = minutes * 60;
+    const rng = createRng(seed + 17);
+    const firstKill = Math.min(60, virtualS / 10) * 1000;
+    const killGap = kills === 0 ? 0 : (virtualS * 1000 - firstKill) / kills;
+    const killAt = Array.from({ length: kills }, (_, k) => firstKill + k * killGap);
+    const runTo = (t: number): void => {
+      while (killAt.length > 0 && killAt[0]! <= t) {
+        sim.runUntil(killAt.shift()!);
+        let victim: number;
+        do victim = 1 + Math.floor(rng.next() * (n - 1));
+        while (sim.state(victim) !== 'up');
+        crashed.set(sim.id(victim), { at: sim.now, fails: [] });
+        sim.crash(victim);
+      }
+      sim.runUntil(t);
+    };
     // A line every --progress virtual s: a long run (10,000 nodes) shows its pace, and a run stopped early its
     // figures so far.
     const step = int('progress', args.progress)! || 60;
     for (let t = step; t < virtualS; t += step) {
-      sim.runUntil(t * 1000);
+      runTo(t * 1000);
       const c = cpu() - cpu0;
       console.log(`  ${family} ${t} virtual s: ${((performance.now() - started) / 1000).toFixed(1)} s wall, ${c.toFixed(1)} s CPU ` +
-        `(${(t / c).toFixed(2)}×), ${count} events, ${fails} false fails, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB; load average ${load()}`);
+        `(${(t / c).toFixed(2)}×), ${count} events, ${falseFails} false fails, ${crashed.size} crashed, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB; load average ${load()}`);
     }
-    sim.runUntil(virtualS * 1000);
+    runTo(virtualS * 1000);
     const wall = (performance.now() - started) / 1000;
     const cpuS = cpu() - cpu0;
     let entries = 0;
     for (let i = 0; i < n; i++) if (sim.started(i)) entries += sim.core(i).members().length;
     const heap = heapNow() - heap0;
-    console.log(`${family}: ${n} nodes × ${virtualS} virtual s: ${wall.toFixed(1)} s wall, ${cpuS.toFixed(1)} s CPU ` +
-      `(${(virtualS / cpuS).toFixed(2)}× real time per CPU second), ${count} events (${(count / cpuS).toFixed(0)}/CPU s), ` +
-      `${fails} false fails, ${(total(sim) / n / virtualS).toFixed(0)} B/s per node, ${sim.pushPulls} push-pulls, heap ${(heap / 2 ** 20).toFixed(0)} MiB ` +
+    console.log(`${family}${suspicion ? ' + suspicion' : ''}: ${n} nodes × ${virtualS} virtual s (${start}): ${wall.toFixed(1)} s wall, ${cpuS.toFixed(1)} s CPU ` +
+      `(${(virtualS / cpuS).toFixed(2)}× real time per CPU second, ${(virtualS / wall).toFixed(2)}× per wall second), ` +
+      `${sim.steps} simulator steps (${(sim.steps / cpuS).toFixed(0)}/CPU s: datagrams, wake-ups, exchanges), ${count} membership events, ` +
+      `${falseFails} false fails, ${(total(sim) / n / virtualS).toFixed(0)} B/s per node, ${sim.pushPulls} push-pulls, heap ${(heap / 2 ** 20).toFixed(0)} MiB ` +
       `for ${entries} list entries (${(heap / entries).toFixed(0)} B each${gc ? ' after GC' : ', before GC: run with --expose-gc'}), ` +
       `max RSS ${(process.resourceUsage().maxRSS / 2 ** 20).toFixed(2)} GiB; load average ${load()}`);
+    // Every crash, timed by the others that were up when it crashed (n − 1 − the crashes before it).
+    let k = 0;
+    for (const [id, { at, fails }] of crashed) {
+      const sorted = [...fails].sort((a, b) => a - b);
+      const due = n - 1 - k++;
+      console.log(`  crash of ${id} at ${(at / 1000).toFixed(1)} virtual s: failed by ${fails.length} of ${due} others, ` +
+        `first ${sorted.length > 0 ? (sorted[0]! / 1000).toFixed(2) : '—'} s, p99 ${sorted.length > 0 ? (pct(sorted, 99) / 1000).toFixed(2) : '—'} s, ` +
+        `last ${sorted.length > 0 ? (sorted.at(-1)! / 1000).toFixed(2) : '—'} s`);
+    }
   }
 }
 
+function startOf(value: string): 'joins' | 'formed' {
+  if (value === 'joins' || value === 'formed') return value;
+  console.error(`--start takes joins or formed (got ${value})`);
+  process.exit(2);
+}
+const start = startOf(args.start);
+
 if (args.scale !== undefined) {
-  scale(int('scale', args.scale)!, int('minutes', args.minutes)!);
+  scale(int('scale', args.scale)!, int('minutes', args.minutes)!, int('kills', args.kills) ?? 0, suspicions[0]!);
 } else {
   const hours = int('hours', args.hours)!;
-  const kills = int('kills', args.kills)!;
+  const kills = int('kills', args.kills) ?? 30;
   const c = config;
   console.log(`N=${nodes} gossip=${c.gossipIntervalMs}ms fanout=${c.fanout} fail=${c.failTimeoutMs}ms suspect=${c.suspectTimeoutMs}ms cleanup=${c.cleanupTimeoutMs}ms; ${kills} kills, ${hours} h without faults, seed ${seed}`);
   console.log(`ping: probe=${c.probeIntervalMs}ms timeout=${c.probeTimeoutMs}ms k=${c.indirectChecks} suspicionMult=${c.suspicionMult} max×${c.suspicionMaxTimeoutMult} confirmations=${c.suspicionConfirmations} pushPull=${c.pushPullIntervalMs}ms`);

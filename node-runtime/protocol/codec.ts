@@ -97,12 +97,23 @@ function entrySize(hostIndex: number, e: WireEntry): number {
 
 /** The 4 bytes of a canonical dotted quad (each part 0..255 without leading zeros: it must decode to the same
  *  string), else undefined. */
-function ipv4Bytes(host: string): number[] | undefined {
-  const m = IPV4_BYTES.exec(host);
-  if (m === null) return undefined;
-  const parts = m.slice(1).map(Number);
-  return parts.every((p, i) => p <= 255 && String(p) === m[i + 1]) ? parts : undefined;
+function ipv4Bytes(host: string): readonly number[] | undefined {
+  let parts = IPV4_PARSED.get(host);
+  if (parts === undefined) {
+    // Cached: every datagram built names its sender's host, and a packet the hosts of what it carries.
+    const m = IPV4_BYTES.exec(host);
+    const quad = m?.slice(1).map(Number);
+    parts = quad !== undefined && quad.every((p, i) => p <= 255 && String(p) === m![i + 1]) ? quad : null;
+    if (IPV4_PARSED.size >= MAX_PARSED_HOSTS) IPV4_PARSED.clear();
+    IPV4_PARSED.set(host, parts);
+  }
+  return parts ?? undefined;
 }
+
+/** Hosts held parsed, before starting over: a process sends to a few (its group's), a hostile packet names at most
+ *  MAX_HOSTS, so this only bounds what strings a peer could make it hold. */
+const MAX_PARSED_HOSTS = 256;
+const IPV4_PARSED = new Map<string, readonly number[] | null>();
 
 /** The suspecter a suspect entry names, parsed; undefined for any other status or none. */
 function suspecterOf(e: WireEntry): { host: string; port: number } | undefined {
@@ -111,7 +122,9 @@ function suspecterOf(e: WireEntry): { host: string; port: number } | undefined {
 
 /** Builds one datagram entry by entry, refusing an entry that would take it past `maxBytes`. */
 export class PacketBuilder {
-  private readonly hosts = new Map<string, number>();
+  /** The host table, a host's index its place: an array, not a Map — a datagram names one host or a few, and the
+   *  core builds one per datagram. */
+  private readonly hosts: string[] = [];
   private readonly entries: WireEntry[] = [];
   private size: number;
 
@@ -154,12 +167,12 @@ export class PacketBuilder {
   /** Adds the entry if it fits; false when it does not (the packet is then unchanged). */
   add(e: WireEntry): boolean {
     const hostCost = this.hostCost(e.host);
-    const index = this.hosts.get(e.host) ?? this.hosts.size;
+    const index = this.indexOf(e.host) ?? this.hosts.length;
     let cost = hostCost + entrySize(index, e);
     const by = suspecterOf(e);
     let byIndex = 0;
     if (by !== undefined) {
-      byIndex = by.host === e.host ? index : (this.hosts.get(by.host) ?? this.hosts.size + (hostCost > 0 ? 1 : 0));
+      byIndex = by.host === e.host ? index : (this.indexOf(by.host) ?? this.hosts.length + (hostCost > 0 ? 1 : 0));
       cost += (by.host === e.host ? 0 : this.hostCost(by.host)) + varintSize(byIndex) + 2;
     }
     if (this.size + cost > this.maxBytes || this.entries.length >= MAX_ENTRIES || Math.max(index, byIndex) >= MAX_HOSTS) return false;
@@ -177,8 +190,8 @@ export class PacketBuilder {
     w.byte((MESSAGE_KINDS.indexOf(this.kind) + 1) | (this.mode.enabled ? FLAG_SUSPICION : 0) | (this.mode.family === 'ping' ? FLAG_PING : 0));
     w.varint(this.mode.epoch);
     w.varint(this.mode.tie);
-    w.varint(this.hosts.size);
-    for (const host of this.hosts.keys()) {
+    w.varint(this.hosts.length);
+    for (const host of this.hosts) {
       const ipv4 = ipv4Bytes(host);
       if (ipv4 !== undefined) {
         w.byte(HOST_IPV4 | 4);
@@ -188,14 +201,14 @@ export class PacketBuilder {
       w.byte(host.length);
       for (let i = 0; i < host.length; i++) w.byte(host.charCodeAt(i));
     }
-    w.varint(this.hosts.get(this.sender.host)!);
+    w.varint(this.indexOf(this.sender.host)!);
     w.u16(this.sender.port);
     w.varint(this.sender.version);
     if (this.probe !== undefined) {
       w.varint(this.probe.seq);
       const t = this.probe.target;
       if (t !== undefined) {
-        w.varint(this.hosts.get(t.host)!);
+        w.varint(this.indexOf(t.host)!);
         w.u16(t.port);
         w.varint(t.version);
       }
@@ -204,13 +217,13 @@ export class PacketBuilder {
     w.varint(this.entries.length);
     for (const e of this.entries) {
       const by = suspecterOf(e);
-      w.varint(this.hosts.get(e.host)! * 8 + (by !== undefined ? TAG_SUSPECTER : 0) + STATUS_CODE[e.status]);
+      w.varint(this.indexOf(e.host)! * 8 + (by !== undefined ? TAG_SUSPECTER : 0) + STATUS_CODE[e.status]);
       w.u16(e.port);
       w.varint(e.version);
       w.varint(e.heartbeat);
       w.varint(e.incarnation);
       if (by !== undefined) {
-        w.varint(this.hosts.get(by.host)!);
+        w.varint(this.indexOf(by.host)!);
         w.u16(by.port);
       }
     }
@@ -218,16 +231,21 @@ export class PacketBuilder {
   }
 
   private hostCost(host: string): number {
-    return this.hosts.has(host) ? 0 : ipv4Bytes(host) !== undefined ? 5 : 1 + host.length;
+    return this.hosts.includes(host) ? 0 : ipv4Bytes(host) !== undefined ? 5 : 1 + host.length;
   }
 
   private hostIndex(host: string): number {
-    let index = this.hosts.get(host);
+    let index = this.indexOf(host);
     if (index === undefined) {
-      index = this.hosts.size;
-      this.hosts.set(host, index);
+      index = this.hosts.length;
+      this.hosts.push(host);
     }
     return index;
+  }
+
+  private indexOf(host: string): number | undefined {
+    const i = this.hosts.indexOf(host);
+    return i < 0 ? undefined : i;
   }
 }
 

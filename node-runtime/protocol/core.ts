@@ -23,6 +23,8 @@ import { NewMemberLimit } from './new-member-limit.ts';
 import { hearMode, logProtocol, switchMode } from './mode.ts';
 import type { ModeInfo, ProtocolMode } from './mode.ts';
 import { admit, mergeSnapshot, snapshot } from './join.ts';
+import { formGroup } from './formed-group.ts';
+import type { Entry, Member } from './entry.ts';
 import { leave } from './leave.ts';
 import type { DropCause, News, Trace } from './trace.ts';
 import { newsOf, piggybackedNews } from './trace.ts';
@@ -99,7 +101,9 @@ export type Command =
   | { readonly kind: 'joined'; readonly snapshot: JoinSnapshot }
   /** SWIM anti-entropy: merge a peer's full state (either side of a push-pull). `from`: the peer this member asked
    *  (its own push-pull), so the answer to its join sync is told from others (push-pull.ts). */
-  | { readonly kind: 'push-pull'; readonly snapshot: JoinSnapshot; readonly from?: Address };
+  | { readonly kind: 'push-pull'; readonly snapshot: JoinSnapshot; readonly from?: Address }
+  /** The simulator's warm start (formed-group.ts): list these members as a group formed before the run. */
+  | { readonly kind: 'formed'; readonly members: readonly Member[] };
 
 export interface CoreOptions {
   readonly self: MemberId;
@@ -282,7 +286,10 @@ export class MembershipCore {
       if (known && entries.some((w) => w.id === st.self.id && w.status === 'failed')) st.declaredFailed = { cause: 'failed-notice', via: sender.id };
       return this.finish(now, []);
     }
-    if (isZombie(st, sender)) {
+    // The sender's entry, looked up once for the zombie check and its confirmation below: in a list of thousands
+    // the lookup is a cache miss or more, on every datagram. Merging never replaces a listed entry.
+    const listed = st.list.get(sender.id);
+    if (isZombie(st, sender, listed)) {
       if (!isIsolated(st)) return this.finish(now, [{ to: from, bytes: deathNotice(st, sender), kind: 'failed-notice' }]);
       st.declaredFailed = { cause: 'isolated', via: sender.id };
       return this.finish(now, []);
@@ -298,11 +305,11 @@ export class MembershipCore {
     for (const w of entries) {
       mergeEntry(st, now, w, src);
       if (st.declaredFailed) break;
-      if (vouched || w.id === sender.id) confirmListed(st, now, w.id);
+      if (vouched || w.id === sender.id) confirmListed(st, now, w.id, w.id === sender.id ? listed : undefined);
     }
     st.via = undefined;
     if (st.declaredFailed) return this.finish(now, []);
-    confirmListed(st, now, sender.id);
+    confirmListed(st, now, sender.id, listed);
     this.syncFamily(now);
     const send = probe === undefined ? [] : answerProbe(st, now, kind, probe, from);
     if (st.refuteTo.length > 0) {
@@ -356,6 +363,9 @@ export class MembershipCore {
         break;
       case 'push-pull':
         mergeSnapshot(st, now, cmd.snapshot, joinSynced(st, cmd.from) ? 'sync' : 'push-pull');
+        break;
+      case 'formed':
+        formGroup(st, now, cmd.members);
         break;
     }
     this.syncFamily(now);
@@ -492,8 +502,9 @@ export class MembershipCore {
   }
 }
 
-function confirmListed(st: CoreState, now: number, id: MemberId): void {
-  const e = st.list.get(id);
+/** Confirms the entry listed for `id` (`listed`, when the caller has it). */
+function confirmListed(st: CoreState, now: number, id: MemberId, listed?: Entry): void {
+  const e = listed ?? st.list.get(id);
   if (e !== undefined) confirm(st, now, e);
 }
 

@@ -66,10 +66,9 @@ export function expire(st: CoreState, now: number, e: Entry): number {
  *  paused or cut off past its timeout) and nobody gossips to it any more, so tell it directly. It cannot refute
  *  (fail-stop): told so, it reports selfDeclaredFailed and its runtime rejoins under a new version. A notice of its
  *  own kind, so that two members that each hold the other failed do not just ignore each other's gossip. */
-export function isZombie(st: CoreState, sender: WireMember): boolean {
+export function isZombie(st: CoreState, sender: WireMember, listed: Entry | undefined): boolean {
   if (sender.id === st.self.id) return false;
-  const e = st.list.get(sender.id);
-  return e === undefined ? st.list.isTombstoned(sender.id) : !isLive(e.status);
+  return listed === undefined ? st.list.isTombstoned(sender.id) : !isLive(listed.status);
 }
 
 /** Every other member this one knows (at least two) it holds failed, left or removed: it timed the whole group out,

@@ -1,60 +1,84 @@
 // The simulator's agenda: a binary min-heap on (time, insertion order), so events at the same virtual instant run in
-// the order they were scheduled and a run is reproducible from its seed.
-
-interface Item<T> {
-  readonly at: number;
-  readonly seq: number;
-  readonly value: T;
-}
+// the order they were scheduled and a run is reproducible from its seed. Held as parallel arrays, the keys in typed
+// arrays: a comparison reads two numbers side by side instead of two objects scattered over the heap (a 10,000-node
+// run keeps ~50,000 events pending, and every push and pop compares ~16 of them).
 
 export class EventQueue<T> {
-  private readonly heap: Item<T>[] = [];
+  private at = new Float64Array(1024);
+  private seqs = new Float64Array(1024);
+  private values: (T | undefined)[] = [];
+  private n = 0;
   private seq = 0;
 
   get size(): number {
-    return this.heap.length;
+    return this.n;
   }
 
   /** Time of the earliest item; Infinity when empty. */
   peekTime(): number {
-    return this.heap[0]?.at ?? Number.POSITIVE_INFINITY;
+    return this.n === 0 ? Number.POSITIVE_INFINITY : this.at[0]!;
   }
 
   push(at: number, value: T): void {
-    const h = this.heap;
-    h.push({ at, seq: this.seq++, value });
-    let i = h.length - 1;
+    if (this.n === this.at.length) this.grow();
+    const times = this.at;
+    const seqs = this.seqs;
+    const values = this.values;
+    const seq = this.seq++;
+    let i = this.n++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!before(h[i]!, h[parent]!)) break;
-      [h[i], h[parent]] = [h[parent]!, h[i]!];
+      const pt = times[parent]!;
+      if (pt < at || (pt === at && seqs[parent]! < seq)) break;
+      times[i] = pt;
+      seqs[i] = seqs[parent]!;
+      values[i] = values[parent];
       i = parent;
     }
+    times[i] = at;
+    seqs[i] = seq;
+    values[i] = value;
   }
 
   pop(): { at: number; value: T } | undefined {
-    const h = this.heap;
-    const top = h[0];
-    if (top === undefined) return undefined;
-    const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
+    if (this.n === 0) return undefined;
+    const times = this.at;
+    const seqs = this.seqs;
+    const values = this.values;
+    const top = { at: times[0]!, value: values[0]! };
+    const last = --this.n;
+    const t = times[last]!;
+    const s = seqs[last]!;
+    const v = values[last];
+    values[last] = undefined;
+    if (last > 0) {
+      // Sift the last item down from the root.
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
+        if (l >= last) break;
         const r = l + 1;
-        let m = i;
-        if (l < h.length && before(h[l]!, h[m]!)) m = l;
-        if (r < h.length && before(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
+        let m = l;
+        if (r < last && (times[r]! < times[l]! || (times[r] === times[l] && seqs[r]! < seqs[l]!))) m = r;
+        if (t < times[m]! || (t === times[m] && s < seqs[m]!)) break;
+        times[i] = times[m]!;
+        seqs[i] = seqs[m]!;
+        values[i] = values[m];
         i = m;
       }
+      times[i] = t;
+      seqs[i] = s;
+      values[i] = v;
     }
-    return { at: top.at, value: top.value };
+    return top;
   }
-}
 
-function before<T>(a: Item<T>, b: Item<T>): boolean {
-  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  private grow(): void {
+    const times = new Float64Array(this.at.length * 2);
+    times.set(this.at);
+    const seqs = new Float64Array(this.seqs.length * 2);
+    seqs.set(this.seqs);
+    this.at = times;
+    this.seqs = seqs;
+  }
 }

@@ -31,6 +31,10 @@ export interface SimulationOptions {
   readonly delayMs?: readonly [number, number];
   /** Node i starts at i × joinSpacingMs (default 0: all at once). */
   readonly joinSpacingMs?: number;
+  /** `joins` (default): each node starts as above and joins through the introducer. `formed`: every node starts at
+   *  once already listing every other, as a group that formed before the run (formed-group.ts): no joins, no join
+   *  news, so a run measures what a steady group of this size costs, not the N² news of its start-up. */
+  readonly start?: 'joins' | 'formed';
   /** A joiner retries an unreachable introducer this often (default 1000 ms). */
   readonly joinRetryMs?: number;
   /** Keep every event for `events()` (default true); long or large runs turn it off and use `onEvent`. */
@@ -57,6 +61,9 @@ interface Slot {
   /** Bumped at every restart: wake-ups and joins of an older run are ignored. */
   gen: number;
   wakeAt: number;
+  /** This run's wake-up, one object for all of them: a wake-up waits up to a probe period, long enough for a young
+   *  one to be promoted, and at 10,000 nodes ~30,000 a second filled the old generation with garbage. */
+  wake: Job;
   bytesSent: number;
   packetsSent: number;
   bytesReceived: number;
@@ -92,6 +99,8 @@ export class Simulation {
   pushPullBytes = 0;
   /** Push-pulls carried out (join syncs included). */
   pushPulls = 0;
+  /** Scheduled steps run so far: datagrams delivered, wake-ups, joins, push-pulls (what a run's pace is counted in). */
+  steps = 0;
   private groups: Map<number, number> | undefined;
   private readonly strayCounts = new Map<Address, number>();
   /** The cores' clock minus the virtual one: EPOCH, or 0 for a run that starts on the wall clock. */
@@ -103,7 +112,8 @@ export class Simulation {
     this.config = resolveConfig(opts.config ?? {});
     this.net = createRng(mix(opts.seed, 0x9e3779b9));
     this.loss = opts.lossRate ?? 0;
-    for (let i = 0; i < opts.nodes; i++) this.addNode(i * (opts.joinSpacingMs ?? 0));
+    if (opts.start === 'formed') this.form(opts.nodes);
+    else for (let i = 0; i < opts.nodes; i++) this.addNode(i * (opts.joinSpacingMs ?? 0));
   }
 
   get now(): number {
@@ -116,17 +126,29 @@ export class Simulation {
 
   /** Adds a node that starts (and joins through the introducer) `delay` ms from now; returns its index. */
   addNode(delay = 0): number {
+    const index = this.newSlot();
+    this.queue.push(this.clock + delay, { kind: 'start', slot: index });
+    return index;
+  }
+
+  /** `nodes` nodes up now, each listing all the others (SimulationOptions.start). */
+  private form(nodes: number): void {
+    for (let i = 0; i < nodes; i++) this.boot(this.slots[this.newSlot()]!, undefined, false);
+    const members = this.slots.map((s) => wireIds.member(HOST, s.port, s.version));
+    for (const s of this.slots) this.pump(s, s.core.command(this.offset + this.clock, { kind: 'formed', members }));
+  }
+
+  private newSlot(): number {
     const index = this.slots.length;
     const port = (this.opts.basePort ?? BASE_PORT) + index;
     const slot: Slot = {
       index, port, address: formatAddress(HOST, port), version: 0, core: undefined as unknown as MembershipCore,
-      state: 'crashed', gen: 0, wakeAt: Number.POSITIVE_INFINITY, bytesSent: 0, packetsSent: 0, bytesReceived: 0,
+      state: 'crashed', gen: 0, wakeAt: Number.POSITIVE_INFINITY, wake: { kind: 'wake', slot: index, gen: 0 }, bytesSent: 0, packetsSent: 0, bytesReceived: 0,
     };
     this.slots.push(slot);
     this.byAddress.set(slot.address, slot);
     // All the cores share the process's id cache: it must hold every member's id (wire-ids.ts).
     wireIds.reserve(this.slots.length);
-    this.queue.push(this.clock + delay, { kind: 'start', slot: index });
     return index;
   }
 
@@ -134,6 +156,7 @@ export class Simulation {
     while (this.queue.peekTime() <= t) {
       const { at, value } = this.queue.pop()!;
       this.clock = at;
+      this.steps++;
       this.dispatch(value);
     }
     this.clock = Math.max(this.clock, t);
@@ -272,8 +295,9 @@ export class Simulation {
 
   /** A fresh core under a new version. A member declared failed passes its old core (`rebirth`): as the runtime's
    *  rebirth, the new one keeps the protocol in force, the drop rate and the block list — the same process goes on. */
-  private boot(s: Slot, rebirth?: MembershipCore): void {
+  private boot(s: Slot, rebirth?: MembershipCore, join = true): void {
     s.gen++;
+    s.wake = { kind: 'wake', slot: s.index, gen: s.gen };
     s.version = Math.max(s.version + 1, Math.floor(this.offset + this.clock));
     const intro = s.index === INTRODUCER ? undefined : this.slots[INTRODUCER]!.address;
     const mode = rebirth?.mode();
@@ -292,7 +316,7 @@ export class Simulation {
     const blocked = rebirth?.blockedAddresses() ?? [];
     if (blocked.length > 0) s.core.command(this.offset + this.clock, { kind: 'set-blocked', addresses: blocked });
     this.pump(s, s.core.start(this.offset + this.clock));
-    if (intro !== undefined) this.queue.push(this.clock + this.delay(), { kind: 'join', slot: s.index, gen: s.gen });
+    if (intro !== undefined && join) this.queue.push(this.clock + this.delay(), { kind: 'join', slot: s.index, gen: s.gen });
   }
 
   /** The runtime's TCP join, as one instant exchange: admit on the introducer, merge its snapshot. */
@@ -347,7 +371,7 @@ export class Simulation {
     const t = Math.max(at, this.clock);
     if (t >= s.wakeAt) return;
     s.wakeAt = t;
-    this.queue.push(t, { kind: 'wake', slot: s.index, gen: s.gen });
+    this.queue.push(t, s.wake);
   }
 
   private record(e: MembershipEvent): void {
