@@ -284,7 +284,13 @@ function startOf(value: string): 'joins' | 'formed' {
 const start = startOf(args.start);
 
 if (args.scale !== undefined) {
-  scale(int('scale', args.scale)!, int('minutes', args.minutes)!, int('kills', args.kills) ?? 0, suspicions[0]!);
+  const n = int('scale', args.scale)!;
+  const kills = int('kills', args.kills) ?? 0;
+  if (kills > n - 2) {
+    console.error(`--kills must leave the introducer and one more member up (at most ${Math.max(0, n - 2)} for --scale ${n})`);
+    process.exit(2);
+  }
+  scale(n, int('minutes', args.minutes)!, kills, suspicions[0]!);
 } else {
   const hours = int('hours', args.hours)!;
   const kills = int('kills', args.kills) ?? 30;

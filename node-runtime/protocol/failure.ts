@@ -65,7 +65,8 @@ export function expire(st: CoreState, now: number, e: Entry): number {
 /** Gossip from a member this observer holds as failed, left or removed: that member is a zombie to the group (it was
  *  paused or cut off past its timeout) and nobody gossips to it any more, so tell it directly. It cannot refute
  *  (fail-stop): told so, it reports selfDeclaredFailed and its runtime rejoins under a new version. A notice of its
- *  own kind, so that two members that each hold the other failed do not just ignore each other's gossip. */
+ *  own kind, so that two members that each hold the other failed do not just ignore each other's gossip. `listed`:
+ *  the sender's entry here, if any (the caller looks it up once per datagram). */
 export function isZombie(st: CoreState, sender: WireMember, listed: Entry | undefined): boolean {
   if (sender.id === st.self.id) return false;
   return listed === undefined ? st.list.isTombstoned(sender.id) : !isLive(listed.status);
