@@ -286,8 +286,12 @@ const start = startOf(args.start);
 if (args.scale !== undefined) {
   const n = int('scale', args.scale)!;
   const kills = int('kills', args.kills) ?? 0;
-  if (kills > n - 2) {
-    console.error(`--kills must leave the introducer and one more member up (at most ${Math.max(0, n - 2)} for --scale ${n})`);
+  if (!Number.isInteger(n) || n < 2) {
+    console.error(`--scale takes a whole number of nodes, at least 2 (got ${args.scale})`);
+    process.exit(2);
+  }
+  if (!Number.isInteger(kills) || kills > n - 2) {
+    console.error(`--kills takes a whole number that leaves the introducer and one more member up (at most ${n - 2} for --scale ${n}; got ${args.kills})`);
     process.exit(2);
   }
   scale(n, int('minutes', args.minutes)!, kills, suspicions[0]!);
